@@ -1,0 +1,18 @@
+//! A booking: a technician's time taken by a work order.
+
+use crate::availability::Interval;
+use crate::ids::{SiteId, TechnicianId, WorkOrderNumber};
+use serde::{Deserialize, Serialize};
+
+/// Time taken from a technician's calendar for one work order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Booking {
+    /// The site.
+    pub site: SiteId,
+    /// Whose time.
+    pub technician: TechnicianId,
+    /// The work order it is for.
+    pub work_order: WorkOrderNumber,
+    /// When.
+    pub time: Interval,
+}

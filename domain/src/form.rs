@@ -1,0 +1,267 @@
+//! A business's own order form: its definition, and the answers a customer gives.
+
+use crate::ids::FieldId;
+use crate::FieldError;
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The fields a site asks for about the job (car make, model and year; a serial number; …).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrderForm {
+    /// Fields in display order.
+    pub fields: Vec<FormField>,
+}
+
+/// One question on an order form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FormField {
+    /// Stable id, the key of the answer.
+    pub id: FieldId,
+    /// What the customer sees.
+    pub label: String,
+    /// Whether an answer is needed (for a checkbox: whether it must be ticked).
+    #[serde(default)]
+    pub required: bool,
+    /// Optional hint shown under the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
+    /// The kind of answer and its limits.
+    #[serde(flatten)]
+    pub kind: FieldKind,
+}
+
+/// The kind of answer a field takes, with its limits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum FieldKind {
+    /// Free text up to `max_length` characters.
+    Text {
+        /// Longest answer accepted.
+        max_length: u16,
+    },
+    /// A whole number between `min` and `max` inclusive.
+    Number {
+        /// Smallest value accepted.
+        min: i64,
+        /// Largest value accepted.
+        max: i64,
+    },
+    /// One of the given options.
+    Select {
+        /// The choices, in display order.
+        options: Vec<String>,
+    },
+    /// A calendar date, optionally bounded.
+    Date {
+        /// Earliest date accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<Date>,
+        /// Latest date accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<Date>,
+    },
+    /// A yes/no tick box.
+    Checkbox,
+}
+
+/// A parsed answer to one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum AnswerValue {
+    /// Free text.
+    Text(String),
+    /// A whole number.
+    Number(i64),
+    /// The option chosen.
+    Select(String),
+    /// A date.
+    Date(Date),
+    /// Ticked or not.
+    Checkbox(bool),
+}
+
+impl std::fmt::Display for AnswerValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AnswerValue::Text(s) | AnswerValue::Select(s) => f.write_str(s),
+            AnswerValue::Number(n) => write!(f, "{n}"),
+            AnswerValue::Date(d) => write!(f, "{d}"),
+            AnswerValue::Checkbox(true) => f.write_str("Yes"),
+            AnswerValue::Checkbox(false) => f.write_str("No"),
+        }
+    }
+}
+
+/// An answer with the label it was given under, so a later change to the form does not change
+/// what a stored work order says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The field answered.
+    pub field: FieldId,
+    /// The field's label when answered.
+    pub label: String,
+    /// The answer.
+    pub value: AnswerValue,
+}
+
+/// Prefix of the field path of an answer in error messages: `answers.car_make`.
+pub const ANSWERS: &str = "answers";
+
+impl OrderForm {
+    /// Checks raw JSON answers against the form; every problem is reported, keyed
+    /// `answers.<field id>`. Blank optional answers are left out.
+    pub fn parse_answers(
+        &self,
+        raw: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<Vec<Answer>, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        for key in raw.keys() {
+            if !self.fields.iter().any(|f| f.id.as_str() == key) {
+                errors.push(FieldError::new(format!("{ANSWERS}.{key}"), "This form has no such field."));
+            }
+        }
+        let mut answers = Vec::new();
+        for field in &self.fields {
+            match field.parse(raw.get(field.id.as_str())) {
+                Ok(Some(value)) => answers.push(Answer {
+                    field: field.id.clone(),
+                    label: field.label.clone(),
+                    value,
+                }),
+                Ok(None) => {}
+                Err(message) => errors.push(FieldError::new(format!("{ANSWERS}.{}", field.id), message)),
+            }
+        }
+        if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    }
+}
+
+impl FormField {
+    /// Parses one raw answer; `Ok(None)` is a blank optional answer.
+    pub fn parse(&self, raw: Option<&serde_json::Value>) -> Result<Option<AnswerValue>, String> {
+        use serde_json::Value;
+        let raw = match raw {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(v) => Some(v),
+        };
+        let Some(raw) = raw else {
+            return match (&self.kind, self.required) {
+                (FieldKind::Checkbox, true) => Err("Tick this box to continue.".into()),
+                (FieldKind::Checkbox, false) => Ok(Some(AnswerValue::Checkbox(false))),
+                (_, true) => Err("This field is required.".into()),
+                (_, false) => Ok(None),
+            };
+        };
+        let value = match (&self.kind, raw) {
+            (FieldKind::Text { max_length }, Value::String(s)) => {
+                let s = s.trim();
+                if s.chars().count() > usize::from(*max_length) {
+                    return Err(format!("Use at most {max_length} characters."));
+                }
+                if s.chars().any(char::is_control) {
+                    return Err("Remove the control characters.".into());
+                }
+                AnswerValue::Text(s.to_owned())
+            }
+            (FieldKind::Number { min, max }, raw) => {
+                let n = match raw {
+                    Value::Number(n) => n.as_i64(),
+                    Value::String(s) => s.trim().parse::<i64>().ok(),
+                    _ => None,
+                }
+                .ok_or("Enter a whole number.")?;
+                if n < *min || n > *max {
+                    return Err(format!("Enter a number from {min} to {max}."));
+                }
+                AnswerValue::Number(n)
+            }
+            (FieldKind::Select { options }, Value::String(s)) => {
+                let choice = options.iter().find(|o| o.as_str() == s.trim()).ok_or("Choose one of the options.")?;
+                AnswerValue::Select(choice.clone())
+            }
+            (FieldKind::Date { min, max }, Value::String(s)) => {
+                let date: Date = s.trim().parse().map_err(|_| "Enter a date as YYYY-MM-DD.")?;
+                if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
+                    return Err("Enter a date in the allowed range.".into());
+                }
+                AnswerValue::Date(date)
+            }
+            (FieldKind::Checkbox, Value::Bool(ticked)) => {
+                if self.required && !ticked {
+                    return Err("Tick this box to continue.".into());
+                }
+                AnswerValue::Checkbox(*ticked)
+            }
+            (FieldKind::Checkbox, _) => return Err("Answer with true or false.".into()),
+            _ => return Err("Enter text here.".into()),
+        };
+        Ok(Some(value))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn form() -> OrderForm {
+        serde_json::from_value(json!({ "fields": [
+            { "id": "make", "label": "Make", "kind": "text", "max_length": 10, "required": true },
+            { "id": "year", "label": "Year", "kind": "number", "min": 1950, "max": 2027, "required": true },
+            { "id": "fuel", "label": "Fuel", "kind": "select", "options": ["Petrol", "Diesel"] },
+            { "id": "last", "label": "Last service", "kind": "date", "max": "2026-12-31" },
+            { "id": "loan", "label": "Loan car", "kind": "checkbox" }
+        ]}))
+        .expect("form")
+    }
+
+    fn answers(v: serde_json::Value) -> BTreeMap<String, serde_json::Value> {
+        serde_json::from_value(v).expect("answers")
+    }
+
+    #[test]
+    fn good_answers_parse_with_their_labels() {
+        let parsed = form().parse_answers(&answers(json!({
+            "make": " Toyota ", "year": "2019", "fuel": "Diesel", "last": "2025-06-01"
+        })));
+        let parsed = parsed.expect("valid");
+        assert_eq!(parsed.len(), 5, "the unticked checkbox is recorded as No");
+        assert_eq!(parsed[0].value, AnswerValue::Text("Toyota".into()));
+        assert_eq!(parsed[1].value, AnswerValue::Number(2019));
+        assert_eq!(parsed[4].value, AnswerValue::Checkbox(false));
+        assert_eq!(parsed[0].label, "Make");
+    }
+
+    #[test]
+    fn every_bad_answer_is_named() {
+        let errors = form()
+            .parse_answers(&answers(json!({
+                "make": "A very long make", "year": 1800, "fuel": "Steam", "last": "June", "loan": "yes", "colour": "red"
+            })))
+            .expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["answers.colour", "answers.make", "answers.year", "answers.fuel", "answers.last", "answers.loan"]);
+    }
+
+    #[test]
+    fn missing_required_answers_are_reported() {
+        let errors = form().parse_answers(&BTreeMap::new()).expect_err("invalid");
+        let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["answers.make", "answers.year"]);
+    }
+
+    proptest! {
+        #[test]
+        fn any_json_answer_is_handled_without_panicking(s in "\\PC{0,30}", n in any::<i64>(), b in any::<bool>()) {
+            let f = form();
+            for value in [json!(s), json!(n), json!(b), json!(null), json!([s.clone()])] {
+                for field in &f.fields {
+                    let _ = field.parse(Some(&value));
+                }
+            }
+        }
+    }
+}

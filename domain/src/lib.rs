@@ -1,0 +1,21 @@
+//! Jobslot's domain: the rules of booking field-service work, with no I/O.
+//!
+//! Raw input becomes these types at the edge (`parse` constructors); everything past the edge
+//! can trust them. The crate builds for native and `wasm32`, so the widget and the functions
+//! share one definition of every request, response and validation rule.
+
+pub mod api;
+pub mod availability;
+pub mod booking;
+pub mod contact;
+pub mod error;
+pub mod form;
+pub mod ids;
+pub mod money;
+pub mod postcode;
+pub mod schedule;
+pub mod site;
+pub mod text;
+pub mod work_order;
+
+pub use error::{FieldError, FieldErrors};

@@ -1,0 +1,86 @@
+//! A site (tenant): one business, its services, order form, rules and technicians.
+
+use crate::availability::SlotRules;
+use crate::form::OrderForm;
+use crate::ids::{ServiceId, SiteId, TechnicianId};
+use crate::money::{Currency, Money};
+use crate::postcode::{Country, Postcode};
+use crate::schedule::{GridMinutes, WeeklyHours};
+use crate::work_order::OrderType;
+use crate::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// Everything a site's booking flow is configured with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// The site's id, as used in the embed snippet.
+    pub id: SiteId,
+    /// The business's name, shown in the widget.
+    pub business_name: String,
+    /// Where the business works: decides the postcode format.
+    pub country: Country,
+    /// IANA zone the site's days are counted in (e.g. `Australia/Sydney`).
+    pub time_zone: String,
+    /// Currency prices are in.
+    pub currency: Currency,
+    /// What can be booked.
+    pub services: Vec<Service>,
+    /// The business's own questions about the job.
+    pub order_form: OrderForm,
+    /// Terms the customer accepts before booking.
+    pub terms: String,
+    /// How far ahead, how soon and on what step slots are offered.
+    pub rules: SlotRules,
+}
+
+impl Site {
+    /// The service with this id, if the site offers it.
+    pub fn service(&self, id: &ServiceId) -> Option<&Service> {
+        self.services.iter().find(|s| &s.id == id)
+    }
+
+    /// Parses a service id for `field` and finds the service among the site's offers.
+    pub fn parse_service(&self, field: &str, raw: &str) -> Result<Service, FieldError> {
+        let id = ServiceId::parse(field, raw.trim())?;
+        self.service(&id).cloned().ok_or_else(|| FieldError::new(field, "This service is not offered."))
+    }
+}
+
+/// A bookable service.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Service {
+    /// Stable id.
+    pub id: ServiceId,
+    /// What the customer sees.
+    pub name: String,
+    /// How long the job takes on site.
+    pub duration: GridMinutes,
+    /// Price quoted to the customer.
+    pub price: Money,
+    /// The work-order type a booking of it creates.
+    pub order_type: OrderType,
+}
+
+/// A technician (or a location) that takes bookings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Technician {
+    /// The site the technician works for.
+    pub site: SiteId,
+    /// Stable id within the site.
+    pub id: TechnicianId,
+    /// Name shown to customers.
+    pub name: String,
+    /// Service-area keys served (see [`Postcode::area`]).
+    pub areas: Vec<String>,
+    /// Weekly working hours.
+    pub hours: WeeklyHours,
+    /// IANA zone the working hours are in.
+    pub time_zone: String,
+}
+
+impl Technician {
+    /// True when the technician works in the postcode's area.
+    pub fn serves(&self, postcode: &Postcode) -> bool {
+        self.areas.iter().any(|a| a == postcode.area())
+    }
+}

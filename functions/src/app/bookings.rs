@@ -1,0 +1,100 @@
+//! The bookings function: free slots for a postcode and a service.
+
+use super::{zone, App, AppError};
+use crate::store::Store;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use jobslot_domain::api::{DaySlots, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary, MAX_DAYS_PER_QUERY};
+use jobslot_domain::availability::{free_slots, AvailabilityQuery, Interval};
+use jobslot_domain::postcode::Postcode;
+use jobslot_domain::site::{Service, Site, Technician};
+use jobslot_domain::{FieldError, FieldErrors};
+use std::collections::BTreeMap;
+
+const DEFAULT_DAYS: u16 = 7;
+
+impl<S: Store> App<S> {
+    /// Free slots of every technician serving the postcode, grouped by local day.
+    pub async fn slots(&self, site: &str, query: &SlotsQuery) -> Result<SlotsResponse, AppError> {
+        let site = self.site(site).await?;
+        let site_zone = zone(&site.time_zone)?;
+        let now = self.clock.now();
+        let mut errors = FieldErrors::default();
+        let postcode = errors.take(Postcode::parse("postcode", site.country, &query.postcode));
+        let service = errors.take(site.parse_service("service", &query.service));
+        let from = match query.from.as_deref().map(str::trim) {
+            None | Some("") => Some(now.to_zoned(site_zone.clone()).date()),
+            Some(raw) => errors.take(raw.parse::<Date>().map_err(|_| FieldError::new("from", "Enter a date as YYYY-MM-DD."))),
+        };
+        let days = query.days.unwrap_or(DEFAULT_DAYS);
+        if !(1..=MAX_DAYS_PER_QUERY).contains(&days) {
+            errors.push(FieldError::new("days", format!("Ask for 1 to {MAX_DAYS_PER_QUERY} days.")));
+        }
+        let (postcode, service, from) = errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
+        let window = days_window(from, days, &site_zone)?;
+        let technicians = self.serving(&site, &postcode).await?;
+
+        let mut by_day: BTreeMap<Date, Vec<SlotOffer>> = BTreeMap::new();
+        for tech in &technicians {
+            for slot in self.technician_slots(&site, tech, &service, window, now).await? {
+                by_day.entry(slot.start.to_zoned(site_zone.clone()).date()).or_default().push(SlotOffer {
+                    technician: tech.id.clone(),
+                    start: slot.start,
+                    end: slot.end,
+                });
+            }
+        }
+        let day_slots = by_day
+            .into_iter()
+            .map(|(date, mut slots)| {
+                slots.sort_by(|a, b| (a.start, &a.technician).cmp(&(b.start, &b.technician)));
+                DaySlots { date, slots }
+            })
+            .collect();
+        Ok(SlotsResponse {
+            postcode: postcode.to_string(),
+            service: service.id,
+            time_zone: site.time_zone,
+            from,
+            days_covered: days,
+            technicians: technicians.iter().map(|t| TechnicianSummary { id: t.id.clone(), name: t.name.clone() }).collect(),
+            days: day_slots,
+        })
+    }
+
+    /// One technician's free slots for a service inside a window.
+    pub(super) async fn technician_slots(
+        &self,
+        site: &Site,
+        tech: &Technician,
+        service: &Service,
+        window: Interval,
+        now: Timestamp,
+    ) -> Result<Vec<Interval>, AppError> {
+        let tech_zone = zone(&tech.time_zone)?;
+        let busy: Vec<Interval> = self.repo.bookings(&site.id, &tech.id, window).await?.into_iter().map(|b| b.time).collect();
+        Ok(free_slots(&AvailabilityQuery {
+            hours: &tech.hours,
+            zone: &tech_zone,
+            busy: &busy,
+            duration: service.duration,
+            rules: &site.rules,
+            now,
+            window,
+        }))
+    }
+}
+
+/// From the start of `from` to the start of the day `days` later, in `zone`.
+fn days_window(from: Date, days: u16, zone: &TimeZone) -> Result<Interval, AppError> {
+    let start_of = |date: Date| {
+        date.to_zoned(zone.clone())
+            .map(|z| z.timestamp())
+            .map_err(|_| AppError::from(FieldError::new("from", "That date is out of range.")))
+    };
+    let end = from
+        .checked_add(jiff::Span::new().days(i64::from(days)))
+        .map_err(|_| AppError::from(FieldError::new("from", "That date is out of range.")))?;
+    Ok(Interval { start: start_of(from)?, end: start_of(end)? })
+}

@@ -1,0 +1,129 @@
+//! Application services: what each API call does, over any [`Store`].
+//!
+//! Routers parse HTTP, call one method here and turn the result into a response; the rules
+//! themselves live in `jobslot_domain`.
+
+mod assets;
+mod bookings;
+mod work_orders;
+
+pub use work_orders::{Submitted, IDEMPOTENCY_HEADER};
+
+use crate::repository::Repository;
+use crate::store::{Store, StoreError};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::postcode::Postcode;
+use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::FieldError;
+use std::sync::Arc;
+
+/// Where the current time comes from: the system clock, or a fixed instant in tests.
+#[derive(Clone)]
+pub enum Clock {
+    /// The system clock.
+    System,
+    /// Always this instant.
+    Fixed(Timestamp),
+}
+
+impl Clock {
+    /// The current instant.
+    pub fn now(&self) -> Timestamp {
+        match self {
+            Clock::System => Timestamp::now(),
+            Clock::Fixed(t) => *t,
+        }
+    }
+}
+
+/// Why a request could not be served, in terms the HTTP layer maps to problem types.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The site does not exist.
+    #[error("unknown site")]
+    UnknownSite,
+    /// The resource does not exist.
+    #[error("not found")]
+    NotFound,
+    /// Fields are invalid.
+    #[error("invalid input")]
+    Validation(Vec<FieldError>),
+    /// Nobody serves the postcode.
+    #[error("postcode not served")]
+    PostcodeNotServed(String),
+    /// The slot is not offered (or was just taken).
+    #[error("slot unavailable")]
+    SlotUnavailable,
+    /// The idempotency key was used for a different request.
+    #[error("idempotency key reused with a different request")]
+    IdempotencyKeyReused,
+    /// Something failed on our side.
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<StoreError> for AppError {
+    fn from(error: StoreError) -> Self {
+        AppError::Internal(error.into())
+    }
+}
+
+impl From<FieldError> for AppError {
+    fn from(error: FieldError) -> Self {
+        AppError::Validation(vec![error])
+    }
+}
+
+/// The application: every use case, over one store.
+#[derive(Clone)]
+pub struct App<S> {
+    repo: Repository<S>,
+    clock: Clock,
+    random: Arc<dyn Fn() -> u64 + Send + Sync>,
+}
+
+impl<S: Store> App<S> {
+    /// The application over `store`, with the system clock and OS randomness.
+    pub fn new(store: S) -> Self {
+        Self::with_clock(store, Clock::System)
+    }
+
+    /// The application with a chosen clock.
+    pub fn with_clock(store: S, clock: Clock) -> Self {
+        Self { repo: Repository::new(store), clock, random: Arc::new(random_u64) }
+    }
+
+    /// The typed store (for seeding and administration).
+    pub fn repository(&self) -> &Repository<S> {
+        &self.repo
+    }
+
+    /// A site by id, or [`AppError::UnknownSite`].
+    async fn site(&self, raw_id: &str) -> Result<Site, AppError> {
+        let id = SiteId::parse("site", raw_id).map_err(|_| AppError::UnknownSite)?;
+        self.repo.site(&id).await?.ok_or(AppError::UnknownSite)
+    }
+
+    /// The technicians serving a postcode, or [`AppError::PostcodeNotServed`].
+    async fn serving(&self, site: &Site, postcode: &Postcode) -> Result<Vec<Technician>, AppError> {
+        let technicians = self.repo.technicians_serving(&site.id, postcode.area()).await?;
+        if technicians.is_empty() {
+            return Err(AppError::PostcodeNotServed(postcode.to_string()));
+        }
+        Ok(technicians)
+    }
+}
+
+/// A zone by IANA name, from the bundled database.
+fn zone(name: &str) -> Result<TimeZone, AppError> {
+    TimeZone::get(name).map_err(|e| AppError::Internal(anyhow::anyhow!("time zone {name:?}: {e}")))
+}
+
+fn random_u64() -> u64 {
+    let mut bytes = [0u8; 8];
+    // The OS random source failing is not something a request can cause or recover from.
+    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no OS randomness: {e}"));
+    u64::from_le_bytes(bytes)
+}

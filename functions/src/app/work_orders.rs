@@ -1,0 +1,152 @@
+//! The work-orders function: book a slot (booking and work order at once) and read orders.
+
+use super::{App, AppError};
+use crate::repository::{BookingRefused, IdempotencyRecord, NewBooking};
+use crate::store::Store;
+use jiff::SignedDuration;
+use jobslot_domain::api::{SubmitWorkOrder, Submission, WorkOrderCreated};
+use jobslot_domain::availability::Interval;
+use jobslot_domain::booking::Booking;
+use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
+use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::work_order::{Account, Assignee, BookedService, OrderStatus, WorkOrder, DEFAULT_PRIORITY};
+use jobslot_domain::FieldError;
+use sha2::{Digest, Sha256};
+
+/// How long a retried request with the same idempotency key gets the first answer back.
+const IDEMPOTENCY_WINDOW: SignedDuration = SignedDuration::from_hours(24);
+/// Attempts at a fresh random work-order number before giving up.
+const NUMBER_ATTEMPTS: usize = 3;
+/// Name of the header carrying the idempotency key.
+pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// The outcome of a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submitted {
+    /// What was booked.
+    pub created: WorkOrderCreated,
+    /// True when this answers a retry of an earlier request with the same key.
+    pub replayed: bool,
+}
+
+impl<S: Store> App<S> {
+    /// Validates everything again and creates the booking and its work order atomically.
+    pub async fn submit_work_order(
+        &self,
+        site: &str,
+        idempotency_key: Option<&str>,
+        request: &SubmitWorkOrder,
+    ) -> Result<Submitted, AppError> {
+        let site = self.site(site).await?;
+        let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
+        let submission = request.parse(&site).map_err(AppError::Validation)?;
+        let request_hash = hash(request)?;
+        if let Some(done) = self.replay(&site, &key, &request_hash).await? {
+            return Ok(done);
+        }
+        let technician = self.chosen_technician(&site, &submission).await?;
+        let now = self.clock.now();
+        let probe = Interval { start: submission.slot.start, end: submission.slot.start + SignedDuration::from_secs(1) };
+        let offered = self.technician_slots(&site, &technician, &submission.service, probe, now).await?;
+        if !offered.contains(&submission.slot) {
+            return Err(AppError::SlotUnavailable);
+        }
+
+        for _ in 0..NUMBER_ATTEMPTS {
+            let number = WorkOrderNumber::from_random((self.random)());
+            let work_order = work_order(&site, &technician, &submission, number.clone(), now);
+            let created = WorkOrderCreated {
+                number: number.clone(),
+                status: work_order.status,
+                service_name: submission.service.name.clone(),
+                technician_name: technician.name.clone(),
+                start: submission.slot.start,
+                end: submission.slot.end,
+                time_zone: site.time_zone.clone(),
+            };
+            let record = IdempotencyRecord { request_hash: request_hash.clone(), response: created.clone() };
+            let expires_at = (now + IDEMPOTENCY_WINDOW).as_second();
+            let new = NewBooking {
+                booking: Booking { site: site.id.clone(), technician: technician.id.clone(), work_order: number, time: submission.slot },
+                work_order,
+                idempotency: Some((key.clone(), record, expires_at)),
+            };
+            match self.repo.create_booking(&new).await {
+                Ok(()) => return Ok(Submitted { created, replayed: false }),
+                Err(BookingRefused::NumberTaken) => continue,
+                Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
+                Err(BookingRefused::IdempotencyKeyTaken) => {
+                    // A concurrent request with the same key won; answer as it did.
+                    return self.replay(&site, &key, &request_hash).await?.ok_or_else(|| {
+                        AppError::Internal(anyhow::anyhow!("idempotency record vanished"))
+                    });
+                }
+                Err(BookingRefused::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Internal(anyhow::anyhow!("no free work order number after {NUMBER_ATTEMPTS} attempts")))
+    }
+
+    /// A work order by number (staff only; the router checks that).
+    pub async fn work_order(&self, site: &str, number: &str) -> Result<WorkOrder, AppError> {
+        let site = self.site(site).await?;
+        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        self.repo.work_order(&site.id, &number).await?.ok_or(AppError::NotFound)
+    }
+
+    /// The earlier answer to this key, if the request is the same; an error if it differs.
+    async fn replay(&self, site: &Site, key: &IdempotencyKey, request_hash: &str) -> Result<Option<Submitted>, AppError> {
+        match self.repo.idempotency_record(&site.id, key, self.clock.now()).await? {
+            None => Ok(None),
+            Some(record) if record.request_hash == request_hash => {
+                Ok(Some(Submitted { created: record.response, replayed: true }))
+            }
+            Some(_) => Err(AppError::IdempotencyKeyReused),
+        }
+    }
+
+    /// The technician asked for, if they serve the job's postcode.
+    async fn chosen_technician(&self, site: &Site, submission: &Submission) -> Result<Technician, AppError> {
+        let serving = self.serving(site, &submission.location.postcode).await?;
+        serving
+            .into_iter()
+            .find(|t| t.id == submission.technician)
+            .ok_or_else(|| FieldError::new("technician", "This technician does not serve your postcode.").into())
+    }
+}
+
+fn work_order(
+    site: &Site,
+    technician: &Technician,
+    submission: &Submission,
+    number: WorkOrderNumber,
+    now: jiff::Timestamp,
+) -> WorkOrder {
+    WorkOrder {
+        site: site.id.clone(),
+        number,
+        status: OrderStatus::New,
+        order_type: submission.service.order_type,
+        priority: DEFAULT_PRIORITY,
+        service: BookedService {
+            id: submission.service.id.clone(),
+            name: submission.service.name.clone(),
+            price: submission.service.price,
+        },
+        account: Account { name: submission.contact.name.clone() },
+        contact: submission.contact.clone(),
+        location: submission.location.clone(),
+        asset: submission.answers.clone(),
+        notes: submission.notes.clone(),
+        planned_start: submission.slot.start,
+        planned_end: submission.slot.end,
+        time_zone: technician.time_zone.clone(),
+        technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
+        created_at: now,
+    }
+}
+
+fn hash(request: &SubmitWorkOrder) -> Result<String, AppError> {
+    let bytes = serde_json::to_vec(request).map_err(|e| AppError::Internal(e.into()))?;
+    Ok(hex::encode(Sha256::digest(bytes)))
+}

@@ -1,0 +1,7 @@
+//! One local process: the API on the embedded store (or DynamoDB), the widget and the demo site.
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let options = jobslot_functions::local::Options::from_args(std::env::args().skip(1))?;
+    jobslot_functions::local::run(options).await
+}

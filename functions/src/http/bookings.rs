@@ -1,0 +1,22 @@
+//! Routes of the bookings function.
+
+use super::extract::ApiQuery;
+use super::problem::ApiError;
+use super::AppState;
+use crate::store::Store;
+use axum::extract::{Path, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use jobslot_domain::api::{SlotsQuery, SlotsResponse};
+
+pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
+    Router::new().route("/api/sites/{site}/slots", get(slots::<S>))
+}
+
+async fn slots<S: Store>(
+    State(state): State<AppState<S>>,
+    Path(site): Path<String>,
+    ApiQuery(query): ApiQuery<SlotsQuery>,
+) -> Result<Json<SlotsResponse>, ApiError> {
+    Ok(Json(state.app.slots(&site, &query).await?))
+}

@@ -1,0 +1,84 @@
+//! HTTP: one axum router per function, and the layers every host puts around them.
+//!
+//! The same routers run under `lambda_http` on AWS and under a tokio listener locally.
+
+mod assets;
+mod bookings;
+pub mod extract;
+pub mod problem;
+mod work_orders;
+
+use crate::app::App;
+use crate::store::Store;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{header, HeaderName, HeaderValue, Method, Request};
+use axum::Router;
+use problem::ApiError;
+use std::sync::Arc;
+use std::time::Duration;
+use tower_http::compression::CompressionLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::trace::TraceLayer;
+
+pub use work_orders::IDEMPOTENCY_HEADER;
+
+/// Largest request body accepted; a full submission is a few kilobytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState<S> {
+    /// The application services.
+    pub app: App<S>,
+    /// Bearer token that staff-only routes require; without one they are closed.
+    pub staff_token: Option<Arc<str>>,
+}
+
+/// Settings of the layers around the routers.
+#[derive(Debug, Clone, Default)]
+pub struct HttpConfig {
+    /// Origins whose pages may call the API from a browser (the sites embedding the widget).
+    pub allowed_origins: Vec<HeaderValue>,
+}
+
+/// The assets function: site configuration and coverage.
+pub fn assets_router<S: Store>(state: AppState<S>) -> Router {
+    assets::routes().with_state(state)
+}
+
+/// The bookings function: free slots.
+pub fn bookings_router<S: Store>(state: AppState<S>) -> Router {
+    bookings::routes().with_state(state)
+}
+
+/// The work-orders function: submit and read work orders.
+pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
+    work_orders::routes().with_state(state)
+}
+
+/// All three functions in one router, as the local server mounts them.
+pub fn api_router<S: Store>(state: AppState<S>) -> Router {
+    assets_router(state.clone()).merge(bookings_router(state.clone())).merge(work_orders_router(state))
+}
+
+/// Puts the common layers around a function's router: problem documents for unknown routes,
+/// a body limit, CORS for embedding sites, compression and request logs without personal data.
+pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
+    let cors = CorsLayer::new()
+        .allow_origin(AllowOrigin::list(config.allowed_origins.clone()))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")])
+        .expose_headers([header::LOCATION])
+        .max_age(Duration::from_secs(3600));
+    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+        // The route template, never the URI: paths and queries carry postcodes and numbers.
+        let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+        tracing::info_span!("request", method = %request.method(), route)
+    });
+    router
+        .fallback(|| async { ApiError::RouteNotFound })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(CompressionLayer::new())
+        .layer(cors)
+        .layer(trace)
+}

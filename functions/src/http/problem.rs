@@ -1,0 +1,113 @@
+//! Errors as RFC 9457 `application/problem+json`, one stable `type` per kind.
+
+use crate::app::AppError;
+use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use jobslot_domain::api::{Problem, ProblemKind};
+use jobslot_domain::FieldError;
+
+/// Media type of problem documents.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Everything a request can fail with, from HTTP parsing to the application.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The application refused or failed.
+    #[error(transparent)]
+    App(#[from] AppError),
+    /// The body or query could not be read as the expected JSON or parameters.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// The body is larger than allowed.
+    #[error("body too large")]
+    BodyTooLarge,
+    /// The body is not declared as JSON.
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    /// Staff credentials missing or wrong.
+    #[error("unauthorized")]
+    Unauthorized,
+    /// No route matches.
+    #[error("no such route")]
+    RouteNotFound,
+}
+
+impl From<JsonRejection> for ApiError {
+    fn from(rejection: JsonRejection) -> Self {
+        match rejection.status() {
+            StatusCode::PAYLOAD_TOO_LARGE => ApiError::BodyTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
+            _ => ApiError::Malformed(rejection.body_text()),
+        }
+    }
+}
+
+impl From<QueryRejection> for ApiError {
+    fn from(rejection: QueryRejection) -> Self {
+        ApiError::Malformed(rejection.body_text())
+    }
+}
+
+fn problem(kind: ProblemKind, status: StatusCode, title: &str, detail: Option<String>, errors: Vec<FieldError>) -> Response {
+    let body = Problem { type_uri: kind.type_uri().to_owned(), title: title.to_owned(), status: status.as_u16(), detail, errors };
+    let json = serde_json::to_vec(&body).unwrap_or_default();
+    (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], json).into_response()
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        use ProblemKind as K;
+        match self {
+            ApiError::App(AppError::Validation(errors)) => {
+                let detail = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+                problem(K::Validation, StatusCode::UNPROCESSABLE_ENTITY, "Some fields are invalid", Some(detail), errors)
+            }
+            ApiError::App(AppError::UnknownSite) => problem(K::UnknownSite, StatusCode::NOT_FOUND, "No such site", None, vec![]),
+            ApiError::App(AppError::NotFound) | ApiError::RouteNotFound => {
+                problem(K::NotFound, StatusCode::NOT_FOUND, "Not found", None, vec![])
+            }
+            ApiError::App(AppError::PostcodeNotServed(postcode)) => problem(
+                K::PostcodeNotServed,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Nobody serves this postcode",
+                Some(format!("No technician serves {postcode} yet.")),
+                vec![FieldError::new("postcode", format!("Sorry, we don't serve {postcode} yet."))],
+            ),
+            ApiError::App(AppError::SlotUnavailable) => problem(
+                K::SlotUnavailable,
+                StatusCode::CONFLICT,
+                "This time is no longer available",
+                Some("The slot is not offered any more; choose another time.".into()),
+                vec![FieldError::new("start", "This time was just taken. Please choose another.")],
+            ),
+            ApiError::App(AppError::IdempotencyKeyReused) => problem(
+                K::IdempotencyKeyReused,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Idempotency key reused",
+                Some("This Idempotency-Key was used for a different request.".into()),
+                vec![FieldError::new("Idempotency-Key", "Use a new key for a new request.")],
+            ),
+            ApiError::App(AppError::Internal(error)) => {
+                tracing::error!(error = format!("{error:#}"), "request failed");
+                problem(K::Internal, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side", None, vec![])
+            }
+            ApiError::Malformed(detail) => {
+                problem(K::MalformedBody, StatusCode::BAD_REQUEST, "Malformed request", Some(detail), vec![])
+            }
+            ApiError::BodyTooLarge => problem(K::BodyTooLarge, StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", None, vec![]),
+            ApiError::UnsupportedMediaType => problem(
+                K::MalformedBody,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "Send the body as application/json",
+                None,
+                vec![],
+            ),
+            ApiError::Unauthorized => {
+                let mut response = problem(K::Unauthorized, StatusCode::UNAUTHORIZED, "Staff credentials required", None, vec![]);
+                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response
+            }
+        }
+    }
+}

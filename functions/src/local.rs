@@ -1,0 +1,135 @@
+//! The local host: every function, the widget's files and the demo site in one process.
+
+use crate::app::App;
+use crate::config;
+use crate::http::{api_router, with_layers, AppState, HttpConfig};
+use crate::store::dynamodb::DynamoStore;
+use crate::store::embedded::EmbeddedStore;
+use crate::store::Store;
+use anyhow::Context;
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// How to run the local server.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Address to listen on; loopback unless asked otherwise.
+    pub addr: SocketAddr,
+    /// Directory of the embedded store's file.
+    pub data_dir: PathBuf,
+    /// The widget's built files (Trunk's output), served under `/widget/`.
+    pub widget_dir: PathBuf,
+    /// The demo page served at `/`.
+    pub demo_page: PathBuf,
+    /// Use this DynamoDB table instead of the embedded store.
+    pub dynamodb_table: Option<String>,
+    /// Endpoint of a DynamoDB-compatible server.
+    pub dynamodb_endpoint: Option<String>,
+    /// Bearer token for staff routes.
+    pub staff_token: Option<String>,
+    /// Extra browser origins allowed to call the API.
+    pub allowed_origins: Vec<HeaderValue>,
+}
+
+const USAGE: &str = "usage: jobslot-local [--port N] [--data-dir DIR] [--widget-dir DIR] [--demo-page FILE] \
+[--dynamodb-table NAME] [--dynamodb-endpoint URL]
+environment: JOBSLOT_STAFF_TOKEN, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
+
+impl Options {
+    /// Options from command-line arguments and the environment.
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
+        let mut options = Options {
+            addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+            data_dir: PathBuf::from(".jobslot-data"),
+            widget_dir: PathBuf::from("target/widget"),
+            demo_page: PathBuf::from("index.html"),
+            dynamodb_table: config::var(config::TABLE_VAR),
+            dynamodb_endpoint: config::var(config::ENDPOINT_VAR),
+            staff_token: config::var(config::STAFF_TOKEN_VAR),
+            allowed_origins: config::allowed_origins()?,
+        };
+        let mut args = args.into_iter();
+        while let Some(flag) = args.next() {
+            let mut value = || args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
+            match flag.as_str() {
+                "--port" => options.addr.set_port(value()?.parse().context("--port takes a number")?),
+                "--data-dir" => options.data_dir = value()?.into(),
+                "--widget-dir" => options.widget_dir = value()?.into(),
+                "--demo-page" => options.demo_page = value()?.into(),
+                "--dynamodb-table" => options.dynamodb_table = Some(value()?),
+                "--dynamodb-endpoint" => options.dynamodb_endpoint = Some(value()?),
+                "-h" | "--help" => anyhow::bail!("{USAGE}"),
+                other => anyhow::bail!("unknown argument {other:?}\n{USAGE}"),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// Opens the configured store, seeds the demo site if missing and serves until Ctrl-C.
+pub async fn run(options: Options) -> anyhow::Result<()> {
+    crate::telemetry::init(false);
+    match options.dynamodb_table.clone() {
+        Some(table) => {
+            let client = DynamoStore::client(options.dynamodb_endpoint.as_deref()).await;
+            let store = DynamoStore::new(client, table);
+            store.ensure_table().await.context("creating the DynamoDB table")?;
+            serve(store, options).await
+        }
+        None => {
+            std::fs::create_dir_all(&options.data_dir)
+                .with_context(|| format!("creating {}", options.data_dir.display()))?;
+            let path = options.data_dir.join("jobslot.redb");
+            let store = EmbeddedStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
+            serve(store, options).await
+        }
+    }
+}
+
+async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
+    let app = App::new(store);
+    if crate::demo::seed_if_missing(app.repository()).await? {
+        tracing::info!("seeded the demo site {}", crate::demo::DEMO_SITE);
+    }
+    let listener = tokio::net::TcpListener::bind(options.addr)
+        .await
+        .with_context(|| format!("listening on {}", options.addr))?;
+    let addr = listener.local_addr()?;
+    let origin = HeaderValue::from_str(&format!("http://{addr}"))?;
+    let mut allowed_origins = options.allowed_origins.clone();
+    allowed_origins.push(origin);
+    let staff_token = options.staff_token.clone().unwrap_or_else(random_token);
+    let state = AppState { app, staff_token: Some(staff_token.as_str().into()) };
+    let router = router(state, &HttpConfig { allowed_origins }, &options);
+    println!("Jobslot is running at http://{addr}/  (Ctrl-C stops it)");
+    println!("Staff token for /api/sites/{{site}}/work-orders/{{number}}: {staff_token}");
+    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    Ok(())
+}
+
+/// The API plus the demo page at `/` and the widget's files under `/widget/`.
+pub fn router<S: Store>(state: AppState<S>, http: &HttpConfig, options: &Options) -> Router {
+    // Widget files keep stable names so a pasted script tag never breaks: revalidate each time.
+    let widget = tower::ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .service(ServeDir::new(&options.widget_dir));
+    let static_files = Router::new()
+        .route_service("/", ServeFile::new(&options.demo_page))
+        .nest_service("/widget", widget);
+    with_layers(api_router(state).merge(static_files), http)
+}
+
+fn random_token() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no OS randomness: {e}"));
+    hex::encode(bytes)
+}
+
+async fn shutdown() {
+    let _ = tokio::signal::ctrl_c().await;
+    println!("\nStopping.");
+}

@@ -1,0 +1,199 @@
+//! Typed access to the store: sites, technicians, bookings, work orders, idempotency records.
+
+use crate::store::{keys, Condition, Item, Key, Store, StoreError, Write};
+use jiff::{SignedDuration, Timestamp};
+use jobslot_domain::api::WorkOrderCreated;
+use jobslot_domain::availability::{grid_cells, Interval};
+use jobslot_domain::booking::Booking;
+use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
+use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::work_order::WorkOrder;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+/// How long a booking may last; bookings starting this long before a window can reach into it.
+const LONGEST_BOOKING: SignedDuration = SignedDuration::from_hours(12);
+
+/// What was answered to the first request with an idempotency key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    /// SHA-256 of the request body, to tell a retry from a different request.
+    pub request_hash: String,
+    /// The response given.
+    pub response: WorkOrderCreated,
+}
+
+/// The lock item on one grid cell; its presence is what makes the cell taken.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct SlotLock {
+    work_order: WorkOrderNumber,
+}
+
+/// A booking with its work order, written together or not at all.
+#[derive(Debug, Clone)]
+pub struct NewBooking {
+    /// The booking.
+    pub booking: Booking,
+    /// Its work order.
+    pub work_order: WorkOrder,
+    /// The idempotency key and record to keep, with the record's expiry (Unix s).
+    pub idempotency: Option<(IdempotencyKey, IdempotencyRecord, i64)>,
+}
+
+/// Why a booking was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum BookingRefused {
+    /// Part of the time is already booked.
+    #[error("the slot is taken")]
+    SlotTaken,
+    /// The work-order number exists already (a random collision).
+    #[error("work order number already used")]
+    NumberTaken,
+    /// The idempotency key was used by a concurrent or earlier request.
+    #[error("idempotency key already used")]
+    IdempotencyKeyTaken,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Typed records over any [`Store`].
+#[derive(Clone)]
+pub struct Repository<S> {
+    store: S,
+}
+
+fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
+    serde_json::from_str(&item.data).map_err(|e| StoreError::Backend(e.into()))
+}
+
+fn encode(key: Key, record: &impl Serialize, expires_at: Option<i64>) -> Result<Item, StoreError> {
+    let data = serde_json::to_string(record).map_err(|e| StoreError::Backend(e.into()))?;
+    Ok(Item { key, data, expires_at })
+}
+
+fn put(item: Item, condition: Condition) -> Write {
+    Write::Put { item, condition }
+}
+
+impl<S: Store> Repository<S> {
+    /// Typed records in `store`.
+    pub fn new(store: S) -> Self {
+        Self { store }
+    }
+
+    /// The underlying store.
+    pub fn store(&self) -> &S {
+        &self.store
+    }
+
+    async fn load<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
+        self.store.get(key).await?.as_ref().map(decode).transpose()
+    }
+
+    /// A site's configuration.
+    pub async fn site(&self, id: &SiteId) -> Result<Option<Site>, StoreError> {
+        self.load(&keys::site(id)).await
+    }
+
+    /// Creates or replaces a site's configuration.
+    pub async fn save_site(&self, site: &Site) -> Result<(), StoreError> {
+        let item = encode(keys::site(&site.id), site, None)?;
+        self.store.transact(vec![put(item, Condition::Always)]).await
+    }
+
+    /// Creates or replaces a technician and, in the same transaction, its coverage entries.
+    pub async fn save_technician(&self, tech: &Technician) -> Result<(), StoreError> {
+        let previous: Option<Technician> = self.load(&keys::technician(&tech.site, &tech.id)).await?;
+        let mut writes = vec![put(encode(keys::technician(&tech.site, &tech.id), tech, None)?, Condition::Always)];
+        for area in previous.iter().flat_map(|p| &p.areas).filter(|a| !tech.areas.contains(a)) {
+            writes.push(Write::Delete { key: keys::coverage(&tech.site, area, &tech.id) });
+        }
+        for area in &tech.areas {
+            writes.push(put(encode(keys::coverage(&tech.site, area, &tech.id), tech, None)?, Condition::Always));
+        }
+        self.store.transact(writes).await
+    }
+
+    /// The technicians serving a service area, by id.
+    pub async fn technicians_serving(&self, site: &SiteId, area: &str) -> Result<Vec<Technician>, StoreError> {
+        let items = self
+            .store
+            .query(&keys::coverage_partition(site, area), &crate::store::SkRange::Prefix("TECH#".into()))
+            .await?;
+        items.iter().map(decode).collect()
+    }
+
+    /// Every technician of a site, by id.
+    pub async fn technicians(&self, site: &SiteId) -> Result<Vec<Technician>, StoreError> {
+        let (pk, range) = keys::technicians_of(site);
+        self.store.query(&pk, &range).await?.iter().map(decode).collect()
+    }
+
+    /// A technician's bookings that overlap `window`.
+    pub async fn bookings(
+        &self,
+        site: &SiteId,
+        tech: &jobslot_domain::ids::TechnicianId,
+        window: Interval,
+    ) -> Result<Vec<Booking>, StoreError> {
+        let from = window.start.checked_sub(LONGEST_BOOKING).unwrap_or(Timestamp::MIN);
+        let items = self
+            .store
+            .query(&keys::schedule_partition(site, tech), &keys::bookings_between(from, window.end))
+            .await?;
+        let bookings: Vec<Booking> = items.iter().map(decode).collect::<Result<_, _>>()?;
+        Ok(bookings.into_iter().filter(|b| b.time.overlaps(&window)).collect())
+    }
+
+    /// Writes a booking, its slot locks, its work order and its idempotency record atomically.
+    pub async fn create_booking(&self, new: &NewBooking) -> Result<(), BookingRefused> {
+        let NewBooking { booking, work_order, idempotency } = new;
+        let mut writes = Vec::new();
+        if let Some((key, record, expires_at)) = idempotency {
+            let now = work_order.created_at.as_second();
+            writes.push(put(
+                encode(keys::idempotency(&booking.site, key), record, Some(*expires_at))?,
+                Condition::NotExistsOrExpired(now),
+            ));
+        }
+        let number_index = writes.len();
+        writes.push(put(encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?, Condition::NotExists));
+        let booking_key = keys::booking(&booking.site, &booking.technician, booking.time.start, &booking.work_order);
+        writes.push(put(encode(booking_key, booking, None)?, Condition::NotExists));
+        let lock = SlotLock { work_order: booking.work_order.clone() };
+        for cell in grid_cells(&booking.time) {
+            let key = keys::slot_lock(&booking.site, &booking.technician, cell);
+            writes.push(put(encode(key, &lock, None)?, Condition::NotExists));
+        }
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed(failed)) => Err(if idempotency.is_some() && failed.contains(&0) {
+                BookingRefused::IdempotencyKeyTaken
+            } else if failed.iter().any(|i| *i > number_index + 1) {
+                BookingRefused::SlotTaken
+            } else {
+                BookingRefused::NumberTaken
+            }),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// A work order by number.
+    pub async fn work_order(&self, site: &SiteId, number: &WorkOrderNumber) -> Result<Option<WorkOrder>, StoreError> {
+        self.load(&keys::work_order(site, number)).await
+    }
+
+    /// The live record of an idempotency key (expired records count as absent).
+    pub async fn idempotency_record(
+        &self,
+        site: &SiteId,
+        key: &IdempotencyKey,
+        now: Timestamp,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        match self.store.get(&keys::idempotency(site, key)).await? {
+            Some(item) if !item.is_expired(now.as_second()) => decode(&item).map(Some),
+            _ => Ok(None),
+        }
+    }
+}

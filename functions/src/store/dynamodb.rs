@@ -1,0 +1,231 @@
+//! The DynamoDB store: one table, items as `PK`, `SK`, `data` (JSON) and `expires_at` (TTL).
+//!
+//! A transaction is one `TransactWriteItems`; conditions are `attribute_not_exists(PK)`, so
+//! DynamoDB itself refuses a second booking of a locked slot.
+
+use super::{check_transaction, Condition, Item, Key, SkRange, Store, StoreError, Write};
+use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::{
+    AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, Put, ScalarAttributeType,
+    TimeToLiveSpecification, TransactWriteItem,
+};
+use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::Client;
+use std::collections::HashMap;
+
+const PK: &str = "PK";
+const SK: &str = "SK";
+const DATA: &str = "data";
+const EXPIRES_AT: &str = "expires_at";
+
+/// A [`Store`] on one DynamoDB table.
+#[derive(Clone, Debug)]
+pub struct DynamoStore {
+    client: Client,
+    table: String,
+}
+
+impl DynamoStore {
+    /// A store on `table` through an existing client.
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: table.into() }
+    }
+
+    /// A client from the environment (region, credentials), or, when `endpoint` is given, a
+    /// client for a local DynamoDB-compatible server with dummy credentials.
+    pub async fn client(endpoint: Option<&str>) -> Client {
+        match endpoint {
+            None => Client::new(&aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await),
+            Some(url) => {
+                let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
+                let config = aws_sdk_dynamodb::Config::builder()
+                    .behavior_version(aws_sdk_dynamodb::config::BehaviorVersion::latest())
+                    .region(aws_sdk_dynamodb::config::Region::new(region))
+                    .endpoint_url(url)
+                    .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
+                        "local", "local", None, None, "jobslot-local",
+                    ))
+                    .build();
+                Client::from_conf(config)
+            }
+        }
+    }
+
+    /// Creates the table (on-demand billing, TTL on `expires_at`) unless it exists.
+    pub async fn ensure_table(&self) -> Result<(), StoreError> {
+        if self.client.describe_table().table_name(&self.table).send().await.is_ok() {
+            return Ok(());
+        }
+        let attribute = |name: &str| {
+            AttributeDefinition::builder()
+                .attribute_name(name)
+                .attribute_type(ScalarAttributeType::S)
+                .build()
+                .map_err(backend)
+        };
+        let key = |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(backend);
+        self.client
+            .create_table()
+            .table_name(&self.table)
+            .billing_mode(BillingMode::PayPerRequest)
+            .attribute_definitions(attribute(PK)?)
+            .attribute_definitions(attribute(SK)?)
+            .key_schema(key(PK, KeyType::Hash)?)
+            .key_schema(key(SK, KeyType::Range)?)
+            .send()
+            .await
+            .map_err(backend)?;
+        let ttl = TimeToLiveSpecification::builder().attribute_name(EXPIRES_AT).enabled(true).build().map_err(backend)?;
+        self.client
+            .update_time_to_live()
+            .table_name(&self.table)
+            .time_to_live_specification(ttl)
+            .send()
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    /// One cheap call, made at start-up so the first customer does not pay for the TLS
+    /// handshake and credential lookup.
+    pub async fn warm_up(&self) -> Result<(), StoreError> {
+        self.client.describe_table().table_name(&self.table).send().await.map_err(backend)?;
+        Ok(())
+    }
+}
+
+fn backend(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
+    StoreError::Backend(anyhow::Error::new(error))
+}
+
+fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
+    HashMap::from([
+        (PK.to_owned(), AttributeValue::S(key.pk.clone())),
+        (SK.to_owned(), AttributeValue::S(key.sk.clone())),
+    ])
+}
+
+fn to_attributes(item: &Item) -> HashMap<String, AttributeValue> {
+    let mut map = key_map(&item.key);
+    map.insert(DATA.to_owned(), AttributeValue::S(item.data.clone()));
+    if let Some(at) = item.expires_at {
+        map.insert(EXPIRES_AT.to_owned(), AttributeValue::N(at.to_string()));
+    }
+    map
+}
+
+fn from_attributes(map: &HashMap<String, AttributeValue>) -> Result<Item, StoreError> {
+    let text = |name: &str| -> Result<String, StoreError> {
+        match map.get(name) {
+            Some(AttributeValue::S(s)) => Ok(s.clone()),
+            _ => Err(StoreError::Backend(anyhow::anyhow!("item lacks string attribute {name}"))),
+        }
+    };
+    let expires_at = match map.get(EXPIRES_AT) {
+        Some(AttributeValue::N(n)) => Some(n.parse::<i64>().map_err(backend)?),
+        _ => None,
+    };
+    Ok(Item { key: Key::new(text(PK)?, text(SK)?), data: text(DATA)?, expires_at })
+}
+
+impl DynamoStore {
+    fn transact_item(&self, write: &Write) -> Result<TransactWriteItem, StoreError> {
+        let builder = TransactWriteItem::builder();
+        let built = match write {
+            Write::Put { item, condition } => {
+                let put = Put::builder().table_name(&self.table).set_item(Some(to_attributes(item)));
+                let put = match condition {
+                    Condition::Always => put,
+                    Condition::NotExists => put.condition_expression("attribute_not_exists(PK)"),
+                    Condition::NotExistsOrExpired(now) => put
+                        .condition_expression("attribute_not_exists(PK) OR expires_at <= :now")
+                        .expression_attribute_values(":now", AttributeValue::N(now.to_string())),
+                };
+                builder.put(put.build().map_err(backend)?)
+            }
+            Write::Delete { key } => builder.delete(
+                Delete::builder().table_name(&self.table).set_key(Some(key_map(key))).build().map_err(backend)?,
+            ),
+        };
+        Ok(built.build())
+    }
+}
+
+impl Store for DynamoStore {
+    async fn get(&self, key: &Key) -> Result<Option<Item>, StoreError> {
+        let output = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key_map(key)))
+            .consistent_read(true)
+            .send()
+            .await
+            .map_err(backend)?;
+        output.item().map(from_attributes).transpose()
+    }
+
+    async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {
+        let mut request = self
+            .client
+            .query()
+            .table_name(&self.table)
+            .consistent_read(true)
+            .expression_attribute_values(":pk", AttributeValue::S(pk.to_owned()));
+        request = match range {
+            SkRange::Prefix(prefix) => request
+                .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.clone())),
+            SkRange::Between(from, to) => request
+                .key_condition_expression("PK = :pk AND SK BETWEEN :from AND :to")
+                .expression_attribute_values(":from", AttributeValue::S(from.clone()))
+                .expression_attribute_values(":to", AttributeValue::S(to.clone())),
+        };
+        let mut items = Vec::new();
+        let mut start_key = None;
+        loop {
+            let page = request.clone().set_exclusive_start_key(start_key).send().await.map_err(backend)?;
+            for map in page.items() {
+                items.push(from_attributes(map)?);
+            }
+            match page.last_evaluated_key() {
+                Some(last) if !last.is_empty() => start_key = Some(last.clone()),
+                _ => return Ok(items),
+            }
+        }
+    }
+
+    async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        check_transaction(&writes)?;
+        let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
+        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+            Ok(_) => Ok(()),
+            Err(error) => Err(cancellation(error)),
+        }
+    }
+}
+
+/// Maps a cancelled transaction to the writes whose conditions failed, or to a conflict.
+fn cancellation(error: SdkError<TransactWriteItemsError>) -> StoreError {
+    match error.as_service_error() {
+        Some(TransactWriteItemsError::TransactionCanceledException(cancelled)) => {
+            let reasons = cancelled.cancellation_reasons();
+            let failed: Vec<usize> = reasons
+                .iter()
+                .enumerate()
+                .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
+                .map(|(i, _)| i)
+                .collect();
+            if !failed.is_empty() {
+                StoreError::ConditionFailed(failed)
+            } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
+                StoreError::Conflict
+            } else {
+                backend(error)
+            }
+        }
+        Some(TransactWriteItemsError::TransactionInProgressException(_)) => StoreError::Conflict,
+        _ => backend(error),
+    }
+}

@@ -1,0 +1,100 @@
+//! The single-table key design, shared by both stores.
+//!
+//! | item          | PK                              | SK                          |
+//! |---------------|---------------------------------|-----------------------------|
+//! | site          | `SITE#{site}`                   | `SITE`                      |
+//! | technician    | `SITE#{site}`                   | `TECH#{tech}`               |
+//! | coverage      | `SITE#{site}#AREA#{area}`       | `TECH#{tech}` (a copy)      |
+//! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
+//! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
+//! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
+//! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
+//!
+//! Every key starts with the site, so no query can cross tenants. Instants are RFC 3339 UTC
+//! with whole seconds, which sort as text in time order. Coverage items copy the technician so
+//! "who serves this postcode" is one query on an index partition, not a scan.
+
+use super::{Key, SkRange};
+use jiff::Timestamp;
+use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, WorkOrderNumber};
+
+/// The site's own item.
+pub fn site(site: &SiteId) -> Key {
+    Key::new(format!("SITE#{site}"), "SITE")
+}
+
+/// A technician's item.
+pub fn technician(site: &SiteId, tech: &TechnicianId) -> Key {
+    Key::new(format!("SITE#{site}"), format!("TECH#{tech}"))
+}
+
+/// The sort-key range of all technicians of a site, in the site's partition.
+pub fn technicians_of(site: &SiteId) -> (String, SkRange) {
+    (format!("SITE#{site}"), SkRange::Prefix("TECH#".into()))
+}
+
+/// Partition of the coverage index for one service area.
+pub fn coverage_partition(site: &SiteId, area: &str) -> String {
+    format!("SITE#{site}#AREA#{area}")
+}
+
+/// The coverage item saying `tech` serves `area`.
+pub fn coverage(site: &SiteId, area: &str, tech: &TechnicianId) -> Key {
+    Key::new(coverage_partition(site, area), format!("TECH#{tech}"))
+}
+
+/// Partition holding a technician's bookings and slot locks.
+pub fn schedule_partition(site: &SiteId, tech: &TechnicianId) -> String {
+    format!("SITE#{site}#TECH#{tech}")
+}
+
+/// A booking item.
+pub fn booking(site: &SiteId, tech: &TechnicianId, start: Timestamp, number: &WorkOrderNumber) -> Key {
+    Key::new(schedule_partition(site, tech), format!("BOOKING#{}#{number}", instant(start)))
+}
+
+/// Sort keys of bookings starting between `from` and `to` inclusive.
+pub fn bookings_between(from: Timestamp, to: Timestamp) -> SkRange {
+    // '$' sorts after '#', so the upper bound includes every number at `to`.
+    SkRange::Between(format!("BOOKING#{}", instant(from)), format!("BOOKING#{}$", instant(to)))
+}
+
+/// The lock on one grid cell of a technician's time.
+pub fn slot_lock(site: &SiteId, tech: &TechnicianId, cell: Timestamp) -> Key {
+    Key::new(schedule_partition(site, tech), format!("LOCK#{}", instant(cell)))
+}
+
+/// A work order's item.
+pub fn work_order(site: &SiteId, number: &WorkOrderNumber) -> Key {
+    Key::new(format!("SITE#{site}#WO#{number}"), "WO")
+}
+
+/// The record of an idempotency key.
+pub fn idempotency(site: &SiteId, key: &IdempotencyKey) -> Key {
+    Key::new(format!("SITE#{site}#IDEM#{}", key.as_str()), "IDEM")
+}
+
+/// An instant as sortable text: RFC 3339, UTC, whole seconds.
+fn instant(t: Timestamp) -> String {
+    t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn booking_keys_sort_in_time_order_and_fall_in_their_range() {
+        let site = SiteId::parse("s", "acme").expect("site");
+        let tech = TechnicianId::parse("t", "sam").expect("tech");
+        let number = WorkOrderNumber::from_random(7);
+        let early: Timestamp = "2026-11-24T09:00:00Z".parse().expect("t");
+        let late: Timestamp = "2026-11-24T10:00:00Z".parse().expect("t");
+        let a = booking(&site, &tech, early, &number);
+        let b = booking(&site, &tech, late, &number);
+        assert!(a.sk < b.sk);
+        assert!(bookings_between(early, late).contains(&a.sk));
+        assert!(bookings_between(early, late).contains(&b.sk));
+        assert!(!bookings_between(late, late).contains(&a.sk));
+    }
+}

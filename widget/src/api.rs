@@ -1,0 +1,109 @@
+//! The HTTP API as the widget calls it: typed requests, problem documents as errors.
+
+use gloo_net::http::{Request, Response};
+use jobslot_domain::api::{
+    Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
+};
+use jobslot_domain::FieldError;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+
+/// A failed call: the API's problem document, or no usable answer at all.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiFailure {
+    /// The API answered with a problem document.
+    Problem(Problem),
+    /// The network failed or the answer was unreadable.
+    Network(String),
+}
+
+impl ApiFailure {
+    /// The problem's kind, if the API said.
+    pub fn kind(&self) -> Option<ProblemKind> {
+        match self {
+            ApiFailure::Problem(p) => p.kind(),
+            ApiFailure::Network(_) => None,
+        }
+    }
+
+    /// Errors naming fields, if any.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            ApiFailure::Problem(p) => p.errors.clone(),
+            ApiFailure::Network(_) => Vec::new(),
+        }
+    }
+
+    /// A sentence for the customer when no field is at fault.
+    pub fn message(&self) -> String {
+        match self {
+            ApiFailure::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
+            ApiFailure::Network(_) => {
+                "We couldn't reach the booking service. Check your connection and try again.".into()
+            }
+        }
+    }
+}
+
+/// The API of one site.
+#[derive(Debug, Clone)]
+pub struct Api {
+    base: Arc<str>,
+    site: Arc<str>,
+}
+
+impl Api {
+    /// Calls the API at `base` (an origin, e.g. `https://book.example`) for `site`.
+    pub fn new(base: String, site: String) -> Self {
+        Self { base: base.trim_end_matches('/').into(), site: site.into() }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("{}/api/sites/{}/{path}", self.base, js_sys::encode_uri_component(&self.site))
+    }
+
+    /// The site's configuration.
+    pub async fn config(&self) -> Result<SiteConfigResponse, ApiFailure> {
+        decode(Request::get(&self.url("config")).send().await).await
+    }
+
+    /// Free slots for a postcode and service.
+    pub async fn slots(&self, query: &SlotsQuery) -> Result<SlotsResponse, ApiFailure> {
+        let mut params = vec![("postcode", query.postcode.clone()), ("service", query.service.clone())];
+        if let Some(from) = &query.from {
+            params.push(("from", from.clone()));
+        }
+        if let Some(days) = query.days {
+            params.push(("days", days.to_string()));
+        }
+        let request = Request::get(&self.url("slots")).query(params.iter().map(|(k, v)| (*k, v.as_str())));
+        decode(request.send().await).await
+    }
+
+    /// Books: creates the booking and its work order.
+    pub async fn submit(&self, idempotency_key: &str, body: &SubmitWorkOrder) -> Result<WorkOrderCreated, ApiFailure> {
+        let request = Request::post(&self.url("work-orders"))
+            .header("Idempotency-Key", idempotency_key)
+            .json(body)
+            .map_err(network)?;
+        decode(request.send().await).await
+    }
+}
+
+/// A network-level failure, also logged to the console for whoever debugs the embedding page.
+fn network(error: impl std::fmt::Display) -> ApiFailure {
+    let message = error.to_string();
+    web_sys::console::warn_1(&format!("jobslot: {message}").into());
+    ApiFailure::Network(message)
+}
+
+async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+    let response = sent.map_err(network)?;
+    if response.ok() {
+        return response.json::<T>().await.map_err(network);
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(ApiFailure::Problem(problem)),
+        Err(_) => Err(network(format!("HTTP {} without a problem document", response.status()))),
+    }
+}

@@ -1,0 +1,232 @@
+//! The booking flow: its steps, the state they share, and the transitions between them.
+
+use crate::api::{Api, ApiFailure};
+use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
+use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrderCreated};
+use jobslot_domain::FieldError;
+use leptos::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Where the customer is in the flow.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Service and postcode.
+    Search,
+    /// Technicians and their free times.
+    Slots,
+    /// The site's order form.
+    Details,
+    /// Contact details and address.
+    Contact,
+    /// Summary, terms and submit.
+    Review,
+    /// Booked.
+    Done,
+}
+
+impl Step {
+    /// The step whose form holds `field` (a dotted path from a problem document).
+    pub fn owning(field: &str) -> Step {
+        match field.split('.').next().unwrap_or_default() {
+            "postcode" | "service" => Step::Search,
+            "start" | "technician" => Step::Slots,
+            "answers" => Step::Details,
+            "contact" | "address" | "notes" => Step::Contact,
+            _ => Step::Review,
+        }
+    }
+
+    /// Position shown as "Step n of 5".
+    fn number(self) -> u8 {
+        match self {
+            Step::Search => 1,
+            Step::Slots => 2,
+            Step::Details => 3,
+            Step::Contact => 4,
+            Step::Review | Step::Done => 5,
+        }
+    }
+}
+
+/// Text fields of the contact step.
+#[derive(Clone, Copy)]
+pub struct ContactFields {
+    /// Full name.
+    pub name: RwSignal<String>,
+    /// E-mail.
+    pub email: RwSignal<String>,
+    /// Phone.
+    pub phone: RwSignal<String>,
+    /// Street address.
+    pub line1: RwSignal<String>,
+    /// Unit, building.
+    pub line2: RwSignal<String>,
+    /// Suburb or city.
+    pub city: RwSignal<String>,
+    /// Notes for the technician.
+    pub notes: RwSignal<String>,
+}
+
+/// Everything the steps share; provided as context by [`BookingFlow`].
+#[derive(Clone)]
+pub struct Flow {
+    /// The site's configuration.
+    pub config: Arc<SiteConfigResponse>,
+    /// The API client.
+    pub api: Api,
+    /// Current step.
+    pub step: RwSignal<Step>,
+    /// Chosen service id.
+    pub service: RwSignal<String>,
+    /// Postcode as typed.
+    pub postcode: RwSignal<String>,
+    /// Slots found for the postcode.
+    pub slots: RwSignal<Option<SlotsResponse>>,
+    /// The slot picked.
+    pub chosen: RwSignal<Option<SlotOffer>>,
+    /// Order-form answers by field id.
+    pub answers: RwSignal<BTreeMap<String, Value>>,
+    /// Contact step fields.
+    pub contact: ContactFields,
+    /// Terms accepted.
+    pub terms: RwSignal<bool>,
+    /// Field errors on show.
+    pub errors: RwSignal<Vec<FieldError>>,
+    /// A message not tied to a field.
+    pub notice: RwSignal<Option<String>>,
+    /// A request is under way.
+    pub busy: RwSignal<bool>,
+    /// The confirmed booking.
+    pub booked: RwSignal<Option<WorkOrderCreated>>,
+    /// Key of the submission under way, kept across retries so they never book twice.
+    pub idempotency_key: RwSignal<Option<String>>,
+}
+
+impl Flow {
+    /// Fresh state for a site.
+    pub fn new(config: SiteConfigResponse, api: Api) -> Self {
+        let first_service = config.services.first().map(|s| s.id.to_string()).unwrap_or_default();
+        Self {
+            config: Arc::new(config),
+            api,
+            step: RwSignal::new(Step::Search),
+            service: RwSignal::new(first_service),
+            postcode: RwSignal::new(String::new()),
+            slots: RwSignal::new(None),
+            chosen: RwSignal::new(None),
+            answers: RwSignal::new(BTreeMap::new()),
+            contact: ContactFields {
+                name: RwSignal::new(String::new()),
+                email: RwSignal::new(String::new()),
+                phone: RwSignal::new(String::new()),
+                line1: RwSignal::new(String::new()),
+                line2: RwSignal::new(String::new()),
+                city: RwSignal::new(String::new()),
+                notes: RwSignal::new(String::new()),
+            },
+            terms: RwSignal::new(false),
+            errors: RwSignal::new(Vec::new()),
+            notice: RwSignal::new(None),
+            busy: RwSignal::new(false),
+            booked: RwSignal::new(None),
+            idempotency_key: RwSignal::new(None),
+        }
+    }
+
+    /// Moves to `step`, clearing messages of the step left.
+    pub fn go(&self, step: Step) {
+        self.errors.set(Vec::new());
+        self.notice.set(None);
+        self.step.set(step);
+    }
+
+    /// Shows field errors, on the step that owns the first one.
+    pub fn show_errors(&self, errors: Vec<FieldError>) {
+        if let Some(first) = errors.first() {
+            self.step.set(Step::owning(&first.field));
+        }
+        self.errors.set(errors);
+    }
+
+    /// Shows what a failed call said: beside its fields if it named any, else as a notice.
+    pub fn show_failure(&self, failure: &ApiFailure) {
+        let errors = failure.field_errors();
+        if errors.is_empty() {
+            self.notice.set(Some(failure.message()));
+        } else {
+            self.show_errors(errors);
+        }
+    }
+
+    /// The message for `field`, if it has one.
+    pub fn error_for(&self, field: &str) -> Option<String> {
+        self.errors.with(|errors| errors.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+    }
+}
+
+/// Loads the site's configuration, then runs the flow; shows loading and failure states.
+#[component]
+pub fn BookingWidget(
+    /// The API client for the site.
+    api: Api,
+) -> impl IntoView {
+    let loader = api.clone();
+    let config = LocalResource::new(move || {
+        let api = loader.clone();
+        async move { api.config().await }
+    });
+    view! {
+        <div class="widget" aria-live="polite">
+            {move || match config.get() {
+                None => view! { <p class="loading" role="status">"Loading booking options…"</p> }.into_any(),
+                Some(Ok(config)) => view! { <BookingFlow config=config api=api.clone() /> }.into_any(),
+                Some(Err(failure)) => {
+                    let message = match failure {
+                        ApiFailure::Problem(ref p) if p.status == 404 => "Online booking is not set up for this site.".to_owned(),
+                        other => other.message(),
+                    };
+                    view! { <p class="notice error" role="alert">{message}</p> }.into_any()
+                }
+            }}
+        </div>
+    }
+}
+
+/// The steps of the booking flow for a loaded site.
+#[component]
+pub fn BookingFlow(
+    /// The site's configuration.
+    config: SiteConfigResponse,
+    /// The API client.
+    api: Api,
+) -> impl IntoView {
+    let flow = Flow::new(config, api);
+    provide_context(flow.clone());
+    let step = flow.step;
+    let notice = flow.notice;
+    let title = flow.config.business_name.clone();
+    view! {
+        <section class="booking" aria-label=format!("Book with {title}")>
+            <header>
+                <h2>{format!("Book with {title}")}</h2>
+                <p class="progress">{move || (step.get() != Step::Done).then(|| format!("Step {} of 5", step.get().number()))}</p>
+            </header>
+            {move || notice.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
+            {move || match step.get() {
+                Step::Search => view! { <SearchStep /> }.into_any(),
+                Step::Slots => view! { <SlotsStep /> }.into_any(),
+                Step::Details => view! { <DetailsStep /> }.into_any(),
+                Step::Contact => view! { <ContactStep /> }.into_any(),
+                Step::Review => view! { <ReviewStep /> }.into_any(),
+                Step::Done => view! { <DoneStep /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// The flow state from context.
+pub fn use_flow() -> Flow {
+    expect_context::<Flow>()
+}

@@ -1,0 +1,77 @@
+//! Step 4: who to contact and where the job is.
+
+use crate::fields::{FieldError, TextField};
+use crate::flow::{use_flow, Flow, Step};
+use jobslot_domain::api::{AddressInput, ContactInput, ADDRESS_LINE_MAX, CITY_MAX, NOTES_MAX};
+use jobslot_domain::contact::NAME_MAX;
+use jobslot_domain::postcode::Postcode;
+use jobslot_domain::FieldError as Error;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+
+/// The contact details and address as typed.
+pub fn contact_input(flow: &Flow) -> (ContactInput, AddressInput) {
+    let c = flow.contact;
+    (
+        ContactInput { name: c.name.get_untracked(), email: c.email.get_untracked(), phone: c.phone.get_untracked() },
+        AddressInput { line1: c.line1.get_untracked(), line2: c.line2.get_untracked(), city: c.city.get_untracked() },
+    )
+}
+
+fn check(flow: &Flow) -> Vec<Error> {
+    let (contact, address) = contact_input(flow);
+    let mut errors = contact.parse().err().unwrap_or_default();
+    match Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked()) {
+        Ok(postcode) => errors.extend(address.parse(postcode).err().unwrap_or_default()),
+        Err(e) => errors.push(e),
+    }
+    if flow.contact.notes.with_untracked(|n| n.chars().count() > NOTES_MAX) {
+        errors.push(Error::new("notes", format!("Use at most {NOTES_MAX} characters.")));
+    }
+    errors
+}
+
+/// Contact details and the job's address.
+#[component]
+pub fn ContactStep() -> impl IntoView {
+    let flow = use_flow();
+    let c = flow.contact;
+    let postcode = flow.postcode.get_untracked();
+    let next = {
+        let flow = flow.clone();
+        move |ev: SubmitEvent| {
+            ev.prevent_default();
+            let errors = check(&flow);
+            if errors.is_empty() { flow.go(Step::Review) } else { flow.show_errors(errors) }
+        }
+    };
+    let back = {
+        let flow = flow.clone();
+        move |_| {
+            let has_form = !flow.config.order_form.fields.is_empty();
+            flow.go(if has_form { Step::Details } else { Step::Slots })
+        }
+    };
+    view! {
+        <form class="step" on:submit=next novalidate>
+            <h3>"Your details"</h3>
+            <TextField label="Full name".into() field="contact.name".into() value=c.name autocomplete="name" required=true max_length=NAME_MAX />
+            <TextField label="Email".into() field="contact.email".into() value=c.email input_type="email" autocomplete="email" required=true max_length=254 />
+            <TextField label="Phone".into() field="contact.phone".into() value=c.phone input_type="tel" autocomplete="tel" required=true max_length=24 />
+            <TextField label="Street address".into() field="address.line1".into() value=c.line1 autocomplete="address-line1" required=true max_length=ADDRESS_LINE_MAX />
+            <TextField label="Unit, building (optional)".into() field="address.line2".into() value=c.line2 autocomplete="address-line2" max_length=ADDRESS_LINE_MAX />
+            <TextField label="Suburb or city".into() field="address.city".into() value=c.city autocomplete="address-level2" required=true max_length=CITY_MAX />
+            <p class="hint">{format!("Postcode: {postcode}")}</p>
+            <div class="field">
+                <label for="jobslot-notes">"Anything the technician should know? (optional)"</label>
+                <textarea id="jobslot-notes" rows="3" maxlength=NOTES_MAX.to_string()
+                    prop:value=move || c.notes.get() on:input=move |ev| c.notes.set(event_target_value(&ev))></textarea>
+                <FieldError field="notes".to_owned() />
+            </div>
+            <div class="actions">
+                <button type="button" on:click=back>"Back"</button>
+                <button type="submit" class="primary">"Review"</button>
+            </div>
+        </form>
+    }
+}

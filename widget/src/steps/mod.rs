@@ -1,0 +1,15 @@
+//! One component per step of the booking flow.
+
+mod contact;
+mod details;
+mod done;
+mod review;
+mod search;
+mod slots;
+
+pub use contact::ContactStep;
+pub use details::DetailsStep;
+pub use done::DoneStep;
+pub use review::ReviewStep;
+pub use search::{find_slots, SearchStep};
+pub use slots::SlotsStep;
