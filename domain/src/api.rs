@@ -4,7 +4,7 @@
 //! types once, here, so the widget can run the same checks before it sends anything.
 
 use crate::availability::Interval;
-use crate::contact::{Contact, Email, Phone, NAME_MAX};
+use crate::contact::{Contact, Email, NAME_MAX, Phone};
 use crate::form::{Answer, OrderForm};
 use crate::ids::{ServiceId, SiteId, TechnicianId, WorkOrderNumber};
 use crate::money::{Currency, Money};
@@ -13,8 +13,8 @@ use crate::site::{Service, Site};
 use crate::text::Text;
 use crate::work_order::{Address, OrderStatus};
 use crate::{FieldError, FieldErrors};
-use jiff::civil::Date;
 use jiff::Timestamp;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -44,7 +44,12 @@ pub struct ServiceOffer {
 
 impl From<&Service> for ServiceOffer {
     fn from(s: &Service) -> Self {
-        Self { id: s.id.clone(), name: s.name.clone(), duration_minutes: s.duration.minutes(), price: s.price }
+        Self {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            duration_minutes: s.duration.minutes(),
+            price: s.price,
+        }
     }
 }
 

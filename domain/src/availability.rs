@@ -4,7 +4,7 @@
 //! working intervals are placed on the timeline, in the technician's own zone, so days whose
 //! clocks change for daylight saving get their true length.
 
-use crate::schedule::{GridMinutes, WeeklyHours, GRID_MINUTES};
+use crate::schedule::{GRID_MINUTES, GridMinutes, WeeklyHours};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -68,17 +68,17 @@ pub fn free_slots(query: &AvailabilityQuery<'_>) -> Vec<Interval> {
     let duration = query.duration.span();
     let step = query.rules.step.span();
     let mut slots = Vec::new();
-    let (Some(first_day), Some(last_day)) = (local_date(earliest, query.zone), local_date(latest, query.zone))
+    let (Some(first_day), Some(last_day)) =
+        (local_date(earliest, query.zone), local_date(latest, query.zone))
     else {
         return slots;
     };
     let mut day = first_day;
     while day <= last_day {
         for interval in query.hours.on(day.weekday()) {
-            let (Some(open), Some(close)) = (
-                at(day, interval.start(), query.zone),
-                at(day, interval.end(), query.zone),
-            ) else {
+            let (Some(open), Some(close)) =
+                (at(day, interval.start(), query.zone), at(day, interval.end(), query.zone))
+            else {
                 continue;
             };
             let mut start = open;
@@ -210,7 +210,13 @@ mod tests {
         let starts: Vec<String> = slots.iter().map(|s| s.start.to_string()).collect();
         assert_eq!(
             starts,
-            ["2026-11-24T22:00:00Z", "2026-11-24T22:30:00Z", "2026-11-24T23:00:00Z", "2026-11-24T23:30:00Z", "2026-11-25T00:00:00Z"]
+            [
+                "2026-11-24T22:00:00Z",
+                "2026-11-24T22:30:00Z",
+                "2026-11-24T23:00:00Z",
+                "2026-11-24T23:30:00Z",
+                "2026-11-25T00:00:00Z"
+            ]
         );
         assert!(slots.iter().all(|s| s.end.duration_since(s.start) == SignedDuration::from_hours(1)));
     }
@@ -277,7 +283,8 @@ mod tests {
 
     #[test]
     fn grid_cells_cover_an_interval() {
-        let cells = grid_cells(&Interval { start: ts("2026-11-24T22:00:00Z"), end: ts("2026-11-24T23:00:00Z") });
+        let cells =
+            grid_cells(&Interval { start: ts("2026-11-24T22:00:00Z"), end: ts("2026-11-24T23:00:00Z") });
         assert_eq!(cells.len(), 4);
         assert_eq!(cells[0], ts("2026-11-24T22:00:00Z"));
         assert_eq!(cells[3], ts("2026-11-24T22:45:00Z"));
@@ -296,7 +303,13 @@ mod tests {
                     out.extend(WorkingInterval::parse("h", &format!("{}-{}", fmt(s), fmt(e))).ok());
                 }
                 if gap % 2 == 0 && second_start + 60 <= 23 * 60 + 45 && second_start > e {
-                    out.extend(WorkingInterval::parse("h", &format!("{}-{}", fmt(second_start), fmt(second_start + 60))).ok());
+                    out.extend(
+                        WorkingInterval::parse(
+                            "h",
+                            &format!("{}-{}", fmt(second_start), fmt(second_start + 60)),
+                        )
+                        .ok(),
+                    );
                 }
                 out
             };

@@ -1,7 +1,7 @@
 //! Contact details: who to call about a job.
 
-use crate::text::Text;
 use crate::FieldError;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 /// An e-mail address in a shape mail servers accept; the domain part is lower-cased.
@@ -26,9 +26,7 @@ impl Email {
             && !local.starts_with('.')
             && !local.ends_with('.')
             && !local.contains("..")
-            && local
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
+            && local.chars().all(|c| c.is_ascii_alphanumeric() || "!#$%&'*+-/=?^_`{|}~.".contains(c));
         let labels: Vec<&str> = domain.split('.').collect();
         let domain_ok = labels.len() >= 2
             && labels.iter().all(|l| {
@@ -120,8 +118,18 @@ mod tests {
 
     #[test]
     fn malformed_emails_are_rejected() {
-        for raw in ["", "mary", "mary@", "@example.com", "mary@example", "ma ry@example.com",
-            "mary@exa mple.com", "mary@@example.com", "mary@example.c", "a..b@example.com"] {
+        for raw in [
+            "",
+            "mary",
+            "mary@",
+            "@example.com",
+            "mary@example",
+            "ma ry@example.com",
+            "mary@exa mple.com",
+            "mary@@example.com",
+            "mary@example.c",
+            "a..b@example.com",
+        ] {
             assert!(Email::parse("email", raw).is_err(), "{raw:?} should be rejected");
         }
     }

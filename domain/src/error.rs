@@ -14,10 +14,7 @@ pub struct FieldError {
 impl FieldError {
     /// An error for `field` with a customer-facing `message`.
     pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
-        Self {
-            field: field.into(),
-            message: message.into(),
-        }
+        Self { field: field.into(), message: message.into() }
     }
 }
 

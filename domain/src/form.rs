@@ -1,7 +1,7 @@
 //! A business's own order form: its definition, and the answers a customer gives.
 
-use crate::ids::FieldId;
 use crate::FieldError;
+use crate::ids::FieldId;
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -124,11 +124,9 @@ impl OrderForm {
         let mut answers = Vec::new();
         for field in &self.fields {
             match field.parse(raw.get(field.id.as_str())) {
-                Ok(Some(value)) => answers.push(Answer {
-                    field: field.id.clone(),
-                    label: field.label.clone(),
-                    value,
-                }),
+                Ok(Some(value)) => {
+                    answers.push(Answer { field: field.id.clone(), label: field.label.clone(), value })
+                }
                 Ok(None) => {}
                 Err(message) => errors.push(FieldError::new(format!("{ANSWERS}.{}", field.id), message)),
             }
@@ -178,7 +176,8 @@ impl FormField {
                 AnswerValue::Number(n)
             }
             (FieldKind::Select { options }, Value::String(s)) => {
-                let choice = options.iter().find(|o| o.as_str() == s.trim()).ok_or("Choose one of the options.")?;
+                let choice =
+                    options.iter().find(|o| o.as_str() == s.trim()).ok_or("Choose one of the options.")?;
                 AnswerValue::Select(choice.clone())
             }
             (FieldKind::Date { min, max }, Value::String(s)) => {
@@ -243,7 +242,17 @@ mod tests {
             })))
             .expect_err("invalid");
         let fields: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["answers.colour", "answers.make", "answers.year", "answers.fuel", "answers.last", "answers.loan"]);
+        assert_eq!(
+            fields,
+            [
+                "answers.colour",
+                "answers.make",
+                "answers.year",
+                "answers.fuel",
+                "answers.last",
+                "answers.loan"
+            ]
+        );
     }
 
     #[test]

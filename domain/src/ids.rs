@@ -9,9 +9,7 @@ fn is_slug(raw: &str) -> bool {
     !bytes.is_empty()
         && bytes.len() <= 64
         && bytes[0].is_ascii_alphanumeric()
-        && bytes
-            .iter()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'_')
+        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'_')
 }
 
 macro_rules! slug_id {
@@ -150,16 +148,11 @@ impl IdempotencyKey {
     /// Parses 8–128 characters of `A-Z a-z 0-9 - _ . :` (a UUID fits).
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let ok = (8..=128).contains(&raw.len())
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
         if ok {
             Ok(Self(raw.to_owned()))
         } else {
-            Err(FieldError::new(
-                field,
-                "Send 8 to 128 characters of letters, digits, '-', '_', '.' or ':'.",
-            ))
+            Err(FieldError::new(field, "Send 8 to 128 characters of letters, digits, '-', '_', '.' or ':'."))
         }
     }
 

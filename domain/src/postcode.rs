@@ -46,11 +46,8 @@ pub struct Postcode {
 impl Postcode {
     /// Parses what a customer typed; case and spacing are forgiven, the shape is not.
     pub fn parse(field: &str, country: Country, raw: &str) -> Result<Self, FieldError> {
-        let compact: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .map(|c| c.to_ascii_uppercase())
-            .collect();
+        let compact: String =
+            raw.chars().filter(|c| !c.is_whitespace()).map(|c| c.to_ascii_uppercase()).collect();
         let code = match country {
             Country::Au => parse_au(&compact),
             Country::Gb => parse_gb(&compact),
@@ -134,7 +131,15 @@ fn parse_gb(compact: &str) -> Option<String> {
     };
     let shape: String = outward
         .bytes()
-        .map(|b| if b.is_ascii_digit() { '9' } else if b.is_ascii_alphabetic() { 'A' } else { '?' })
+        .map(|b| {
+            if b.is_ascii_digit() {
+                '9'
+            } else if b.is_ascii_alphabetic() {
+                'A'
+            } else {
+                '?'
+            }
+        })
         .collect();
     let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
     (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
@@ -148,11 +153,7 @@ pub fn parse_area(field: &str, country: Country, raw: &str) -> Result<String, Fi
         Country::Us => compact.len() == 5 && all_digits(&compact),
         Country::Gb => parse_gb(&format!("{compact}1AA")).is_some(),
     };
-    if ok {
-        Ok(compact)
-    } else {
-        Err(FieldError::new(field, format!("Not a service area in {country:?}.")))
-    }
+    if ok { Ok(compact) } else { Err(FieldError::new(field, format!("Not a service area in {country:?}."))) }
 }
 
 #[cfg(test)]

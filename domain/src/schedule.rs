@@ -16,7 +16,7 @@ pub struct GridMinutes(u16);
 impl GridMinutes {
     /// Parses a number of minutes that is a positive multiple of [`GRID_MINUTES`], ≤ 720.
     pub fn parse(field: &str, minutes: u16) -> Result<Self, FieldError> {
-        if minutes > 0 && minutes <= 720 && minutes % GRID_MINUTES == 0 {
+        if minutes > 0 && minutes <= 720 && minutes.is_multiple_of(GRID_MINUTES) {
             Ok(Self(minutes))
         } else {
             Err(FieldError::new(
@@ -67,7 +67,7 @@ impl WorkingInterval {
             let (h, m) = s.trim().split_once(':').ok_or_else(invalid)?;
             let (h, m): (i8, i8) = (h.parse().map_err(|_| invalid())?, m.parse().map_err(|_| invalid())?);
             let time = Time::new(h, m, 0, 0).map_err(|_| invalid())?;
-            if m as u16 % GRID_MINUTES != 0 {
+            if !u16::from(m.unsigned_abs()).is_multiple_of(GRID_MINUTES) {
                 return Err(FieldError::new(
                     field,
                     format!("Working hours start and end on a {GRID_MINUTES}-minute boundary."),

@@ -1,5 +1,6 @@
 //! A site (tenant): one business, its services, order form, rules and technicians.
 
+use crate::FieldError;
 use crate::availability::SlotRules;
 use crate::form::OrderForm;
 use crate::ids::{ServiceId, SiteId, TechnicianId};
@@ -7,7 +8,6 @@ use crate::money::{Currency, Money};
 use crate::postcode::{Country, Postcode};
 use crate::schedule::{GridMinutes, WeeklyHours};
 use crate::work_order::OrderType;
-use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
 /// Everything a site's booking flow is configured with.

@@ -16,10 +16,7 @@ impl Text {
             return Err(FieldError::new(field, "This field is required."));
         }
         if trimmed.chars().count() > max_chars {
-            return Err(FieldError::new(
-                field,
-                format!("Use at most {max_chars} characters."),
-            ));
+            return Err(FieldError::new(field, format!("Use at most {max_chars} characters.")));
         }
         if trimmed.chars().any(|c| c.is_control() && c != '\n') {
             return Err(FieldError::new(field, "Remove the control characters."));

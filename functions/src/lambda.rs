@@ -2,9 +2,14 @@
 
 use crate::app::App;
 use crate::config;
-use crate::http::{with_layers, AppState, HttpConfig};
+use crate::http::{AppState, HttpConfig, with_layers};
 use crate::store::dynamodb::DynamoStore;
 use axum::Router;
+use axum::http::Uri;
+use lambda_http::request::RequestContext;
+use lambda_http::{Request, RequestExt};
+use tower::ServiceExt;
+use tower::util::MapRequest;
 
 /// Runs one function: configuration and the SDK client are built once, at init.
 pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
@@ -15,7 +20,32 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     if let Err(error) = store.warm_up().await {
         tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry");
     }
-    let state = AppState { app: App::new(store), staff_token: config::var(config::STAFF_TOKEN_VAR).map(Into::into) };
+    let state =
+        AppState { app: App::new(store), staff_token: config::var(config::STAFF_TOKEN_VAR).map(Into::into) };
     let http = HttpConfig { allowed_origins: config::allowed_origins()? };
-    lambda_http::run(with_layers(router(state), &http)).await
+    lambda_http::run(handler(with_layers(router(state), &http))).await
+}
+
+/// A function's router as Lambda calls it: API Gateway events, stage prefix removed.
+pub fn handler(router: Router) -> MapRequest<Router, fn(Request) -> Request> {
+    router.map_request(without_stage as fn(Request) -> Request)
+}
+
+/// API Gateway puts a named stage in front of the path (`/prod/api/…`); the routers know
+/// only `/api/…`. The `$default` stage adds nothing.
+fn without_stage(mut request: Request) -> Request {
+    let stage = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.stage.clone(),
+        _ => None,
+    };
+    let Some(stage) = stage.filter(|s| s != "$default") else {
+        return request;
+    };
+    let prefix = format!("/{stage}");
+    let path_and_query = request.uri().path_and_query().map_or("/", |p| p.as_str());
+    let stripped = path_and_query.strip_prefix(&prefix).filter(|rest| rest.starts_with('/'));
+    if let Some(uri) = stripped.and_then(|rest| rest.parse::<Uri>().ok()) {
+        *request.uri_mut() = uri;
+    }
+    request
 }

@@ -2,13 +2,13 @@
 
 use crate::app::App;
 use crate::config;
-use crate::http::{api_router, with_layers, AppState, HttpConfig};
+use crate::http::{AppState, HttpConfig, api_router, with_layers};
+use crate::store::Store;
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
-use crate::store::Store;
 use anyhow::Context;
-use axum::http::{header, HeaderValue};
 use axum::Router;
+use axum::http::{HeaderValue, header};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
@@ -115,11 +115,13 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
 pub fn router<S: Store>(state: AppState<S>, http: &HttpConfig, options: &Options) -> Router {
     // Widget files keep stable names so a pasted script tag never breaks: revalidate each time.
     let widget = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-cache"),
+        ))
         .service(ServeDir::new(&options.widget_dir));
-    let static_files = Router::new()
-        .route_service("/", ServeFile::new(&options.demo_page))
-        .nest_service("/widget", widget);
+    let static_files =
+        Router::new().route_service("/", ServeFile::new(&options.demo_page)).nest_service("/widget", widget);
     with_layers(api_router(state).merge(static_files), http)
 }
 

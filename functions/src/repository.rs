@@ -1,9 +1,9 @@
 //! Typed access to the store: sites, technicians, bookings, work orders, idempotency records.
 
-use crate::store::{keys, Condition, Item, Key, Store, StoreError, Write};
+use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::api::WorkOrderCreated;
-use jobslot_domain::availability::{grid_cells, Interval};
+use jobslot_domain::availability::{Interval, grid_cells};
 use jobslot_domain::booking::Booking;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
@@ -105,18 +105,26 @@ impl<S: Store> Repository<S> {
     /// Creates or replaces a technician and, in the same transaction, its coverage entries.
     pub async fn save_technician(&self, tech: &Technician) -> Result<(), StoreError> {
         let previous: Option<Technician> = self.load(&keys::technician(&tech.site, &tech.id)).await?;
-        let mut writes = vec![put(encode(keys::technician(&tech.site, &tech.id), tech, None)?, Condition::Always)];
+        let mut writes =
+            vec![put(encode(keys::technician(&tech.site, &tech.id), tech, None)?, Condition::Always)];
         for area in previous.iter().flat_map(|p| &p.areas).filter(|a| !tech.areas.contains(a)) {
             writes.push(Write::Delete { key: keys::coverage(&tech.site, area, &tech.id) });
         }
         for area in &tech.areas {
-            writes.push(put(encode(keys::coverage(&tech.site, area, &tech.id), tech, None)?, Condition::Always));
+            writes.push(put(
+                encode(keys::coverage(&tech.site, area, &tech.id), tech, None)?,
+                Condition::Always,
+            ));
         }
         self.store.transact(writes).await
     }
 
     /// The technicians serving a service area, by id.
-    pub async fn technicians_serving(&self, site: &SiteId, area: &str) -> Result<Vec<Technician>, StoreError> {
+    pub async fn technicians_serving(
+        &self,
+        site: &SiteId,
+        area: &str,
+    ) -> Result<Vec<Technician>, StoreError> {
         let items = self
             .store
             .query(&keys::coverage_partition(site, area), &crate::store::SkRange::Prefix("TECH#".into()))
@@ -158,8 +166,12 @@ impl<S: Store> Repository<S> {
             ));
         }
         let number_index = writes.len();
-        writes.push(put(encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?, Condition::NotExists));
-        let booking_key = keys::booking(&booking.site, &booking.technician, booking.time.start, &booking.work_order);
+        writes.push(put(
+            encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?,
+            Condition::NotExists,
+        ));
+        let booking_key =
+            keys::booking(&booking.site, &booking.technician, booking.time.start, &booking.work_order);
         writes.push(put(encode(booking_key, booking, None)?, Condition::NotExists));
         let lock = SlotLock { work_order: booking.work_order.clone() };
         for cell in grid_cells(&booking.time) {
@@ -168,19 +180,25 @@ impl<S: Store> Repository<S> {
         }
         match self.store.transact(writes).await {
             Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed(failed)) => Err(if idempotency.is_some() && failed.contains(&0) {
-                BookingRefused::IdempotencyKeyTaken
-            } else if failed.iter().any(|i| *i > number_index + 1) {
-                BookingRefused::SlotTaken
-            } else {
-                BookingRefused::NumberTaken
-            }),
+            Err(StoreError::ConditionFailed(failed)) => {
+                Err(if idempotency.is_some() && failed.contains(&0) {
+                    BookingRefused::IdempotencyKeyTaken
+                } else if failed.iter().any(|i| *i > number_index + 1) {
+                    BookingRefused::SlotTaken
+                } else {
+                    BookingRefused::NumberTaken
+                })
+            }
             Err(other) => Err(other.into()),
         }
     }
 
     /// A work order by number.
-    pub async fn work_order(&self, site: &SiteId, number: &WorkOrderNumber) -> Result<Option<WorkOrder>, StoreError> {
+    pub async fn work_order(
+        &self,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+    ) -> Result<Option<WorkOrder>, StoreError> {
         self.load(&keys::work_order(site, number)).await
     }
 

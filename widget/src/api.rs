@@ -1,10 +1,10 @@
 //! The HTTP API as the widget calls it: typed requests, problem documents as errors.
 
 use gloo_net::http::{Request, Response};
+use jobslot_domain::FieldError;
 use jobslot_domain::api::{
     Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
 };
-use jobslot_domain::FieldError;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -81,7 +81,11 @@ impl Api {
     }
 
     /// Books: creates the booking and its work order.
-    pub async fn submit(&self, idempotency_key: &str, body: &SubmitWorkOrder) -> Result<WorkOrderCreated, ApiFailure> {
+    pub async fn submit(
+        &self,
+        idempotency_key: &str,
+        body: &SubmitWorkOrder,
+    ) -> Result<WorkOrderCreated, ApiFailure> {
         let request = Request::post(&self.url("work-orders"))
             .header("Idempotency-Key", idempotency_key)
             .json(body)

@@ -2,8 +2,8 @@
 
 use crate::api::{Api, ApiFailure};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
-use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrderCreated};
 use jobslot_domain::FieldError;
+use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrderCreated};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;

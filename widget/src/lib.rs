@@ -5,10 +5,10 @@
 //! host page's CSS cannot reach in and the widget's cannot leak out.
 
 pub mod api;
+pub mod fields;
 pub mod flow;
 pub mod format;
-mod fields;
-mod steps;
+pub mod steps;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;

@@ -1,2 +1,44 @@
-//! xtask
-fn main() {}
+//! `cargo xtask`: the two commands a newcomer needs, and the steps behind them.
+//!
+//! - `cargo xtask dev [--port N]`: install what is missing, build the widget, serve the demo.
+//! - `cargo xtask test`: install what the checks need and run every one of them.
+//! - `cargo xtask widget`: build the widget in release mode and report its size.
+
+mod dev;
+mod process;
+mod test;
+mod tools;
+mod widget;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: cargo xtask <command>
+
+commands:
+  dev [--port N]   install tools, build the widget, serve demo site + API on 127.0.0.1 (default port 8080)
+  test             install test tools and run every check (fmt, clippy, unit, property, store
+                   conformance on both backends, wasm tests in Chromium, Playwright, template lint)
+  widget           build the widget (release) and print its size";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(&args[1..]),
+        Some("test") => test::run_all(&args[1..]),
+        Some("widget") => {
+            tools::widget_tools().and_then(|()| widget::build()).map(|dist| widget::report(&dist))
+        }
+        Some("-h" | "--help" | "help") | None => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => Err(anyhow::anyhow!("unknown command {other:?}\n\n{USAGE}")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask failed: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

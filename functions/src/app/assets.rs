@@ -18,7 +18,10 @@ impl<S: Store> App<S> {
         let technicians = self.serving(&site, &postcode).await?;
         Ok(CoverageResponse {
             postcode: postcode.to_string(),
-            technicians: technicians.iter().map(|t| TechnicianSummary { id: t.id.clone(), name: t.name.clone() }).collect(),
+            technicians: technicians
+                .iter()
+                .map(|t| TechnicianSummary { id: t.id.clone(), name: t.name.clone() })
+                .collect(),
         })
     }
 }

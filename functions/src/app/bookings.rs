@@ -1,12 +1,14 @@
 //! The bookings function: free slots for a postcode and a service.
 
-use super::{zone, App, AppError};
+use super::{App, AppError, zone};
 use crate::store::Store;
+use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-use jiff::Timestamp;
-use jobslot_domain::api::{DaySlots, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary, MAX_DAYS_PER_QUERY};
-use jobslot_domain::availability::{free_slots, AvailabilityQuery, Interval};
+use jobslot_domain::api::{
+    DaySlots, MAX_DAYS_PER_QUERY, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary,
+};
+use jobslot_domain::availability::{AvailabilityQuery, Interval, free_slots};
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Service, Site, Technician};
 use jobslot_domain::{FieldError, FieldErrors};
@@ -25,13 +27,16 @@ impl<S: Store> App<S> {
         let service = errors.take(site.parse_service("service", &query.service));
         let from = match query.from.as_deref().map(str::trim) {
             None | Some("") => Some(now.to_zoned(site_zone.clone()).date()),
-            Some(raw) => errors.take(raw.parse::<Date>().map_err(|_| FieldError::new("from", "Enter a date as YYYY-MM-DD."))),
+            Some(raw) => errors.take(
+                raw.parse::<Date>().map_err(|_| FieldError::new("from", "Enter a date as YYYY-MM-DD.")),
+            ),
         };
         let days = query.days.unwrap_or(DEFAULT_DAYS);
         if !(1..=MAX_DAYS_PER_QUERY).contains(&days) {
             errors.push(FieldError::new("days", format!("Ask for 1 to {MAX_DAYS_PER_QUERY} days.")));
         }
-        let (postcode, service, from) = errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
+        let (postcode, service, from) =
+            errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
         let window = days_window(from, days, &site_zone)?;
         let technicians = self.serving(&site, &postcode).await?;
 
@@ -58,7 +63,10 @@ impl<S: Store> App<S> {
             time_zone: site.time_zone,
             from,
             days_covered: days,
-            technicians: technicians.iter().map(|t| TechnicianSummary { id: t.id.clone(), name: t.name.clone() }).collect(),
+            technicians: technicians
+                .iter()
+                .map(|t| TechnicianSummary { id: t.id.clone(), name: t.name.clone() })
+                .collect(),
             days: day_slots,
         })
     }
@@ -73,7 +81,8 @@ impl<S: Store> App<S> {
         now: Timestamp,
     ) -> Result<Vec<Interval>, AppError> {
         let tech_zone = zone(&tech.time_zone)?;
-        let busy: Vec<Interval> = self.repo.bookings(&site.id, &tech.id, window).await?.into_iter().map(|b| b.time).collect();
+        let busy: Vec<Interval> =
+            self.repo.bookings(&site.id, &tech.id, window).await?.into_iter().map(|b| b.time).collect();
         Ok(free_slots(&AvailabilityQuery {
             hours: &tech.hours,
             zone: &tech_zone,

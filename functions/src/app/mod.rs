@@ -7,16 +7,16 @@ mod assets;
 mod bookings;
 mod work_orders;
 
-pub use work_orders::{Submitted, IDEMPOTENCY_HEADER};
+pub use work_orders::{IDEMPOTENCY_HEADER, Submitted};
 
 use crate::repository::Repository;
 use crate::store::{Store, StoreError};
-use jiff::tz::TimeZone;
 use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use jobslot_domain::FieldError;
 use jobslot_domain::ids::SiteId;
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Site, Technician};
-use jobslot_domain::FieldError;
 use std::sync::Arc;
 
 /// Where the current time comes from: the system clock, or a fixed instant in tests.

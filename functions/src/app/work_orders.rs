@@ -4,13 +4,15 @@ use super::{App, AppError};
 use crate::repository::{BookingRefused, IdempotencyRecord, NewBooking};
 use crate::store::Store;
 use jiff::SignedDuration;
-use jobslot_domain::api::{SubmitWorkOrder, Submission, WorkOrderCreated};
+use jobslot_domain::FieldError;
+use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
-use jobslot_domain::work_order::{Account, Assignee, BookedService, OrderStatus, WorkOrder, DEFAULT_PRIORITY};
-use jobslot_domain::FieldError;
+use jobslot_domain::work_order::{
+    Account, Assignee, BookedService, DEFAULT_PRIORITY, OrderStatus, WorkOrder,
+};
 use sha2::{Digest, Sha256};
 
 /// How long a retried request with the same idempotency key gets the first answer back.
@@ -46,7 +48,10 @@ impl<S: Store> App<S> {
         }
         let technician = self.chosen_technician(&site, &submission).await?;
         let now = self.clock.now();
-        let probe = Interval { start: submission.slot.start, end: submission.slot.start + SignedDuration::from_secs(1) };
+        let probe = Interval {
+            start: submission.slot.start,
+            end: submission.slot.start + SignedDuration::from_secs(1),
+        };
         let offered = self.technician_slots(&site, &technician, &submission.service, probe, now).await?;
         if !offered.contains(&submission.slot) {
             return Err(AppError::SlotUnavailable);
@@ -67,7 +72,12 @@ impl<S: Store> App<S> {
             let record = IdempotencyRecord { request_hash: request_hash.clone(), response: created.clone() };
             let expires_at = (now + IDEMPOTENCY_WINDOW).as_second();
             let new = NewBooking {
-                booking: Booking { site: site.id.clone(), technician: technician.id.clone(), work_order: number, time: submission.slot },
+                booking: Booking {
+                    site: site.id.clone(),
+                    technician: technician.id.clone(),
+                    work_order: number,
+                    time: submission.slot,
+                },
                 work_order,
                 idempotency: Some((key.clone(), record, expires_at)),
             };
@@ -77,9 +87,10 @@ impl<S: Store> App<S> {
                 Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
                 Err(BookingRefused::IdempotencyKeyTaken) => {
                     // A concurrent request with the same key won; answer as it did.
-                    return self.replay(&site, &key, &request_hash).await?.ok_or_else(|| {
-                        AppError::Internal(anyhow::anyhow!("idempotency record vanished"))
-                    });
+                    return self
+                        .replay(&site, &key, &request_hash)
+                        .await?
+                        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency record vanished")));
                 }
                 Err(BookingRefused::Store(e)) => return Err(e.into()),
             }
@@ -95,7 +106,12 @@ impl<S: Store> App<S> {
     }
 
     /// The earlier answer to this key, if the request is the same; an error if it differs.
-    async fn replay(&self, site: &Site, key: &IdempotencyKey, request_hash: &str) -> Result<Option<Submitted>, AppError> {
+    async fn replay(
+        &self,
+        site: &Site,
+        key: &IdempotencyKey,
+        request_hash: &str,
+    ) -> Result<Option<Submitted>, AppError> {
         match self.repo.idempotency_record(&site.id, key, self.clock.now()).await? {
             None => Ok(None),
             Some(record) if record.request_hash == request_hash => {
@@ -108,10 +124,9 @@ impl<S: Store> App<S> {
     /// The technician asked for, if they serve the job's postcode.
     async fn chosen_technician(&self, site: &Site, submission: &Submission) -> Result<Technician, AppError> {
         let serving = self.serving(site, &submission.location.postcode).await?;
-        serving
-            .into_iter()
-            .find(|t| t.id == submission.technician)
-            .ok_or_else(|| FieldError::new("technician", "This technician does not serve your postcode.").into())
+        serving.into_iter().find(|t| t.id == submission.technician).ok_or_else(|| {
+            FieldError::new("technician", "This technician does not serve your postcode.").into()
+        })
     }
 }
 

@@ -1,8 +1,8 @@
 //! Routes of the bookings function.
 
+use super::AppState;
 use super::extract::ApiQuery;
 use super::problem::ApiError;
-use super::AppState;
 use crate::store::Store;
 use axum::extract::{Path, State};
 use axum::routing::get;

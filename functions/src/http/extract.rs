@@ -1,9 +1,9 @@
 //! Extractors whose rejections are problem documents.
 
 use super::problem::ApiError;
+use axum::Json;
 use axum::extract::{FromRequest, FromRequestParts, Query, Request};
 use axum::http::request::Parts;
-use axum::Json;
 use serde::de::DeserializeOwned;
 
 /// A JSON body; a bad or oversized body becomes a problem document.

@@ -10,9 +10,9 @@ mod work_orders;
 
 use crate::app::App;
 use crate::store::Store;
-use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{header, HeaderName, HeaderValue, Method, Request};
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, MatchedPath};
+use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use problem::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
@@ -67,7 +67,11 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(config.allowed_origins.clone()))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::CONTENT_TYPE, header::AUTHORIZATION, HeaderName::from_static("idempotency-key")])
+        .allow_headers([
+            header::CONTENT_TYPE,
+            header::AUTHORIZATION,
+            HeaderName::from_static("idempotency-key"),
+        ])
         .expose_headers([header::LOCATION])
         .max_age(Duration::from_secs(3600));
     let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {

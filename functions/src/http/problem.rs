@@ -2,10 +2,10 @@
 
 use crate::app::AppError;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use jobslot_domain::api::{Problem, ProblemKind};
 use jobslot_domain::FieldError;
+use jobslot_domain::api::{Problem, ProblemKind};
 
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -49,8 +49,20 @@ impl From<QueryRejection> for ApiError {
     }
 }
 
-fn problem(kind: ProblemKind, status: StatusCode, title: &str, detail: Option<String>, errors: Vec<FieldError>) -> Response {
-    let body = Problem { type_uri: kind.type_uri().to_owned(), title: title.to_owned(), status: status.as_u16(), detail, errors };
+fn problem(
+    kind: ProblemKind,
+    status: StatusCode,
+    title: &str,
+    detail: Option<String>,
+    errors: Vec<FieldError>,
+) -> Response {
+    let body = Problem {
+        type_uri: kind.type_uri().to_owned(),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+        errors,
+    };
     let json = serde_json::to_vec(&body).unwrap_or_default();
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], json).into_response()
 }
@@ -61,9 +73,17 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::App(AppError::Validation(errors)) => {
                 let detail = errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
-                problem(K::Validation, StatusCode::UNPROCESSABLE_ENTITY, "Some fields are invalid", Some(detail), errors)
+                problem(
+                    K::Validation,
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "Some fields are invalid",
+                    Some(detail),
+                    errors,
+                )
             }
-            ApiError::App(AppError::UnknownSite) => problem(K::UnknownSite, StatusCode::NOT_FOUND, "No such site", None, vec![]),
+            ApiError::App(AppError::UnknownSite) => {
+                problem(K::UnknownSite, StatusCode::NOT_FOUND, "No such site", None, vec![])
+            }
             ApiError::App(AppError::NotFound) | ApiError::RouteNotFound => {
                 problem(K::NotFound, StatusCode::NOT_FOUND, "Not found", None, vec![])
             }
@@ -90,12 +110,24 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::Internal(error)) => {
                 tracing::error!(error = format!("{error:#}"), "request failed");
-                problem(K::Internal, StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side", None, vec![])
+                problem(
+                    K::Internal,
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "Something went wrong on our side",
+                    None,
+                    vec![],
+                )
             }
             ApiError::Malformed(detail) => {
                 problem(K::MalformedBody, StatusCode::BAD_REQUEST, "Malformed request", Some(detail), vec![])
             }
-            ApiError::BodyTooLarge => problem(K::BodyTooLarge, StatusCode::PAYLOAD_TOO_LARGE, "Request body too large", None, vec![]),
+            ApiError::BodyTooLarge => problem(
+                K::BodyTooLarge,
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Request body too large",
+                None,
+                vec![],
+            ),
             ApiError::UnsupportedMediaType => problem(
                 K::MalformedBody,
                 StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -104,7 +136,13 @@ impl IntoResponse for ApiError {
                 vec![],
             ),
             ApiError::Unauthorized => {
-                let mut response = problem(K::Unauthorized, StatusCode::UNAUTHORIZED, "Staff credentials required", None, vec![]);
+                let mut response = problem(
+                    K::Unauthorized,
+                    StatusCode::UNAUTHORIZED,
+                    "Staff credentials required",
+                    None,
+                    vec![],
+                );
                 response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
                 response
             }

@@ -1,11 +1,11 @@
 //! Routes of the work-orders function.
 
+use super::AppState;
 use super::extract::ApiJson;
 use super::problem::ApiError;
-use super::AppState;
 use crate::store::Store;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};

@@ -3,15 +3,15 @@
 //! A transaction is one `TransactWriteItems`; conditions are `attribute_not_exists(PK)`, so
 //! DynamoDB itself refuses a second booking of a locked slot.
 
-use super::{check_transaction, Condition, Item, Key, SkRange, Store, StoreError, Write};
+use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_transaction};
+use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, Put, ScalarAttributeType,
     TimeToLiveSpecification, TransactWriteItem,
 };
-use aws_sdk_dynamodb::types::AttributeValue;
-use aws_sdk_dynamodb::Client;
 use std::collections::HashMap;
 
 const PK: &str = "PK";
@@ -44,7 +44,11 @@ impl DynamoStore {
                     .region(aws_sdk_dynamodb::config::Region::new(region))
                     .endpoint_url(url)
                     .credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
-                        "local", "local", None, None, "jobslot-local",
+                        "local",
+                        "local",
+                        None,
+                        None,
+                        "jobslot-local",
                     ))
                     .build();
                 Client::from_conf(config)
@@ -64,7 +68,9 @@ impl DynamoStore {
                 .build()
                 .map_err(backend)
         };
-        let key = |name: &str, kind| KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(backend);
+        let key = |name: &str, kind| {
+            KeySchemaElement::builder().attribute_name(name).key_type(kind).build().map_err(backend)
+        };
         self.client
             .create_table()
             .table_name(&self.table)
@@ -76,7 +82,11 @@ impl DynamoStore {
             .send()
             .await
             .map_err(backend)?;
-        let ttl = TimeToLiveSpecification::builder().attribute_name(EXPIRES_AT).enabled(true).build().map_err(backend)?;
+        let ttl = TimeToLiveSpecification::builder()
+            .attribute_name(EXPIRES_AT)
+            .enabled(true)
+            .build()
+            .map_err(backend)?;
         self.client
             .update_time_to_live()
             .table_name(&self.table)
@@ -145,7 +155,11 @@ impl DynamoStore {
                 builder.put(put.build().map_err(backend)?)
             }
             Write::Delete { key } => builder.delete(
-                Delete::builder().table_name(&self.table).set_key(Some(key_map(key))).build().map_err(backend)?,
+                Delete::builder()
+                    .table_name(&self.table)
+                    .set_key(Some(key_map(key)))
+                    .build()
+                    .map_err(backend)?,
             ),
         };
         Ok(built.build())

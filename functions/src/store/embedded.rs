@@ -3,7 +3,7 @@
 //! redb has one writer at a time and serialisable write transactions, so checking every
 //! condition and then writing inside one write transaction is atomic and race-free.
 
-use super::{check_transaction, Condition, Item, Key, SkRange, Store, StoreError, Write};
+use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_transaction};
 use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::Arc;

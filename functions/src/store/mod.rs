@@ -131,11 +131,7 @@ pub trait Store: Clone + Send + Sync + 'static {
     fn get(&self, key: &Key) -> impl Future<Output = Result<Option<Item>, StoreError>> + Send;
 
     /// Every item of partition `pk` whose sort key is in `range`, ascending.
-    fn query(
-        &self,
-        pk: &str,
-        range: &SkRange,
-    ) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
+    fn query(&self, pk: &str, range: &SkRange) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
 
     /// All of `writes` or none of them: if any condition fails, nothing is written.
     fn transact(&self, writes: Vec<Write>) -> impl Future<Output = Result<(), StoreError>> + Send;

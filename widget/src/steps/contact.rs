@@ -1,11 +1,11 @@
 //! Step 4: who to contact and where the job is.
 
 use crate::fields::{FieldError, TextField};
-use crate::flow::{use_flow, Flow, Step};
-use jobslot_domain::api::{AddressInput, ContactInput, ADDRESS_LINE_MAX, CITY_MAX, NOTES_MAX};
+use crate::flow::{Flow, Step, use_flow};
+use jobslot_domain::FieldError as Error;
+use jobslot_domain::api::{ADDRESS_LINE_MAX, AddressInput, CITY_MAX, ContactInput, NOTES_MAX};
 use jobslot_domain::contact::NAME_MAX;
 use jobslot_domain::postcode::Postcode;
-use jobslot_domain::FieldError as Error;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -13,8 +13,16 @@ use leptos::prelude::*;
 pub fn contact_input(flow: &Flow) -> (ContactInput, AddressInput) {
     let c = flow.contact;
     (
-        ContactInput { name: c.name.get_untracked(), email: c.email.get_untracked(), phone: c.phone.get_untracked() },
-        AddressInput { line1: c.line1.get_untracked(), line2: c.line2.get_untracked(), city: c.city.get_untracked() },
+        ContactInput {
+            name: c.name.get_untracked(),
+            email: c.email.get_untracked(),
+            phone: c.phone.get_untracked(),
+        },
+        AddressInput {
+            line1: c.line1.get_untracked(),
+            line2: c.line2.get_untracked(),
+            city: c.city.get_untracked(),
+        },
     )
 }
 

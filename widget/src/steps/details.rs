@@ -1,8 +1,8 @@
 //! Step 3: the business's own order form, drawn from the site's configuration.
 
-use crate::fields::{field_id, invalid, FieldError};
-use crate::flow::{use_flow, Flow, Step};
-use jobslot_domain::form::{FieldKind, FormField, ANSWERS};
+use crate::fields::{FieldError, field_id, invalid};
+use crate::flow::{Flow, Step, use_flow};
+use jobslot_domain::form::{ANSWERS, FieldKind, FormField};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::Value;

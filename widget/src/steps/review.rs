@@ -1,8 +1,8 @@
 //! Step 5: everything at a glance, the terms, and the one button that books.
 
 use super::contact::contact_input;
-use crate::fields::{invalid, FieldError};
-use crate::flow::{use_flow, Flow, Step};
+use crate::fields::{FieldError, invalid};
+use crate::flow::{Flow, Step, use_flow};
 use crate::format;
 use jobslot_domain::api::{ProblemKind, SubmitWorkOrder};
 use leptos::prelude::*;
@@ -41,7 +41,10 @@ fn submit(flow: Flow) {
         return flow.go(Step::Slots);
     };
     if !body.terms_accepted {
-        return flow.show_errors(vec![jobslot_domain::FieldError::new("terms_accepted", "Accept the terms to book.")]);
+        return flow.show_errors(vec![jobslot_domain::FieldError::new(
+            "terms_accepted",
+            "Accept the terms to book.",
+        )]);
     }
     let key = flow.idempotency_key.get_untracked().unwrap_or_else(new_idempotency_key);
     flow.idempotency_key.set(Some(key.clone()));

@@ -1,7 +1,7 @@
 //! Step 1: the service and the postcode.
 
 use crate::fields::{FieldError, TextField};
-use crate::flow::{use_flow, Flow, Step};
+use crate::flow::{Flow, Step, use_flow};
 use crate::format;
 use jiff::civil::Date;
 use jobslot_domain::api::SlotsQuery;

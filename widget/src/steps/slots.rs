@@ -2,7 +2,7 @@
 
 use super::find_slots;
 use crate::fields::FieldError;
-use crate::flow::{use_flow, Step};
+use crate::flow::{Step, use_flow};
 use crate::format;
 use jobslot_domain::api::{SlotOffer, SlotsResponse};
 use leptos::prelude::*;

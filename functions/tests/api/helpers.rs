@@ -1,0 +1,101 @@
+//! `spawn_app` and request helpers.
+
+use crate::support::{demo_app, embedded_store};
+use axum::http::HeaderValue;
+use jobslot_domain::api::{Problem, SubmitWorkOrder};
+use jobslot_functions::app::App;
+use jobslot_functions::http::{AppState, HttpConfig, api_router, with_layers};
+use jobslot_functions::store::embedded::EmbeddedStore;
+use reqwest::{Response, StatusCode};
+
+pub const SITE: &str = "/api/sites/acme-car-servicing";
+pub const STAFF_TOKEN: &str = "test-staff-token";
+pub const EMBEDDING_ORIGIN: &str = "https://acme.example";
+
+/// A running server and a client for it.
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub app: App<EmbeddedStore>,
+    _dir: tempfile::TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let (store, dir) = embedded_store();
+    let app = demo_app(store).await;
+    let state = AppState { app: app.clone(), staff_token: Some(STAFF_TOKEN.into()) };
+    let http = HttpConfig { allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)] };
+    let router = with_layers(api_router(state), &http);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    TestApp { base: format!("http://{addr}"), client: reqwest::Client::new(), app, _dir: dir }
+}
+
+impl TestApp {
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
+    }
+
+    pub async fn submit(&self, key: &str, body: &SubmitWorkOrder) -> Response {
+        self.client
+            .post(format!("{}{SITE}/work-orders", self.base))
+            .header("Idempotency-Key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn post_raw(&self, body: impl Into<reqwest::Body>, content_type: &str) -> Response {
+        self.client
+            .post(format!("{}{SITE}/work-orders", self.base))
+            .header("Idempotency-Key", "raw-body-key")
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Slot starts offered to Sam for the basic service on the first demo day.
+    pub async fn sams_starts(&self) -> Vec<String> {
+        let response = self.get(&format!("{SITE}/slots?postcode=2000&service=basic-service&days=1")).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: jobslot_domain::api::SlotsResponse = response.json().await.expect("json");
+        body.days
+            .iter()
+            .flat_map(|d| &d.slots)
+            .filter(|s| s.technician.as_str() == "sam-nguyen")
+            .map(|s| s.start.to_string())
+            .collect()
+    }
+
+    /// Work orders stored, counted through Sam's bookings on the first day.
+    pub async fn bookings_stored(&self) -> usize {
+        let sam = jobslot_domain::ids::TechnicianId::parse("t", "sam-nguyen").expect("id");
+        let day = jobslot_domain::availability::Interval {
+            start: "2026-11-23T13:00:00Z".parse().expect("t"),
+            end: "2026-11-24T13:00:00Z".parse().expect("t"),
+        };
+        let site = jobslot_functions::demo::site_id();
+        self.app.repository().bookings(&site, &sam, day).await.expect("bookings").len()
+    }
+}
+
+/// Asserts a problem document of the given status and type, and returns it.
+pub async fn problem(response: Response, status: StatusCode, kind: &str) -> Problem {
+    assert_eq!(response.status(), status);
+    let content_type =
+        response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    assert_eq!(content_type, "application/problem+json");
+    let problem: Problem = response.json().await.expect("problem json");
+    assert_eq!(problem.type_uri, format!("https://jobslot.dev/problems/{kind}"));
+    assert_eq!(problem.status, status.as_u16());
+    problem
+}
+
+/// The fields a problem names.
+pub fn fields(problem: &Problem) -> Vec<&str> {
+    problem.errors.iter().map(|e| e.field.as_str()).collect()
+}

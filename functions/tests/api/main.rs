@@ -1,0 +1,9 @@
+//! The HTTP API over real HTTP: a server on 127.0.0.1:0 with a temporary embedded store.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod helpers;
+mod problems;
+mod search;
+mod submit;

@@ -1,0 +1,48 @@
+//! The store conformance suite: the same tests against the embedded store and DynamoDB.
+//!
+//! The DynamoDB half is `#[ignore]`d in a plain `cargo test` because it needs a server;
+//! `cargo xtask test` starts moto and runs it with `--ignored`.
+
+mod suite;
+#[path = "../support/mod.rs"]
+mod support;
+
+macro_rules! conformance {
+    ($($name:ident),* $(,)?) => {
+        mod embedded {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn $name() {
+                    let (store, _dir) = crate::support::embedded_store();
+                    crate::suite::$name(store).await;
+                }
+            )*
+        }
+
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                #[ignore = "needs a DynamoDB-compatible server; cargo xtask test starts one"]
+                async fn $name() {
+                    let store = crate::support::dynamodb_store().await;
+                    crate::suite::$name(store).await;
+                }
+            )*
+        }
+    };
+}
+
+conformance!(
+    an_item_reads_back_as_written,
+    a_missing_key_reads_as_nothing,
+    a_query_returns_its_range_of_one_partition_in_order,
+    a_failed_condition_writes_nothing,
+    an_expired_item_can_be_replaced_but_a_live_one_cannot,
+    a_delete_removes_the_item,
+    a_transaction_writing_one_key_twice_is_refused,
+    coverage_follows_a_technicians_areas,
+    a_booking_is_stored_with_its_work_order,
+    an_overlapping_booking_is_refused_and_leaves_nothing,
+    thirty_two_concurrent_submissions_for_one_slot_book_it_once,
+    a_retried_submission_gets_the_first_answer,
+);

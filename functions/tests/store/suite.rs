@@ -1,0 +1,214 @@
+//! The conformance tests, generic over the store.
+
+use crate::support::{FIRST_SLOT, demo_app, submission};
+use jiff::{SignedDuration, Timestamp};
+use jobslot_domain::availability::Interval;
+use jobslot_domain::booking::Booking;
+use jobslot_domain::ids::{SiteId, TechnicianId};
+use jobslot_functions::app::AppError;
+use jobslot_functions::demo;
+use jobslot_functions::repository::{BookingRefused, NewBooking, Repository};
+use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
+
+fn item(pk: &str, sk: &str, data: &str) -> Item {
+    Item { key: Key::new(pk, sk), data: data.into(), expires_at: None }
+}
+
+fn put(item: Item, condition: Condition) -> Write {
+    Write::Put { item, condition }
+}
+
+pub async fn an_item_reads_back_as_written(store: impl Store) {
+    let written = Item { expires_at: Some(1_900_000_000), ..item("P#1", "S#1", r#"{"a":"é"}"#) };
+    store.transact(vec![put(written.clone(), Condition::NotExists)]).await.expect("put");
+    assert_eq!(store.get(&written.key).await.expect("get"), Some(written));
+}
+
+pub async fn a_missing_key_reads_as_nothing(store: impl Store) {
+    assert_eq!(store.get(&Key::new("P#none", "S")).await.expect("get"), None);
+}
+
+pub async fn a_query_returns_its_range_of_one_partition_in_order(store: impl Store) {
+    let writes = ["B#2", "A#1", "B#1", "B#3", "C#1"]
+        .into_iter()
+        .map(|sk| put(item("P#q", sk, "{}"), Condition::Always))
+        .chain([
+            put(item("P#other", "B#1", "{}"), Condition::Always),
+            put(item("P#q2", "B#1", "{}"), Condition::Always),
+        ])
+        .collect();
+    store.transact(writes).await.expect("put");
+    let sks = |items: Vec<Item>| items.into_iter().map(|i| i.key.sk).collect::<Vec<_>>();
+    let prefixed = store.query("P#q", &SkRange::Prefix("B#".into())).await.expect("query");
+    assert_eq!(sks(prefixed), ["B#1", "B#2", "B#3"]);
+    let between = store.query("P#q", &SkRange::Between("A#1".into(), "B#2".into())).await.expect("query");
+    assert_eq!(sks(between), ["A#1", "B#1", "B#2"]);
+    let none = store.query("P#q", &SkRange::Prefix("Z#".into())).await.expect("query");
+    assert!(none.is_empty());
+}
+
+pub async fn a_failed_condition_writes_nothing(store: impl Store) {
+    store.transact(vec![put(item("P#c", "taken", "{}"), Condition::Always)]).await.expect("seed");
+    let result = store
+        .transact(vec![
+            put(item("P#c", "new", "{}"), Condition::NotExists),
+            put(item("P#c", "taken", r#"{"changed":true}"#), Condition::NotExists),
+            put(item("P#c", "other", "{}"), Condition::Always),
+        ])
+        .await;
+    assert!(matches!(result, Err(StoreError::ConditionFailed(ref failed)) if failed == &[1]), "{result:?}");
+    assert_eq!(store.get(&Key::new("P#c", "new")).await.expect("get"), None);
+    assert_eq!(store.get(&Key::new("P#c", "other")).await.expect("get"), None);
+    let taken = store.get(&Key::new("P#c", "taken")).await.expect("get").expect("still there");
+    assert_eq!(taken.data, "{}");
+}
+
+pub async fn an_expired_item_can_be_replaced_but_a_live_one_cannot(store: impl Store) {
+    let expired = Item { expires_at: Some(1_000), ..item("P#e", "old", "{}") };
+    let live = Item { expires_at: Some(5_000), ..item("P#e", "live", "{}") };
+    store.transact(vec![put(expired, Condition::Always), put(live, Condition::Always)]).await.expect("seed");
+    let replace = |sk: &str| {
+        put(
+            Item { expires_at: Some(9_000), ..item("P#e", sk, r#"{"new":1}"#) },
+            Condition::NotExistsOrExpired(2_000),
+        )
+    };
+    store.transact(vec![replace("old")]).await.expect("expired item is replaceable");
+    let refused = store.transact(vec![replace("live")]).await;
+    assert!(matches!(refused, Err(StoreError::ConditionFailed(_))), "{refused:?}");
+    let old = store.get(&Key::new("P#e", "old")).await.expect("get").expect("replaced");
+    assert_eq!((old.data.as_str(), old.expires_at), (r#"{"new":1}"#, Some(9_000)));
+    assert!(old.is_expired(9_000) && !old.is_expired(8_999));
+}
+
+pub async fn a_delete_removes_the_item(store: impl Store) {
+    store.transact(vec![put(item("P#d", "x", "{}"), Condition::Always)]).await.expect("seed");
+    store.transact(vec![Write::Delete { key: Key::new("P#d", "x") }]).await.expect("delete");
+    assert_eq!(store.get(&Key::new("P#d", "x")).await.expect("get"), None);
+}
+
+pub async fn a_transaction_writing_one_key_twice_is_refused(store: impl Store) {
+    let result = store
+        .transact(vec![
+            put(item("P#t", "x", "{}"), Condition::Always),
+            put(item("P#t", "x", "{}"), Condition::Always),
+        ])
+        .await;
+    assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+    assert_eq!(store.get(&Key::new("P#t", "x")).await.expect("get"), None);
+}
+
+pub async fn coverage_follows_a_technicians_areas(store: impl Store) {
+    let repo = Repository::new(store);
+    let mut tech = demo::technicians().expect("demo")[0].clone();
+    tech.areas = vec!["2000".into(), "2010".into()];
+    repo.save_technician(&tech).await.expect("save");
+    let ids = |ts: Vec<jobslot_domain::site::Technician>| {
+        ts.into_iter().map(|t| t.id.to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(ids(repo.technicians_serving(&tech.site, "2010").await.expect("query")), ["sam-nguyen"]);
+    tech.areas = vec!["2000".into(), "2011".into()];
+    repo.save_technician(&tech).await.expect("save again");
+    assert!(repo.technicians_serving(&tech.site, "2010").await.expect("query").is_empty());
+    assert_eq!(ids(repo.technicians_serving(&tech.site, "2011").await.expect("query")), ["sam-nguyen"]);
+    assert_eq!(ids(repo.technicians(&tech.site).await.expect("all")), ["sam-nguyen"]);
+}
+
+fn slot(start: &str, minutes: i64) -> Interval {
+    let start: Timestamp = start.parse().expect("start");
+    Interval { start, end: start + SignedDuration::from_mins(minutes) }
+}
+
+pub async fn a_booking_is_stored_with_its_work_order(store: impl Store) {
+    let app = demo_app(store).await;
+    let submitted = app
+        .submit_work_order(demo::DEMO_SITE, Some("key-00000001"), &submission(FIRST_SLOT))
+        .await
+        .expect("booked");
+    let site = demo::site_id();
+    let sam = TechnicianId::parse("t", "sam-nguyen").expect("id");
+    let bookings = app.repository().bookings(&site, &sam, slot(FIRST_SLOT, 24 * 60)).await.expect("bookings");
+    assert_eq!(bookings.len(), 1);
+    assert_eq!(bookings[0].time, slot(FIRST_SLOT, 60));
+    assert_eq!(bookings[0].work_order, submitted.created.number);
+    let order =
+        app.repository().work_order(&site, &submitted.created.number).await.expect("read").expect("stored");
+    assert_eq!(order.contact.email.as_str(), "mary@example.com");
+    assert_eq!(order.planned_start, bookings[0].time.start);
+}
+
+pub async fn an_overlapping_booking_is_refused_and_leaves_nothing(store: impl Store) {
+    let app = demo_app(store).await;
+    app.submit_work_order(demo::DEMO_SITE, Some("key-00000001"), &submission(FIRST_SLOT))
+        .await
+        .expect("booked");
+    let first = app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 60)).await.expect("b")
+        [0]
+    .clone();
+    // Straight to the repository, past availability: the store's locks alone must refuse it.
+    let overlapping = Booking {
+        time: slot("2026-11-23T22:30:00Z", 60),
+        work_order: jobslot_domain::ids::WorkOrderNumber::from_random(42),
+        ..first.clone()
+    };
+    let order = app.repository().work_order(&first.site, &first.work_order).await.expect("r").expect("wo");
+    let new = NewBooking {
+        booking: overlapping.clone(),
+        work_order: jobslot_domain::work_order::WorkOrder { number: overlapping.work_order.clone(), ..order },
+        idempotency: None,
+    };
+    let refused = app.repository().create_booking(&new).await;
+    assert!(matches!(refused, Err(BookingRefused::SlotTaken)), "{refused:?}");
+    assert_eq!(app.repository().work_order(&first.site, &overlapping.work_order).await.expect("r"), None);
+    let bookings =
+        app.repository().bookings(&first.site, &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("b");
+    assert_eq!(bookings, [first]);
+}
+
+fn sam() -> TechnicianId {
+    TechnicianId::parse("t", "sam-nguyen").expect("id")
+}
+
+pub async fn thirty_two_concurrent_submissions_for_one_slot_book_it_once(store: impl Store) {
+    let app = demo_app(store).await;
+    let attempts: Vec<_> = (0..32)
+        .map(|i| {
+            let app = app.clone();
+            tokio::spawn(async move {
+                let key = format!("race-key-{i:04}");
+                app.submit_work_order(demo::DEMO_SITE, Some(&key), &submission(FIRST_SLOT)).await
+            })
+        })
+        .collect();
+    let mut booked = 0;
+    let mut conflicts = 0;
+    for attempt in futures::future::join_all(attempts).await {
+        match attempt.expect("task") {
+            Ok(_) => booked += 1,
+            Err(AppError::SlotUnavailable) => conflicts += 1,
+            Err(other) => panic!("unexpected outcome: {other:?}"),
+        }
+    }
+    assert_eq!((booked, conflicts), (1, 31));
+    let site = SiteId::parse("s", demo::DEMO_SITE).expect("site");
+    let bookings =
+        app.repository().bookings(&site, &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("bookings");
+    assert_eq!(bookings.len(), 1, "exactly one booking is stored");
+}
+
+pub async fn a_retried_submission_gets_the_first_answer(store: impl Store) {
+    let app = demo_app(store).await;
+    let request = submission(FIRST_SLOT);
+    let first = app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &request).await.expect("booked");
+    let again =
+        app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &request).await.expect("replayed");
+    assert!(!first.replayed && again.replayed);
+    assert_eq!(first.created, again.created);
+    let mut changed = request.clone();
+    changed.contact.name = "Someone Else".into();
+    let reused = app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &changed).await;
+    assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
+    let bookings =
+        app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("b");
+    assert_eq!(bookings.len(), 1);
+}

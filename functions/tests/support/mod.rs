@@ -1,0 +1,72 @@
+//! Shared by the integration tests: fresh stores, the demo site, a fixed clock, a valid request.
+#![allow(dead_code, missing_docs)]
+
+use jiff::Timestamp;
+use jobslot_domain::api::{AddressInput, ContactInput, SubmitWorkOrder};
+use jobslot_functions::app::{App, Clock};
+use jobslot_functions::store::Store;
+use jobslot_functions::store::dynamodb::DynamoStore;
+use jobslot_functions::store::embedded::EmbeddedStore;
+use serde_json::json;
+
+/// Tuesday 24 November 2026, 07:00 in Sydney: the demo technicians start at 08:00.
+pub const NOW: &str = "2026-11-23T20:00:00Z";
+/// The first slot the demo site offers at [`NOW`]: two hours' notice makes it 09:00 Sydney.
+pub const FIRST_SLOT: &str = "2026-11-23T22:00:00Z";
+
+pub fn now() -> Timestamp {
+    NOW.parse().expect("NOW is a timestamp")
+}
+
+/// A temporary embedded store; the directory lives as long as the returned guard.
+pub fn embedded_store() -> (EmbeddedStore, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let store = EmbeddedStore::open(&dir.path().join("jobslot.redb")).expect("open store");
+    (store, dir)
+}
+
+/// A fresh table on the DynamoDB-compatible server named by `JOBSLOT_DYNAMODB_ENDPOINT`.
+pub async fn dynamodb_store() -> DynamoStore {
+    let endpoint = std::env::var("JOBSLOT_DYNAMODB_ENDPOINT").expect(
+        "JOBSLOT_DYNAMODB_ENDPOINT must name a DynamoDB-compatible server (cargo xtask test starts one)",
+    );
+    let client = DynamoStore::client(Some(&endpoint)).await;
+    let mut bytes = [0u8; 6];
+    getrandom::fill(&mut bytes).expect("randomness");
+    let store = DynamoStore::new(client, format!("jobslot-test-{}", hex::encode(bytes)));
+    store.ensure_table().await.expect("create table");
+    store
+}
+
+/// The application over `store` with the demo site seeded and the clock at [`NOW`].
+pub async fn demo_app<S: Store>(store: S) -> App<S> {
+    let app = App::with_clock(store, Clock::Fixed(now()));
+    jobslot_functions::demo::seed_if_missing(app.repository()).await.expect("seed demo");
+    app
+}
+
+/// A valid booking request for the demo site's basic service with Sam at `start`.
+pub fn submission(start: &str) -> SubmitWorkOrder {
+    SubmitWorkOrder {
+        service: "basic-service".into(),
+        technician: "sam-nguyen".into(),
+        start: start.into(),
+        postcode: "2000".into(),
+        address: AddressInput {
+            line1: "1 George Street".into(),
+            line2: String::new(),
+            city: "Sydney".into(),
+        },
+        answers: serde_json::from_value(json!({
+            "car_make": "Toyota", "car_model": "Corolla", "car_year": 2019, "fuel": "Petrol"
+        }))
+        .expect("answers"),
+        contact: ContactInput {
+            name: "Mary Citizen".into(),
+            email: "mary@example.com".into(),
+            phone: "0412 345 678".into(),
+        },
+        notes: String::new(),
+        terms_accepted: true,
+    }
+}

@@ -1,0 +1,162 @@
+//! The widget in headless Chromium: shadow-root mounting and the steps that need no server.
+#![cfg(target_arch = "wasm32")]
+
+use jobslot_domain::api::SiteConfigResponse;
+use jobslot_widget::api::Api;
+use jobslot_widget::flow::{BookingFlow, Flow, Step};
+use jobslot_widget::steps::DetailsStep;
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Nothing listens there: any request the widget makes fails fast.
+const NO_SERVER: &str = "http://127.0.0.1:9";
+
+fn config() -> SiteConfigResponse {
+    serde_json::from_value(serde_json::json!({
+        "site": "acme", "business_name": "Acme Car Servicing", "country": "AU", "postcode_label": "Postcode",
+        "time_zone": "Australia/Sydney", "currency": "AUD", "terms": "Be nice.", "days_ahead": 30,
+        "services": [{ "id": "basic", "name": "Basic service", "duration_minutes": 60, "price": { "minor": 14900, "currency": "AUD" } }],
+        "order_form": { "fields": [
+            { "id": "car_make", "label": "Car make", "kind": "text", "max_length": 40, "required": true },
+            { "id": "car_year", "label": "Year", "kind": "number", "min": 1950, "max": 2027, "required": true },
+            { "id": "fuel", "label": "Fuel", "kind": "select", "options": ["Petrol", "Diesel"] },
+            { "id": "loan_car", "label": "Loan car", "kind": "checkbox" }
+        ]}
+    }))
+    .expect("config")
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window().and_then(|w| w.document()).expect("document")
+}
+
+fn fresh_host() -> HtmlElement {
+    let host: HtmlElement = document().create_element("div").expect("div").unchecked_into();
+    document().body().expect("body").append_child(&host).expect("append");
+    host
+}
+
+fn find(root: &Element, selector: &str) -> Element {
+    root.query_selector(selector).expect("selector").unwrap_or_else(|| panic!("no {selector}"))
+}
+
+fn type_into(root: &Element, selector: &str, value: &str) {
+    let input: HtmlInputElement = find(root, selector).unchecked_into();
+    input.set_value(value);
+    input.dispatch_event(&web_sys::Event::new("input").expect("event")).expect("dispatch");
+}
+
+fn click(root: &Element, selector: &str) {
+    find(root, selector).unchecked_into::<HtmlElement>().click();
+}
+
+async fn settle() {
+    for _ in 0..3 {
+        leptos::task::tick().await;
+    }
+}
+
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = web_sys::window()
+            .expect("window")
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+#[wasm_bindgen_test]
+async fn the_widget_mounts_in_its_own_shadow_root_and_reports_an_unreachable_api() {
+    let host = fresh_host();
+    jobslot_widget::mount_widget(&host, "acme".into(), NO_SERVER.into()).expect("mounted");
+    let shadow = host.shadow_root().expect("an open shadow root");
+    assert!(shadow.query_selector("style").expect("q").is_some(), "styles live inside the shadow root");
+    assert!(
+        document().query_selector(".jobslot .widget").expect("q").is_none(),
+        "nothing leaks into the page"
+    );
+    let mut alert = None;
+    for _ in 0..50 {
+        settle().await;
+        alert = shadow.query_selector("[role=alert]").expect("q");
+        if alert.is_some() {
+            break;
+        }
+        sleep(100).await;
+    }
+    let text = alert.and_then(|a| a.text_content()).unwrap_or_default();
+    assert!(text.contains("couldn't reach the booking service"), "{text}");
+}
+
+#[wasm_bindgen_test]
+async fn a_malformed_postcode_is_shown_beside_the_field_without_a_request() {
+    let host = fresh_host();
+    let api = Api::new(NO_SERVER.into(), "acme".into());
+    let _mounted =
+        leptos::mount::mount_to(host.clone(), move || view! { <BookingFlow config=config() api=api /> });
+    settle().await;
+    type_into(&host, "#jobslot-postcode", "20o0");
+    click(&host, "button[type=submit]");
+    settle().await;
+    let error = find(&host, "#jobslot-postcode-error").text_content().unwrap_or_default();
+    assert_eq!(error, "Enter a valid postcode (for example 2000).");
+    assert_eq!(find(&host, "#jobslot-postcode").get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert_eq!(
+        find(&host, "button[type=submit]").text_content().as_deref(),
+        Some("Find times"),
+        "no search started"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
+    let host = fresh_host();
+    let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
+    flow.step.set(Step::Details);
+    let in_view = flow.clone();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(in_view.clone());
+        view! { <DetailsStep /> }
+    });
+    settle().await;
+    let labels: Vec<String> = (0..4)
+        .filter_map(|i| host.query_selector_all("label").expect("q").item(i))
+        .filter_map(|l| l.text_content())
+        .collect();
+    assert_eq!(labels, ["Car make *", "Year *", "Fuel", "Loan car"]);
+    assert_eq!(
+        host.query_selector_all("#jobslot-answers-fuel option").expect("q").length(),
+        3,
+        "a blank choice and two options"
+    );
+
+    click(&host, "button[type=submit]");
+    settle().await;
+    assert_eq!(
+        find(&host, "#jobslot-answers-car-make-error").text_content().as_deref(),
+        Some("This field is required.")
+    );
+    assert_eq!(
+        find(&host, "#jobslot-answers-car-year-error").text_content().as_deref(),
+        Some("This field is required.")
+    );
+    assert_eq!(flow.step.get_untracked(), Step::Details);
+
+    type_into(&host, "#jobslot-answers-car-make", "Toyota");
+    type_into(&host, "#jobslot-answers-car-year", "1900");
+    click(&host, "button[type=submit]");
+    settle().await;
+    assert_eq!(
+        find(&host, "#jobslot-answers-car-year-error").text_content().as_deref(),
+        Some("Enter a number from 1950 to 2027.")
+    );
+
+    type_into(&host, "#jobslot-answers-car-year", "2019");
+    click(&host, "button[type=submit]");
+    settle().await;
+    assert_eq!(flow.step.get_untracked(), Step::Contact, "valid answers move on");
+}

@@ -1,0 +1,33 @@
+//! `cargo xtask dev`: the product on 127.0.0.1 with demo data.
+
+use crate::process::{cargo, root};
+use crate::{tools, widget};
+use anyhow::{Context, Result};
+
+/// Installs what is missing, builds the widget, then runs the local server in the foreground
+/// (Ctrl-C stops it; data persists in `.jobslot-data/`).
+pub fn run(args: &[String]) -> Result<()> {
+    let mut port = std::env::var("JOBSLOT_PORT").unwrap_or_else(|_| "8080".into());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--port" => port = args.next().context("--port needs a number")?.clone(),
+            other => anyhow::bail!("unknown argument {other:?} (usage: cargo xtask dev [--port N])"),
+        }
+    }
+    port.parse::<u16>().context("the port must be a number")?;
+    tools::widget_tools()?;
+    let dist = widget::build()?;
+    widget::report(&dist);
+    let root = root();
+    crate::process::run(
+        cargo()
+            .args(["run", "--package", "jobslot-functions", "--bin", "jobslot-local", "--"])
+            .args(["--port", &port, "--data-dir"])
+            .arg(root.join(".jobslot-data"))
+            .arg("--widget-dir")
+            .arg(&dist)
+            .arg("--demo-page")
+            .arg(root.join("index.html")),
+    )
+}

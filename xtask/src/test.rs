@@ -1,0 +1,136 @@
+//! `cargo xtask test`: every check, in the order that fails fastest.
+
+use crate::process::{Service, cargo, cmd, free_port, root, run, scratch};
+use crate::tools::{self, CHROMEDRIVER, CHROMIUM};
+use crate::widget;
+use anyhow::{Result, bail};
+use std::time::{Duration, Instant};
+
+/// Runs every check; stops at the first failure and prints how long each step took.
+pub fn run_all(args: &[String]) -> Result<()> {
+    if let Some(arg) = args.first() {
+        bail!("unknown argument {arg:?} (usage: cargo xtask test)");
+    }
+    let mut timings = Vec::new();
+    let mut step = |name: &'static str, work: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        println!("\n==> {name}");
+        let started = Instant::now();
+        let result = work();
+        timings.push((name, started.elapsed(), result.is_ok()));
+        result
+    };
+    let outcome = (|| -> Result<()> {
+        step("install tools", &mut install)?;
+        step("rustfmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
+        step("clippy (native)", &mut || {
+            run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))
+        })?;
+        step("clippy (widget, wasm32)", &mut || {
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "jobslot-widget",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
+        step("unit, property, API, Lambda and embedded-store tests", &mut || {
+            run(cargo().args(["test", "--workspace", "--exclude", "jobslot-widget"]))
+        })?;
+        step("store conformance on DynamoDB (moto)", &mut dynamodb_conformance)?;
+        step("widget tests in headless Chromium", &mut wasm_tests)?;
+        let mut dist = None;
+        step("widget release build", &mut || {
+            dist = Some(widget::build()?);
+            Ok(())
+        })?;
+        step("end-to-end tests (Playwright, Chromium)", &mut end_to_end)?;
+        step("infrastructure template lint (cfn-lint)", &mut lint_template)?;
+        if let Some(dist) = dist {
+            widget::report(&dist);
+        }
+        Ok(())
+    })();
+    println!("\nSteps:");
+    for (name, took, ok) in &timings {
+        println!("  {} {name:<55} {:>7.1} s", if *ok { "ok  " } else { "FAIL" }, took.as_secs_f64());
+    }
+    let total: Duration = timings.iter().map(|(_, t, _)| *t).sum();
+    println!("  total {:>64.1} s", total.as_secs_f64());
+    outcome
+}
+
+fn install() -> Result<()> {
+    tools::ensure_lint_components()?;
+    tools::widget_tools()?;
+    tools::ensure_chromium()?;
+    tools::ensure_npm_packages(&root().join("e2e"))?;
+    tools::ensure_python_tools()?;
+    Ok(())
+}
+
+/// The conformance suite's DynamoDB half against a fresh moto server on a free port.
+fn dynamodb_conformance() -> Result<()> {
+    let venv = tools::ensure_python_tools()?;
+    let port = free_port()?;
+    let mut moto = Service::start(
+        "moto",
+        cmd(venv.join("bin").join("python"))
+            .arg(root().join("xtask/python/moto_server.py"))
+            .arg(port.to_string()),
+        &scratch().join("moto.log"),
+    )?;
+    moto.wait_for_port(port, Duration::from_secs(60))?;
+    run(cargo()
+        .args(["test", "-p", "jobslot-functions", "--test", "store", "--", "--ignored"])
+        .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
+}
+
+fn wasm_tests() -> Result<()> {
+    run(cargo()
+        .args(["test", "-p", "jobslot-widget", "--target", "wasm32-unknown-unknown"])
+        .env("PATH", tools::tool_path()?)
+        .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "120"))
+}
+
+/// Playwright against the local server on a free port with a fresh data dir.
+fn end_to_end() -> Result<()> {
+    run(cargo().args(["build", "-p", "jobslot-functions", "--bin", "jobslot-local"]))?;
+    let port = free_port()?;
+    let data = scratch().join("e2e-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let token = format!("e2e-{port}-{}", std::process::id());
+    let root = root();
+    let mut server = Service::start(
+        "jobslot-local",
+        cmd(root.join("target/debug/jobslot-local"))
+            .args(["--port", &port.to_string(), "--data-dir"])
+            .arg(&data)
+            .arg("--widget-dir")
+            .arg(root.join("target/widget"))
+            .arg("--demo-page")
+            .arg(root.join("index.html"))
+            .env("JOBSLOT_STAFF_TOKEN", &token)
+            .env("RUST_LOG", "info"),
+        &scratch().join("e2e-server.log"),
+    )?;
+    server.wait_for_port(port, Duration::from_secs(60))?;
+    run(cmd("npx")
+        .args(["playwright", "test"])
+        .current_dir(root.join("e2e"))
+        .env("JOBSLOT_URL", format!("http://127.0.0.1:{port}"))
+        .env("JOBSLOT_STAFF_TOKEN", &token)
+        .env("JOBSLOT_E2E_OUT", scratch().join("e2e-results"))
+        .env("CHROMIUM", CHROMIUM))
+}
+
+fn lint_template() -> Result<()> {
+    let venv = tools::ensure_python_tools()?;
+    run(cmd(venv.join("bin").join("cfn-lint")).arg("infra/template.yaml"))
+}
