@@ -78,8 +78,7 @@ fn ensure_wasm_bindgen() -> Result<()> {
         bail!("Trunk.toml must pin wasm_bindgen = \"{version}\", the version in Cargo.lock");
     }
     let wanted = format!("wasm-bindgen {version}");
-    if output(cmd(cargo_bin().join("wasm-bindgen")).arg("--version")).as_deref() != Some(wanted.as_str())
-    {
+    if output(cmd(cargo_bin().join("wasm-bindgen")).arg("--version")).as_deref() != Some(wanted.as_str()) {
         // Not --locked: the CLI's own lock file names a webpki-roots release the registry lacks.
         println!("Installing wasm-bindgen-cli {version} (a couple of minutes, once)…");
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &version]))?;
