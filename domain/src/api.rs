@@ -205,13 +205,15 @@ pub struct AddressInput {
 }
 
 impl AddressInput {
-    /// Parses the address lines, reporting each problem as `address.<field>`.
-    pub fn parse(&self, postcode: Postcode) -> Result<Address, Vec<FieldError>> {
+    /// Parses the address lines, reporting each problem as `address.<field>`, together with
+    /// the postcode parsed elsewhere (its error, if any, is reported too).
+    pub fn parse(&self, postcode: Result<Postcode, FieldError>) -> Result<Address, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
         let line1 = errors.take(Text::parse("address.line1", &self.line1, ADDRESS_LINE_MAX));
         let line2 = errors.take(Text::parse_optional("address.line2", Some(&self.line2), ADDRESS_LINE_MAX));
         let city = errors.take(Text::parse("address.city", &self.city, CITY_MAX));
-        errors.finish(|| Some(Address { line1: line1?, line2: line2?, city: city?, postcode }))
+        let postcode = errors.take(postcode);
+        errors.finish(|| Some(Address { line1: line1?, line2: line2?, city: city?, postcode: postcode? }))
     }
 }
 
@@ -271,14 +273,8 @@ impl SubmitWorkOrder {
                 .parse::<Timestamp>()
                 .map_err(|_| FieldError::new("start", "Choose a time slot.")),
         );
-        let postcode = errors.take(Postcode::parse("postcode", site.country, &self.postcode));
-        let location = postcode.and_then(|p| match self.address.parse(p) {
-            Ok(address) => Some(address),
-            Err(e) => {
-                errors.extend(e);
-                None
-            }
-        });
+        let postcode = Postcode::parse("postcode", site.country, &self.postcode);
+        let location = self.address.parse(postcode).map_err(|e| errors.extend(e)).ok();
         let contact = self.contact.parse().map_err(|e| errors.extend(e)).ok();
         let answers = site.order_form.parse_answers(&self.answers).map_err(|e| errors.extend(e)).ok();
         let notes = errors.take(Text::parse_optional("notes", Some(&self.notes), NOTES_MAX));

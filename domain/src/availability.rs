@@ -188,95 +188,69 @@ mod tests {
         SlotRules { step: minutes(step), min_notice_minutes: notice, days_ahead }
     }
 
-    fn day_window(from: &str, to: &str) -> Interval {
-        Interval { start: ts(from), end: ts(to) }
+    /// Starts of the one-hour slots of a Sydney technician working `hours` every day.
+    fn sydney_starts(
+        hours_: &[&str],
+        busy: &[Interval],
+        rules: SlotRules,
+        now: &str,
+        window: (&str, &str),
+    ) -> Vec<String> {
+        let (hours, zone) = (hours(hours_), sydney());
+        let query = AvailabilityQuery {
+            hours: &hours,
+            zone: &zone,
+            busy,
+            duration: minutes(60),
+            rules: &rules,
+            now: ts(now),
+            window: Interval { start: ts(window.0), end: ts(window.1) },
+        };
+        free_slots(&query).iter().map(|s| s.start.to_string()).collect()
     }
+
+    /// Wednesday 25 November 2026 in Sydney (UTC+11 in summer), from midnight to midnight.
+    const WEDNESDAY: (&str, &str) = ("2026-11-24T13:00:00Z", "2026-11-25T13:00:00Z");
 
     #[test]
     fn a_free_day_offers_every_step_that_fits() {
-        let hours = hours(&["09:00-12:00"]);
-        let zone = sydney();
-        let rules = rules(30, 0, 30);
-        // 2026-11-25 is a Wednesday; Sydney is UTC+11 in summer, so 09:00 local is 22:00Z.
-        let slots = free_slots(&AvailabilityQuery {
-            hours: &hours,
-            zone: &zone,
-            busy: &[],
-            duration: minutes(60),
-            rules: &rules,
-            now: ts("2026-11-24T00:00:00Z"),
-            window: day_window("2026-11-24T13:00:00Z", "2026-11-25T13:00:00Z"),
-        });
-        let starts: Vec<String> = slots.iter().map(|s| s.start.to_string()).collect();
-        assert_eq!(
-            starts,
-            [
-                "2026-11-24T22:00:00Z",
-                "2026-11-24T22:30:00Z",
-                "2026-11-24T23:00:00Z",
-                "2026-11-24T23:30:00Z",
-                "2026-11-25T00:00:00Z"
-            ]
-        );
-        assert!(slots.iter().all(|s| s.end.duration_since(s.start) == SignedDuration::from_hours(1)));
+        let starts =
+            sydney_starts(&["09:00-12:00"], &[], rules(30, 0, 30), "2026-11-24T00:00:00Z", WEDNESDAY);
+        // 09:00 local is 22:00Z; the last hour-long slot starts at 11:00 local.
+        let expected = [
+            "2026-11-24T22:00:00Z",
+            "2026-11-24T22:30:00Z",
+            "2026-11-24T23:00:00Z",
+            "2026-11-24T23:30:00Z",
+            "2026-11-25T00:00:00Z",
+        ];
+        assert_eq!(starts, expected);
     }
 
     #[test]
     fn bookings_remove_the_slots_they_touch() {
-        let hours = hours(&["09:00-12:00"]);
-        let zone = sydney();
-        let rules = rules(30, 0, 30);
         let busy = [Interval { start: ts("2026-11-24T23:00:00Z"), end: ts("2026-11-24T23:30:00Z") }];
-        let slots = free_slots(&AvailabilityQuery {
-            hours: &hours,
-            zone: &zone,
-            busy: &busy,
-            duration: minutes(60),
-            rules: &rules,
-            now: ts("2026-11-24T00:00:00Z"),
-            window: day_window("2026-11-24T13:00:00Z", "2026-11-25T13:00:00Z"),
-        });
-        let starts: Vec<String> = slots.iter().map(|s| s.start.to_string()).collect();
+        let starts =
+            sydney_starts(&["09:00-12:00"], &busy, rules(30, 0, 30), "2026-11-24T00:00:00Z", WEDNESDAY);
         assert_eq!(starts, ["2026-11-24T22:00:00Z", "2026-11-24T23:30:00Z", "2026-11-25T00:00:00Z"]);
     }
 
     #[test]
     fn minimum_notice_and_horizon_bound_the_offer() {
-        let hours = hours(&["09:00-17:00"]);
-        let zone = sydney();
         // now = 10:00 local on the 25th; two hours' notice; one day ahead.
-        let rules = rules(60, 120, 1);
-        let slots = free_slots(&AvailabilityQuery {
-            hours: &hours,
-            zone: &zone,
-            busy: &[],
-            duration: minutes(60),
-            rules: &rules,
-            now: ts("2026-11-24T23:00:00Z"),
-            window: day_window("2026-11-20T00:00:00Z", "2026-12-31T00:00:00Z"),
-        });
-        assert_eq!(slots.first().map(|s| s.start.to_string()), Some("2026-11-25T01:00:00Z".into()));
+        let window = ("2026-11-20T00:00:00Z", "2026-12-31T00:00:00Z");
+        let starts = sydney_starts(&["09:00-17:00"], &[], rules(60, 120, 1), "2026-11-24T23:00:00Z", window);
+        assert_eq!(starts.first().map(String::as_str), Some("2026-11-25T01:00:00Z"));
         // The last bookable day is the 26th local; its last slot starts 16:00 local = 05:00Z.
-        assert_eq!(slots.last().map(|s| s.start.to_string()), Some("2026-11-26T05:00:00Z".into()));
+        assert_eq!(starts.last().map(String::as_str), Some("2026-11-26T05:00:00Z"));
     }
 
     #[test]
     fn a_daylight_saving_morning_keeps_true_lengths() {
         // Sydney springs forward on 2026-10-04 at 02:00 → 03:00. Working 01:00–05:00 that day
         // is three real hours.
-        let hours = hours(&["01:00-05:00"]);
-        let zone = sydney();
-        let rules = rules(60, 0, 365);
-        let slots = free_slots(&AvailabilityQuery {
-            hours: &hours,
-            zone: &zone,
-            busy: &[],
-            duration: minutes(60),
-            rules: &rules,
-            now: ts("2026-10-01T00:00:00Z"),
-            window: day_window("2026-10-03T13:00:00Z", "2026-10-04T13:00:00Z"),
-        });
-        let starts: Vec<String> = slots.iter().map(|s| s.start.to_string()).collect();
+        let window = ("2026-10-03T13:00:00Z", "2026-10-04T13:00:00Z");
+        let starts = sydney_starts(&["01:00-05:00"], &[], rules(60, 0, 365), "2026-10-01T00:00:00Z", window);
         // 01:00 AEST = 15:00Z; 03:00 AEDT = 16:00Z; 04:00 AEDT = 17:00Z.
         assert_eq!(starts, ["2026-10-03T15:00:00Z", "2026-10-03T16:00:00Z", "2026-10-03T17:00:00Z"]);
     }

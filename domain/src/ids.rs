@@ -22,7 +22,9 @@ macro_rules! slug_id {
         impl $name {
             /// Parses a slug such as `acme-car-servicing`.
             pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-                if is_slug(raw) {
+                if raw.trim().is_empty() {
+                    Err(FieldError::new(field, "This field is required."))
+                } else if is_slug(raw) {
                     Ok(Self(raw.to_owned()))
                 } else {
                     Err(FieldError::new(

@@ -12,7 +12,7 @@ test('a customer books the first free slot, and the work order holds what they e
 
   await expect(widget.root.getByRole('heading', { name: 'Available times for 2000' })).toBeVisible();
   await expect(widget.slots().first()).toBeVisible();
-  await widget.root.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'widget.png') });
+  await widget.root.locator('.widget').screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'widget.png') });
   await widget.slots().first().click();
 
   await widget.root.getByLabel('Car make').fill('Toyota');

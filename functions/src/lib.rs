@@ -7,6 +7,7 @@ pub mod demo;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod random;
 pub mod repository;
 pub mod store;
 pub mod telemetry;

@@ -102,7 +102,8 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let origin = HeaderValue::from_str(&format!("http://{addr}"))?;
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(origin);
-    let staff_token = options.staff_token.clone().unwrap_or_else(random_token);
+    let staff_token =
+        options.staff_token.clone().unwrap_or_else(|| hex::encode(crate::random::bytes::<16>()));
     let state = AppState { app, staff_token: Some(staff_token.as_str().into()) };
     let router = router(state, &HttpConfig { allowed_origins }, &options);
     println!("Jobslot is running at http://{addr}/  (Ctrl-C stops it)");
@@ -123,12 +124,6 @@ pub fn router<S: Store>(state: AppState<S>, http: &HttpConfig, options: &Options
     let static_files =
         Router::new().route_service("/", ServeFile::new(&options.demo_page)).nest_service("/widget", widget);
     with_layers(api_router(state).merge(static_files), http)
-}
-
-fn random_token() -> String {
-    let mut bytes = [0u8; 16];
-    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no OS randomness: {e}"));
-    hex::encode(bytes)
 }
 
 async fn shutdown() {

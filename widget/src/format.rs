@@ -25,12 +25,26 @@ pub fn time(t: Timestamp, zone: &str) -> String {
     format_ms(t.as_millisecond() as f64, &[("timeZone", zone), ("hour", "numeric"), ("minute", "2-digit")])
 }
 
+/// Noon UTC of a calendar date, in JavaScript milliseconds: formatted in UTC it is that date.
+fn date_ms(date: Date) -> f64 {
+    let first_of_month = js_sys::Date::utc(f64::from(date.year()), f64::from(date.month() - 1));
+    first_of_month + (f64::from(date.day()) - 0.5) * 86_400_000.0
+}
+
 /// "Tuesday 24 November" for a calendar date.
 pub fn day(date: Date) -> String {
-    let noon_utc =
-        date.to_datetime(jiff::civil::Time::constant(12, 0, 0, 0)).to_zoned(jiff::tz::TimeZone::UTC);
-    let ms = noon_utc.map(|z| z.timestamp().as_millisecond() as f64).unwrap_or(0.0);
-    format_ms(ms, &[("timeZone", "UTC"), ("weekday", "long"), ("day", "numeric"), ("month", "long")])
+    format_ms(
+        date_ms(date),
+        &[("timeZone", "UTC"), ("weekday", "long"), ("day", "numeric"), ("month", "long")],
+    )
+}
+
+/// "Tue 24 Nov" for a calendar date.
+pub fn short_day(date: Date) -> String {
+    format_ms(
+        date_ms(date),
+        &[("timeZone", "UTC"), ("weekday", "short"), ("day", "numeric"), ("month", "short")],
+    )
 }
 
 /// "Tuesday 24 November at 9:00 am" in `zone`.

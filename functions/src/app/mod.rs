@@ -17,7 +17,6 @@ use jobslot_domain::FieldError;
 use jobslot_domain::ids::SiteId;
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Site, Technician};
-use std::sync::Arc;
 
 /// Where the current time comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone)]
@@ -81,18 +80,17 @@ impl From<FieldError> for AppError {
 pub struct App<S> {
     repo: Repository<S>,
     clock: Clock,
-    random: Arc<dyn Fn() -> u64 + Send + Sync>,
 }
 
 impl<S: Store> App<S> {
-    /// The application over `store`, with the system clock and OS randomness.
+    /// The application over `store`, with the system clock.
     pub fn new(store: S) -> Self {
         Self::with_clock(store, Clock::System)
     }
 
     /// The application with a chosen clock.
     pub fn with_clock(store: S, clock: Clock) -> Self {
-        Self { repo: Repository::new(store), clock, random: Arc::new(random_u64) }
+        Self { repo: Repository::new(store), clock }
     }
 
     /// The typed store (for seeding and administration).
@@ -119,11 +117,4 @@ impl<S: Store> App<S> {
 /// A zone by IANA name, from the bundled database.
 fn zone(name: &str) -> Result<TimeZone, AppError> {
     TimeZone::get(name).map_err(|e| AppError::Internal(anyhow::anyhow!("time zone {name:?}: {e}")))
-}
-
-fn random_u64() -> u64 {
-    let mut bytes = [0u8; 8];
-    // The OS random source failing is not something a request can cause or recover from.
-    getrandom::fill(&mut bytes).unwrap_or_else(|e| panic!("no OS randomness: {e}"));
-    u64::from_le_bytes(bytes)
 }

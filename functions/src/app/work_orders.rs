@@ -2,7 +2,7 @@
 
 use super::{App, AppError};
 use crate::repository::{BookingRefused, IdempotencyRecord, NewBooking};
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
@@ -17,8 +17,9 @@ use sha2::{Digest, Sha256};
 
 /// How long a retried request with the same idempotency key gets the first answer back.
 const IDEMPOTENCY_WINDOW: SignedDuration = SignedDuration::from_hours(24);
-/// Attempts at a fresh random work-order number before giving up.
-const NUMBER_ATTEMPTS: usize = 3;
+/// Attempts at writing the booking: a random work-order number that collides, or a DynamoDB
+/// transaction conflicting with a concurrent one, is retried; anything else is final.
+const WRITE_ATTEMPTS: u32 = 4;
 /// Name of the header carrying the idempotency key.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
@@ -57,8 +58,8 @@ impl<S: Store> App<S> {
             return Err(AppError::SlotUnavailable);
         }
 
-        for _ in 0..NUMBER_ATTEMPTS {
-            let number = WorkOrderNumber::from_random((self.random)());
+        for attempt in 1..=WRITE_ATTEMPTS {
+            let number = WorkOrderNumber::from_random(crate::random::u64());
             let work_order = work_order(&site, &technician, &submission, number.clone(), now);
             let created = WorkOrderCreated {
                 number: number.clone(),
@@ -84,6 +85,10 @@ impl<S: Store> App<S> {
             match self.repo.create_booking(&new).await {
                 Ok(()) => return Ok(Submitted { created, replayed: false }),
                 Err(BookingRefused::NumberTaken) => continue,
+                Err(BookingRefused::Store(StoreError::Conflict)) => {
+                    tokio::time::sleep(std::time::Duration::from_millis(25 * u64::from(attempt))).await;
+                    continue;
+                }
                 Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
                 Err(BookingRefused::IdempotencyKeyTaken) => {
                     // A concurrent request with the same key won; answer as it did.
@@ -95,7 +100,7 @@ impl<S: Store> App<S> {
                 Err(BookingRefused::Store(e)) => return Err(e.into()),
             }
         }
-        Err(AppError::Internal(anyhow::anyhow!("no free work order number after {NUMBER_ATTEMPTS} attempts")))
+        Err(AppError::Internal(anyhow::anyhow!("booking not written after {WRITE_ATTEMPTS} attempts")))
     }
 
     /// A work order by number (staff only; the router checks that).

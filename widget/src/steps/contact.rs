@@ -6,6 +6,7 @@ use jobslot_domain::FieldError as Error;
 use jobslot_domain::api::{ADDRESS_LINE_MAX, AddressInput, CITY_MAX, ContactInput, NOTES_MAX};
 use jobslot_domain::contact::NAME_MAX;
 use jobslot_domain::postcode::Postcode;
+use jobslot_domain::text::Text;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -29,13 +30,10 @@ pub fn contact_input(flow: &Flow) -> (ContactInput, AddressInput) {
 fn check(flow: &Flow) -> Vec<Error> {
     let (contact, address) = contact_input(flow);
     let mut errors = contact.parse().err().unwrap_or_default();
-    match Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked()) {
-        Ok(postcode) => errors.extend(address.parse(postcode).err().unwrap_or_default()),
-        Err(e) => errors.push(e),
-    }
-    if flow.contact.notes.with_untracked(|n| n.chars().count() > NOTES_MAX) {
-        errors.push(Error::new("notes", format!("Use at most {NOTES_MAX} characters.")));
-    }
+    let postcode = Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked());
+    errors.extend(address.parse(postcode).err().unwrap_or_default());
+    let notes = flow.contact.notes.get_untracked();
+    errors.extend(Text::parse_optional("notes", Some(&notes), NOTES_MAX).err());
     errors
 }
 

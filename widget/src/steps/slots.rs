@@ -1,27 +1,24 @@
-//! Step 2: who serves the postcode, and when they are free.
+//! Step 2: who serves the postcode, and when they are free, one day at a time.
 
 use super::find_slots;
 use crate::fields::FieldError;
-use crate::flow::{Step, use_flow};
+use crate::flow::{Flow, Step, use_flow};
 use crate::format;
-use jobslot_domain::api::{SlotOffer, SlotsResponse};
+use jobslot_domain::api::{DaySlots, SlotOffer, SlotsResponse, TechnicianSummary};
 use leptos::prelude::*;
+use std::sync::Arc;
 
-/// Lists free slots grouped by day; picking one moves on to the order form.
+/// Day tabs, and the chosen day's free times; picking one moves on to the order form.
 #[component]
 pub fn SlotsStep() -> impl IntoView {
     let flow = use_flow();
     let Some(found) = flow.slots.get_untracked() else {
-        flow.go(Step::Search);
-        return ().into_any();
+        return view! { <p class="notice">"Search for a postcode first."</p> }.into_any();
     };
     let SlotsResponse { postcode, time_zone, technicians, days, from, days_covered, .. } = found;
     let names: Vec<String> = technicians.iter().map(|t| t.name.clone()).collect();
-    let name_of = move |slot: &SlotOffer| {
-        technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone()).unwrap_or_default()
-    };
     let next_from = from.checked_add(jiff::Span::new().days(i64::from(days_covered))).ok();
-    let busy = flow.busy;
+    let (busy, selected) = (flow.busy, RwSignal::new(0usize));
     let back = {
         let flow = flow.clone();
         move |_| flow.go(Step::Search)
@@ -31,48 +28,32 @@ pub fn SlotsStep() -> impl IntoView {
         move |_| find_slots(flow.clone(), next_from)
     };
     let empty = days.is_empty();
-    let day_views = days
-        .into_iter()
-        .map(|day| {
-            let heading = format::day(day.date);
-            let buttons = day
-                .slots
-                .into_iter()
-                .map(|slot| {
-                    let time = format::time(slot.start, &time_zone);
-                    let who = name_of(&slot);
-                    let label = format!("{time} with {who}, {heading}");
-                    let flow = flow.clone();
-                    let choose = move |_| {
-                        let has_form = !flow.config.order_form.fields.is_empty();
-                        flow.chosen.set(Some(slot.clone()));
-                        flow.go(if has_form { Step::Details } else { Step::Contact });
-                    };
-                    view! {
-                        <li>
-                            <button type="button" class="slot" aria-label=label on:click=choose>
-                                <span class="slot-time">{time}</span>
-                                <span class="slot-who">{who}</span>
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view();
+    let tabs = days
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let count = day.slots.len();
             view! {
-                <div class="day">
-                    <h4>{heading.clone()}</h4>
-                    <ul class="slots">{buttons}</ul>
-                </div>
+                <button type="button" class="day-tab" aria-pressed=move || (selected.get() == i).to_string()
+                    on:click=move |_| selected.set(i)>
+                    <span class="day-name">{format::short_day(day.date)}</span>
+                    <span class="day-count">{format!("{count} free")}</span>
+                </button>
             }
         })
         .collect_view();
+    let days = Arc::new(days);
+    let technicians = Arc::new(technicians);
+    let chosen_day =
+        move || days.get(selected.get()).map(|day| day_slots(&flow, day, &technicians, &time_zone));
     view! {
         <div class="step">
             <h3>{format!("Available times for {postcode}")}</h3>
             <p class="hint">{format!("Serving your area: {}", names.join(", "))}</p>
             <FieldError field="start".to_owned() />
-            {empty.then(|| view! { <p class="notice">"No free times in these days. Try later dates."</p> })}
-            {day_views}
+            {empty.then(|| view! { <p class="notice">"No free times on these days. Try later dates."</p> })}
+            <div class="day-tabs" role="group" aria-label="Choose a day">{tabs}</div>
+            {chosen_day}
             <div class="actions">
                 <button type="button" on:click=back>"Back"</button>
                 <button type="button" on:click=later disabled=move || busy.get()>"Later dates"</button>
@@ -80,4 +61,44 @@ pub fn SlotsStep() -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The free times of one day, one button per technician and start.
+fn day_slots(
+    flow: &Flow,
+    day: &DaySlots,
+    technicians: &[TechnicianSummary],
+    zone: &str,
+) -> impl IntoView + use<> {
+    let heading = format::day(day.date);
+    let buttons = day
+        .slots
+        .iter()
+        .map(|slot| {
+            let time = format::time(slot.start, zone);
+            let who = technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone()).unwrap_or_default();
+            let label = format!("{time} with {who}, {heading}");
+            let (flow, slot) = (flow.clone(), slot.clone());
+            view! {
+                <li>
+                    <button type="button" class="slot" aria-label=label on:click=move |_| choose(&flow, &slot)>
+                        <span class="slot-time">{time}</span>
+                        <span class="slot-who">{who}</span>
+                    </button>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="day">
+            <h4>{heading.clone()}</h4>
+            <ul class="slots">{buttons}</ul>
+        </div>
+    }
+}
+
+fn choose(flow: &Flow, slot: &SlotOffer) {
+    let has_form = !flow.config.order_form.fields.is_empty();
+    flow.chosen.set(Some(slot.clone()));
+    flow.go(if has_form { Step::Details } else { Step::Contact });
 }
