@@ -16,11 +16,36 @@ export class BookingWidget {
   async search(service: string, postcode: string) {
     await this.root.getByLabel('Service').selectOption(service);
     await this.root.getByLabel('Postcode').fill(postcode);
-    await this.root.getByRole('button', { name: 'Find times' }).click();
+    await this.button('Find times').click();
   }
 
   slots(): Locator {
     return this.root.locator('button.slot');
+  }
+
+  /** Answers the demo site's order form about the car. */
+  async describeCar() {
+    await this.root.getByLabel('Car make').fill('Toyota');
+    await this.root.getByLabel('Model').fill('Corolla');
+    await this.root.getByLabel('Year of manufacture').fill('2019');
+    await this.root.getByLabel('Fuel type').selectOption('Hybrid');
+    await this.root.getByLabel('I need a loan car').check();
+    await this.button('Next').click();
+  }
+
+  /** Fills in who and where, and moves on to the review. */
+  async giveContactDetails() {
+    await this.root.getByLabel('Full name').fill('Mary Citizen');
+    await this.root.getByLabel('Email').fill('mary@example.com');
+    await this.root.getByLabel('Phone').fill('0412 345 678');
+    await this.root.getByLabel('Street address').fill('1 George Street');
+    await this.root.getByLabel('Suburb or city').fill('Sydney');
+    await this.button('Review').click();
+  }
+
+  async acceptTermsAndBook() {
+    await this.root.getByLabel('I accept the terms and conditions').check();
+    await this.button('Book now').click();
   }
 
   fieldError(field: string): Locator {

@@ -14,26 +14,13 @@ test('a customer books the first free slot, and the work order holds what they e
   await expect(widget.slots().first()).toBeVisible();
   await widget.root.locator('.widget').screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'widget.png') });
   await widget.slots().first().click();
-
-  await widget.root.getByLabel('Car make').fill('Toyota');
-  await widget.root.getByLabel('Model').fill('Corolla');
-  await widget.root.getByLabel('Year of manufacture').fill('2019');
-  await widget.root.getByLabel('Fuel type').selectOption('Hybrid');
-  await widget.root.getByLabel('I need a loan car').check();
-  await widget.button('Next').click();
-
-  await widget.root.getByLabel('Full name').fill('Mary Citizen');
-  await widget.root.getByLabel('Email').fill('mary@example.com');
-  await widget.root.getByLabel('Phone').fill('0412 345 678');
-  await widget.root.getByLabel('Street address').fill('1 George Street');
-  await widget.root.getByLabel('Suburb or city').fill('Sydney');
-  await widget.button('Review').click();
+  await widget.describeCar();
+  await widget.giveContactDetails();
 
   await expect(widget.root.getByText('Toyota')).toBeVisible();
   await widget.button('Book now').click();
   await expect(widget.fieldError('terms_accepted')).toHaveText('Accept the terms to book.');
-  await widget.root.getByLabel('I accept the terms and conditions').check();
-  await widget.button('Book now').click();
+  await widget.acceptTermsAndBook();
 
   await expect(widget.root.getByRole('heading', { name: "You're booked!" })).toBeVisible();
   const number = (await widget.root.locator('.work-order-number').textContent())?.trim() ?? '';
@@ -94,3 +81,37 @@ test('the host page styles do not reach inside the widget', async ({ page }) => 
   const widgetButtonFont = await widget.button('Find times').evaluate((b) => getComputedStyle(b).fontFamily);
   expect(widgetButtonFont).not.toContain('Comic Sans');
 });
+
+test('a slot taken while the customer fills the form sends them back to choose another', async ({ page, request }) => {
+  const widget = new BookingWidget(page);
+  await widget.open();
+  const offered = page.waitForResponse((r) => r.url().includes('/slots?'));
+  await widget.search('logbook-service', '2060');
+  const first = (await (await offered).json()).days[0].slots[0];
+  await widget.slots().first().click();
+  await widget.describeCar();
+  await widget.giveContactDetails();
+
+  // Someone else books the same slot through the API meanwhile.
+  const other = await request.post(`${SITE}/work-orders`, {
+    headers: { 'Idempotency-Key': `someone-else-${Date.now()}` },
+    data: {
+      service: 'logbook-service', technician: first.technician, start: first.start, postcode: '2060',
+      address: { line1: '2 Miller Street', city: 'North Sydney' },
+      answers: { car_make: 'Mazda', car_model: '3', car_year: 2021, fuel: 'Petrol' },
+      contact: { name: 'Sam Other', email: 'sam@example.com', phone: '0400 000 000' },
+      terms_accepted: true,
+    },
+  });
+  expect(other.status()).toBe(201);
+
+  await widget.acceptTermsAndBook();
+  await expect(widget.root.getByRole('heading', { name: 'Available times for 2060' })).toBeVisible();
+  await expect(widget.fieldError('start')).toHaveText('This time was just taken. Please choose another.');
+  await expect(widget.slots().first()).not.toHaveAttribute('aria-label', new RegExp(`^${await labelOf(first.start)}`));
+});
+
+/** The time part of a slot button's label, as the widget formats it in Sydney time. */
+async function labelOf(start: string): Promise<string> {
+  return new Intl.DateTimeFormat(undefined, { timeZone: 'Australia/Sydney', hour: 'numeric', minute: '2-digit' }).format(new Date(start));
+}

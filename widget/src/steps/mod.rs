@@ -11,5 +11,5 @@ pub use contact::ContactStep;
 pub use details::DetailsStep;
 pub use done::DoneStep;
 pub use review::ReviewStep;
-pub use search::{SearchStep, find_slots};
+pub use search::{SearchStep, find_slots, load_slots};
 pub use slots::SlotsStep;

@@ -66,10 +66,15 @@ fn submit(flow: Flow) {
                     flow.idempotency_key.set(None);
                 }
                 if failure.kind() == Some(ProblemKind::SlotUnavailable) {
+                    // Back to the times, freshly fetched, with the reason beside them.
                     flow.chosen.set(None);
-                    let errors = failure.field_errors();
-                    super::find_slots(flow.clone(), None);
-                    flow.errors.set(errors);
+                    match super::load_slots(&flow, None).await {
+                        Ok(()) => {
+                            flow.go(Step::Slots);
+                            flow.errors.set(failure.field_errors());
+                        }
+                        Err(reload) => flow.show_failure(&reload),
+                    }
                 } else {
                     flow.show_failure(&failure);
                 }

@@ -1,5 +1,6 @@
 //! Step 1: the service and the postcode.
 
+use crate::api::ApiFailure;
 use crate::fields::{FieldError, TextField};
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
@@ -64,27 +65,29 @@ pub fn find_slots(flow: Flow, from: Option<Date>) {
     if flow.busy.get_untracked() {
         return;
     }
-    let postcode = match Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked()) {
-        Ok(postcode) => postcode,
+    match Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked()) {
+        Ok(postcode) => flow.postcode.set(postcode.to_string()),
         Err(error) => return flow.show_errors(vec![error]),
-    };
-    flow.postcode.set(postcode.to_string());
+    }
+    spawn_local(async move {
+        match load_slots(&flow, from).await {
+            Ok(()) => flow.go(Step::Slots),
+            Err(failure) => flow.show_failure(&failure),
+        }
+    });
+}
+
+/// Fetches free slots for the postcode and service in the flow into `flow.slots`.
+pub async fn load_slots(flow: &Flow, from: Option<Date>) -> Result<(), ApiFailure> {
     let query = SlotsQuery {
-        postcode: postcode.to_string(),
+        postcode: flow.postcode.get_untracked(),
         service: flow.service.get_untracked(),
         from: from.map(|d| d.to_string()),
         days: Some(DAYS_PER_PAGE),
     };
     flow.busy.set(true);
-    spawn_local(async move {
-        let result = flow.api.slots(&query).await;
-        flow.busy.set(false);
-        match result {
-            Ok(slots) => {
-                flow.slots.set(Some(slots));
-                flow.go(Step::Slots);
-            }
-            Err(failure) => flow.show_failure(&failure),
-        }
-    });
+    let result = flow.api.slots(&query).await;
+    flow.busy.set(false);
+    flow.slots.set(Some(result?));
+    Ok(())
 }

@@ -9,12 +9,18 @@ use leptos::prelude::*;
 use std::sync::Arc;
 
 /// Day tabs, and the chosen day's free times; picking one moves on to the order form.
+/// Redrawn whenever new slots arrive (later dates, or a refresh after a slot was taken).
 #[component]
 pub fn SlotsStep() -> impl IntoView {
     let flow = use_flow();
-    let Some(found) = flow.slots.get_untracked() else {
-        return view! { <p class="notice">"Search for a postcode first."</p> }.into_any();
-    };
+    let slots = flow.slots;
+    move || match slots.get() {
+        Some(found) => found_slots(&flow, found).into_any(),
+        None => view! { <p class="notice">"Search for a postcode first."</p> }.into_any(),
+    }
+}
+
+fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     let SlotsResponse { postcode, time_zone, technicians, days, from, days_covered, .. } = found;
     let names: Vec<String> = technicians.iter().map(|t| t.name.clone()).collect();
     let next_from = from.checked_add(jiff::Span::new().days(i64::from(days_covered))).ok();
@@ -42,8 +48,7 @@ pub fn SlotsStep() -> impl IntoView {
             }
         })
         .collect_view();
-    let days = Arc::new(days);
-    let technicians = Arc::new(technicians);
+    let (days, technicians, flow) = (Arc::new(days), Arc::new(technicians), flow.clone());
     let chosen_day =
         move || days.get(selected.get()).map(|day| day_slots(&flow, day, &technicians, &time_zone));
     view! {
@@ -60,7 +65,6 @@ pub fn SlotsStep() -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
 }
 
 /// The free times of one day, one button per technician and start.
