@@ -63,8 +63,20 @@ pub struct Repository<S> {
     store: S,
 }
 
+/// Decodes a stored record. The error names the item and where decoding failed, but not
+/// serde's message, which can quote stored values (a customer's name or e-mail) into logs.
 fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
-    serde_json::from_str(&item.data).map_err(|e| StoreError::Backend(e.into()))
+    serde_json::from_str(&item.data).map_err(|e| {
+        StoreError::Backend(anyhow::anyhow!(
+            "item {}/{} does not decode as {} ({:?} error at line {}, column {})",
+            item.key.pk,
+            item.key.sk,
+            std::any::type_name::<T>(),
+            e.classify(),
+            e.line(),
+            e.column()
+        ))
+    })
 }
 
 fn encode(key: Key, record: &impl Serialize, expires_at: Option<i64>) -> Result<Item, StoreError> {

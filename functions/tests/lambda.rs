@@ -83,3 +83,15 @@ async fn the_work_orders_function_books_from_a_base64_body() {
     let problem: Problem = body(response).await;
     assert!(problem.type_uri.ends_with("/not-found"));
 }
+
+#[tokio::test]
+async fn the_work_orders_function_answers_the_browsers_preflight() {
+    let (state, _dir) = state().await;
+    let router = handler(with_layers(work_orders_router(state), &http()));
+    let response = router.oneshot(event("apigw-v2-preflight.json")).await.expect("infallible");
+    assert!(response.status().is_success(), "{}", response.status());
+    let header = |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    assert_eq!(header("access-control-allow-origin"), "https://acme.example");
+    assert!(header("access-control-allow-headers").contains("idempotency-key"));
+    assert!(header("access-control-allow-methods").contains("POST"));
+}

@@ -3,7 +3,7 @@
 use crate::api::{Api, ApiFailure};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
 use jobslot_domain::FieldError;
-use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrderCreated};
+use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -27,14 +27,16 @@ pub enum Step {
 }
 
 impl Step {
-    /// The step whose form holds `field` (a dotted path from a problem document).
-    pub fn owning(field: &str) -> Step {
+    /// The step whose form shows `field` (a dotted path from a problem document); `None` for
+    /// fields no control shows, such as a request header.
+    pub fn owning(field: &str) -> Option<Step> {
         match field.split('.').next().unwrap_or_default() {
-            "postcode" | "service" => Step::Search,
-            "start" | "technician" => Step::Slots,
-            "answers" => Step::Details,
-            "contact" | "address" | "notes" => Step::Contact,
-            _ => Step::Review,
+            "postcode" | "service" => Some(Step::Search),
+            "start" => Some(Step::Slots),
+            "answers" => Some(Step::Details),
+            "contact" | "address" | "notes" => Some(Step::Contact),
+            "terms_accepted" => Some(Step::Review),
+            _ => None,
         }
     }
 
@@ -48,6 +50,15 @@ impl Step {
             Step::Review | Step::Done => 5,
         }
     }
+}
+
+/// A submission sent under an idempotency key whose answer has not arrived.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PendingSubmission {
+    /// The key it was sent with.
+    pub key: String,
+    /// What was sent.
+    pub body: SubmitWorkOrder,
 }
 
 /// Text fields of the contact step.
@@ -100,8 +111,9 @@ pub struct Flow {
     pub busy: RwSignal<bool>,
     /// The confirmed booking.
     pub booked: RwSignal<Option<WorkOrderCreated>>,
-    /// Key of the submission under way, kept across retries so they never book twice.
-    pub idempotency_key: RwSignal<Option<String>>,
+    /// A submission whose outcome is unknown (the answer never arrived): retried with the
+    /// same key, it can never book twice.
+    pub pending: RwSignal<Option<PendingSubmission>>,
 }
 
 impl Flow {
@@ -131,7 +143,7 @@ impl Flow {
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
             booked: RwSignal::new(None),
-            idempotency_key: RwSignal::new(None),
+            pending: RwSignal::new(None),
         }
     }
 
@@ -142,12 +154,18 @@ impl Flow {
         self.step.set(step);
     }
 
-    /// Shows field errors, on the step that owns the first one.
+    /// Shows field errors beside their controls, on the step of the first one; errors no
+    /// control shows become the notice, so nothing the API said goes unseen.
     pub fn show_errors(&self, errors: Vec<FieldError>) {
-        if let Some(first) = errors.first() {
-            self.step.set(Step::owning(&first.field));
+        let (shown, orphans): (Vec<_>, Vec<_>) =
+            errors.into_iter().partition(|e| Step::owning(&e.field).is_some());
+        if let Some(step) = shown.first().and_then(|e| Step::owning(&e.field)) {
+            self.step.set(step);
         }
-        self.errors.set(errors);
+        if !orphans.is_empty() {
+            self.notice.set(Some(orphans.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")));
+        }
+        self.errors.set(shown);
     }
 
     /// Shows what a failed call said: beside its fields if it named any, else as a notice.

@@ -3,8 +3,8 @@
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jobslot_domain::money::Money;
-use js_sys::{Array, Intl, Object, Reflect};
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function, Intl, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
 
 fn options(pairs: &[(&str, &str)]) -> Object {
     let object = Object::new();
@@ -14,8 +14,21 @@ fn options(pairs: &[(&str, &str)]) -> Object {
     object
 }
 
+/// A `DateTimeFormat`, or `None` where the browser refuses the options (a time zone newer
+/// than its own database throws a RangeError, which must not take the widget down).
+fn date_time_format(pairs: &[(&str, &str)]) -> Option<Intl::DateTimeFormat> {
+    let intl = Reflect::get(&js_sys::global(), &JsValue::from_str("Intl")).ok()?;
+    let constructor: Function =
+        Reflect::get(&intl, &JsValue::from_str("DateTimeFormat")).ok()?.dyn_into().ok()?;
+    let args = Array::of2(&Array::new(), &options(pairs));
+    Reflect::construct(&constructor, &args).ok().map(JsCast::unchecked_into)
+}
+
 fn format_ms(ms: f64, pairs: &[(&str, &str)]) -> String {
-    let formatter = Intl::DateTimeFormat::new(&Array::new(), &options(pairs));
+    let without_zone: Vec<(&str, &str)> = pairs.iter().copied().filter(|(k, _)| *k != "timeZone").collect();
+    let Some(formatter) = date_time_format(pairs).or_else(|| date_time_format(&without_zone)) else {
+        return String::new();
+    };
     let date = js_sys::Date::new(&JsValue::from_f64(ms));
     formatter.format().call1(&formatter, &date).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }

@@ -51,14 +51,29 @@ pub fn define_element(default_api: String) {
 pub fn mount_widget(host: &HtmlElement, site: String, api: String) -> Result<(), JsValue> {
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let document = gloo_document()?;
-    let style = document.create_element("style")?;
-    style.set_text_content(Some(STYLE));
-    root.append_child(&style)?;
+    add_styles(&root, &document)?;
     let container: HtmlElement = document.create_element("div")?.unchecked_into();
     container.set_class_name("jobslot");
     root.append_child(&container)?;
     let client = api::Api::new(api, site);
     leptos::mount::mount_to(container, move || view! { <flow::BookingWidget api=client /> }).forget();
+    Ok(())
+}
+
+/// Styles the shadow root with a constructable stylesheet, which a strict Content-Security-Policy
+/// allows (an inline `<style>` needs `'unsafe-inline'`); browsers without them get a `<style>`.
+fn add_styles(root: &web_sys::ShadowRoot, document: &web_sys::Document) -> Result<(), JsValue> {
+    if let Ok(sheet) = web_sys::CssStyleSheet::new() {
+        let adopted = sheet.replace_sync(STYLE).is_ok()
+            && js_sys::Reflect::set(root, &"adoptedStyleSheets".into(), &js_sys::Array::of1(&sheet))
+                .unwrap_or(false);
+        if adopted {
+            return Ok(());
+        }
+    }
+    let style = document.create_element("style")?;
+    style.set_text_content(Some(STYLE));
+    root.append_child(&style)?;
     Ok(())
 }
 

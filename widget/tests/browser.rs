@@ -74,7 +74,13 @@ async fn the_widget_mounts_in_its_own_shadow_root_and_reports_an_unreachable_api
     let host = fresh_host();
     jobslot_widget::mount_widget(&host, "acme".into(), NO_SERVER.into()).expect("mounted");
     let shadow = host.shadow_root().expect("an open shadow root");
-    assert!(shadow.query_selector("style").expect("q").is_some(), "styles live inside the shadow root");
+    let adopted = js_sys::Reflect::get(&shadow, &"adoptedStyleSheets".into()).expect("property");
+    assert_eq!(
+        js_sys::Array::from(&adopted).length(),
+        1,
+        "styles are adopted by the shadow root, not inlined"
+    );
+    assert!(shadow.query_selector("style").expect("q").is_none());
     assert!(
         document().query_selector(".jobslot .widget").expect("q").is_none(),
         "nothing leaks into the page"

@@ -67,7 +67,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
 fn install() -> Result<()> {
     tools::ensure_lint_components()?;
     tools::widget_tools()?;
-    tools::ensure_chromium()?;
+    tools::ensure_test_packages()?;
     tools::ensure_npm_packages(&root().join("e2e"))?;
     tools::ensure_python_tools()?;
     Ok(())

@@ -39,6 +39,7 @@ fn cargo_bin() -> PathBuf {
 
 /// The wasm target, Trunk, wasm-bindgen CLI and wasm-opt: what building the widget needs.
 pub fn widget_tools() -> Result<()> {
+    ensure_npm()?;
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
@@ -111,9 +112,25 @@ pub fn tool_path() -> Result<std::ffi::OsString> {
     Ok(std::env::join_paths(paths)?)
 }
 
-/// Debian's Chromium and ChromeDriver.
-pub fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+/// Node.js and npm, which the widget's wasm-opt and the browser tests come from.
+pub fn ensure_npm() -> Result<()> {
+    if output(cmd("npm").arg("--version")).is_none() {
+        bail!("npm was not found: install Node.js 20 or newer with npm (e.g. apt-get install nodejs npm)");
+    }
+    Ok(())
+}
+
+/// Debian packages the tests need: Chromium and ChromeDriver (installed together so their
+/// versions match), and Python's venv module for the test tools.
+pub fn ensure_test_packages() -> Result<()> {
+    let mut missing = Vec::new();
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        missing.extend(["chromium", "chromium-driver"]);
+    }
+    if output(cmd("python3").args(["-c", "import ensurepip, venv"])).is_none() {
+        missing.push("python3-venv");
+    }
+    if missing.is_empty() {
         return Ok(());
     }
     let root_user = output(cmd("id").arg("-u")).as_deref() == Some("0");
@@ -126,7 +143,7 @@ pub fn ensure_chromium() -> Result<()> {
         run(&mut command)
     };
     apt(&["update"])?;
-    apt(&["install", "-y", "--no-install-recommends", "chromium", "chromium-driver"])
+    apt(&[&["install", "-y", "--no-install-recommends"][..], &missing].concat())
 }
 
 /// A virtualenv with moto (the DynamoDB-compatible server) and cfn-lint, at pinned versions.

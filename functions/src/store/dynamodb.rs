@@ -5,6 +5,7 @@
 
 use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_transaction};
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -13,6 +14,7 @@ use aws_sdk_dynamodb::types::{
     TimeToLiveSpecification, TransactWriteItem,
 };
 use std::collections::HashMap;
+use std::time::Duration;
 
 const PK: &str = "PK";
 const SK: &str = "SK";
@@ -56,10 +58,13 @@ impl DynamoStore {
         }
     }
 
-    /// Creates the table (on-demand billing, TTL on `expires_at`) unless it exists.
+    /// Creates the table (on-demand billing, TTL on `expires_at`) unless it exists, and waits
+    /// until it is active.
     pub async fn ensure_table(&self) -> Result<(), StoreError> {
-        if self.client.describe_table().table_name(&self.table).send().await.is_ok() {
-            return Ok(());
+        match self.client.describe_table().table_name(&self.table).send().await {
+            Ok(_) => return Ok(()),
+            Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {}
+            Err(e) => return Err(backend(e)),
         }
         let attribute = |name: &str| {
             AttributeDefinition::builder()
@@ -80,6 +85,12 @@ impl DynamoStore {
             .key_schema(key(PK, KeyType::Hash)?)
             .key_schema(key(SK, KeyType::Range)?)
             .send()
+            .await
+            .map_err(backend)?;
+        self.client
+            .wait_until_table_exists()
+            .table_name(&self.table)
+            .wait(Duration::from_secs(120))
             .await
             .map_err(backend)?;
         let ttl = TimeToLiveSpecification::builder()

@@ -1,20 +1,23 @@
 //! Step 5: everything at a glance, the terms, and the one button that books.
 
 use super::contact::contact_input;
+use crate::api::ApiFailure;
 use crate::fields::{FieldError, invalid};
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, PendingSubmission, Step, use_flow};
 use crate::format;
-use jobslot_domain::api::{ProblemKind, SubmitWorkOrder};
+use jobslot_domain::api::{ProblemKind, SubmitWorkOrder, WorkOrderCreated};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// A key for one submission; retries of it reuse the key, so they never book twice.
+/// A fresh idempotency key: 128 random bits as hex. (`crypto.randomUUID` would throw on
+/// plain-http pages; `getRandomValues` works everywhere.)
 fn new_idempotency_key() -> String {
-    let uuid = web_sys::window().and_then(|w| w.crypto().ok()).map(|c| c.random_uuid());
-    uuid.unwrap_or_else(|| {
-        // randomUUID needs a secure context; plain-http sites get a random key this way.
-        (0..4).map(|_| format!("{:08x}", (js_sys::Math::random() * f64::from(u32::MAX)) as u32)).collect()
-    })
+    let mut bytes = [0u8; 16];
+    let crypto = web_sys::window().and_then(|w| w.crypto().ok());
+    if crypto.is_none_or(|c| c.get_random_values_with_u8_array(&mut bytes).is_err()) {
+        bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn submission(flow: &Flow) -> Option<SubmitWorkOrder> {
@@ -41,46 +44,73 @@ fn submit(flow: Flow) {
         return flow.go(Step::Slots);
     };
     if !body.terms_accepted {
-        return flow.show_errors(vec![jobslot_domain::FieldError::new(
-            "terms_accepted",
-            "Accept the terms to book.",
-        )]);
+        let error = jobslot_domain::FieldError::new("terms_accepted", "Accept the terms to book.");
+        return flow.show_errors(vec![error]);
     }
-    let key = flow.idempotency_key.get_untracked().unwrap_or_else(new_idempotency_key);
-    flow.idempotency_key.set(Some(key.clone()));
     flow.busy.set(true);
     flow.notice.set(None);
     spawn_local(async move {
-        let result = flow.api.submit(&key, &body).await;
+        let outcome = book(&flow, body).await;
         flow.busy.set(false);
-        match result {
-            Ok(created) => {
-                flow.idempotency_key.set(None);
+        match outcome {
+            Ok(Booked { created, earlier }) => {
                 flow.booked.set(Some(created));
                 flow.go(Step::Done);
-            }
-            Err(failure) => {
-                // A problem document means this body was refused: the next one is a new request.
-                // A network failure keeps the key, so pressing again cannot book twice.
-                if matches!(failure, crate::api::ApiFailure::Problem(_)) {
-                    flow.idempotency_key.set(None);
+                if earlier {
+                    flow.notice.set(Some(EARLIER_BOOKING.into()));
                 }
-                if failure.kind() == Some(ProblemKind::SlotUnavailable) {
-                    // Back to the times, freshly fetched, with the reason beside them.
-                    flow.chosen.set(None);
-                    match super::load_slots(&flow, None).await {
-                        Ok(()) => {
-                            flow.go(Step::Slots);
-                            flow.errors.set(failure.field_errors());
-                        }
-                        Err(reload) => flow.show_failure(&reload),
+            }
+            Err(failure) if failure.kind() == Some(ProblemKind::SlotUnavailable) => {
+                // Back to the times, freshly fetched, with the reason beside them.
+                flow.chosen.set(None);
+                match super::load_slots(&flow, None).await {
+                    Ok(()) => {
+                        flow.go(Step::Slots);
+                        flow.errors.set(failure.field_errors());
                     }
-                } else {
-                    flow.show_failure(&failure);
+                    Err(reload) => flow.show_failure(&reload),
                 }
             }
+            Err(failure) => flow.show_failure(&failure),
         }
     });
+}
+
+const EARLIER_BOOKING: &str = "Your booking went through before the connection dropped. \
+Changes made after that were not saved: contact us to update them.";
+
+/// A successful booking, and whether it was an earlier attempt's.
+struct Booked {
+    created: WorkOrderCreated,
+    earlier: bool,
+}
+
+/// Sends `body`, first settling an earlier attempt whose answer never arrived (it may have
+/// booked; resending it under its key can only return that booking, never make another).
+async fn book(flow: &Flow, body: SubmitWorkOrder) -> Result<Booked, ApiFailure> {
+    if let Some(earlier) = flow.pending.get_untracked().filter(|p| p.body != body) {
+        match flow.api.submit(&earlier.key, &earlier.body).await {
+            Ok(created) => {
+                flow.pending.set(None);
+                return Ok(Booked { created, earlier: true });
+            }
+            Err(failure) if is_final(&failure) => flow.pending.set(None),
+            Err(failure) => return Err(failure),
+        }
+    }
+    let key = flow.pending.get_untracked().map_or_else(new_idempotency_key, |p| p.key);
+    flow.pending.set(Some(PendingSubmission { key: key.clone(), body: body.clone() }));
+    let result = flow.api.submit(&key, &body).await;
+    if result.as_ref().map_or_else(is_final, |_| true) {
+        flow.pending.set(None);
+    }
+    result.map(|created| Booked { created, earlier: false })
+}
+
+/// True when the API definitely refused the request (a 4xx): nothing was booked, so the next
+/// attempt is a new request. Network failures and 5xx leave the outcome unknown.
+fn is_final(failure: &ApiFailure) -> bool {
+    matches!(failure, ApiFailure::Problem(p) if (400..500).contains(&p.status))
 }
 
 /// The summary, the terms and the submit button.
