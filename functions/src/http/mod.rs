@@ -16,9 +16,10 @@ use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use problem::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use work_orders::IDEMPOTENCY_HEADER;
 
@@ -74,11 +75,13 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
         ])
         .expose_headers([header::LOCATION])
         .max_age(Duration::from_secs(3600));
-    let trace = TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-        // The route template, never the URI: paths and queries carry postcodes and numbers.
-        let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
-        tracing::info_span!("request", method = %request.method(), route)
-    });
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(|request: &Request<_>| {
+            // The route template, never the URI: paths and queries carry postcodes and numbers.
+            let route = request.extensions().get::<MatchedPath>().map_or("unmatched", MatchedPath::as_str);
+            tracing::info_span!("request", method = %request.method(), route)
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros));
     router
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
