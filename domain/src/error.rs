@@ -55,11 +55,6 @@ impl FieldErrors {
         self.0.is_empty()
     }
 
-    /// The collected errors, in the order they were found.
-    pub fn into_vec(self) -> Vec<FieldError> {
-        self.0
-    }
-
     /// `Ok(value)` when no errors were recorded, otherwise every error.
     pub fn finish<T>(self, value: impl FnOnce() -> Option<T>) -> Result<T, Vec<FieldError>> {
         if self.0.is_empty() {

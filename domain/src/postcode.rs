@@ -145,17 +145,6 @@ fn parse_gb(compact: &str) -> Option<String> {
     (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
 }
 
-/// The area key a technician's service area is written in, parsed like a postcode's area.
-pub fn parse_area(field: &str, country: Country, raw: &str) -> Result<String, FieldError> {
-    let compact: String = raw.trim().to_ascii_uppercase();
-    let ok = match country {
-        Country::Au => parse_au(&compact).is_some(),
-        Country::Us => compact.len() == 5 && all_digits(&compact),
-        Country::Gb => parse_gb(&format!("{compact}1AA")).is_some(),
-    };
-    if ok { Ok(compact) } else { Err(FieldError::new(field, format!("Not a service area in {country:?}."))) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -201,14 +190,6 @@ mod tests {
         let err = Postcode::parse("postcode", Country::Au, "abc").err();
         assert_eq!(err.as_ref().map(|e| e.field.as_str()), Some("postcode"));
         assert!(err.is_some_and(|e| e.message.contains("2000")));
-    }
-
-    #[test]
-    fn service_areas_parse_per_country() {
-        assert!(parse_area("a", Country::Gb, "sw1a").is_ok());
-        assert!(parse_area("a", Country::Gb, "SW1A 1AA").is_err());
-        assert!(parse_area("a", Country::Us, "94105").is_ok());
-        assert!(parse_area("a", Country::Au, "2000").is_ok());
     }
 
     proptest! {

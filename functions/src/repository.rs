@@ -94,11 +94,6 @@ impl<S: Store> Repository<S> {
         Self { store }
     }
 
-    /// The underlying store.
-    pub fn store(&self) -> &S {
-        &self.store
-    }
-
     async fn load<T: DeserializeOwned>(&self, key: &Key) -> Result<Option<T>, StoreError> {
         self.store.get(key).await?.as_ref().map(decode).transpose()
     }
