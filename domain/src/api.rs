@@ -10,7 +10,7 @@ use crate::ids::{ServiceId, SiteId, TechnicianId, WorkOrderNumber};
 use crate::money::{Currency, Money};
 use crate::postcode::{Country, Postcode};
 use crate::site::{Service, Site};
-use crate::text::Text;
+use crate::text::{Lines, Text};
 use crate::work_order::{Address, OrderStatus};
 use crate::{FieldError, FieldErrors};
 use jiff::Timestamp;
@@ -210,7 +210,12 @@ impl AddressInput {
     pub fn parse(&self, postcode: Result<Postcode, FieldError>) -> Result<Address, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
         let line1 = errors.take(Text::parse("address.line1", &self.line1, ADDRESS_LINE_MAX));
-        let line2 = errors.take(Text::parse_optional("address.line2", Some(&self.line2), ADDRESS_LINE_MAX));
+        let line2 = errors.take(Text::parse_optional(
+            "address.line2",
+            Some(&self.line2),
+            ADDRESS_LINE_MAX,
+            Lines::Single,
+        ));
         let city = errors.take(Text::parse("address.city", &self.city, CITY_MAX));
         let postcode = errors.take(postcode);
         errors.finish(|| Some(Address { line1: line1?, line2: line2?, city: city?, postcode: postcode? }))
@@ -277,7 +282,7 @@ impl SubmitWorkOrder {
         let location = self.address.parse(postcode).map_err(|e| errors.extend(e)).ok();
         let contact = self.contact.parse().map_err(|e| errors.extend(e)).ok();
         let answers = site.order_form.parse_answers(&self.answers).map_err(|e| errors.extend(e)).ok();
-        let notes = errors.take(Text::parse_optional("notes", Some(&self.notes), NOTES_MAX));
+        let notes = errors.take(Text::parse_optional("notes", Some(&self.notes), NOTES_MAX, Lines::Multi));
         if !self.terms_accepted {
             errors.push(FieldError::new("terms_accepted", "Accept the terms to book."));
         }
@@ -338,12 +343,14 @@ pub enum ProblemKind {
     IdempotencyKeyReused,
     /// Staff credentials are missing or wrong (401).
     Unauthorized,
+    /// The route exists but not with this method (405).
+    MethodNotAllowed,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 10] = [
+    const ALL: [ProblemKind; 11] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -353,6 +360,7 @@ impl ProblemKind {
         ProblemKind::SlotUnavailable,
         ProblemKind::IdempotencyKeyReused,
         ProblemKind::Unauthorized,
+        ProblemKind::MethodNotAllowed,
         ProblemKind::Internal,
     ];
 
@@ -368,6 +376,7 @@ impl ProblemKind {
             ProblemKind::SlotUnavailable => "https://jobslot.dev/problems/slot-unavailable",
             ProblemKind::IdempotencyKeyReused => "https://jobslot.dev/problems/idempotency-key-reused",
             ProblemKind::Unauthorized => "https://jobslot.dev/problems/unauthorized",
+            ProblemKind::MethodNotAllowed => "https://jobslot.dev/problems/method-not-allowed",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

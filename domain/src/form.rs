@@ -2,6 +2,7 @@
 
 use crate::FieldError;
 use crate::ids::FieldId;
+use crate::text::{self, Lines};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -115,12 +116,7 @@ impl OrderForm {
         &self,
         raw: &BTreeMap<String, serde_json::Value>,
     ) -> Result<Vec<Answer>, Vec<FieldError>> {
-        let mut errors = Vec::new();
-        for key in raw.keys() {
-            if !self.fields.iter().any(|f| f.id.as_str() == key) {
-                errors.push(FieldError::new(format!("{ANSWERS}.{key}"), "This form has no such field."));
-            }
-        }
+        let mut errors = self.unknown_answers(raw);
         let mut answers = Vec::new();
         for field in &self.fields {
             match field.parse(raw.get(field.id.as_str())) {
@@ -132,6 +128,33 @@ impl OrderForm {
             }
         }
         if errors.is_empty() { Ok(answers) } else { Err(errors) }
+    }
+}
+
+/// Unknown keys named one by one before the rest are summed up in one error.
+const UNKNOWN_NAMED_MAX: usize = 5;
+
+impl OrderForm {
+    /// Errors for answers to fields the form does not have. A key is echoed back only when it
+    /// could be a field id (short, slug-shaped) and only for the first few: the request
+    /// controls these keys, and a response must not grow with whatever was sent.
+    fn unknown_answers(&self, raw: &BTreeMap<String, serde_json::Value>) -> Vec<FieldError> {
+        let unknown = raw.keys().filter(|key| !self.fields.iter().any(|f| f.id.as_str() == *key));
+        let (mut errors, mut unnamed) = (Vec::new(), 0usize);
+        for key in unknown {
+            if errors.len() < UNKNOWN_NAMED_MAX && FieldId::parse(ANSWERS, key).is_ok() {
+                errors.push(FieldError::new(format!("{ANSWERS}.{key}"), "This form has no such field."));
+            } else {
+                unnamed += 1;
+            }
+        }
+        if unnamed > 0 {
+            errors.push(FieldError::new(
+                ANSWERS,
+                format!("{unnamed} more answer(s) name fields this form does not have."),
+            ));
+        }
+        errors
     }
 }
 
@@ -154,14 +177,7 @@ impl FormField {
         };
         let value = match (&self.kind, raw) {
             (FieldKind::Text { max_length }, Value::String(s)) => {
-                let s = s.trim();
-                if s.chars().count() > usize::from(*max_length) {
-                    return Err(format!("Use at most {max_length} characters."));
-                }
-                if s.chars().any(char::is_control) {
-                    return Err("Remove the control characters.".into());
-                }
-                AnswerValue::Text(s.to_owned())
+                AnswerValue::Text(text::clean(s, usize::from(*max_length), Lines::Single)?)
             }
             (FieldKind::Number { min, max }, raw) => {
                 let n = match raw {
@@ -253,6 +269,38 @@ mod tests {
                 "answers.loan"
             ]
         );
+    }
+
+    #[test]
+    fn unknown_keys_are_echoed_only_when_short_and_few() {
+        let long = "x".repeat(5_000);
+        let mut raw = answers(json!({ "make": "Toyota", "year": 2019 }));
+        raw.insert(long.clone(), json!("a"));
+        for i in 0..8 {
+            raw.insert(format!("extra{i}"), json!("a"));
+        }
+        let errors = form().parse_answers(&raw).expect_err("invalid");
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "answers.extra0",
+                "answers.extra1",
+                "answers.extra2",
+                "answers.extra3",
+                "answers.extra4",
+                "answers"
+            ]
+        );
+        assert_eq!(errors[5].message, "4 more answer(s) name fields this form does not have.");
+        assert!(errors.iter().all(|e| !e.field.contains(&long) && !e.message.contains(&long)));
+    }
+
+    #[test]
+    fn text_answers_are_one_visible_line() {
+        let make = &form().fields[0];
+        assert_eq!(make.parse(Some(&json!("Toy\nota"))), Err("Keep this to a single line.".into()));
+        assert!(make.parse(Some(&json!("Toy\u{202E}ota"))).is_err());
     }
 
     #[test]

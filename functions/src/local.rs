@@ -8,14 +8,17 @@ use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
 use anyhow::Context;
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// How to run the local server.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// Address to listen on; loopback unless asked otherwise.
     pub addr: SocketAddr,
@@ -38,6 +41,21 @@ pub struct Options {
 const USAGE: &str = "usage: jobslot-local [--port N] [--data-dir DIR] [--widget-dir DIR] [--demo-page FILE] \
 [--dynamodb-table NAME] [--dynamodb-endpoint URL]
 environment: JOBSLOT_STAFF_TOKEN, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
+
+impl std::fmt::Debug for Options {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Options")
+            .field("addr", &self.addr)
+            .field("data_dir", &self.data_dir)
+            .field("widget_dir", &self.widget_dir)
+            .field("demo_page", &self.demo_page)
+            .field("dynamodb_table", &self.dynamodb_table)
+            .field("dynamodb_endpoint", &self.dynamodb_endpoint)
+            .field("staff_token", &self.staff_token.as_ref().map(|_| "<redacted>"))
+            .field("allowed_origins", &self.allowed_origins)
+            .finish()
+    }
+}
 
 impl Options {
     /// Options from command-line arguments and the environment.
@@ -102,28 +120,57 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let origin = HeaderValue::from_str(&format!("http://{addr}"))?;
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(origin);
-    let staff_token =
-        options.staff_token.clone().unwrap_or_else(|| hex::encode(crate::random::bytes::<16>()));
+    // A supplied token is a secret and is never printed; a generated one must be, to be usable.
+    let (staff_token, generated) = match options.staff_token.clone() {
+        Some(token) => (token, false),
+        None => (hex::encode(crate::random::bytes::<16>()), true),
+    };
     let state = AppState { app, staff_token: Some(staff_token.as_str().into()) };
     let router = router(state, &HttpConfig { allowed_origins }, &options);
     println!("Jobslot is running at http://{addr}/  (Ctrl-C stops it)");
-    println!("Staff token for /api/sites/{{site}}/work-orders/{{number}}: {staff_token}");
+    if generated {
+        println!("Staff token for /api/sites/{{site}}/work-orders/{{number}}: {staff_token}");
+    } else {
+        println!("Staff token: the one in {}", config::STAFF_TOKEN_VAR);
+    }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
 /// The API plus the demo page at `/` and the widget's files under `/widget/`.
 pub fn router<S: Store>(state: AppState<S>, http: &HttpConfig, options: &Options) -> Router {
+    let widget_dir = ServeDir::new(&options.widget_dir);
     // Widget files keep stable names so a pasted script tag never breaks: revalidate each time.
-    let widget = tower::ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-cache"),
-        ))
-        .service(ServeDir::new(&options.widget_dir));
+    let widget =
+        Router::new().fallback(move |request: Request| static_file(widget_dir.clone(), request)).layer(
+            SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        );
     let static_files =
-        Router::new().route_service("/", ServeFile::new(&options.demo_page)).nest_service("/widget", widget);
+        Router::new().route_service("/", ServeFile::new(&options.demo_page)).nest("/widget", widget);
     with_layers(api_router(state).merge(static_files), http)
+}
+
+/// A file from `dir`. A name the file system refuses (too long, invalid) is as missing as a
+/// name that is not there: 404, not a 500 and an error log line per request.
+async fn static_file(mut dir: ServeDir, request: Request) -> Response {
+    match dir.try_call(request).await {
+        Ok(response) => response.map(Body::new),
+        Err(error) => {
+            use std::io::ErrorKind::{
+                InvalidFilename, InvalidInput, NotADirectory, NotFound, PermissionDenied,
+            };
+            if matches!(
+                error.kind(),
+                NotFound | PermissionDenied | InvalidFilename | InvalidInput | NotADirectory
+            ) {
+                StatusCode::NOT_FOUND.into_response()
+            } else {
+                // The error, not the path: paths are whatever a client sent.
+                tracing::error!(error = %error, "reading a static file failed");
+                StatusCode::INTERNAL_SERVER_ERROR.into_response()
+            }
+        }
+    }
 }
 
 async fn shutdown() {

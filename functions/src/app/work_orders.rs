@@ -6,7 +6,6 @@ use crate::store::{Store, StoreError};
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
-use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
@@ -34,6 +33,11 @@ pub struct Submitted {
 
 impl<S: Store> App<S> {
     /// Validates everything again and creates the booking and its work order atomically.
+    ///
+    /// A retry (same key, same body) gets the first answer whatever happens in between: the
+    /// stored outcome is looked up before the body is validated again (the business may have
+    /// changed its form since), and again whenever this attempt loses the slot, because the
+    /// request that took it may be this one's own earlier attempt.
     pub async fn submit_work_order(
         &self,
         site: &str,
@@ -42,25 +46,38 @@ impl<S: Store> App<S> {
     ) -> Result<Submitted, AppError> {
         let site = self.site(site).await?;
         let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
-        let submission = request.parse(&site).map_err(AppError::Validation)?;
         let request_hash = hash(request)?;
         if let Some(done) = self.replay(&site, &key, &request_hash).await? {
             return Ok(done);
         }
-        let technician = self.chosen_technician(&site, &submission).await?;
+        let submission = request.parse(&site).map_err(AppError::Validation)?;
+        match self.book(&site, &key, &request_hash, &submission).await {
+            Err(AppError::SlotUnavailable) => {
+                self.replay(&site, &key, &request_hash).await?.ok_or(AppError::SlotUnavailable)
+            }
+            outcome => outcome,
+        }
+    }
+
+    /// Checks the slot is offered, then writes the booking; the store's conditions decide races.
+    async fn book(
+        &self,
+        site: &Site,
+        key: &IdempotencyKey,
+        request_hash: &str,
+        submission: &Submission,
+    ) -> Result<Submitted, AppError> {
+        let technician = self.chosen_technician(site, submission).await?;
         let now = self.clock.now();
-        let probe = Interval {
-            start: submission.slot.start,
-            end: submission.slot.start + SignedDuration::from_secs(1),
-        };
-        let offered = self.technician_slots(&site, &technician, &submission.service, probe, now).await?;
+        let offered =
+            self.technician_slots(site, &technician, &submission.service, submission.slot, now).await?;
         if !offered.contains(&submission.slot) {
             return Err(AppError::SlotUnavailable);
         }
 
         for attempt in 1..=WRITE_ATTEMPTS {
             let number = WorkOrderNumber::from_random(crate::random::u64());
-            let work_order = work_order(&site, &technician, &submission, number.clone(), now);
+            let work_order = work_order(site, &technician, submission, number.clone(), now);
             let created = WorkOrderCreated {
                 number: number.clone(),
                 status: work_order.status,
@@ -70,7 +87,8 @@ impl<S: Store> App<S> {
                 end: submission.slot.end,
                 time_zone: site.time_zone.clone(),
             };
-            let record = IdempotencyRecord { request_hash: request_hash.clone(), response: created.clone() };
+            let record =
+                IdempotencyRecord { request_hash: request_hash.to_owned(), response: created.clone() };
             let expires_at = (now + IDEMPOTENCY_WINDOW).as_second();
             let new = NewBooking {
                 booking: Booking {
@@ -86,14 +104,14 @@ impl<S: Store> App<S> {
                 Ok(()) => return Ok(Submitted { created, replayed: false }),
                 Err(BookingRefused::NumberTaken) => continue,
                 Err(BookingRefused::Store(StoreError::Conflict)) => {
-                    tokio::time::sleep(std::time::Duration::from_millis(25 * u64::from(attempt))).await;
+                    tokio::time::sleep(backoff(attempt)).await;
                     continue;
                 }
                 Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
                 Err(BookingRefused::IdempotencyKeyTaken) => {
                     // A concurrent request with the same key won; answer as it did.
                     return self
-                        .replay(&site, &key, &request_hash)
+                        .replay(site, key, request_hash)
                         .await?
                         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("idempotency record vanished")));
                 }
@@ -164,6 +182,13 @@ fn work_order(
         technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
         created_at: now,
     }
+}
+
+/// Full-jitter exponential backoff: a random wait up to 25 ms × 2^(attempt−1), so contenders
+/// that conflicted once do not collide again in lockstep.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let ceiling_ms = 25u64 << attempt.saturating_sub(1).min(6);
+    std::time::Duration::from_millis(crate::random::u64() % (ceiling_ms + 1))
 }
 
 fn hash(request: &SubmitWorkOrder) -> Result<String, AppError> {

@@ -1,10 +1,10 @@
 //! Routes of the assets function.
 
 use super::AppState;
-use super::extract::ApiQuery;
+use super::extract::{ApiPath, ApiQuery};
 use super::problem::ApiError;
 use crate::store::Store;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{CoverageResponse, SiteConfigResponse};
@@ -18,7 +18,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 
 async fn site_config<S: Store>(
     State(state): State<AppState<S>>,
-    Path(site): Path<String>,
+    ApiPath(site): ApiPath<String>,
 ) -> Result<Json<SiteConfigResponse>, ApiError> {
     Ok(Json(state.app.site_config(&site).await?))
 }
@@ -31,7 +31,7 @@ struct CoverageQuery {
 
 async fn coverage<S: Store>(
     State(state): State<AppState<S>>,
-    Path(site): Path<String>,
+    ApiPath(site): ApiPath<String>,
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Json<CoverageResponse>, ApiError> {
     Ok(Json(state.app.coverage(&site, &query.postcode).await?))

@@ -1,10 +1,10 @@
 //! Routes of the bookings function.
 
 use super::AppState;
-use super::extract::ApiQuery;
+use super::extract::{ApiPath, ApiQuery};
 use super::problem::ApiError;
 use crate::store::Store;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{SlotsQuery, SlotsResponse};
@@ -15,7 +15,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 
 async fn slots<S: Store>(
     State(state): State<AppState<S>>,
-    Path(site): Path<String>,
+    ApiPath(site): ApiPath<String>,
     ApiQuery(query): ApiQuery<SlotsQuery>,
 ) -> Result<Json<SlotsResponse>, ApiError> {
     Ok(Json(state.app.slots(&site, &query).await?))

@@ -3,6 +3,7 @@
 //! The same routers run under `lambda_http` on AWS and under a tokio listener locally.
 
 mod assets;
+pub mod auth;
 mod bookings;
 pub mod extract;
 pub mod problem;
@@ -84,6 +85,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros));
     router
         .fallback(|| async { ApiError::RouteNotFound })
+        .layer(axum::middleware::map_response(problem::problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())
         .layer(cors)

@@ -1,7 +1,7 @@
 //! Errors as RFC 9457 `application/problem+json`, one stable `type` per kind.
 
 use crate::app::AppError;
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::FieldError;
@@ -31,6 +31,9 @@ pub enum ApiError {
     /// No route matches.
     #[error("no such route")]
     RouteNotFound,
+    /// A path parameter is not valid text.
+    #[error("malformed path")]
+    MalformedPath,
 }
 
 impl From<JsonRejection> for ApiError {
@@ -40,6 +43,13 @@ impl From<JsonRejection> for ApiError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => ApiError::UnsupportedMediaType,
             _ => ApiError::Malformed(rejection.body_text()),
         }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(_: PathRejection) -> Self {
+        // The rejection's text quotes the raw segment; say what is wrong without echoing it.
+        ApiError::MalformedPath
     }
 }
 
@@ -118,9 +128,20 @@ impl IntoResponse for ApiError {
                     vec![],
                 )
             }
-            ApiError::Malformed(detail) => {
-                problem(K::MalformedBody, StatusCode::BAD_REQUEST, "Malformed request", Some(detail), vec![])
-            }
+            ApiError::Malformed(detail) => problem(
+                K::MalformedBody,
+                StatusCode::BAD_REQUEST,
+                "Malformed request",
+                Some(bounded(detail)),
+                vec![],
+            ),
+            ApiError::MalformedPath => problem(
+                K::MalformedBody,
+                StatusCode::BAD_REQUEST,
+                "Malformed request",
+                Some("The path is not valid UTF-8 text.".into()),
+                vec![],
+            ),
             ApiError::BodyTooLarge => problem(
                 K::BodyTooLarge,
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -147,5 +168,62 @@ impl IntoResponse for ApiError {
                 response
             }
         }
+    }
+}
+
+/// Longest `detail` copied from a parser's message: serde quotes the offending value, which
+/// the client controls and which can be as long as the body.
+const DETAIL_MAX_CHARS: usize = 200;
+
+fn bounded(detail: String) -> String {
+    match detail.char_indices().nth(DETAIL_MAX_CHARS) {
+        Some((cut, _)) => format!("{}…", &detail[..cut]),
+        None => detail,
+    }
+}
+
+/// Turns an error response that is not a problem document (axum's empty 405, a static file's
+/// 404 or 416, a rejection's plain text) into one with the same status and headers, so
+/// clients can rely on `application/problem+json` for every 4xx and 5xx.
+pub async fn problem_for_bare_errors(response: Response) -> Response {
+    let status = response.status();
+    let is_problem = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == PROBLEM_JSON);
+    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+        return response;
+    }
+    let (mut parts, _) = response.into_parts();
+    let (kind, title) = match status {
+        StatusCode::NOT_FOUND => (Some(ProblemKind::NotFound), "Not found"),
+        StatusCode::METHOD_NOT_ALLOWED => (Some(ProblemKind::MethodNotAllowed), "Method not allowed"),
+        StatusCode::BAD_REQUEST => (Some(ProblemKind::MalformedBody), "Malformed request"),
+        StatusCode::PAYLOAD_TOO_LARGE => (Some(ProblemKind::BodyTooLarge), "Request body too large"),
+        StatusCode::INTERNAL_SERVER_ERROR => {
+            (Some(ProblemKind::Internal), "Something went wrong on our side")
+        }
+        other => (None, other.canonical_reason().unwrap_or("Error")),
+    };
+    let body = Problem {
+        // RFC 9457: "about:blank" when the status code says all there is to say.
+        type_uri: kind.map_or("about:blank", ProblemKind::type_uri).to_owned(),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail: None,
+        errors: vec![],
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+    Response::from_parts(parts, axum::body::Body::from(serde_json::to_vec(&body).unwrap_or_default()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn details_are_bounded_in_characters() {
+        assert_eq!(bounded("short".into()), "short");
+        let long = bounded("é".repeat(1_000));
+        assert_eq!(long.chars().count(), DETAIL_MAX_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 }

@@ -3,7 +3,9 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod hardening;
 mod helpers;
 mod problems;
 mod search;
+mod static_files;
 mod submit;

@@ -45,4 +45,8 @@ conformance!(
     an_overlapping_booking_is_refused_and_leaves_nothing,
     thirty_two_concurrent_submissions_for_one_slot_book_it_once,
     a_retried_submission_gets_the_first_answer,
+    sixteen_writes_racing_for_one_slot_at_the_repository_store_one,
+    twenty_concurrent_retries_with_one_key_all_get_the_one_booking,
+    a_retry_after_the_form_changed_gets_the_first_answer,
+    a_slot_overlapping_a_booking_is_refused_before_any_write,
 );

@@ -1,6 +1,6 @@
 //! The conformance tests, generic over the store.
 
-use crate::support::{FIRST_SLOT, demo_app, submission};
+use crate::support::{CountingStore, FIRST_SLOT, demo_app, submission};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
@@ -9,6 +9,8 @@ use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
 use jobslot_functions::repository::{BookingRefused, NewBooking, Repository};
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
+use std::sync::Arc;
+use tokio::sync::Barrier;
 
 fn item(pk: &str, sk: &str, data: &str) -> Item {
     Item { key: Key::new(pk, sk), data: data.into(), expires_at: None }
@@ -171,11 +173,13 @@ fn sam() -> TechnicianId {
 
 pub async fn thirty_two_concurrent_submissions_for_one_slot_book_it_once(store: impl Store) {
     let app = demo_app(store).await;
+    let barrier = Arc::new(Barrier::new(32));
     let attempts: Vec<_> = (0..32)
         .map(|i| {
-            let app = app.clone();
+            let (app, barrier) = (app.clone(), Arc::clone(&barrier));
             tokio::spawn(async move {
                 let key = format!("race-key-{i:04}");
+                barrier.wait().await;
                 app.submit_work_order(demo::DEMO_SITE, Some(&key), &submission(FIRST_SLOT)).await
             })
         })
@@ -211,4 +215,109 @@ pub async fn a_retried_submission_gets_the_first_answer(store: impl Store) {
     let bookings =
         app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("b");
     assert_eq!(bookings.len(), 1);
+}
+
+pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(store: impl Store) {
+    let app = demo_app(store).await;
+    let template = app
+        .submit_work_order(demo::DEMO_SITE, Some("template-key"), &submission("2026-11-24T00:00:00Z"))
+        .await
+        .expect("a booking to copy");
+    let site = demo::site_id();
+    let order = app.repository().work_order(&site, &template.created.number).await.expect("r").expect("wo");
+    // Past every check of the service: only the store's conditions stand between them.
+    let barrier = Arc::new(Barrier::new(16));
+    let writers: Vec<_> = (0..16u64)
+        .map(|i| {
+            let (repo, barrier) = (app.repository().clone(), Arc::clone(&barrier));
+            let number = jobslot_domain::ids::WorkOrderNumber::from_random(1_000 + i);
+            let new = NewBooking {
+                booking: Booking {
+                    site: site.clone(),
+                    technician: sam(),
+                    work_order: number.clone(),
+                    time: slot(FIRST_SLOT, 60),
+                },
+                work_order: jobslot_domain::work_order::WorkOrder { number, ..order.clone() },
+                idempotency: None,
+            };
+            tokio::spawn(async move {
+                barrier.wait().await;
+                repo.create_booking(&new).await
+            })
+        })
+        .collect();
+    let mut outcomes = (0, 0);
+    for writer in futures::future::join_all(writers).await {
+        match writer.expect("task") {
+            Ok(()) => outcomes.0 += 1,
+            Err(BookingRefused::SlotTaken) => outcomes.1 += 1,
+            Err(other) => panic!("unexpected outcome: {other:?}"),
+        }
+    }
+    assert_eq!(outcomes, (1, 15));
+    let bookings = app.repository().bookings(&site, &sam(), slot(FIRST_SLOT, 60)).await.expect("b");
+    assert_eq!(bookings.len(), 1, "exactly one booking holds the slot");
+}
+
+pub async fn twenty_concurrent_retries_with_one_key_all_get_the_one_booking(store: impl Store) {
+    let app = demo_app(store).await;
+    let barrier = Arc::new(Barrier::new(20));
+    let retries: Vec<_> = (0..20)
+        .map(|_| {
+            let (app, barrier) = (app.clone(), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                app.submit_work_order(demo::DEMO_SITE, Some("one-key-20"), &submission(FIRST_SLOT)).await
+            })
+        })
+        .collect();
+    let mut numbers = Vec::new();
+    for retry in futures::future::join_all(retries).await {
+        match retry.expect("task") {
+            Ok(submitted) => numbers.push(submitted.created.number),
+            Err(other) => panic!("a retry was refused: {other:?}"),
+        }
+    }
+    numbers.dedup();
+    assert_eq!(numbers.len(), 1, "every retry names the same work order");
+    let bookings =
+        app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("b");
+    assert_eq!(bookings.len(), 1);
+}
+
+pub async fn a_retry_after_the_form_changed_gets_the_first_answer(store: impl Store) {
+    let app = demo_app(store).await;
+    let request = submission(FIRST_SLOT);
+    let first =
+        app.submit_work_order(demo::DEMO_SITE, Some("form-change-1"), &request).await.expect("booked");
+    let mut site = app.repository().site(&demo::site_id()).await.expect("read").expect("site");
+    site.order_form.fields.push(
+        serde_json::from_value(serde_json::json!({
+            "id": "vin", "label": "VIN", "kind": "text", "max_length": 17, "required": true
+        }))
+        .expect("field"),
+    );
+    app.repository().save_site(&site).await.expect("form changed");
+    let again = app.submit_work_order(demo::DEMO_SITE, Some("form-change-1"), &request).await;
+    let again = again.expect("a genuine retry is answered, not validated against the new form");
+    assert!(again.replayed);
+    assert_eq!(again.created, first.created);
+    let fresh = app
+        .submit_work_order(demo::DEMO_SITE, Some("form-change-2"), &submission("2026-11-24T00:00:00Z"))
+        .await;
+    assert!(matches!(fresh, Err(AppError::Validation(_))), "a new request meets the new form: {fresh:?}");
+}
+
+pub async fn a_slot_overlapping_a_booking_is_refused_before_any_write(store: impl Store) {
+    let store = CountingStore::new(store);
+    let app = demo_app(store.clone()).await;
+    // 09:30-10:30 Sydney is booked; 09:00-10:00 overlaps it from its second half-hour on.
+    app.submit_work_order(demo::DEMO_SITE, Some("later-half-1"), &submission("2026-11-23T22:30:00Z"))
+        .await
+        .expect("booked");
+    let before = store.transactions();
+    let refused = app.submit_work_order(demo::DEMO_SITE, Some("earlier-1"), &submission(FIRST_SLOT)).await;
+    assert!(matches!(refused, Err(AppError::SlotUnavailable)), "{refused:?}");
+    assert_eq!(store.transactions(), before, "the availability check refused it, not a failed write");
 }

@@ -70,3 +70,46 @@ pub fn submission(start: &str) -> SubmitWorkOrder {
         terms_accepted: true,
     }
 }
+
+/// A real store that counts the transactions tried on it, to show a request was refused
+/// before it wrote anything.
+#[derive(Clone)]
+pub struct CountingStore<S> {
+    inner: S,
+    transactions: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl<S: Store> CountingStore<S> {
+    pub fn new(inner: S) -> Self {
+        Self { inner, transactions: Default::default() }
+    }
+
+    pub fn transactions(&self) -> usize {
+        self.transactions.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl<S: Store> Store for CountingStore<S> {
+    async fn get(
+        &self,
+        key: &jobslot_functions::store::Key,
+    ) -> Result<Option<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
+        self.inner.get(key).await
+    }
+
+    async fn query(
+        &self,
+        pk: &str,
+        range: &jobslot_functions::store::SkRange,
+    ) -> Result<Vec<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
+        self.inner.query(pk, range).await
+    }
+
+    async fn transact(
+        &self,
+        writes: Vec<jobslot_functions::store::Write>,
+    ) -> Result<(), jobslot_functions::store::StoreError> {
+        self.transactions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.inner.transact(writes).await
+    }
+}

@@ -6,7 +6,7 @@ use jobslot_domain::FieldError as Error;
 use jobslot_domain::api::{ADDRESS_LINE_MAX, AddressInput, CITY_MAX, ContactInput, NOTES_MAX};
 use jobslot_domain::contact::NAME_MAX;
 use jobslot_domain::postcode::Postcode;
-use jobslot_domain::text::Text;
+use jobslot_domain::text::{Lines, Text};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 
@@ -33,7 +33,7 @@ fn check(flow: &Flow) -> Vec<Error> {
     let postcode = Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked());
     errors.extend(address.parse(postcode).err().unwrap_or_default());
     let notes = flow.contact.notes.get_untracked();
-    errors.extend(Text::parse_optional("notes", Some(&notes), NOTES_MAX).err());
+    errors.extend(Text::parse_optional("notes", Some(&notes), NOTES_MAX, Lines::Multi).err());
     errors
 }
 

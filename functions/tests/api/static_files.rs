@@ -1,0 +1,49 @@
+//! The local host's static files: the demo page and the widget's files.
+
+use crate::helpers::problem;
+use crate::support::{demo_app, embedded_store};
+use jobslot_functions::http::{AppState, HttpConfig};
+use jobslot_functions::local::{Options, router};
+use reqwest::StatusCode;
+
+async fn spawn_local() -> (String, tempfile::TempDir, tempfile::TempDir) {
+    let (store, data) = embedded_store();
+    let files = tempfile::tempdir().expect("temp dir");
+    std::fs::write(files.path().join("embed.js"), "console.log('jobslot')").expect("write");
+    std::fs::write(files.path().join("demo.html"), "<h1>Demo</h1>").expect("write");
+    let mut options = Options::from_args(Vec::new()).expect("options");
+    options.widget_dir = files.path().to_owned();
+    options.demo_page = files.path().join("demo.html");
+    let state = AppState { app: demo_app(store).await, staff_token: None };
+    let router = router(state, &HttpConfig::default(), &options);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    (format!("http://{addr}"), data, files)
+}
+
+#[tokio::test]
+async fn widget_files_and_the_demo_page_are_served() {
+    let (base, _data, _files) = spawn_local().await;
+    let script = reqwest::get(format!("{base}/widget/embed.js")).await.expect("get");
+    assert_eq!(script.status(), StatusCode::OK);
+    assert_eq!(script.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"));
+    assert_eq!(script.text().await.expect("body"), "console.log('jobslot')");
+    assert_eq!(reqwest::get(format!("{base}/")).await.expect("get").status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_missing_or_unopenable_file_is_a_404_problem_never_a_500() {
+    let (base, _data, _files) = spawn_local().await;
+    let long_name = format!("{}.js", "a".repeat(300));
+    for path in ["/widget/missing.js", &format!("/widget/{long_name}"), "/widget/embed.js/x", "/widget/%00"] {
+        let response = reqwest::get(format!("{base}{path}")).await.expect("get");
+        assert_ne!(response.status(), StatusCode::INTERNAL_SERVER_ERROR, "{path}");
+        let status = response.status();
+        assert!(status == StatusCode::NOT_FOUND || status == StatusCode::BAD_REQUEST, "{path}: {status}");
+        let kind = if status == StatusCode::NOT_FOUND { "not-found" } else { "malformed-body" };
+        problem(response, status, kind).await;
+    }
+    let post = reqwest::Client::new().post(format!("{base}/widget/embed.js")).send().await.expect("post");
+    problem(post, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed").await;
+}
