@@ -1,6 +1,6 @@
 import { defineConfig } from '@playwright/test';
 
-// `cargo xtask test` starts the local server and passes its URL and staff token; Chromium is
+// `cargo xtask test` starts the local server (with demo data) and passes its URL; Chromium is
 // Debian's (never downloaded), started with the flags this closed network needs.
 export default defineConfig({
   testDir: './tests',

@@ -345,12 +345,16 @@ pub enum ProblemKind {
     Unauthorized,
     /// The route exists but not with this method (405).
     MethodNotAllowed,
+    /// The caller's role on the site does not allow this (403).
+    Forbidden,
+    /// A dependency is down; retry after the `Retry-After` seconds (503).
+    Unavailable,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 11] = [
+    const ALL: [ProblemKind; 13] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -361,6 +365,8 @@ impl ProblemKind {
         ProblemKind::IdempotencyKeyReused,
         ProblemKind::Unauthorized,
         ProblemKind::MethodNotAllowed,
+        ProblemKind::Forbidden,
+        ProblemKind::Unavailable,
         ProblemKind::Internal,
     ];
 
@@ -377,6 +383,8 @@ impl ProblemKind {
             ProblemKind::IdempotencyKeyReused => "https://jobslot.dev/problems/idempotency-key-reused",
             ProblemKind::Unauthorized => "https://jobslot.dev/problems/unauthorized",
             ProblemKind::MethodNotAllowed => "https://jobslot.dev/problems/method-not-allowed",
+            ProblemKind::Forbidden => "https://jobslot.dev/problems/forbidden",
+            ProblemKind::Unavailable => "https://jobslot.dev/problems/unavailable",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

@@ -177,6 +177,47 @@ impl From<IdempotencyKey> for String {
     }
 }
 
+/// A user as the identity provider names them (the token's `sub`): a Cognito UUID, or the
+/// local issuer's random id. Parsed so it can never smuggle a key separator into the store.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct UserId(String);
+
+impl UserId {
+    /// Parses 1–128 characters of `A-Z a-z 0-9 - _ . : @`.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let ok = (1..=128).contains(&raw.len())
+            && raw
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':' | b'@'));
+        if ok { Ok(Self(raw.to_owned())) } else { Err(FieldError::new(field, "Not a user id.")) }
+    }
+
+    /// The id as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for UserId {
+    type Error = FieldError;
+    fn try_from(raw: String) -> Result<Self, FieldError> {
+        Self::parse("user", &raw)
+    }
+}
+
+impl From<UserId> for String {
+    fn from(id: UserId) -> String {
+        id.0
+    }
+}
+
+impl std::fmt::Display for UserId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -211,6 +252,9 @@ mod tests {
         fn slug_parsing_never_panics(raw in ".{0,80}") {
             let _ = SiteId::parse("site", &raw);
             let _ = IdempotencyKey::parse("key", &raw);
+            if let Ok(user) = UserId::parse("user", &raw) {
+                prop_assert!(!user.as_str().contains('#'));
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ pub mod money;
 pub mod postcode;
 pub mod schedule;
 pub mod site;
+pub mod staff;
 pub mod text;
 pub mod work_order;
 

@@ -1,9 +1,9 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { BookingWidget } from './booking-widget';
+import { signIn } from './staff-session';
 
 const SITE = '/api/sites/acme-car-servicing';
-const staff = { Authorization: `Bearer ${process.env.JOBSLOT_STAFF_TOKEN ?? ''}` };
 
 test('a customer books the first free slot, and the work order holds what they entered', async ({ page, request }) => {
   const widget = new BookingWidget(page);
@@ -12,7 +12,8 @@ test('a customer books the first free slot, and the work order holds what they e
 
   await expect(widget.root.getByRole('heading', { name: 'Available times for 2000' })).toBeVisible();
   await expect(widget.slots().first()).toBeVisible();
-  await widget.root.locator('.widget').screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'widget.png') });
+  // Into the run's output, never over the tracked docs/widget.png.
+  await widget.root.locator('.widget').screenshot({ path: path.join(process.env.JOBSLOT_E2E_OUT ?? 'test-results', 'widget.png') });
   await widget.slots().first().click();
   await widget.describeCar();
   await widget.giveContactDetails();
@@ -26,7 +27,8 @@ test('a customer books the first free slot, and the work order holds what they e
   const number = (await widget.root.locator('.work-order-number').textContent())?.trim() ?? '';
   expect(number).toMatch(/^WO-[0-9A-Z]{8}$/);
 
-  const stored = await request.get(`${SITE}/work-orders/${number}`, { headers: staff });
+  const token = await signIn(page, request);
+  const stored = await request.get(`${SITE}/work-orders/${number}`, { headers: { Authorization: `Bearer ${token}` } });
   expect(stored.status()).toBe(200);
   const order = await stored.json();
   expect(order.status).toBe('new');

@@ -8,8 +8,16 @@ pub const TABLE_VAR: &str = "JOBSLOT_TABLE";
 pub const ENDPOINT_VAR: &str = "JOBSLOT_DYNAMODB_ENDPOINT";
 /// Environment variable: comma-separated origins allowed to call the API from browsers.
 pub const ORIGINS_VAR: &str = "JOBSLOT_ALLOWED_ORIGINS";
-/// Environment variable: bearer token for staff-only routes.
-pub const STAFF_TOKEN_VAR: &str = "JOBSLOT_STAFF_TOKEN";
+/// Environment variable: the exact `iss` of staff access tokens (on AWS, the Cognito user
+/// pool's `https://cognito-idp.<region>.amazonaws.com/<pool id>`).
+pub const ISSUER_VAR: &str = "JOBSLOT_ISSUER";
+/// Environment variable: the issuer's JWKS URL; `<issuer>/.well-known/jwks.json` if unset.
+pub const JWKS_URL_VAR: &str = "JOBSLOT_JWKS_URL";
+/// Environment variable: comma-separated app client ids whose tokens are accepted.
+pub const CLIENT_IDS_VAR: &str = "JOBSLOT_CLIENT_IDS";
+/// Environment variable: the URL people reach `jobslot-local` at, when not its listen address
+/// (behind a reverse proxy); the local issuer's `iss`.
+pub const PUBLIC_URL_VAR: &str = "JOBSLOT_PUBLIC_URL";
 
 /// A set, non-empty environment variable.
 pub fn var(name: &str) -> Option<String> {
@@ -19,6 +27,29 @@ pub fn var(name: &str) -> Option<String> {
 /// The allowed origins in `JOBSLOT_ALLOWED_ORIGINS`; malformed entries are an error.
 pub fn allowed_origins() -> anyhow::Result<Vec<HeaderValue>> {
     parse_origins(&var(ORIGINS_VAR).unwrap_or_default())
+}
+
+/// The token issuer from `JOBSLOT_ISSUER`, `JOBSLOT_JWKS_URL` and `JOBSLOT_CLIENT_IDS`.
+pub fn issuer() -> anyhow::Result<crate::auth::IssuerConfig> {
+    let issuer = var(ISSUER_VAR).ok_or_else(|| anyhow::anyhow!("{ISSUER_VAR} is not set"))?;
+    anyhow::ensure!(
+        issuer.starts_with("https://") || issuer.starts_with("http://"),
+        "{ISSUER_VAR}: {issuer:?} is not a URL"
+    );
+    let issuer = issuer.trim_end_matches('/').to_owned();
+    let jwks_url = var(JWKS_URL_VAR).unwrap_or_else(|| format!("{issuer}/.well-known/jwks.json"));
+    let clients: Vec<String> = var(CLIENT_IDS_VAR)
+        .unwrap_or_default()
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(Into::into)
+        .collect();
+    anyhow::ensure!(
+        !clients.is_empty(),
+        "{CLIENT_IDS_VAR} is not set: name the app clients whose tokens are accepted"
+    );
+    Ok(crate::auth::IssuerConfig { issuer, jwks_url, clients })
 }
 
 /// Parses `https://a.example, https://b.example`.

@@ -1,9 +1,12 @@
 //! Demo data: Acme Car Servicing in Sydney, seeded on a fresh store.
 
-use crate::repository::Repository;
+use crate::app::identity::Identity;
+use crate::repository::{Member, Repository};
 use crate::store::Store;
+use jobslot_domain::contact::Email;
 use jobslot_domain::ids::SiteId;
 use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::staff::Role;
 use serde_json::json;
 
 /// The demo site's id, as used in the demo page's embed snippet.
@@ -65,17 +68,43 @@ pub fn technicians() -> Result<Vec<Technician>, serde_json::Error> {
     ]))
 }
 
-/// Seeds the demo site unless it exists; returns whether it seeded.
-pub async fn seed_if_missing<S: Store>(repo: &Repository<S>) -> anyhow::Result<bool> {
+/// The demo owner's sign-in at the local issuer. Demo data, printed by `cargo xtask dev`.
+pub const DEMO_OWNER_EMAIL: &str = "owner@acme.example";
+/// The demo owner's password.
+pub const DEMO_OWNER_PASSWORD: &str = "acme-demo-owner";
+
+/// Seeds the demo site and its owner unless the site exists; returns whether it seeded.
+pub async fn seed_if_missing<S: Store>(repo: &Repository<S>, identity: &Identity<S>) -> anyhow::Result<bool> {
     let site = site()?;
     if repo.site(&site.id).await?.is_some() {
         return Ok(false);
     }
+    seed_site(repo).await?;
+    let owner = match repo.account(&Email::parse("email", DEMO_OWNER_EMAIL)?).await? {
+        Some(account) => account,
+        None => identity
+            .create_account(DEMO_OWNER_EMAIL, DEMO_OWNER_PASSWORD)
+            .await
+            .map_err(|e| anyhow::anyhow!("creating the demo owner: {e:?}"))?,
+    };
+    repo.save_member(&Member {
+        site: site.id,
+        user: owner.user,
+        email: owner.email,
+        role: Role::Owner,
+        technician: None,
+    })
+    .await?;
+    Ok(true)
+}
+
+/// Seeds the demo site's configuration and technicians (no staff).
+pub async fn seed_site<S: Store>(repo: &Repository<S>) -> anyhow::Result<()> {
     for technician in technicians()? {
         repo.save_technician(&technician).await?;
     }
-    repo.save_site(&site).await?;
-    Ok(true)
+    repo.save_site(&site()?).await?;
+    Ok(())
 }
 
 /// The demo site's id, parsed.

@@ -1,6 +1,7 @@
 //! The Lambda host: builds one function's router on DynamoDB and hands it to `lambda_http`.
 
 use crate::app::App;
+use crate::auth::TokenVerifier;
 use crate::config;
 use crate::http::{AppState, HttpConfig, with_layers};
 use crate::store::dynamodb::DynamoStore;
@@ -20,8 +21,10 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     if let Err(error) = store.warm_up().await {
         tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry");
     }
-    let state =
-        AppState { app: App::new(store), staff_token: config::var(config::STAFF_TOKEN_VAR).map(Into::into) };
+    // The HTTP API's JWT authorizer has checked the token already; checking again here means a
+    // misconfigured route or a direct invocation cannot skip it.
+    let verifier = TokenVerifier::new(config::issuer()?)?;
+    let state = AppState { app: App::new(store), verifier };
     let http = HttpConfig { allowed_origins: config::allowed_origins()? };
     lambda_http::run(handler(with_layers(router(state), &http))).await
 }

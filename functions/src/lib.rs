@@ -2,6 +2,7 @@
 //! run on AWS Lambda (one function each) or together in one local process.
 
 pub mod app;
+pub mod auth;
 pub mod config;
 pub mod demo;
 pub mod http;

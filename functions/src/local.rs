@@ -1,7 +1,11 @@
 //! The local host: every function, the widget's files and the demo site in one process.
 
-use crate::app::App;
+use crate::app::identity::Identity;
+use crate::app::{App, Clock};
+use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+use crate::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
 use crate::config;
+use crate::http::identity::router as identity_router;
 use crate::http::{AppState, HttpConfig, api_router, with_layers};
 use crate::store::Store;
 use crate::store::dynamodb::DynamoStore;
@@ -18,42 +22,63 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// How to run the local server.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Options {
     /// Address to listen on; loopback unless asked otherwise.
     pub addr: SocketAddr,
+    /// The URL people reach the server at, if not `http://{addr}` (behind a reverse proxy).
+    pub public_url: Option<String>,
     /// Directory of the embedded store's file.
     pub data_dir: PathBuf,
     /// The widget's built files (Trunk's output), served under `/widget/`.
     pub widget_dir: PathBuf,
+    /// The console's built files, served under `/admin/`.
+    pub console_dir: PathBuf,
     /// The demo page served at `/`.
     pub demo_page: PathBuf,
+    /// Seed the demo business and its owner's account if missing.
+    pub demo: bool,
     /// Use this DynamoDB table instead of the embedded store.
     pub dynamodb_table: Option<String>,
     /// Endpoint of a DynamoDB-compatible server.
     pub dynamodb_endpoint: Option<String>,
-    /// Bearer token for staff routes.
-    pub staff_token: Option<String>,
     /// Extra browser origins allowed to call the API.
     pub allowed_origins: Vec<HeaderValue>,
 }
 
-const USAGE: &str = "usage: jobslot-local [--port N] [--data-dir DIR] [--widget-dir DIR] [--demo-page FILE] \
-[--dynamodb-table NAME] [--dynamodb-endpoint URL]
-environment: JOBSLOT_STAFF_TOKEN, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
+/// What `jobslot-local` was asked to do.
+#[derive(Debug, Clone)]
+pub enum Command {
+    /// Serve the API, the issuer, the console, the widget and the demo page.
+    Serve(Options),
+    /// Create a platform operator's account (or make an existing account an operator).
+    AddOperator {
+        /// Where the store is.
+        options: Options,
+        /// The operator's sign-in e-mail.
+        email: String,
+    },
+}
 
-impl std::fmt::Debug for Options {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Options")
-            .field("addr", &self.addr)
-            .field("data_dir", &self.data_dir)
-            .field("widget_dir", &self.widget_dir)
-            .field("demo_page", &self.demo_page)
-            .field("dynamodb_table", &self.dynamodb_table)
-            .field("dynamodb_endpoint", &self.dynamodb_endpoint)
-            .field("staff_token", &self.staff_token.as_ref().map(|_| "<redacted>"))
-            .field("allowed_origins", &self.allowed_origins)
-            .finish()
+const USAGE: &str =
+    "usage: jobslot-local [--port N] [--demo] [--public-url URL] [--data-dir DIR] [--widget-dir DIR] \
+[--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
+       jobslot-local add-operator EMAIL [--data-dir DIR] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
+environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
+
+impl Command {
+    /// The command in command-line arguments (and the environment).
+    pub fn from_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
+        let mut args: Vec<String> = args.into_iter().collect();
+        if args.first().map(String::as_str) == Some("add-operator") {
+            args.remove(0);
+            let email = match args.first() {
+                Some(email) if !email.starts_with('-') => args.remove(0),
+                _ => anyhow::bail!("add-operator needs the operator's e-mail address\n{USAGE}"),
+            };
+            return Ok(Command::AddOperator { options: Options::from_args(args)?, email });
+        }
+        Ok(Command::Serve(Options::from_args(args)?))
     }
 }
 
@@ -62,12 +87,14 @@ impl Options {
     pub fn from_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
         let mut options = Options {
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), 8080),
+            public_url: config::var(config::PUBLIC_URL_VAR),
             data_dir: PathBuf::from(".jobslot-data"),
             widget_dir: PathBuf::from("target/widget"),
+            console_dir: PathBuf::from("target/console"),
             demo_page: PathBuf::from("index.html"),
+            demo: false,
             dynamodb_table: config::var(config::TABLE_VAR),
             dynamodb_endpoint: config::var(config::ENDPOINT_VAR),
-            staff_token: config::var(config::STAFF_TOKEN_VAR),
             allowed_origins: config::allowed_origins()?,
         };
         let mut args = args.into_iter();
@@ -75,79 +102,147 @@ impl Options {
             let mut value = || args.next().with_context(|| format!("{flag} needs a value\n{USAGE}"));
             match flag.as_str() {
                 "--port" => options.addr.set_port(value()?.parse().context("--port takes a number")?),
+                "--public-url" => options.public_url = Some(value()?),
                 "--data-dir" => options.data_dir = value()?.into(),
                 "--widget-dir" => options.widget_dir = value()?.into(),
+                "--console-dir" => options.console_dir = value()?.into(),
                 "--demo-page" => options.demo_page = value()?.into(),
+                "--demo" => options.demo = true,
                 "--dynamodb-table" => options.dynamodb_table = Some(value()?),
                 "--dynamodb-endpoint" => options.dynamodb_endpoint = Some(value()?),
                 "-h" | "--help" => anyhow::bail!("{USAGE}"),
                 other => anyhow::bail!("unknown argument {other:?}\n{USAGE}"),
             }
         }
+        if let Some(url) = &options.public_url {
+            anyhow::ensure!(
+                url.starts_with("http://") || url.starts_with("https://"),
+                "--public-url {url:?} is not a URL"
+            );
+            options.public_url = Some(url.trim_end_matches('/').to_owned());
+        }
         Ok(options)
     }
 }
 
-/// Opens the configured store, seeds the demo site if missing and serves until Ctrl-C.
-pub async fn run(options: Options) -> anyhow::Result<()> {
+/// Runs the command on the configured store.
+pub async fn run(command: Command) -> anyhow::Result<()> {
     crate::telemetry::init(false);
+    let options = match &command {
+        Command::Serve(options) | Command::AddOperator { options, .. } => options.clone(),
+    };
     match options.dynamodb_table.clone() {
         Some(table) => {
             let client = DynamoStore::client(options.dynamodb_endpoint.as_deref()).await;
             let store = DynamoStore::new(client, table);
             store.ensure_table().await.context("creating the DynamoDB table")?;
-            serve(store, options).await
+            run_on(store, command).await
         }
         None => {
             std::fs::create_dir_all(&options.data_dir)
                 .with_context(|| format!("creating {}", options.data_dir.display()))?;
             let path = options.data_dir.join("jobslot.redb");
             let store = EmbeddedStore::open(&path).with_context(|| format!("opening {}", path.display()))?;
-            serve(store, options).await
+            run_on(store, command).await
         }
     }
 }
 
+async fn run_on<S: Store>(store: S, command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(options) => serve(store, options).await,
+        Command::AddOperator { options, email } => add_operator(store, &options, &email).await,
+    }
+}
+
+/// The local issuer signing for `public_url`, its key kept in the store.
+async fn identity<S: Store>(app: &App<S>, public_url: &str) -> anyhow::Result<Identity<S>> {
+    let key = app.repository().signing_key_or_insert(&generate_key()?).await?;
+    Ok(Identity::new(app.repository().clone(), LocalIssuer::new(public_url, &key)?, Clock::System))
+}
+
+async fn add_operator<S: Store>(store: S, options: &Options, email: &str) -> anyhow::Result<()> {
+    let app = App::new(store);
+    let public_url = options.public_url.clone().unwrap_or_else(|| format!("http://{}", options.addr));
+    let identity = identity(&app, &public_url).await?;
+    let parsed = jobslot_domain::contact::Email::parse("email", email).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let user = match app.repository().account(&parsed).await? {
+        Some(account) => {
+            println!("{email} already has an account; it is now a platform operator.");
+            account.user
+        }
+        None => {
+            let password = crate::auth::password::generate();
+            let account =
+                identity.create_account(email, &password).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            // Shown once, to the person running the command; it is stored only as a hash.
+            println!("Created the operator {email} with the password: {password}");
+            account.user
+        }
+    };
+    app.repository().add_operator(&user).await?;
+    Ok(())
+}
+
 async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let app = App::new(store);
-    if crate::demo::seed_if_missing(app.repository()).await? {
-        tracing::info!("seeded the demo site {}", crate::demo::DEMO_SITE);
-    }
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
         .with_context(|| format!("listening on {}", options.addr))?;
     let addr = listener.local_addr()?;
-    let origin = HeaderValue::from_str(&format!("http://{addr}"))?;
+    let public_url = options.public_url.clone().unwrap_or_else(|| format!("http://{addr}"));
+    let identity = identity(&app, &public_url).await?;
+    if options.demo && crate::demo::seed_if_missing(app.repository(), &identity).await? {
+        tracing::info!("seeded the demo site {}", crate::demo::DEMO_SITE);
+    }
+    // The API checks the local issuer's tokens exactly as it checks Cognito's on AWS: through
+    // the issuer's published JWKS, fetched over HTTP (from this very process).
+    let verifier = TokenVerifier::new(IssuerConfig {
+        issuer: public_url.clone(),
+        jwks_url: format!("http://{addr}/.well-known/jwks.json"),
+        clients: vec![CONSOLE_CLIENT_ID.to_owned()],
+    })?;
     let mut allowed_origins = options.allowed_origins.clone();
-    allowed_origins.push(origin);
-    // A supplied token is a secret and is never printed; a generated one must be, to be usable.
-    let (staff_token, generated) = match options.staff_token.clone() {
-        Some(token) => (token, false),
-        None => (hex::encode(crate::random::bytes::<16>()), true),
-    };
-    let state = AppState { app, staff_token: Some(staff_token.as_str().into()) };
-    let router = router(state, &HttpConfig { allowed_origins }, &options);
-    println!("Jobslot is running at http://{addr}/  (Ctrl-C stops it)");
-    if generated {
-        println!("Staff token for /api/sites/{{site}}/work-orders/{{number}}: {staff_token}");
-    } else {
-        println!("Staff token: the one in {}", config::STAFF_TOKEN_VAR);
+    allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
+    let state = AppState { app, verifier };
+    let router = router(state, identity, &HttpConfig { allowed_origins }, &options);
+    println!("Jobslot is running at {public_url}/  (Ctrl-C stops it)");
+    println!("Staff console: {public_url}/admin/");
+    if options.demo {
+        println!(
+            "Demo owner sign-in: {} / {}",
+            crate::demo::DEMO_OWNER_EMAIL,
+            crate::demo::DEMO_OWNER_PASSWORD
+        );
     }
     axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
     Ok(())
 }
 
-/// The API plus the demo page at `/` and the widget's files under `/widget/`.
-pub fn router<S: Store>(state: AppState<S>, http: &HttpConfig, options: &Options) -> Router {
+/// The API, the local issuer, the demo page at `/`, the widget's files under `/widget/` and
+/// the console's under `/admin/`.
+pub fn router<S: Store>(
+    state: AppState<S>,
+    identity: Identity<S>,
+    http: &HttpConfig,
+    options: &Options,
+) -> Router {
     let widget_dir = ServeDir::new(&options.widget_dir);
     // Widget files keep stable names so a pasted script tag never breaks: revalidate each time.
     let widget =
         Router::new().fallback(move |request: Request| static_file(widget_dir.clone(), request)).layer(
             SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
         );
-    let static_files =
-        Router::new().route_service("/", ServeFile::new(&options.demo_page)).nest("/widget", widget);
-    with_layers(api_router(state).merge(static_files), http)
+    let console_dir = ServeDir::new(&options.console_dir);
+    let console =
+        Router::new().fallback(move |request: Request| static_file(console_dir.clone(), request)).layer(
+            SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+        );
+    let static_files = Router::new()
+        .route_service("/", ServeFile::new(&options.demo_page))
+        .nest("/widget", widget)
+        .nest("/admin", console);
+    with_layers(api_router(state).merge(identity_router(identity)).merge(static_files), http)
 }
 
 /// A file from `dir`. A name the file system refuses (too long, invalid) is as missing as a

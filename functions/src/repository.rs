@@ -1,4 +1,9 @@
-//! Typed access to the store: sites, technicians, bookings, work orders, idempotency records.
+//! Typed access to the store: sites, technicians, bookings, work orders, idempotency records,
+//! and (in [`staff`]) members, operators and the local issuer's records.
+
+mod staff;
+
+pub use staff::{Account, AccountRefused, Member};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};

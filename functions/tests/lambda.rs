@@ -13,12 +13,15 @@ use jobslot_functions::http::{
 };
 use jobslot_functions::lambda::handler;
 use jobslot_functions::store::embedded::EmbeddedStore;
-use support::{FIRST_SLOT, demo_app, embedded_store, submission};
+use support::{FIRST_SLOT, demo_app, embedded_store, local_auth, submission};
 use tower::ServiceExt;
 
 async fn state() -> (AppState<EmbeddedStore>, tempfile::TempDir) {
     let (store, dir) = embedded_store();
-    (AppState { app: demo_app(store).await, staff_token: None }, dir)
+    let app = demo_app(store).await;
+    // Lambda's staff routes are not exercised here; the verifier points at an issuer nobody runs.
+    let (_, _, verifier) = local_auth(&app, "http://127.0.0.1:9");
+    (AppState { app, verifier }, dir)
 }
 
 fn http() -> HttpConfig {

@@ -23,7 +23,7 @@ pub fn run(args: &[String]) -> Result<()> {
     crate::process::run(
         cargo()
             .args(["run", "--package", "jobslot-functions", "--bin", "jobslot-local", "--"])
-            .args(["--port", &port, "--data-dir"])
+            .args(["--demo", "--port", &port, "--data-dir"])
             .arg(root.join(".jobslot-data"))
             .arg("--widget-dir")
             .arg(&dist)

@@ -41,7 +41,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
         step("unit, property, API, Lambda and embedded-store tests", &mut || {
             run(cargo().args(["test", "--workspace", "--exclude", "jobslot-widget"]))
         })?;
-        step("store conformance on DynamoDB (moto)", &mut dynamodb_conformance)?;
+        step("store conformance on DynamoDB, Cognito tokens (moto)", &mut dynamodb_conformance)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
         let mut dist = None;
         step("widget release build", &mut || {
@@ -73,7 +73,8 @@ fn install() -> Result<()> {
     Ok(())
 }
 
-/// The conformance suite's DynamoDB half against a fresh moto server on a free port.
+/// The conformance suite's DynamoDB half, and Cognito tokens through the verifier, against a
+/// fresh moto server on a free port.
 fn dynamodb_conformance() -> Result<()> {
     let venv = tools::ensure_python_tools()?;
     let port = free_port()?;
@@ -86,7 +87,7 @@ fn dynamodb_conformance() -> Result<()> {
     )?;
     moto.wait_for_port(port, Duration::from_secs(60))?;
     run(cargo()
-        .args(["test", "-p", "jobslot-functions", "--test", "store", "--", "--ignored"])
+        .args(["test", "-p", "jobslot-functions", "--test", "store", "--test", "cognito", "--", "--ignored"])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
 }
 
@@ -105,18 +106,16 @@ fn end_to_end() -> Result<()> {
     let port = free_port()?;
     let data = scratch().join("e2e-data");
     let _ = std::fs::remove_dir_all(&data);
-    let token = format!("e2e-{port}-{}", std::process::id());
     let root = root();
     let mut server = Service::start(
         "jobslot-local",
         cmd(root.join("target/debug/jobslot-local"))
-            .args(["--port", &port.to_string(), "--data-dir"])
+            .args(["--demo", "--port", &port.to_string(), "--data-dir"])
             .arg(&data)
             .arg("--widget-dir")
             .arg(root.join("target/widget"))
             .arg("--demo-page")
             .arg(root.join("index.html"))
-            .env("JOBSLOT_STAFF_TOKEN", &token)
             .env("RUST_LOG", "info"),
         &scratch().join("e2e-server.log"),
     )?;
@@ -125,7 +124,6 @@ fn end_to_end() -> Result<()> {
         .args(["playwright", "test"])
         .current_dir(root.join("e2e"))
         .env("JOBSLOT_URL", format!("http://127.0.0.1:{port}"))
-        .env("JOBSLOT_STAFF_TOKEN", &token)
         .env("JOBSLOT_E2E_OUT", scratch().join("e2e-results"))
         .env("CHROMIUM", CHROMIUM))
 }

@@ -5,18 +5,21 @@
 
 mod assets;
 mod bookings;
+pub mod identity;
 mod work_orders;
 
 pub use work_orders::{IDEMPOTENCY_HEADER, Submitted};
 
+use crate::repository::Member;
 use crate::repository::Repository;
 use crate::store::{Store, StoreError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
-use jobslot_domain::ids::SiteId;
+use jobslot_domain::ids::{SiteId, UserId};
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::staff::Action;
 
 /// Where the current time comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone)]
@@ -55,6 +58,9 @@ pub enum AppError {
     /// The slot is not offered (or was just taken).
     #[error("slot unavailable")]
     SlotUnavailable,
+    /// The caller's role on the site does not allow the action.
+    #[error("forbidden")]
+    Forbidden,
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,
@@ -102,6 +108,20 @@ impl<S: Store> App<S> {
     async fn site(&self, raw_id: &str) -> Result<Site, AppError> {
         let id = SiteId::parse("site", raw_id).map_err(|_| AppError::UnknownSite)?;
         self.repo.site(&id).await?.ok_or(AppError::UnknownSite)
+    }
+
+    /// The site, and the caller's membership of it, when their role allows `action`. A user
+    /// who is not a member gets [`AppError::UnknownSite`], exactly as for a site that does not
+    /// exist, so one tenant's staff cannot even learn which other sites exist.
+    pub async fn authorize(
+        &self,
+        raw_site: &str,
+        user: &UserId,
+        action: Action,
+    ) -> Result<(Site, Member), AppError> {
+        let site = self.site(raw_site).await?;
+        let member = self.repo.member(&site.id, user).await?.ok_or(AppError::UnknownSite)?;
+        if member.role.allows(action) { Ok((site, member)) } else { Err(AppError::Forbidden) }
     }
 
     /// The technicians serving a postcode, or [`AppError::PostcodeNotServed`].

@@ -7,8 +7,9 @@ use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::booking::Booking;
-use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
+use jobslot_domain::ids::{IdempotencyKey, UserId, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{
     Account, Assignee, BookedService, DEFAULT_PRIORITY, OrderStatus, WorkOrder,
 };
@@ -121,11 +122,18 @@ impl<S: Store> App<S> {
         Err(AppError::Internal(anyhow::anyhow!("booking not written after {WRITE_ATTEMPTS} attempts")))
     }
 
-    /// A work order by number (staff only; the router checks that).
-    pub async fn work_order(&self, site: &str, number: &str) -> Result<WorkOrder, AppError> {
-        let site = self.site(site).await?;
+    /// A work order by number, for a member of its site: any order for those who may see the
+    /// site's work orders, and their own jobs for technicians (others' are "not found").
+    pub async fn work_order(&self, site: &str, user: &UserId, number: &str) -> Result<WorkOrder, AppError> {
+        let (site, member) = self.authorize(site, user, Action::WorkOwnJobs).await?;
         let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        self.repo.work_order(&site.id, &number).await?.ok_or(AppError::NotFound)
+        let order = self.repo.work_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        let own_job = member.technician.as_ref() == Some(&order.technician.id);
+        if member.role.allows(Action::ViewWorkOrders) || own_job {
+            Ok(order)
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// The earlier answer to this key, if the request is the same; an error if it differs.

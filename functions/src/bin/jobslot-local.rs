@@ -2,6 +2,6 @@
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let options = jobslot_functions::local::Options::from_args(std::env::args().skip(1))?;
-    jobslot_functions::local::run(options).await
+    let command = jobslot_functions::local::Command::from_args(std::env::args().skip(1))?;
+    jobslot_functions::local::run(command).await
 }

@@ -2,7 +2,12 @@
 
 use super::AppState;
 use super::problem::ApiError;
+use crate::auth::{Subject, TokenRejected};
+use crate::store::Store;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, header};
+use jobslot_domain::ids::UserId;
 
 /// The token of an `Authorization: Bearer <token>` header. The scheme is matched without
 /// regard to case (RFC 9110 §11.1); anything else is no token.
@@ -13,18 +18,26 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
-/// Staff routes need `Authorization: Bearer <staff token>`; with no token configured they are
-/// closed to everyone.
-pub fn require_staff<S>(state: &AppState<S>, headers: &HeaderMap) -> Result<(), ApiError> {
-    match (&state.staff_token, bearer_token(headers)) {
-        (Some(expected), Some(given)) if constant_time_eq(expected.as_bytes(), given.as_bytes()) => Ok(()),
-        _ => Err(ApiError::Unauthorized),
-    }
-}
+/// A caller whose access token verified: the user the issuer vouches for. What they may do
+/// on a site is the application's question ([`crate::app::App::authorize`]).
+#[derive(Debug, Clone)]
+pub struct StaffUser(pub UserId);
 
-/// Compares without stopping at the first difference, so timing does not reveal the token.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+impl<S: Store> FromRequestParts<AppState<S>> for StaffUser {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
+        let token = bearer_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
+        match state.verifier.verify(token).await {
+            Ok(Subject(sub)) => UserId::parse("sub", &sub).map(StaffUser).map_err(|_| ApiError::Unauthorized),
+            Err(TokenRejected::KeysUnavailable) => Err(ApiError::AuthUnavailable),
+            Err(rejected) => {
+                // The reason, never the token.
+                tracing::info!(reason = %rejected, "access token refused");
+                Err(ApiError::Unauthorized)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -6,16 +6,17 @@ mod assets;
 pub mod auth;
 mod bookings;
 pub mod extract;
+pub mod identity;
 pub mod problem;
 mod work_orders;
 
 use crate::app::App;
+use crate::auth::TokenVerifier;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use problem::ApiError;
-use std::sync::Arc;
 use std::time::Duration;
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
@@ -32,8 +33,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 pub struct AppState<S> {
     /// The application services.
     pub app: App<S>,
-    /// Bearer token that staff-only routes require; without one they are closed.
-    pub staff_token: Option<Arc<str>>,
+    /// Checks staff access tokens (Cognito's on AWS, the local issuer's locally).
+    pub verifier: TokenVerifier,
 }
 
 /// Settings of the layers around the routers.

@@ -31,6 +31,9 @@ pub enum ApiError {
     /// No route matches.
     #[error("no such route")]
     RouteNotFound,
+    /// The token issuer's keys cannot be fetched, so no token can be checked now.
+    #[error("token issuer unavailable")]
+    AuthUnavailable,
     /// A path parameter is not valid text.
     #[error("malformed path")]
     MalformedPath,
@@ -156,15 +159,36 @@ impl IntoResponse for ApiError {
                 None,
                 vec![],
             ),
+            ApiError::App(AppError::Forbidden) => problem(
+                K::Forbidden,
+                StatusCode::FORBIDDEN,
+                "Your role on this site does not allow this",
+                None,
+                vec![],
+            ),
+            ApiError::AuthUnavailable => {
+                let mut response = problem(
+                    K::Unavailable,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Sign-in cannot be checked right now",
+                    Some("Try again in a few seconds.".into()),
+                    vec![],
+                );
+                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response
+            }
             ApiError::Unauthorized => {
                 let mut response = problem(
                     K::Unauthorized,
                     StatusCode::UNAUTHORIZED,
-                    "Staff credentials required",
+                    "A valid staff access token is required",
                     None,
                     vec![],
                 );
-                response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+                response.headers_mut().insert(
+                    header::WWW_AUTHENTICATE,
+                    HeaderValue::from_static("Bearer error=\"invalid_token\""),
+                );
                 response
             }
         }
@@ -187,8 +211,11 @@ fn bounded(detail: String) -> String {
 /// clients can rely on `application/problem+json` for every 4xx and 5xx.
 pub async fn problem_for_bare_errors(response: Response) -> Response {
     let status = response.status();
-    let is_problem = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v == PROBLEM_JSON);
-    if !(status.is_client_error() || status.is_server_error()) || is_problem {
+    // Bodies that already say something in a structured way (problem documents, OAuth's
+    // JSON errors, the sign-in page) are left alone.
+    let plain =
+        response.headers().get(header::CONTENT_TYPE).is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+    if !(status.is_client_error() || status.is_server_error()) || !plain {
         return response;
     }
     let (mut parts, _) = response.into_parts();

@@ -1,7 +1,7 @@
 //! Routes of the work-orders function.
 
 use super::AppState;
-use super::auth::require_staff;
+use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath};
 use super::problem::ApiError;
 use crate::store::Store;
@@ -49,8 +49,7 @@ async fn submit<S: Store>(
 async fn work_order<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    StaffUser(user): StaffUser,
 ) -> Result<Json<WorkOrder>, ApiError> {
-    require_staff(&state, &headers)?;
-    Ok(Json(state.app.work_order(&site, &number).await?))
+    Ok(Json(state.app.work_order(&site, &user, &number).await?))
 }

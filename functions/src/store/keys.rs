@@ -9,14 +9,22 @@
 //! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
+//! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
+//! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
+//! | operator      | `OPERATORS`                     | `USER#{user}`               |
+//! | local account | `ACCOUNT#{e-mail}`              | `ACCOUNT`                   |
+//! | signing key   | `ISSUER`                        | `SIGNING_KEY`               |
+//! | one-time grant| `GRANT#{sha256 of the secret}`  | `GRANT`, then `USED`        |
 //!
-//! Every key starts with the site, so no query can cross tenants. Instants are RFC 3339 UTC
+//! Every site's key starts with the site, so no query can cross tenants; the few items that
+//! belong to no site (operators, the local issuer's accounts, keys and grants) start with
+//! their own words, which no site key does. Instants are RFC 3339 UTC
 //! with whole seconds, which sort as text in time order. Coverage items copy the technician so
 //! "who serves this postcode" is one query on an index partition, not a scan.
 
 use super::{Key, SkRange};
 use jiff::Timestamp;
-use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, WorkOrderNumber};
+use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId, WorkOrderNumber};
 
 /// The site's own item.
 pub fn site(site: &SiteId) -> Key {
@@ -72,6 +80,51 @@ pub fn work_order(site: &SiteId, number: &WorkOrderNumber) -> Key {
 /// The record of an idempotency key.
 pub fn idempotency(site: &SiteId, key: &IdempotencyKey) -> Key {
     Key::new(format!("SITE#{site}#IDEM#{}", key.as_str()), "IDEM")
+}
+
+/// A member of a site.
+pub fn member(site: &SiteId, user: &UserId) -> Key {
+    Key::new(format!("SITE#{site}"), format!("MEMBER#{user}"))
+}
+
+/// The sort-key range of a site's members, in the site's partition.
+pub fn members_of(site: &SiteId) -> (String, SkRange) {
+    (format!("SITE#{site}"), SkRange::Prefix("MEMBER#".into()))
+}
+
+/// The copy of a membership under its user, to list a user's sites.
+pub fn membership(user: &UserId, site: &SiteId) -> Key {
+    Key::new(format!("USER#{user}"), format!("SITE#{site}"))
+}
+
+/// The sort-key range of a user's memberships.
+pub fn memberships_of(user: &UserId) -> (String, SkRange) {
+    (format!("USER#{user}"), SkRange::Prefix("SITE#".into()))
+}
+
+/// A platform operator.
+pub fn operator(user: &UserId) -> Key {
+    Key::new("OPERATORS", format!("USER#{user}"))
+}
+
+/// An account of the local issuer, by lower-cased e-mail address.
+pub fn account(email: &str) -> Key {
+    Key::new(format!("ACCOUNT#{}", email.to_lowercase()), "ACCOUNT")
+}
+
+/// The local issuer's signing key.
+pub fn signing_key() -> Key {
+    Key::new("ISSUER", "SIGNING_KEY")
+}
+
+/// A one-time grant (authorization code, refresh token) by the hash of its secret.
+pub fn grant(secret_hash: &str) -> Key {
+    Key::new(format!("GRANT#{secret_hash}"), "GRANT")
+}
+
+/// The marker written when a grant is used; its creation is what makes use single.
+pub fn grant_used(secret_hash: &str) -> Key {
+    Key::new(format!("GRANT#{secret_hash}"), "USED")
 }
 
 /// An instant as sortable text: RFC 3339, UTC, whole seconds.

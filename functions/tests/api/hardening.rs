@@ -1,6 +1,6 @@
 //! Bugs found by trying the API as an attacker and as a hurried customer would.
 
-use crate::helpers::{SITE, STAFF_TOKEN, fields, problem, spawn_app};
+use crate::helpers::{SITE, fields, problem, spawn_app};
 use crate::support::{FIRST_SLOT, submission};
 use jobslot_domain::api::WorkOrderCreated;
 use reqwest::StatusCode;
@@ -90,7 +90,7 @@ async fn work_order_responses_are_never_cached() {
     assert_eq!(no_store(&created).as_deref(), Some("no-store"));
     let created: WorkOrderCreated = created.json().await.expect("json");
     let url = format!("{}{SITE}/work-orders/{}", app.base, created.number);
-    let read = app.client.get(&url).bearer_auth(STAFF_TOKEN).send().await.expect("get");
+    let read = app.client.get(&url).bearer_auth(app.owner_token().await).send().await.expect("get");
     assert_eq!(read.status(), StatusCode::OK);
     assert_eq!(no_store(&read).as_deref(), Some("no-store"));
     let refused = app.submit("no-store-2", &submission(FIRST_SLOT)).await;
@@ -104,9 +104,9 @@ async fn the_authorization_scheme_is_matched_without_case() {
     let created: WorkOrderCreated =
         app.submit("scheme-case-1", &submission(FIRST_SLOT)).await.json().await.expect("json");
     let url = format!("{}{SITE}/work-orders/{}", app.base, created.number);
+    let token = app.owner_token().await;
     for scheme in ["bearer", "BEARER", "Bearer"] {
-        let response =
-            app.client.get(&url).header("authorization", format!("{scheme} {STAFF_TOKEN}")).send().await;
+        let response = app.client.get(&url).header("authorization", format!("{scheme} {token}")).send().await;
         assert_eq!(response.expect("get").status(), StatusCode::OK, "{scheme}");
     }
 }

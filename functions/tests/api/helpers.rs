@@ -1,38 +1,81 @@
 //! `spawn_app` and request helpers.
 
-use crate::support::{demo_app, embedded_store};
+use crate::support::{demo_app, embedded_store, local_auth};
 use axum::http::HeaderValue;
 use jobslot_domain::api::{Problem, SubmitWorkOrder};
+use jobslot_domain::contact::Email;
+use jobslot_domain::ids::{TechnicianId, UserId};
+use jobslot_domain::staff::Role;
 use jobslot_functions::app::App;
+use jobslot_functions::app::identity::Identity;
+use jobslot_functions::auth::LocalIssuer;
+use jobslot_functions::http::identity::router as identity_router;
 use jobslot_functions::http::{AppState, HttpConfig, api_router, with_layers};
+use jobslot_functions::repository::Member;
 use jobslot_functions::store::embedded::EmbeddedStore;
 use reqwest::{Response, StatusCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 pub const SITE: &str = "/api/sites/acme-car-servicing";
-pub const STAFF_TOKEN: &str = "test-staff-token";
 pub const EMBEDDING_ORIGIN: &str = "https://acme.example";
 
-/// A running server and a client for it.
+/// A running server (API and local issuer) and a client for it.
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
     pub app: App<EmbeddedStore>,
+    pub issuer: LocalIssuer,
+    pub identity: Identity<EmbeddedStore>,
+    members: AtomicUsize,
     _dir: tempfile::TempDir,
 }
 
 pub async fn spawn_app() -> TestApp {
     let (store, dir) = embedded_store();
     let app = demo_app(store).await;
-    let state = AppState { app: app.clone(), staff_token: Some(STAFF_TOKEN.into()) };
-    let http = HttpConfig { allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)] };
-    let router = with_layers(api_router(state), &http);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-    let addr = listener.local_addr().expect("addr");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (issuer, identity, verifier) = local_auth(&app, &base);
+    let state = AppState { app: app.clone(), verifier };
+    let http = HttpConfig { allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)] };
+    let router = with_layers(api_router(state).merge(identity_router(identity.clone())), &http);
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
-    TestApp { base: format!("http://{addr}"), client: reqwest::Client::new(), app, _dir: dir }
+    let client =
+        reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    TestApp { base, client, app, issuer, identity, members: AtomicUsize::new(0), _dir: dir }
 }
 
 impl TestApp {
+    /// A signed-in user with `role` on the demo site (a technician is Sam), and their token.
+    pub async fn staff(&self, role: Role) -> (UserId, String) {
+        let user = UserId::parse(
+            "user",
+            &format!("{role:?}-{}", self.members.fetch_add(1, Ordering::SeqCst)).to_lowercase(),
+        )
+        .expect("user id");
+        let technician =
+            (role == Role::Technician).then(|| TechnicianId::parse("t", "sam-nguyen").expect("id"));
+        let member = Member {
+            site: jobslot_functions::demo::site_id(),
+            user: user.clone(),
+            email: Email::parse("email", &format!("{user}@acme.example")).expect("email"),
+            role,
+            technician,
+        };
+        self.app.repository().save_member(&member).await.expect("member");
+        (user.clone(), self.token_for(&user))
+    }
+
+    /// A fresh access token of the local issuer for `user`.
+    pub fn token_for(&self, user: &UserId) -> String {
+        self.issuer.access_token(user.as_str(), jiff::Timestamp::now().as_second(), 900).expect("token")
+    }
+
+    /// The demo owner's token.
+    pub async fn owner_token(&self) -> String {
+        self.staff(Role::Owner).await.1
+    }
+
     pub async fn get(&self, path: &str) -> Response {
         self.client.get(format!("{}{path}", self.base)).send().await.expect("request")
     }

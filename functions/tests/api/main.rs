@@ -7,5 +7,6 @@ mod hardening;
 mod helpers;
 mod problems;
 mod search;
+mod sign_in;
 mod static_files;
 mod submit;

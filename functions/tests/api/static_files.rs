@@ -1,7 +1,7 @@
 //! The local host's static files: the demo page and the widget's files.
 
 use crate::helpers::problem;
-use crate::support::{demo_app, embedded_store};
+use crate::support::{demo_app, embedded_store, local_auth};
 use jobslot_functions::http::{AppState, HttpConfig};
 use jobslot_functions::local::{Options, router};
 use reqwest::StatusCode;
@@ -14,10 +14,11 @@ async fn spawn_local() -> (String, tempfile::TempDir, tempfile::TempDir) {
     let mut options = Options::from_args(Vec::new()).expect("options");
     options.widget_dir = files.path().to_owned();
     options.demo_page = files.path().join("demo.html");
-    let state = AppState { app: demo_app(store).await, staff_token: None };
-    let router = router(state, &HttpConfig::default(), &options);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
+    let app = demo_app(store).await;
+    let (_, identity, verifier) = local_auth(&app, &format!("http://{addr}"));
+    let router = router(AppState { app, verifier }, identity, &HttpConfig::default(), &options);
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
     (format!("http://{addr}"), data, files)
 }

@@ -1,6 +1,6 @@
 //! Booking: the happy path, retries, and every refusal storing nothing.
 
-use crate::helpers::{SITE, STAFF_TOKEN, fields, problem, spawn_app};
+use crate::helpers::{SITE, fields, problem, spawn_app};
 use crate::support::{FIRST_SLOT, submission};
 use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::work_order::WorkOrder;
@@ -25,8 +25,13 @@ async fn a_booking_creates_a_work_order_and_takes_the_slot() {
         !app.sams_starts().await.contains(&FIRST_SLOT.to_owned()),
         "the booked slot is no longer offered"
     );
-    let order =
-        app.client.get(format!("{}{location}", app.base)).bearer_auth(STAFF_TOKEN).send().await.expect("get");
+    let order = app
+        .client
+        .get(format!("{}{location}", app.base))
+        .bearer_auth(app.owner_token().await)
+        .send()
+        .await
+        .expect("get");
     assert_eq!(order.status(), StatusCode::OK);
     let order: WorkOrder = order.json().await.expect("json");
     assert_eq!(order.status.code(), 1);
@@ -50,7 +55,7 @@ async fn reading_a_work_order_needs_the_staff_token() {
     let missing = app
         .client
         .get(format!("{}{SITE}/work-orders/WO-00000000", app.base))
-        .bearer_auth(STAFF_TOKEN)
+        .bearer_auth(app.owner_token().await)
         .send()
         .await;
     problem(missing.expect("get"), StatusCode::NOT_FOUND, "not-found").await;

@@ -41,7 +41,7 @@ pub async fn dynamodb_store() -> DynamoStore {
 /// The application over `store` with the demo site seeded and the clock at [`NOW`].
 pub async fn demo_app<S: Store>(store: S) -> App<S> {
     let app = App::with_clock(store, Clock::Fixed(now()));
-    jobslot_functions::demo::seed_if_missing(app.repository()).await.expect("seed demo");
+    jobslot_functions::demo::seed_site(app.repository()).await.expect("seed demo");
     app
 }
 
@@ -112,4 +112,32 @@ impl<S: Store> Store for CountingStore<S> {
         self.transactions.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.inner.transact(writes).await
     }
+}
+
+/// The local issuer for a server at `base`, and a verifier of its tokens fetching the JWKS
+/// from `base` as the real hosts do.
+pub fn local_auth<S: Store>(
+    app: &App<S>,
+    base: &str,
+) -> (
+    jobslot_functions::auth::LocalIssuer,
+    jobslot_functions::app::identity::Identity<S>,
+    jobslot_functions::auth::TokenVerifier,
+) {
+    use jobslot_functions::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+    use jobslot_functions::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
+    let issuer = LocalIssuer::new(base, &generate_key().expect("key")).expect("issuer");
+    // The issuer's own clock: tokens are checked against the real time, not the fixed one.
+    let identity = jobslot_functions::app::identity::Identity::new(
+        app.repository().clone(),
+        issuer.clone(),
+        Clock::System,
+    );
+    let verifier = TokenVerifier::new(IssuerConfig {
+        issuer: base.to_owned(),
+        jwks_url: format!("{base}/.well-known/jwks.json"),
+        clients: vec![CONSOLE_CLIENT_ID.into()],
+    })
+    .expect("verifier");
+    (issuer, identity, verifier)
 }

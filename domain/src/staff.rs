@@ -1,0 +1,74 @@
+//! Staff of a site and what each role may do.
+//!
+//! Roles live in Jobslot's store, not in the identity provider: the provider says who someone
+//! is, the site's member list says what they may do there.
+
+use serde::{Deserialize, Serialize};
+
+/// A member's role on one site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Everything on the site: settings, services, technicians, forms, members.
+    Owner,
+    /// Work orders and schedules.
+    Dispatcher,
+    /// Their own jobs, mostly to read.
+    Technician,
+}
+
+/// Something a staff request wants to do on a site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// See the site's configuration, services, technicians and form.
+    ViewSetup,
+    /// Change settings, services, technicians, hours, the order form.
+    ChangeSetup,
+    /// Add, change or remove members.
+    ManageMembers,
+    /// Read the audit trail.
+    ViewAudit,
+    /// Read any work order of the site.
+    ViewWorkOrders,
+    /// Change, reassign or reschedule any work order.
+    DispatchWorkOrders,
+    /// Read and update the work orders assigned to oneself.
+    WorkOwnJobs,
+}
+
+impl Role {
+    /// Whether the role may do `action`.
+    pub fn allows(self, action: Action) -> bool {
+        use Action::*;
+        match self {
+            Role::Owner => true,
+            Role::Dispatcher => {
+                matches!(action, ViewSetup | ViewWorkOrders | DispatchWorkOrders | WorkOwnJobs)
+            }
+            Role::Technician => matches!(action, WorkOwnJobs),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn owners_may_do_everything_and_the_others_less() {
+        use Action::*;
+        let all = [
+            ViewSetup,
+            ChangeSetup,
+            ManageMembers,
+            ViewAudit,
+            ViewWorkOrders,
+            DispatchWorkOrders,
+            WorkOwnJobs,
+        ];
+        assert!(all.iter().all(|a| Role::Owner.allows(*a)));
+        assert!(!Role::Dispatcher.allows(ChangeSetup) && !Role::Dispatcher.allows(ManageMembers));
+        assert!(Role::Dispatcher.allows(DispatchWorkOrders));
+        assert_eq!(all.iter().filter(|a| Role::Technician.allows(**a)).count(), 1);
+    }
+}

@@ -1,0 +1,35 @@
+import { APIRequestContext, Page, expect } from '@playwright/test';
+import { createHash, randomBytes } from 'node:crypto';
+
+/** The demo owner that `jobslot-local --demo` seeds (printed by `cargo xtask dev`). */
+export const DEMO_OWNER = { email: 'owner@acme.example', password: 'acme-demo-owner' };
+
+/**
+ * Signs in on the local issuer's own sign-in page with the authorization-code flow and PKCE,
+ * as the console does, and returns an access token.
+ */
+export async function signIn(page: Page, request: APIRequestContext, who = DEMO_OWNER): Promise<string> {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  const origin = new URL(page.url() === 'about:blank' ? process.env.JOBSLOT_URL ?? 'http://127.0.0.1:8080' : page.url()).origin;
+  const redirectUri = `${origin}/admin/`;
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: 'jobslot-console',
+    redirect_uri: redirectUri,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    state: 'e2e',
+  });
+  await page.goto(`/oauth2/authorize?${query}`);
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL((url) => url.pathname === '/admin/' && url.searchParams.has('code'));
+  const code = new URL(page.url()).searchParams.get('code') ?? '';
+  const tokens = await request.post('/oauth2/token', {
+    form: { grant_type: 'authorization_code', code, client_id: 'jobslot-console', redirect_uri: redirectUri, code_verifier: verifier },
+  });
+  expect(tokens.status()).toBe(200);
+  return (await tokens.json()).access_token;
+}

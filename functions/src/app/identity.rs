@@ -1,0 +1,335 @@
+//! The local issuer's use cases: accounts, sign-in, and the OAuth 2.0 authorization-code flow
+//! with PKCE and rotating refresh tokens (RFC 6749, RFC 7636).
+//!
+//! Secrets (codes, refresh tokens) are random, returned once, and stored only as SHA-256
+//! hashes; each can be used once, which one conditional write decides.
+
+use crate::auth::LocalIssuer;
+use crate::auth::issuer::{ACCESS_TOKEN_SECONDS, CONSOLE_CLIENT_ID};
+use crate::auth::password;
+use crate::repository::{Account, AccountRefused, Repository};
+use crate::store::Store;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jobslot_domain::FieldError;
+use jobslot_domain::contact::Email;
+use jobslot_domain::ids::UserId;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::Clock;
+
+/// How long an authorization code may wait to be exchanged.
+const CODE_SECONDS: i64 = 120;
+/// How long a refresh token lives; each use replaces it with a new one.
+pub const REFRESH_SECONDS: i64 = 30 * 24 * 3600;
+
+/// A validated authorization request: a known client, its redirect URI, a PKCE challenge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthorizationRequest {
+    /// The client asking.
+    pub client_id: String,
+    /// Where the code goes; registered for the client.
+    pub redirect_uri: String,
+    /// BASE64URL(SHA-256(code_verifier)).
+    pub code_challenge: String,
+    /// Opaque value the client gets back.
+    pub state: Option<String>,
+}
+
+/// What `/oauth2/authorize` was sent, before checks.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct RawAuthorization {
+    /// Must be `code`.
+    pub response_type: String,
+    /// The client.
+    pub client_id: String,
+    /// Where to send the code.
+    pub redirect_uri: String,
+    /// The PKCE challenge.
+    pub code_challenge: String,
+    /// Must be `S256`.
+    pub code_challenge_method: String,
+    /// Returned to the client untouched.
+    pub state: Option<String>,
+}
+
+/// Why an authorization request is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthorizationRefused {
+    /// The client or redirect URI is unknown: show an error, never redirect (RFC 6749 §4.1.2.1).
+    UntrustedRedirect,
+    /// The redirect URI is trusted; tell the client what was wrong there.
+    Invalid {
+        /// Where to send the error.
+        redirect_uri: String,
+        /// An RFC 6749 error code.
+        error: &'static str,
+        /// The client's state.
+        state: Option<String>,
+    },
+}
+
+/// Tokens for a signed-in user (RFC 6749 §5.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The JWT to send as `Authorization: Bearer`.
+    pub access_token: String,
+    /// Always `Bearer`.
+    pub token_type: String,
+    /// Seconds until the access token expires.
+    pub expires_in: i64,
+    /// One-time token for the next access token.
+    pub refresh_token: String,
+}
+
+/// Why a token request is refused, as RFC 6749 §5.2 error codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TokenRefused {
+    /// Code or refresh token unknown, used, expired, or not this client's; or PKCE failed.
+    #[error("invalid_grant")]
+    InvalidGrant,
+    /// A parameter is missing or malformed.
+    #[error("invalid_request")]
+    InvalidRequest,
+    /// Not a grant type this issuer supports.
+    #[error("unsupported_grant_type")]
+    UnsupportedGrantType,
+    /// The client is not known.
+    #[error("invalid_client")]
+    InvalidClient,
+    /// The store failed.
+    #[error("server_error")]
+    ServerError,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+enum Grant {
+    Code { user: UserId, client_id: String, redirect_uri: String, code_challenge: String },
+    Refresh { user: UserId, client_id: String },
+}
+
+/// The local issuer over a store.
+#[derive(Clone)]
+pub struct Identity<S> {
+    repo: Repository<S>,
+    issuer: LocalIssuer,
+    clock: Clock,
+}
+
+fn secret() -> String {
+    URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>())
+}
+
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+impl<S: Store> Identity<S> {
+    /// The issuer `issuer` keeping its records in `repo`.
+    pub fn new(repo: Repository<S>, issuer: LocalIssuer, clock: Clock) -> Self {
+        Self { repo, issuer, clock }
+    }
+
+    /// The signing issuer (for its discovery document and JWKS).
+    pub fn issuer(&self) -> &LocalIssuer {
+        &self.issuer
+    }
+
+    /// The redirect URIs registered for the console: its page on this issuer's host.
+    fn redirect_allowed(&self, client_id: &str, redirect_uri: &str) -> bool {
+        client_id == CONSOLE_CLIENT_ID && redirect_uri == format!("{}/admin/", self.issuer.issuer())
+    }
+
+    /// Creates an account with a password of at least [`password::MIN_LENGTH`] characters.
+    pub async fn create_account(&self, email: &str, new_password: &str) -> Result<Account, super::AppError> {
+        let email = Email::parse("email", email)?;
+        if new_password.chars().count() < password::MIN_LENGTH {
+            let message = format!("Use at least {} characters.", password::MIN_LENGTH);
+            return Err(FieldError::new("password", message).into());
+        }
+        let new_password = new_password.to_owned();
+        let password_hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
+            .await
+            .map_err(anyhow::Error::from)??;
+        let user = UserId::parse("user", &hex::encode(crate::random::bytes::<16>()))?;
+        let account = Account { user, email, password_hash, created_at: self.clock.now() };
+        match self.repo.create_account(&account).await {
+            Ok(()) => Ok(account),
+            Err(AccountRefused::EmailTaken) => {
+                Err(FieldError::new("email", "An account with this e-mail address exists.").into())
+            }
+            Err(AccountRefused::Store(e)) => Err(e.into()),
+        }
+    }
+
+    /// The account with this e-mail and password, or `None`. Takes as long for an unknown
+    /// address as for a wrong password, so sign-in does not reveal who has an account.
+    pub async fn sign_in(&self, email: &str, given: &str) -> Result<Option<Account>, super::AppError> {
+        let account = match Email::parse("email", email) {
+            Ok(email) => self.repo.account(&email).await?,
+            Err(_) => None,
+        };
+        let hash = account.as_ref().map_or_else(|| password::decoy().to_owned(), |a| a.password_hash.clone());
+        let given = given.to_owned();
+        let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
+            .await
+            .map_err(anyhow::Error::from)?;
+        Ok(account.filter(|_| matches))
+    }
+
+    /// Checks an authorization request before anyone is asked to sign in.
+    pub fn authorization(
+        &self,
+        raw: &RawAuthorization,
+    ) -> Result<AuthorizationRequest, AuthorizationRefused> {
+        if !self.redirect_allowed(&raw.client_id, &raw.redirect_uri) {
+            return Err(AuthorizationRefused::UntrustedRedirect);
+        }
+        let state = raw.state.clone().filter(|s| !s.is_empty());
+        let invalid = |error| AuthorizationRefused::Invalid {
+            redirect_uri: raw.redirect_uri.clone(),
+            error,
+            state: state.clone(),
+        };
+        if raw.response_type != "code" {
+            return Err(invalid("unsupported_response_type"));
+        }
+        let challenge_ok = raw.code_challenge.len() == 43
+            && raw.code_challenge.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if raw.code_challenge_method != "S256" || !challenge_ok {
+            return Err(invalid("invalid_request"));
+        }
+        if state.as_ref().is_some_and(|s| s.len() > 512) {
+            return Err(invalid("invalid_request"));
+        }
+        Ok(AuthorizationRequest {
+            client_id: raw.client_id.clone(),
+            redirect_uri: raw.redirect_uri.clone(),
+            code_challenge: raw.code_challenge.clone(),
+            state,
+        })
+    }
+
+    /// A one-time authorization code for a signed-in user.
+    pub async fn issue_code(
+        &self,
+        request: &AuthorizationRequest,
+        user: &UserId,
+    ) -> Result<String, super::AppError> {
+        let code = secret();
+        let grant = Grant::Code {
+            user: user.clone(),
+            client_id: request.client_id.clone(),
+            redirect_uri: request.redirect_uri.clone(),
+            code_challenge: request.code_challenge.clone(),
+        };
+        let expires_at = self.clock.now().as_second() + CODE_SECONDS;
+        self.repo.save_grant(&digest(&code), &grant, expires_at).await?;
+        Ok(code)
+    }
+
+    /// Exchanges a code and its PKCE verifier for tokens.
+    pub async fn exchange_code(
+        &self,
+        code: &str,
+        client_id: &str,
+        redirect_uri: &str,
+        verifier: &str,
+    ) -> Result<TokenResponse, TokenRefused> {
+        // RFC 7636 §4.1: 43 to 128 unreserved characters.
+        let verifier_ok = (43..=128).contains(&verifier.len())
+            && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~'));
+        if code.is_empty() || !verifier_ok {
+            return Err(TokenRefused::InvalidRequest);
+        }
+        let now = self.clock.now();
+        let grant = self
+            .repo
+            .use_grant::<Grant>(&digest(code), now, None)
+            .await
+            .map_err(|_| TokenRefused::ServerError)?;
+        let Some(Grant::Code { user, client_id: issued_to, redirect_uri: issued_for, code_challenge }) =
+            grant
+        else {
+            return Err(TokenRefused::InvalidGrant);
+        };
+        let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        if issued_to != client_id || issued_for != redirect_uri || challenge != code_challenge {
+            return Err(TokenRefused::InvalidGrant);
+        }
+        self.tokens(&user, client_id, None).await
+    }
+
+    /// Exchanges a refresh token for new tokens; the old refresh token stops working.
+    pub async fn refresh(&self, refresh_token: &str, client_id: &str) -> Result<TokenResponse, TokenRefused> {
+        if refresh_token.is_empty() {
+            return Err(TokenRefused::InvalidRequest);
+        }
+        let now = self.clock.now();
+        let grant = self
+            .repo
+            .get_grant::<Grant>(&digest(refresh_token), now)
+            .await
+            .map_err(|_| TokenRefused::ServerError)?;
+        let Some(Grant::Refresh { user, client_id: issued_to }) = grant else {
+            return Err(TokenRefused::InvalidGrant);
+        };
+        if issued_to != client_id {
+            return Err(TokenRefused::InvalidGrant);
+        }
+        self.tokens(&user, client_id, Some(refresh_token)).await
+    }
+
+    /// Ends a refresh token's life (sign-out); unknown tokens are fine (RFC 7009 §2.2).
+    pub async fn revoke(&self, refresh_token: &str) -> Result<(), super::AppError> {
+        self.repo.use_grant::<serde_json::Value>(&digest(refresh_token), self.clock.now(), None).await?;
+        Ok(())
+    }
+
+    /// A fresh access token and refresh token; when `replacing` is given, that refresh token
+    /// is used up in the same write that stores the new one, so only one of two concurrent
+    /// refreshes with it succeeds.
+    async fn tokens(
+        &self,
+        user: &UserId,
+        client_id: &str,
+        replacing: Option<&str>,
+    ) -> Result<TokenResponse, TokenRefused> {
+        if client_id != CONSOLE_CLIENT_ID {
+            return Err(TokenRefused::InvalidClient);
+        }
+        let now = self.clock.now().as_second();
+        let access_token = self
+            .issuer
+            .access_token(user.as_str(), now, ACCESS_TOKEN_SECONDS)
+            .map_err(|_| TokenRefused::ServerError)?;
+        let refresh_token = secret();
+        let grant = Grant::Refresh { user: user.clone(), client_id: client_id.to_owned() };
+        let record = serde_json::to_value(&grant).map_err(|_| TokenRefused::ServerError)?;
+        let new = (digest(&refresh_token), now + REFRESH_SECONDS);
+        match replacing {
+            None => {
+                self.repo.save_grant(&new.0, &record, new.1).await.map_err(|_| TokenRefused::ServerError)?
+            }
+            Some(old) => {
+                let used = self
+                    .repo
+                    .use_grant::<Grant>(&digest(old), self.clock.now(), Some((&new.0, &record, new.1)))
+                    .await
+                    .map_err(|_| TokenRefused::ServerError)?;
+                if used.is_none() {
+                    return Err(TokenRefused::InvalidGrant);
+                }
+            }
+        }
+        Ok(TokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: ACCESS_TOKEN_SECONDS,
+            refresh_token,
+        })
+    }
+}

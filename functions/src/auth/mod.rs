@@ -1,0 +1,149 @@
+//! Staff authentication: verifying access tokens (from Cognito or the local issuer) and the
+//! local issuer itself. Who may do what on which site is not here: it lives in the store.
+
+pub mod issuer;
+pub mod password;
+pub mod verify;
+
+pub use issuer::LocalIssuer;
+pub use verify::{IssuerConfig, KeySource, Subject, TokenRejected, TokenVerifier};
+
+use jsonwebtoken::jwk::JwkSet;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A key set known in advance: the local issuer's own, handed to its verifier in-process.
+pub struct StaticKeys(pub JwkSet);
+
+impl KeySource for StaticKeys {
+    fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<JwkSet, anyhow::Error>> + Send + '_>> {
+        let keys = self.0.clone();
+        Box::pin(async move { Ok(keys) })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    const ISSUER: &str = "http://127.0.0.1:8080";
+
+    fn issuer() -> LocalIssuer {
+        LocalIssuer::new(ISSUER, &generate_key().expect("key")).expect("issuer")
+    }
+
+    fn config() -> IssuerConfig {
+        IssuerConfig {
+            issuer: ISSUER.into(),
+            jwks_url: format!("{ISSUER}/.well-known/jwks.json"),
+            clients: vec![CONSOLE_CLIENT_ID.into()],
+        }
+    }
+
+    fn verifier_for(issuer: &LocalIssuer) -> TokenVerifier {
+        TokenVerifier::with_keys(config(), Arc::new(StaticKeys(issuer.jwks())))
+    }
+
+    fn now() -> i64 {
+        jiff::Timestamp::now().as_second()
+    }
+
+    /// Re-signs `token`'s header and claims after `edit` changes the claims.
+    fn with_claims(issuer: &LocalIssuer, token: &str, edit: impl FnOnce(&mut serde_json::Value)) -> String {
+        let payload = token.split('.').nth(1).expect("payload");
+        let mut claims: serde_json::Value =
+            serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json");
+        edit(&mut claims);
+        issuer.sign(&claims).expect("signed")
+    }
+
+    #[tokio::test]
+    async fn a_fresh_token_of_the_issuer_names_its_subject() {
+        let issuer = issuer();
+        let token = issuer.access_token("user-1", now(), 900).expect("token");
+        assert_eq!(verifier_for(&issuer).verify(&token).await, Ok(Subject("user-1".into())));
+    }
+
+    #[tokio::test]
+    async fn bad_tokens_are_refused_for_the_right_reason() {
+        let issuer = issuer();
+        let verifier = verifier_for(&issuer);
+        let good = issuer.access_token("user-1", now(), 900).expect("token");
+        let expired = issuer.access_token("user-1", now() - 3_600, 900).expect("token");
+        let other_issuer = with_claims(&issuer, &good, |c| c["iss"] = "https://evil.example".into());
+        let other_audience = with_claims(&issuer, &good, |c| {
+            c["aud"] = "someone-else".into();
+            c["client_id"] = "someone-else".into();
+        });
+        let id_token = with_claims(&issuer, &good, |c| c["token_use"] = "id".into());
+        // Same header and kid, signed by another key: a forgery.
+        let forger = LocalIssuer::new(ISSUER, &generate_key().expect("key")).expect("issuer");
+        let forged = {
+            let theirs = forger.access_token("admin", now(), 900).expect("token");
+            let header = good.split('.').next().expect("header");
+            let rest: Vec<&str> = theirs.splitn(2, '.').collect();
+            format!("{header}.{}", rest[1])
+        };
+        let unsigned = {
+            let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+            let payload = good.split('.').nth(1).expect("payload");
+            format!("{header}.{payload}.")
+        };
+        for (token, reason) in [
+            (expired.as_str(), TokenRejected::Expired),
+            (&other_issuer, TokenRejected::Issuer),
+            (&other_audience, TokenRejected::Audience),
+            (&id_token, TokenRejected::NotAccessToken),
+            (&forged, TokenRejected::Signature),
+            (&unsigned, TokenRejected::Malformed),
+            ("not.a.jwt", TokenRejected::Malformed),
+        ] {
+            assert_eq!(verifier.verify(token).await, Err(reason), "{token}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_token_expired_within_the_leeway_still_passes() {
+        let issuer = issuer();
+        let token = issuer.access_token("user-1", now() - 930, 900).expect("token");
+        assert!(verifier_for(&issuer).verify(&token).await.is_ok());
+    }
+
+    /// Serves one key set, then another, counting fetches.
+    struct Rotating {
+        sets: Vec<JwkSet>,
+        fetches: AtomicUsize,
+    }
+
+    impl KeySource for Rotating {
+        fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<JwkSet, anyhow::Error>> + Send + '_>> {
+            let n = self.fetches.fetch_add(1, Ordering::SeqCst);
+            let set = self.sets[n.min(self.sets.len() - 1)].clone();
+            Box::pin(async move { Ok(set) })
+        }
+    }
+
+    #[tokio::test]
+    async fn keys_are_cached_and_fetched_again_for_an_unknown_kid_but_not_for_every_one() {
+        let (old, new) = (issuer(), issuer());
+        let keys = Arc::new(Rotating { sets: vec![old.jwks(), new.jwks()], fetches: AtomicUsize::new(0) });
+        let verifier = TokenVerifier::with_keys(config(), keys.clone());
+        for _ in 0..3 {
+            assert!(verifier.verify(&old.access_token("u", now(), 900).expect("t")).await.is_ok());
+        }
+        assert_eq!(keys.fetches.load(Ordering::SeqCst), 1, "cached after the first fetch");
+        // The issuer rotated: a token under the new key triggers one refetch... but only once
+        // the minimum interval has passed; right after a fetch the unknown kid is refused.
+        let rotated = new.access_token("u", now(), 900).expect("t");
+        assert_eq!(verifier.verify(&rotated).await, Err(TokenRejected::UnknownKey));
+        assert_eq!(keys.fetches.load(Ordering::SeqCst), 1);
+        verifier.expire_cache_for_tests().await;
+        assert!(verifier.verify(&rotated).await.is_ok());
+        assert_eq!(keys.fetches.load(Ordering::SeqCst), 2);
+    }
+}
