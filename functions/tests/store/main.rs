@@ -49,4 +49,8 @@ conformance!(
     twenty_concurrent_retries_with_one_key_all_get_the_one_booking,
     a_retry_after_the_form_changed_gets_the_first_answer,
     a_slot_overlapping_a_booking_is_refused_before_any_write,
+    members_are_listed_per_site_and_per_user,
+    an_account_email_is_taken_once_whatever_its_case,
+    the_first_signing_key_stays_the_key,
+    a_grant_is_used_once_even_by_racing_requests,
 );

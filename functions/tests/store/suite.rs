@@ -4,10 +4,14 @@ use crate::support::{CountingStore, FIRST_SLOT, demo_app, submission};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
+use jobslot_domain::contact::Email;
+use jobslot_domain::ids::UserId;
 use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
-use jobslot_functions::repository::{BookingRefused, NewBooking, Repository};
+use jobslot_functions::repository::{
+    Account, AccountRefused, BookingRefused, Member, NewBooking, Repository,
+};
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
 use std::sync::Arc;
 use tokio::sync::Barrier;
@@ -320,4 +324,113 @@ pub async fn a_slot_overlapping_a_booking_is_refused_before_any_write(store: imp
     let refused = app.submit_work_order(demo::DEMO_SITE, Some("earlier-1"), &submission(FIRST_SLOT)).await;
     assert!(matches!(refused, Err(AppError::SlotUnavailable)), "{refused:?}");
     assert_eq!(store.transactions(), before, "the availability check refused it, not a failed write");
+}
+
+fn member(site: &str, user: &str, role: jobslot_domain::staff::Role) -> Member {
+    Member {
+        site: SiteId::parse("s", site).expect("site"),
+        user: UserId::parse("u", user).expect("user"),
+        email: Email::parse("e", &format!("{user}@example.com")).expect("email"),
+        role,
+        technician: None,
+    }
+}
+
+pub async fn members_are_listed_per_site_and_per_user(store: impl Store) {
+    use jobslot_domain::staff::Role;
+    let repo = Repository::new(store);
+    repo.save_member(&member("acme", "ann", Role::Owner)).await.expect("save");
+    repo.save_member(&member("acme", "bob", Role::Dispatcher)).await.expect("save");
+    repo.save_member(&member("other", "ann", Role::Technician)).await.expect("save");
+    let acme = SiteId::parse("s", "acme").expect("site");
+    let ann = UserId::parse("u", "ann").expect("user");
+    let users: Vec<_> = repo
+        .members(&acme)
+        .await
+        .expect("members")
+        .into_iter()
+        .map(|m| (m.user.to_string(), m.role))
+        .collect();
+    assert_eq!(users, [("ann".to_owned(), Role::Owner), ("bob".to_owned(), Role::Dispatcher)]);
+    let sites: Vec<_> = repo
+        .memberships(&ann)
+        .await
+        .expect("sites")
+        .into_iter()
+        .map(|m| (m.site.to_string(), m.role))
+        .collect();
+    assert_eq!(sites, [("acme".to_owned(), Role::Owner), ("other".to_owned(), Role::Technician)]);
+    repo.save_member(&member("acme", "ann", Role::Dispatcher)).await.expect("demote");
+    assert_eq!(repo.member(&acme, &ann).await.expect("read").map(|m| m.role), Some(Role::Dispatcher));
+    assert_eq!(
+        repo.memberships(&ann).await.expect("sites")[0].role,
+        Role::Dispatcher,
+        "both copies change together"
+    );
+    assert!(!repo.is_operator(&ann).await.expect("read"));
+    repo.add_operator(&ann).await.expect("operator");
+    assert!(repo.is_operator(&ann).await.expect("read"));
+}
+
+pub async fn an_account_email_is_taken_once_whatever_its_case(store: impl Store) {
+    let repo = Repository::new(store);
+    let account = |email: &str, user: &str| Account {
+        user: UserId::parse("u", user).expect("user"),
+        email: Email::parse("e", email).expect("email"),
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        created_at: crate::support::now(),
+    };
+    repo.create_account(&account("Ann@Example.com", "ann")).await.expect("created");
+    let again = repo.create_account(&account("ann@example.com", "impostor")).await;
+    assert!(matches!(again, Err(AccountRefused::EmailTaken)), "{again:?}");
+    let found = repo.account(&Email::parse("e", "ANN@example.com").expect("email")).await.expect("read");
+    assert_eq!(found.map(|a| a.user.to_string()), Some("ann".to_owned()));
+}
+
+pub async fn the_first_signing_key_stays_the_key(store: impl Store) {
+    let repo = Repository::new(store);
+    let first = repo.signing_key_or_insert(b"first-key").await.expect("insert");
+    let second = repo.signing_key_or_insert(b"second-key").await.expect("read");
+    assert_eq!((first.as_slice(), second.as_slice()), (&b"first-key"[..], &b"first-key"[..]));
+}
+
+pub async fn a_grant_is_used_once_even_by_racing_requests(store: impl Store) {
+    let repo = Repository::new(store);
+    let now = crate::support::now();
+    let expires = now.as_second() + 60;
+    repo.save_grant("hash-1", &serde_json::json!({ "user": "ann" }), expires).await.expect("saved");
+    let barrier = Arc::new(Barrier::new(8));
+    let racers: Vec<_> = (0..8)
+        .map(|_| {
+            let (repo, barrier) = (repo.clone(), Arc::clone(&barrier));
+            tokio::spawn(async move {
+                barrier.wait().await;
+                repo.use_grant::<serde_json::Value>("hash-1", now, None).await.expect("store")
+            })
+        })
+        .collect();
+    let winners =
+        futures::future::join_all(racers).await.into_iter().filter(|r| matches!(r, Ok(Some(_)))).count();
+    assert_eq!(winners, 1, "one racer gets the grant, the others nothing");
+
+    repo.save_grant("hash-2", &serde_json::json!({ "user": "bob" }), expires).await.expect("saved");
+    let later = now + SignedDuration::from_secs(61);
+    assert_eq!(
+        repo.use_grant::<serde_json::Value>("hash-2", later, None).await.expect("store"),
+        None,
+        "expired"
+    );
+
+    repo.save_grant("hash-3", &serde_json::json!({ "n": 3 }), expires).await.expect("saved");
+    let rotated = repo
+        .use_grant::<serde_json::Value>(
+            "hash-3",
+            now,
+            Some(("hash-4", &serde_json::json!({ "n": 4 }), expires)),
+        )
+        .await
+        .expect("store");
+    assert_eq!(rotated, Some(serde_json::json!({ "n": 3 })));
+    let next: Option<serde_json::Value> = repo.get_grant("hash-4", now).await.expect("store");
+    assert_eq!(next, Some(serde_json::json!({ "n": 4 })), "the replacement is saved in the same write");
 }
