@@ -4,8 +4,9 @@
 //! working intervals are placed on the timeline, in the technician's own zone, so days whose
 //! clocks change for daylight saving get their true length.
 
+use crate::FieldError;
 use crate::schedule::{GRID_MINUTES, GridMinutes, WeeklyHours};
-use jiff::civil::Date;
+use jiff::civil::{Date, DateTime};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -23,6 +24,52 @@ impl Interval {
     /// True when the two share any instant.
     pub fn overlaps(&self, other: &Interval) -> bool {
         self.start < other.end && other.start < self.end
+    }
+}
+
+/// Time a technician does not work although their weekly hours say they would: a holiday
+/// (`from` midnight to the next midnight) or part of a day, in their own wall-clock time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct TimeOff {
+    /// First wall-clock instant off.
+    pub from: DateTime,
+    /// First wall-clock instant back at work.
+    pub to: DateTime,
+}
+
+impl TimeOff {
+    /// A whole day off.
+    pub fn day(date: Date) -> Self {
+        let next = date.tomorrow().unwrap_or(date);
+        Self {
+            from: date.to_datetime(jiff::civil::Time::midnight()),
+            to: next.to_datetime(jiff::civil::Time::midnight()),
+        }
+    }
+
+    /// Parses `from` and `to` (`2026-12-24T12:00`), requiring `from` before `to`, at most a
+    /// year apart.
+    pub fn parse(field: &str, from: &str, to: &str) -> Result<Self, FieldError> {
+        let parse = |raw: &str| {
+            raw.trim()
+                .parse::<DateTime>()
+                .map_err(|_| FieldError::new(field, "Enter a date and time like 2026-12-24T12:00."))
+        };
+        let (from, to) = (parse(from)?, parse(to)?);
+        let year_later = from.checked_add(jiff::Span::new().days(366)).unwrap_or(DateTime::MAX);
+        if from >= to {
+            return Err(FieldError::new(field, "The time off must end after it starts."));
+        }
+        if to > year_later {
+            return Err(FieldError::new(field, "Enter at most a year of time off at once."));
+        }
+        Ok(Self { from, to })
+    }
+
+    /// The time off on the timeline of `zone`.
+    pub fn interval(&self, zone: &TimeZone) -> Option<Interval> {
+        let instant = |dt: DateTime| zone.to_ambiguous_timestamp(dt).compatible().ok();
+        Some(Interval { start: instant(self.from)?, end: instant(self.to)? })
     }
 }
 
@@ -46,6 +93,8 @@ pub struct AvailabilityQuery<'a> {
     pub zone: &'a TimeZone,
     /// Times already booked, in any order, possibly overlapping.
     pub busy: &'a [Interval],
+    /// Holidays and part-days off, in the technician's wall-clock time.
+    pub time_off: &'a [TimeOff],
     /// Length of the service being booked.
     pub duration: GridMinutes,
     /// The site's rules.
@@ -64,7 +113,9 @@ pub fn free_slots(query: &AvailabilityQuery<'_>) -> Vec<Interval> {
     if earliest >= latest {
         return Vec::new();
     }
-    let busy = merged(query.busy);
+    let mut blocked: Vec<Interval> = query.busy.to_vec();
+    blocked.extend(query.time_off.iter().filter_map(|off| off.interval(query.zone)));
+    let busy = merged(&blocked);
     let duration = query.duration.span();
     let step = query.rules.step.span();
     let mut slots = Vec::new();
@@ -201,6 +252,7 @@ mod tests {
             hours: &hours,
             zone: &zone,
             busy,
+            time_off: &[],
             duration: minutes(60),
             rules: &rules,
             now: ts(now),
@@ -313,6 +365,39 @@ mod tests {
         })
     }
 
+    #[test]
+    fn a_day_off_and_a_part_day_off_offer_nothing_then() {
+        let (hours, zone) = (hours(&["09:00-12:00"]), sydney());
+        let rules = rules(60, 0, 30);
+        let wednesday: Date = "2026-11-25".parse().expect("date");
+        let thursday_morning =
+            TimeOff::parse("time_off", "2026-11-26T09:00", "2026-11-26T11:00").expect("part-day");
+        let time_off = [TimeOff::day(wednesday), thursday_morning];
+        let query = AvailabilityQuery {
+            hours: &hours,
+            zone: &zone,
+            busy: &[],
+            time_off: &time_off,
+            duration: minutes(60),
+            rules: &rules,
+            now: ts("2026-11-24T00:00:00Z"),
+            window: Interval { start: ts("2026-11-24T13:00:00Z"), end: ts("2026-11-26T13:00:00Z") },
+        };
+        let starts: Vec<String> = free_slots(&query)
+            .iter()
+            .map(|s| s.start.to_zoned(zone.clone()).datetime().to_string())
+            .collect();
+        assert_eq!(starts, ["2026-11-26T11:00:00"], "only Thursday's last hour is left");
+    }
+
+    #[test]
+    fn time_off_must_end_after_it_starts_and_within_a_year() {
+        assert!(TimeOff::parse("t", "2026-12-24T12:00", "2026-12-24T12:00").is_err());
+        assert!(TimeOff::parse("t", "2026-12-24T12:00", "2028-01-01T00:00").is_err());
+        assert!(TimeOff::parse("t", "tomorrow", "2026-12-24T12:00").is_err());
+        assert!(TimeOff::parse("t", "2026-12-24T12:00", "2026-12-27T09:00").is_ok());
+    }
+
     const ZONES: [&str; 4] = ["Australia/Sydney", "Europe/London", "America/New_York", "Asia/Kathmandu"];
 
     proptest! {
@@ -333,7 +418,7 @@ mod tests {
             let now = Timestamp::from_second(1_790_000_000 + now_offset).expect("now");
             let window = Interval { start: now, end: Timestamp::from_second(1_790_000_000 + 14 * 86_400).expect("end") };
             let duration = minutes(duration * 15);
-            let query = AvailabilityQuery { hours: &hours, zone: &zone, busy: &busy, duration, rules: &rules, now, window };
+            let query = AvailabilityQuery { hours: &hours, zone: &zone, busy: &busy, time_off: &[], duration, rules: &rules, now, window };
             let slots = free_slots(&query);
             for slot in &slots {
                 prop_assert_eq!(slot.end.duration_since(slot.start), duration.span());
@@ -352,6 +437,34 @@ mod tests {
         }
 
         #[test]
+        fn no_slot_touches_time_off_in_any_zone(
+            hours in arb_hours(),
+            zone in 0usize..4,
+            offs in proptest::collection::vec((0i64..14 * 96, 1i64..200), 0..6),
+        ) {
+            let zone = TimeZone::get(ZONES[zone]).expect("zone");
+            let rules = SlotRules { step: minutes(15), min_notice_minutes: 0, days_ahead: 20 };
+            let now = Timestamp::from_second(1_790_000_000).expect("now");
+            let base = now.to_zoned(zone.clone()).datetime();
+            let time_off: Vec<TimeOff> = offs
+                .iter()
+                .filter_map(|(start, len)| {
+                    let from = base.checked_add(jiff::Span::new().minutes(start * 15)).ok()?;
+                    let to = from.checked_add(jiff::Span::new().minutes(len * 15)).ok()?;
+                    Some(TimeOff { from, to })
+                })
+                .collect();
+            let window = Interval { start: now, end: Timestamp::from_second(1_790_000_000 + 14 * 86_400).expect("end") };
+            let query = AvailabilityQuery { hours: &hours, zone: &zone, busy: &[], time_off: &time_off, duration: minutes(60), rules: &rules, now, window };
+            for slot in free_slots(&query) {
+                for off in &time_off {
+                    let off = off.interval(&zone).expect("on the timeline");
+                    prop_assert!(!off.overlaps(&slot), "slot {:?} in time off {:?}", slot, off);
+                }
+            }
+        }
+
+        #[test]
         fn another_booking_never_adds_a_slot(
             hours in arb_hours(),
             busy in arb_busy(1_790_000_000),
@@ -361,7 +474,7 @@ mod tests {
             let rules = SlotRules { step: minutes(30), min_notice_minutes: 0, days_ahead: 20 };
             let now = Timestamp::from_second(1_790_000_000).expect("now");
             let window = Interval { start: now, end: Timestamp::from_second(1_790_000_000 + 14 * 86_400).expect("end") };
-            let query = AvailabilityQuery { hours: &hours, zone: &zone, busy: &busy, duration: minutes(60), rules: &rules, now, window };
+            let query = AvailabilityQuery { hours: &hours, zone: &zone, busy: &busy, time_off: &[], duration: minutes(60), rules: &rules, now, window };
             let before = free_slots(&query);
             let more: Vec<Interval> = busy.iter().chain(&extra).copied().collect();
             let after = free_slots(&AvailabilityQuery { busy: &more, ..query });

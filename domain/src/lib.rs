@@ -5,6 +5,7 @@
 //! share one definition of every request, response and validation rule.
 
 pub mod api;
+pub mod area;
 pub mod availability;
 pub mod booking;
 pub mod contact;

@@ -1,7 +1,8 @@
 //! A site (tenant): one business, its services, order form, rules and technicians.
 
 use crate::FieldError;
-use crate::availability::SlotRules;
+use crate::area::ServiceArea;
+use crate::availability::{SlotRules, TimeOff};
 use crate::form::OrderForm;
 use crate::ids::{ServiceId, SiteId, TechnicianId};
 use crate::money::{Currency, Money};
@@ -70,17 +71,35 @@ pub struct Technician {
     pub id: TechnicianId,
     /// Name shown to customers.
     pub name: String,
-    /// Service-area keys served (see [`Postcode::area`]).
-    pub areas: Vec<String>,
+    /// Where they work.
+    pub areas: Vec<ServiceArea>,
+    /// The services they do; none listed means every service of the site.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub services: Vec<ServiceId>,
     /// Weekly working hours.
     pub hours: WeeklyHours,
+    /// Holidays and part-days off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub time_off: Vec<TimeOff>,
     /// IANA zone the working hours are in.
     pub time_zone: String,
+    /// Inactive technicians keep their bookings but are offered to nobody.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
+}
+
+fn active_by_default() -> bool {
+    true
 }
 
 impl Technician {
     /// True when the technician works in the postcode's area.
     pub fn serves(&self, postcode: &Postcode) -> bool {
-        self.areas.iter().any(|a| a == postcode.area())
+        self.areas.iter().any(|a| a.contains(postcode))
+    }
+
+    /// True when the technician is active and does `service`.
+    pub fn does(&self, service: &ServiceId) -> bool {
+        self.active && (self.services.is_empty() || self.services.contains(service))
     }
 }

@@ -1,7 +1,7 @@
 //! Demo data: Acme Car Servicing in Sydney, seeded on a fresh store.
 
 use crate::app::identity::Identity;
-use crate::repository::{Member, Repository};
+use crate::repository::{Member, Precondition, Repository};
 use crate::store::Store;
 use jobslot_domain::contact::Email;
 use jobslot_domain::ids::SiteId;
@@ -77,6 +77,8 @@ pub const DEMO_OWNER_PASSWORD: &str = "acme-demo-owner";
 pub async fn seed_if_missing<S: Store>(repo: &Repository<S>, identity: &Identity<S>) -> anyhow::Result<bool> {
     let site = site()?;
     if repo.site(&site.id).await?.is_some() {
+        // Demo data from before the coverage index was bucketed would serve nobody.
+        repo.reindex_legacy_technicians(&site.id, site.country).await?;
         return Ok(false);
     }
     seed_site(repo).await?;
@@ -100,10 +102,11 @@ pub async fn seed_if_missing<S: Store>(repo: &Repository<S>, identity: &Identity
 
 /// Seeds the demo site's configuration and technicians (no staff).
 pub async fn seed_site<S: Store>(repo: &Repository<S>) -> anyhow::Result<()> {
+    let site = site()?;
     for technician in technicians()? {
-        repo.save_technician(&technician).await?;
+        repo.save_technician(&technician, site.country, Precondition::Any, None).await?;
     }
-    repo.save_site(&site()?).await?;
+    repo.save_site(&site).await?;
     Ok(())
 }
 

@@ -1,9 +1,13 @@
 //! Typed access to the store: sites, technicians, bookings, work orders, idempotency records,
 //! and (in [`staff`]) members, operators and the local issuer's records.
 
+mod audit;
 mod staff;
+mod technicians;
 
+pub use audit::{AuditEntry, AuditPage};
 pub use staff::{Account, AccountRefused, Member};
+pub use technicians::{Precondition, TechnicianRefused, version_of};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};
@@ -11,7 +15,7 @@ use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::availability::{Interval, grid_cells};
 use jobslot_domain::booking::Booking;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
-use jobslot_domain::site::{Site, Technician};
+use jobslot_domain::site::Site;
 use jobslot_domain::work_order::WorkOrder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -112,42 +116,6 @@ impl<S: Store> Repository<S> {
     pub async fn save_site(&self, site: &Site) -> Result<(), StoreError> {
         let item = encode(keys::site(&site.id), site, None)?;
         self.store.transact(vec![put(item, Condition::Always)]).await
-    }
-
-    /// Creates or replaces a technician and, in the same transaction, its coverage entries.
-    pub async fn save_technician(&self, tech: &Technician) -> Result<(), StoreError> {
-        let previous: Option<Technician> = self.load(&keys::technician(&tech.site, &tech.id)).await?;
-        let mut writes =
-            vec![put(encode(keys::technician(&tech.site, &tech.id), tech, None)?, Condition::Always)];
-        for area in previous.iter().flat_map(|p| &p.areas).filter(|a| !tech.areas.contains(a)) {
-            writes.push(Write::Delete { key: keys::coverage(&tech.site, area, &tech.id) });
-        }
-        for area in &tech.areas {
-            writes.push(put(
-                encode(keys::coverage(&tech.site, area, &tech.id), tech, None)?,
-                Condition::Always,
-            ));
-        }
-        self.store.transact(writes).await
-    }
-
-    /// The technicians serving a service area, by id.
-    pub async fn technicians_serving(
-        &self,
-        site: &SiteId,
-        area: &str,
-    ) -> Result<Vec<Technician>, StoreError> {
-        let items = self
-            .store
-            .query(&keys::coverage_partition(site, area), &crate::store::SkRange::Prefix("TECH#".into()))
-            .await?;
-        items.iter().map(decode).collect()
-    }
-
-    /// Every technician of a site, by id.
-    pub async fn technicians(&self, site: &SiteId) -> Result<Vec<Technician>, StoreError> {
-        let (pk, range) = keys::technicians_of(site);
-        self.store.query(&pk, &range).await?.iter().map(decode).collect()
     }
 
     /// A technician's bookings that overlap `window`.

@@ -41,7 +41,7 @@ impl<S: Store> App<S> {
         let technicians = self.serving(&site, &postcode).await?;
 
         let mut by_day: BTreeMap<Date, Vec<SlotOffer>> = BTreeMap::new();
-        for tech in &technicians {
+        for tech in technicians.iter().filter(|t| t.does(&service.id)) {
             for slot in self.technician_slots(&site, tech, &service, window, now).await? {
                 by_day.entry(slot.start.to_zoned(site_zone.clone()).date()).or_default().push(SlotOffer {
                     technician: tech.id.clone(),
@@ -87,6 +87,7 @@ impl<S: Store> App<S> {
             hours: &tech.hours,
             zone: &tech_zone,
             busy: &busy,
+            time_off: &tech.time_off,
             duration: service.duration,
             rules: &site.rules,
             now,

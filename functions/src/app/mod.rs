@@ -126,7 +126,7 @@ impl<S: Store> App<S> {
 
     /// The technicians serving a postcode, or [`AppError::PostcodeNotServed`].
     async fn serving(&self, site: &Site, postcode: &Postcode) -> Result<Vec<Technician>, AppError> {
-        let technicians = self.repo.technicians_serving(&site.id, postcode.area()).await?;
+        let technicians = self.repo.technicians_serving(&site.id, postcode).await?;
         if technicians.is_empty() {
             return Err(AppError::PostcodeNotServed(postcode.to_string()));
         }

@@ -155,7 +155,8 @@ impl<S: Store> App<S> {
     /// The technician asked for, if they serve the job's postcode.
     async fn chosen_technician(&self, site: &Site, submission: &Submission) -> Result<Technician, AppError> {
         let serving = self.serving(site, &submission.location.postcode).await?;
-        serving.into_iter().find(|t| t.id == submission.technician).ok_or_else(|| {
+        let mut doing = serving.into_iter().filter(|t| t.does(&submission.service.id));
+        doing.find(|t| t.id == submission.technician).ok_or_else(|| {
             FieldError::new("technician", "This technician does not serve your postcode.").into()
         })
     }

@@ -3,15 +3,15 @@
 //! A transaction is one `TransactWriteItems`; conditions are `attribute_not_exists(PK)`, so
 //! DynamoDB itself refuses a second booking of a locked slot.
 
-use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_transaction};
+use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
 use aws_sdk_dynamodb::error::SdkError;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
-    AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, Put, ScalarAttributeType,
-    TimeToLiveSpecification, TransactWriteItem,
+    AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, KeysAndAttributes, Put,
+    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -162,6 +162,11 @@ impl DynamoStore {
                     Condition::NotExistsOrExpired(now) => put
                         .condition_expression("attribute_not_exists(PK) OR expires_at <= :now")
                         .expression_attribute_values(":now", AttributeValue::N(now.to_string())),
+                    // `data` is a reserved word in expressions, hence the name placeholder.
+                    Condition::Unchanged(expected) => put
+                        .condition_expression("#data = :expected")
+                        .expression_attribute_names("#data", DATA)
+                        .expression_attribute_values(":expected", AttributeValue::S(expected.clone())),
                 };
                 builder.put(put.build().map_err(backend)?)
             }
@@ -189,6 +194,44 @@ impl Store for DynamoStore {
             .await
             .map_err(backend)?;
         output.item().map(from_attributes).transpose()
+    }
+
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+        check_gets(keys)?;
+        let mut unique = keys.to_vec();
+        unique.sort();
+        unique.dedup();
+        let mut pending: Vec<HashMap<String, AttributeValue>> = unique.iter().map(key_map).collect();
+        let mut items = Vec::with_capacity(keys.len());
+        // BatchGetItem may return part of the answer and name the rest as unprocessed; ask
+        // again for those, a bounded number of times with a growing pause.
+        for attempt in 0..8u32 {
+            if pending.is_empty() {
+                return Ok(items);
+            }
+            if attempt > 0 {
+                tokio::time::sleep(Duration::from_millis(10 << attempt)).await;
+            }
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(std::mem::take(&mut pending)))
+                .consistent_read(true)
+                .build()
+                .map_err(backend)?;
+            let output = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await
+                .map_err(backend)?;
+            for map in output.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
+                items.push(from_attributes(map)?);
+            }
+            if let Some(rest) = output.unprocessed_keys().and_then(|u| u.get(&self.table)) {
+                pending = rest.keys().to_vec();
+            }
+        }
+        Err(StoreError::Backend(anyhow::anyhow!("BatchGetItem left keys unprocessed after 8 attempts")))
     }
 
     async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {

@@ -3,7 +3,7 @@
 //! redb has one writer at a time and serialisable write transactions, so checking every
 //! condition and then writing inside one write transaction is atomic and race-free.
 
-use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_transaction};
+use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
 use redb::{Database, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::Arc;
@@ -56,6 +56,23 @@ impl Store for EmbeddedStore {
         .await
     }
 
+    async fn get_many(&self, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+        check_gets(keys)?;
+        let keys = keys.to_vec();
+        self.blocking(move |db| {
+            let txn = db.begin_read().map_err(backend)?;
+            let table = txn.open_table(ITEMS).map_err(backend)?;
+            let mut items = Vec::with_capacity(keys.len());
+            for key in &keys {
+                if let Some(v) = table.get((key.pk.as_str(), key.sk.as_str())).map_err(backend)? {
+                    items.push(item(&key.pk, &key.sk, v.value()));
+                }
+            }
+            Ok(items)
+        })
+        .await
+    }
+
     async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {
         let (pk, range) = (pk.to_owned(), range.clone());
         self.blocking(move |db| {
@@ -96,6 +113,9 @@ impl Store for EmbeddedStore {
                             None => true,
                             Some(v) => v.value().1.is_some_and(|at| at <= *now),
                         },
+                        Condition::Unchanged(expected) => {
+                            table.get(key).map_err(backend)?.is_some_and(|v| v.value().0 == expected.as_str())
+                        }
                     };
                     if !holds {
                         failed.push(index);

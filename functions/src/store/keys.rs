@@ -4,7 +4,7 @@
 //! |---------------|---------------------------------|-----------------------------|
 //! | site          | `SITE#{site}`                   | `SITE`                      |
 //! | technician    | `SITE#{site}`                   | `TECH#{tech}`               |
-//! | coverage      | `SITE#{site}#AREA#{area}`       | `TECH#{tech}` (a copy)      |
+//! | coverage      | `SITE#{site}#AREA#{bucket}`     | `TECH#{tech}#{token}`       |
 //! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
 //! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
@@ -19,8 +19,11 @@
 //! Every site's key starts with the site, so no query can cross tenants; the few items that
 //! belong to no site (operators, the local issuer's accounts, keys and grants) start with
 //! their own words, which no site key does. Instants are RFC 3339 UTC
-//! with whole seconds, which sort as text in time order. Coverage items copy the technician so
-//! "who serves this postcode" is one query on an index partition, not a scan.
+//! with whole seconds, which sort as text in time order. Coverage items file a technician's
+//! service areas under the postcode buckets they touch (see `jobslot_domain::area`), so "who
+//! serves this postcode" is one query on one bucket's partition, not a scan; the `token` ties
+//! each entry to one save of the technician, so entries of an older or unfinished save are
+//! ignored (a technician with a thousand buckets cannot be indexed in one transaction).
 
 use super::{Key, SkRange};
 use jiff::Timestamp;
@@ -41,14 +44,24 @@ pub fn technicians_of(site: &SiteId) -> (String, SkRange) {
     (format!("SITE#{site}"), SkRange::Prefix("TECH#".into()))
 }
 
-/// Partition of the coverage index for one service area.
-pub fn coverage_partition(site: &SiteId, area: &str) -> String {
-    format!("SITE#{site}#AREA#{area}")
+/// Partition of the coverage index for one postcode bucket.
+pub fn coverage_partition(site: &SiteId, bucket: &str) -> String {
+    format!("SITE#{site}#AREA#{bucket}")
 }
 
-/// The coverage item saying `tech` serves `area`.
-pub fn coverage(site: &SiteId, area: &str, tech: &TechnicianId) -> Key {
-    Key::new(coverage_partition(site, area), format!("TECH#{tech}"))
+/// The coverage entry of one save (`token`) of `tech` in `bucket`.
+pub fn coverage(site: &SiteId, bucket: &str, tech: &TechnicianId, token: &str) -> Key {
+    Key::new(coverage_partition(site, bucket), format!("TECH#{tech}#{token}"))
+}
+
+/// The audit partition of a site.
+pub fn audit_partition(site: &SiteId) -> String {
+    format!("SITE#{site}#AUDIT")
+}
+
+/// One audit entry, sorted by time.
+pub fn audit(site: &SiteId, at: Timestamp, id: &str) -> Key {
+    Key::new(audit_partition(site), format!("AT#{}#{id}", instant(at)))
 }
 
 /// Partition holding a technician's bookings and slot locks.

@@ -66,7 +66,7 @@ impl SkRange {
 }
 
 /// What must hold for a write to happen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Condition {
     /// Write whatever is there.
     Always,
@@ -74,6 +74,9 @@ pub enum Condition {
     NotExists,
     /// Only if no item has the key, or the one there has expired by this instant (Unix s).
     NotExistsOrExpired(i64),
+    /// Only if the item exists and its record is exactly this JSON: nobody changed it since
+    /// it was read (optimistic concurrency without a version attribute).
+    Unchanged(String),
 }
 
 /// One write of a transaction.
@@ -105,6 +108,8 @@ impl Write {
 
 /// Most writes one transaction may hold (DynamoDB's limit).
 pub const MAX_WRITES: usize = 100;
+/// Most keys one [`Store::get_many`] may ask for (DynamoDB's `BatchGetItem` limit).
+pub const MAX_GETS: usize = 100;
 
 /// Why a store operation failed, in terms a caller can act on.
 #[derive(Debug, thiserror::Error)]
@@ -130,6 +135,9 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// The item with this key, expired or not.
     fn get(&self, key: &Key) -> impl Future<Output = Result<Option<Item>, StoreError>> + Send;
 
+    /// The items with these keys that exist, in no particular order (at most [`MAX_GETS`]).
+    fn get_many(&self, keys: &[Key]) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
+
     /// Every item of partition `pk` whose sort key is in `range`, ascending.
     fn query(&self, pk: &str, range: &SkRange) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
 
@@ -146,6 +154,14 @@ pub(crate) fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
     keys.sort();
     if keys.windows(2).any(|w| w[0] == w[1]) {
         return Err(StoreError::Invalid("one key written twice".into()));
+    }
+    Ok(())
+}
+
+/// Checks what `get_many` refuses: too many keys.
+pub(crate) fn check_gets(keys: &[Key]) -> Result<(), StoreError> {
+    if keys.len() > MAX_GETS {
+        return Err(StoreError::Invalid(format!("{} keys (at most {MAX_GETS} allowed)", keys.len())));
     }
     Ok(())
 }

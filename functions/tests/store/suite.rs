@@ -2,15 +2,17 @@
 
 use crate::support::{CountingStore, FIRST_SLOT, demo_app, submission};
 use jiff::{SignedDuration, Timestamp};
+use jobslot_domain::area::ServiceArea;
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::contact::Email;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::ids::{SiteId, TechnicianId};
+use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
 use jobslot_functions::repository::{
-    Account, AccountRefused, BookingRefused, Member, NewBooking, Repository,
+    Account, AccountRefused, BookingRefused, Member, NewBooking, Precondition, Repository, TechnicianRefused,
 };
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
 use std::sync::Arc;
@@ -104,20 +106,95 @@ pub async fn a_transaction_writing_one_key_twice_is_refused(store: impl Store) {
     assert_eq!(store.get(&Key::new("P#t", "x")).await.expect("get"), None);
 }
 
+fn areas(country: Country, raw: &[&str]) -> Vec<ServiceArea> {
+    raw.iter().map(|a| ServiceArea::parse("areas", country, a).expect("area")).collect()
+}
+
+fn postcode(country: Country, raw: &str) -> Postcode {
+    Postcode::parse("postcode", country, raw).expect("postcode")
+}
+
+async fn serving_ids<S: Store>(
+    repo: &Repository<S>,
+    site: &SiteId,
+    country: Country,
+    code: &str,
+) -> Vec<String> {
+    let found = repo.technicians_serving(site, &postcode(country, code)).await.expect("query");
+    found.into_iter().map(|t| t.id.to_string()).collect()
+}
+
 pub async fn coverage_follows_a_technicians_areas(store: impl Store) {
     let repo = Repository::new(store);
     let mut tech = demo::technicians().expect("demo")[0].clone();
-    tech.areas = vec!["2000".into(), "2010".into()];
-    repo.save_technician(&tech).await.expect("save");
-    let ids = |ts: Vec<jobslot_domain::site::Technician>| {
-        ts.into_iter().map(|t| t.id.to_string()).collect::<Vec<_>>()
-    };
-    assert_eq!(ids(repo.technicians_serving(&tech.site, "2010").await.expect("query")), ["sam-nguyen"]);
-    tech.areas = vec!["2000".into(), "2011".into()];
-    repo.save_technician(&tech).await.expect("save again");
-    assert!(repo.technicians_serving(&tech.site, "2010").await.expect("query").is_empty());
-    assert_eq!(ids(repo.technicians_serving(&tech.site, "2011").await.expect("query")), ["sam-nguyen"]);
-    assert_eq!(ids(repo.technicians(&tech.site).await.expect("all")), ["sam-nguyen"]);
+    let site = tech.site.clone();
+    tech.areas = areas(Country::Au, &["2000", "2010-2019"]);
+    let v1 = repo.save_technician(&tech, Country::Au, Precondition::Absent, None).await.expect("save");
+    assert_eq!(serving_ids(&repo, &site, Country::Au, "2015").await, ["sam-nguyen"]);
+    assert!(serving_ids(&repo, &site, Country::Au, "2020").await.is_empty());
+    tech.areas = areas(Country::Au, &["2000", "21*"]);
+    let v2 = repo
+        .save_technician(&tech, Country::Au, Precondition::Version(v1.clone()), None)
+        .await
+        .expect("save again");
+    assert!(serving_ids(&repo, &site, Country::Au, "2015").await.is_empty(), "the old range is gone");
+    assert_eq!(serving_ids(&repo, &site, Country::Au, "2150").await, ["sam-nguyen"]);
+    let stale = repo.save_technician(&tech, Country::Au, Precondition::Version(v1), None).await;
+    assert!(matches!(stale, Err(TechnicianRefused::Changed)), "{stale:?}");
+    let again = repo.save_technician(&tech, Country::Au, Precondition::Absent, None).await;
+    assert!(matches!(again, Err(TechnicianRefused::Exists)), "{again:?}");
+    tech.active = false;
+    repo.save_technician(&tech, Country::Au, Precondition::Version(v2), None).await.expect("deactivate");
+    assert!(
+        serving_ids(&repo, &site, Country::Au, "2000").await.is_empty(),
+        "inactive technicians serve nobody"
+    );
+    let all: Vec<String> =
+        repo.technicians(&site).await.expect("all").into_iter().map(|t| t.id.to_string()).collect();
+    assert_eq!(all, ["sam-nguyen"]);
+}
+
+pub async fn a_technician_covering_two_thousand_zip_codes_saves_and_is_found(store: impl Store) {
+    let repo = Repository::new(store.clone());
+    let mut tech = demo::technicians().expect("demo")[0].clone();
+    let site = tech.site.clone();
+    // Every tenth ZIP from 10000: 2,000 codes in 200 buckets, two transactions' worth of index.
+    let zips: Vec<String> = (0..2_000).map(|i| format!("{:05}", 10_000 + i * 10)).collect();
+    tech.areas = zips.iter().map(|z| ServiceArea::parse("areas", Country::Us, z).expect("zip")).collect();
+    repo.save_technician(&tech, Country::Us, Precondition::Any, None).await.expect("saved");
+    assert_eq!(serving_ids(&repo, &site, Country::Us, "10000").await, ["sam-nguyen"]);
+    assert_eq!(serving_ids(&repo, &site, Country::Us, "29990-1234").await, ["sam-nguyen"]);
+    assert!(serving_ids(&repo, &site, Country::Us, "10001").await.is_empty());
+    tech.areas = areas(Country::Us, &["94105"]);
+    repo.save_technician(&tech, Country::Us, Precondition::Any, None).await.expect("shrunk");
+    assert!(serving_ids(&repo, &site, Country::Us, "10000").await.is_empty());
+    let bucket = jobslot_functions::store::keys::coverage_partition(&site, "100");
+    let leftovers = store.query(&bucket, &SkRange::Prefix("TECH#".into())).await.expect("query");
+    assert!(leftovers.is_empty(), "the previous save's entries are deleted: {leftovers:?}");
+    let current = jobslot_functions::store::keys::coverage_partition(&site, "941");
+    assert_eq!(store.query(&current, &SkRange::Prefix("TECH#".into())).await.expect("query").len(), 1);
+}
+
+pub async fn get_many_returns_the_items_that_exist(store: impl Store) {
+    let writes = (0..5).map(|i| put(item("P#m", &format!("S#{i}"), "{}"), Condition::Always)).collect();
+    store.transact(writes).await.expect("put");
+    let keys: Vec<Key> = [0, 2, 4, 7].iter().map(|i| Key::new("P#m", format!("S#{i}"))).collect();
+    let mut found: Vec<String> =
+        store.get_many(&keys).await.expect("get").into_iter().map(|i| i.key.sk).collect();
+    found.sort();
+    assert_eq!(found, ["S#0", "S#2", "S#4"]);
+    assert!(store.get_many(&[]).await.expect("empty").is_empty());
+}
+
+pub async fn an_unchanged_condition_refuses_a_write_over_a_newer_record(store: impl Store) {
+    store.transact(vec![put(item("P#u", "x", r#"{"v":1}"#), Condition::Always)]).await.expect("seed");
+    let stale = Condition::Unchanged(r#"{"v":0}"#.into());
+    let refused = store.transact(vec![put(item("P#u", "x", r#"{"v":2}"#), stale)]).await;
+    assert!(matches!(refused, Err(StoreError::ConditionFailed(_))), "{refused:?}");
+    let current = Condition::Unchanged(r#"{"v":1}"#.into());
+    store.transact(vec![put(item("P#u", "x", r#"{"v":2}"#), current.clone())]).await.expect("fresh");
+    let missing = store.transact(vec![put(item("P#u", "absent", "{}"), current)]).await;
+    assert!(matches!(missing, Err(StoreError::ConditionFailed(_))), "an absent item is not unchanged");
 }
 
 fn slot(start: &str, minutes: i64) -> Interval {

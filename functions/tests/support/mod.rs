@@ -97,6 +97,13 @@ impl<S: Store> Store for CountingStore<S> {
         self.inner.get(key).await
     }
 
+    async fn get_many(
+        &self,
+        keys: &[jobslot_functions::store::Key],
+    ) -> Result<Vec<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
+        self.inner.get_many(keys).await
+    }
+
     async fn query(
         &self,
         pk: &str,
