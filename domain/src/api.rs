@@ -87,7 +87,7 @@ impl From<&Site> for SiteConfigResponse {
             postcode_label: site.country.postcode_label().to_owned(),
             time_zone: site.time_zone.clone(),
             currency: site.currency,
-            services: site.services.iter().map(ServiceOffer::from).collect(),
+            services: site.services.iter().filter(|s| s.active).map(ServiceOffer::from).collect(),
             order_form: site.order_form.clone(),
             terms: site.terms.clone(),
             days_ahead: site.rules.days_ahead,
@@ -349,12 +349,18 @@ pub enum ProblemKind {
     Forbidden,
     /// A dependency is down; retry after the `Retry-After` seconds (503).
     Unavailable,
+    /// The record changed since the version the edit names (412).
+    PreconditionFailed,
+    /// An edit must name the version it is based on with `If-Match` (428).
+    PreconditionRequired,
+    /// The record exists already (409).
+    AlreadyExists,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 13] = [
+    const ALL: [ProblemKind; 16] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -367,6 +373,9 @@ impl ProblemKind {
         ProblemKind::MethodNotAllowed,
         ProblemKind::Forbidden,
         ProblemKind::Unavailable,
+        ProblemKind::PreconditionFailed,
+        ProblemKind::PreconditionRequired,
+        ProblemKind::AlreadyExists,
         ProblemKind::Internal,
     ];
 
@@ -385,6 +394,9 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "https://jobslot.dev/problems/method-not-allowed",
             ProblemKind::Forbidden => "https://jobslot.dev/problems/forbidden",
             ProblemKind::Unavailable => "https://jobslot.dev/problems/unavailable",
+            ProblemKind::PreconditionFailed => "https://jobslot.dev/problems/changed-by-someone-else",
+            ProblemKind::PreconditionRequired => "https://jobslot.dev/problems/if-match-required",
+            ProblemKind::AlreadyExists => "https://jobslot.dev/problems/already-exists",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

@@ -41,6 +41,11 @@ pub enum FieldKind {
         /// Longest answer accepted.
         max_length: u16,
     },
+    /// Several lines of text up to `max_length` characters (a description of the fault).
+    LongText {
+        /// Longest answer accepted.
+        max_length: u16,
+    },
     /// A whole number between `min` and `max` inclusive.
     Number {
         /// Smallest value accepted.
@@ -131,6 +136,85 @@ impl OrderForm {
     }
 }
 
+/// Most fields one form may have.
+pub const FIELDS_MAX: usize = 50;
+/// Most options one select field may have.
+pub const OPTIONS_MAX: usize = 50;
+/// Longest text answer a field may allow.
+pub const ANSWER_MAX: u16 = 4_000;
+
+impl OrderForm {
+    /// Checks a form a business designed: unique ids, labels, sensible limits and options.
+    /// Errors are named `form.fields[i].<part>`.
+    pub fn validated(&self) -> Result<OrderForm, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        if self.fields.len() > FIELDS_MAX {
+            errors.push(FieldError::new("form.fields", format!("Use at most {FIELDS_MAX} fields.")));
+        }
+        let mut fields = Vec::with_capacity(self.fields.len());
+        for (i, field) in self.fields.iter().enumerate() {
+            let at = |part: &str| format!("form.fields[{i}].{part}");
+            if self.fields[..i].iter().any(|f| f.id == field.id) {
+                errors.push(FieldError::new(at("id"), "Another field has this id."));
+            }
+            let label = text::Text::parse(&at("label"), &field.label, 100).map_err(|e| errors.push(e)).ok();
+            let help = text::Text::parse_optional(&at("help"), field.help.as_deref(), 300, Lines::Single)
+                .map_err(|e| errors.push(e))
+                .ok();
+            match &field.kind {
+                FieldKind::Text { max_length } | FieldKind::LongText { max_length }
+                    if !(1..=ANSWER_MAX).contains(max_length) =>
+                {
+                    errors.push(FieldError::new(
+                        at("max_length"),
+                        format!("Allow 1 to {ANSWER_MAX} characters."),
+                    ));
+                }
+                FieldKind::Number { min, max } if min > max => {
+                    errors
+                        .push(FieldError::new(at("max"), "The largest value must be at least the smallest."));
+                }
+                FieldKind::Date { min: Some(min), max: Some(max) } if min > max => {
+                    errors.push(FieldError::new(
+                        at("max"),
+                        "The latest date must be on or after the earliest.",
+                    ));
+                }
+                FieldKind::Select { options } => {
+                    if options.is_empty() || options.len() > OPTIONS_MAX {
+                        errors.push(FieldError::new(
+                            at("options"),
+                            format!("Give 1 to {OPTIONS_MAX} options."),
+                        ));
+                    }
+                    for (j, option) in options.iter().enumerate() {
+                        let here = format!("form.fields[{i}].options[{j}]");
+                        match text::clean(option, 100, Lines::Single) {
+                            Ok(clean) if clean.is_empty() => {
+                                errors.push(FieldError::new(here, "Name the option."))
+                            }
+                            Ok(_) if options[..j].contains(option) => {
+                                errors.push(FieldError::new(here, "This option is listed twice."))
+                            }
+                            Ok(_) => {}
+                            Err(message) => errors.push(FieldError::new(here, message)),
+                        }
+                    }
+                }
+                _ => {}
+            }
+            if let (Some(label), Some(help)) = (label, help) {
+                fields.push(FormField {
+                    label: label.to_string(),
+                    help: help.map(|h| h.to_string()),
+                    ..field.clone()
+                });
+            }
+        }
+        if errors.is_empty() { Ok(OrderForm { fields }) } else { Err(errors) }
+    }
+}
+
 /// Unknown keys named one by one before the rest are summed up in one error.
 const UNKNOWN_NAMED_MAX: usize = 5;
 
@@ -178,6 +262,9 @@ impl FormField {
         let value = match (&self.kind, raw) {
             (FieldKind::Text { max_length }, Value::String(s)) => {
                 AnswerValue::Text(text::clean(s, usize::from(*max_length), Lines::Single)?)
+            }
+            (FieldKind::LongText { max_length }, Value::String(s)) => {
+                AnswerValue::Text(text::clean(s, usize::from(*max_length), Lines::Multi)?)
             }
             (FieldKind::Number { min, max }, raw) => {
                 let n = match raw {
@@ -301,6 +388,47 @@ mod tests {
         let make = &form().fields[0];
         assert_eq!(make.parse(Some(&json!("Toy\nota"))), Err("Keep this to a single line.".into()));
         assert!(make.parse(Some(&json!("Toy\u{202E}ota"))).is_err());
+    }
+
+    #[test]
+    fn a_designed_form_is_checked_part_by_part() {
+        let mut designed = form();
+        designed.fields[1].id = designed.fields[0].id.clone();
+        designed.fields[2].kind = FieldKind::Select { options: vec!["A".into(), "A".into()] };
+        designed.fields.push(FormField {
+            id: FieldId::parse("f", "notes").expect("id"),
+            label: " ".into(),
+            required: false,
+            help: None,
+            kind: FieldKind::LongText { max_length: 0 },
+        });
+        let errors = designed.validated().expect_err("invalid");
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(
+            named,
+            [
+                "form.fields[1].id",
+                "form.fields[2].options[1]",
+                "form.fields[5].label",
+                "form.fields[5].max_length"
+            ]
+        );
+        assert_eq!(form().validated(), Ok(form()));
+    }
+
+    #[test]
+    fn long_text_answers_keep_their_lines() {
+        let field = FormField {
+            id: FieldId::parse("f", "fault").expect("id"),
+            label: "Fault".into(),
+            required: true,
+            help: None,
+            kind: FieldKind::LongText { max_length: 100 },
+        };
+        assert_eq!(
+            field.parse(Some(&json!("Noise\r\nwhen braking"))),
+            Ok(Some(AnswerValue::Text("Noise\nwhen braking".into())))
+        );
     }
 
     #[test]

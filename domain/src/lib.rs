@@ -15,6 +15,7 @@ pub mod ids;
 pub mod money;
 pub mod postcode;
 pub mod schedule;
+pub mod setup;
 pub mod site;
 pub mod staff;
 pub mod text;

@@ -32,6 +32,12 @@ pub struct Site {
     pub terms: String,
     /// How far ahead, how soon and on what step slots are offered.
     pub rules: SlotRules,
+    /// Origins of the pages allowed to embed the widget.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_origins: Vec<String>,
+    /// The widget's accent colour (`#rrggbb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent_colour: Option<String>,
 }
 
 impl Site {
@@ -40,10 +46,18 @@ impl Site {
         self.services.iter().find(|s| &s.id == id)
     }
 
-    /// Parses a service id for `field` and finds the service among the site's offers.
+    /// Parses a service id for `field` and finds the service among the site's active offers.
     pub fn parse_service(&self, field: &str, raw: &str) -> Result<Service, FieldError> {
+        self.parse_any_service(field, raw)
+            .ok()
+            .filter(|s| s.active)
+            .ok_or_else(|| FieldError::new(field, "This service is not offered."))
+    }
+
+    /// Parses a service id for `field` and finds the service, offered or not (for staff).
+    pub fn parse_any_service(&self, field: &str, raw: &str) -> Result<Service, FieldError> {
         let id = ServiceId::parse(field, raw.trim())?;
-        self.service(&id).cloned().ok_or_else(|| FieldError::new(field, "This service is not offered."))
+        self.service(&id).cloned().ok_or_else(|| FieldError::new(field, "The site has no such service."))
     }
 }
 
@@ -60,6 +74,9 @@ pub struct Service {
     pub price: Money,
     /// The work-order type a booking of it creates.
     pub order_type: OrderType,
+    /// Offered to customers; inactive services stay on existing work orders.
+    #[serde(default = "active_by_default")]
+    pub active: bool,
 }
 
 /// A technician (or a location) that takes bookings.

@@ -24,7 +24,7 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     // The HTTP API's JWT authorizer has checked the token already; checking again here means a
     // misconfigured route or a direct invocation cannot skip it.
     let verifier = TokenVerifier::new(config::issuer()?)?;
-    let state = AppState { app: App::new(store), verifier };
+    let state = AppState { app: App::new(store), verifier, accounts: None };
     let http = HttpConfig { allowed_origins: config::allowed_origins()? };
     lambda_http::run(handler(with_layers(router(state), &http))).await
 }

@@ -204,7 +204,7 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     })?;
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
-    let state = AppState { app, verifier };
+    let state = AppState { app, verifier, accounts: Some(identity.clone()) };
     let router = router(state, identity, &HttpConfig { allowed_origins }, &options);
     println!("Jobslot is running at {public_url}/  (Ctrl-C stops it)");
     println!("Staff console: {public_url}/admin/");

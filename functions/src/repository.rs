@@ -7,7 +7,7 @@ mod technicians;
 
 pub use audit::{AuditEntry, AuditPage};
 pub use staff::{Account, AccountRefused, Member};
-pub use technicians::{Precondition, TechnicianRefused, version_of};
+pub use technicians::{Precondition, SaveRefused, version_of};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};
@@ -112,10 +112,58 @@ impl<S: Store> Repository<S> {
         self.load(&keys::site(id)).await
     }
 
-    /// Creates or replaces a site's configuration.
+    /// Creates or replaces a site's configuration (seeding; staff edits use
+    /// [`Repository::save_site_if`]).
     pub async fn save_site(&self, site: &Site) -> Result<(), StoreError> {
         let item = encode(keys::site(&site.id), site, None)?;
-        self.store.transact(vec![put(item, Condition::Always)]).await
+        let listed = encode(keys::site_listing(&site.id), &site.id, None)?;
+        self.store.transact(vec![put(item, Condition::Always), put(listed, Condition::Always)]).await
+    }
+
+    /// A site with the version of its stored record.
+    pub async fn site_versioned(&self, id: &SiteId) -> Result<Option<(Site, String)>, StoreError> {
+        let Some(item) = self.store.get(&keys::site(id)).await? else { return Ok(None) };
+        Ok(Some((decode(&item)?, version_of(&item))))
+    }
+
+    /// Saves a site if `precondition` holds, with `extra` writes (the audit entry, the first
+    /// member) in the same transaction; returns the new version.
+    pub async fn save_site_if(
+        &self,
+        site: &Site,
+        precondition: Precondition,
+        extra: Vec<Write>,
+    ) -> Result<String, SaveRefused> {
+        let key = keys::site(&site.id);
+        let current = self.store.get(&key).await?;
+        let condition = match (&precondition, &current) {
+            (Precondition::Absent, Some(_)) | (Precondition::Version(_), None) => {
+                return Err(SaveRefused::Exists);
+            }
+            (Precondition::Version(v), Some(item)) if *v != version_of(item) => {
+                return Err(SaveRefused::Changed);
+            }
+            (_, Some(item)) => Condition::Unchanged(item.data.clone()),
+            (_, None) => Condition::NotExists,
+        };
+        let item = encode(key, site, None)?;
+        let version = version_of(&item);
+        let mut writes = vec![
+            put(item, condition),
+            put(encode(keys::site_listing(&site.id), &site.id, None)?, Condition::Always),
+        ];
+        writes.extend(extra);
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(version),
+            Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => Err(SaveRefused::Changed),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Every site's id (for operators).
+    pub async fn site_ids(&self) -> Result<Vec<SiteId>, StoreError> {
+        let (pk, range) = keys::site_listings();
+        self.store.query(&pk, &range).await?.iter().map(decode).collect()
     }
 
     /// A technician's bookings that overlap `window`.

@@ -165,6 +165,17 @@ impl<S: Store> Identity<S> {
         }
     }
 
+    /// The user signing in with `email`, creating an account with a generated password if
+    /// there is none (returned once, for whoever adds them to pass on).
+    pub async fn account_for(&self, email: &Email) -> Result<(UserId, Option<String>), super::AppError> {
+        if let Some(account) = self.repo.account(email).await? {
+            return Ok((account.user, None));
+        }
+        let first_password = password::generate();
+        let account = self.create_account(email.as_str(), &first_password).await?;
+        Ok((account.user, Some(first_password)))
+    }
+
     /// The account with this e-mail and password, or `None`. Takes as long for an unknown
     /// address as for a wrong password, so sign-in does not reveal who has an account.
     pub async fn sign_in(&self, email: &str, given: &str) -> Result<Option<Account>, super::AppError> {

@@ -6,6 +6,7 @@
 mod assets;
 mod bookings;
 pub mod identity;
+pub mod setup;
 mod work_orders;
 
 pub use work_orders::{IDEMPOTENCY_HEADER, Submitted};
@@ -61,6 +62,15 @@ pub enum AppError {
     /// The caller's role on the site does not allow the action.
     #[error("forbidden")]
     Forbidden,
+    /// The record exists already (a create of something existing).
+    #[error("already exists")]
+    AlreadyExists,
+    /// The record changed since the version the edit names.
+    #[error("changed by someone else")]
+    PreconditionFailed,
+    /// An edit named no version.
+    #[error("If-Match required")]
+    PreconditionRequired,
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,

@@ -8,9 +8,11 @@ mod bookings;
 pub mod extract;
 pub mod identity;
 pub mod problem;
+mod staff;
 mod work_orders;
 
 use crate::app::App;
+use crate::app::identity::Identity;
 use crate::auth::TokenVerifier;
 use crate::store::Store;
 use axum::Router;
@@ -35,6 +37,9 @@ pub struct AppState<S> {
     pub app: App<S>,
     /// Checks staff access tokens (Cognito's on AWS, the local issuer's locally).
     pub verifier: TokenVerifier,
+    /// The local issuer's accounts, where people can be given one (self-hosted); `None` on
+    /// AWS, where Cognito holds the accounts and staff routes take user ids.
+    pub accounts: Option<Identity<S>>,
 }
 
 /// Settings of the layers around the routers.
@@ -59,9 +64,17 @@ pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
     work_orders::routes().with_state(state)
 }
 
-/// All three functions in one router, as the local server mounts them.
+/// The staff function: setting up a business.
+pub fn staff_router<S: Store>(state: AppState<S>) -> Router {
+    staff::routes().with_state(state)
+}
+
+/// Every function in one router, as the local server mounts them.
 pub fn api_router<S: Store>(state: AppState<S>) -> Router {
-    assets_router(state.clone()).merge(bookings_router(state.clone())).merge(work_orders_router(state))
+    assets_router(state.clone())
+        .merge(bookings_router(state.clone()))
+        .merge(work_orders_router(state.clone()))
+        .merge(staff_router(state))
 }
 
 /// Puts the common layers around a function's router: problem documents for unknown routes,
@@ -69,13 +82,15 @@ pub fn api_router<S: Store>(state: AppState<S>) -> Router {
 pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(AllowOrigin::list(config.allowed_origins.clone()))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
+            header::IF_MATCH,
+            header::IF_NONE_MATCH,
         ])
-        .expose_headers([header::LOCATION])
+        .expose_headers([header::LOCATION, header::ETAG])
         .max_age(Duration::from_secs(3600));
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request<_>| {

@@ -159,6 +159,26 @@ impl IntoResponse for ApiError {
                 None,
                 vec![],
             ),
+            ApiError::App(AppError::PreconditionFailed) => problem(
+                K::PreconditionFailed,
+                StatusCode::PRECONDITION_FAILED,
+                "Changed by someone else",
+                Some(
+                    "This was changed by someone else since you opened it. Reload to see their change."
+                        .into(),
+                ),
+                vec![],
+            ),
+            ApiError::App(AppError::PreconditionRequired) => problem(
+                K::PreconditionRequired,
+                StatusCode::PRECONDITION_REQUIRED,
+                "Say which version you are changing",
+                Some("Send the ETag you read as If-Match (or If-None-Match: * to create).".into()),
+                vec![FieldError::new("If-Match", "Required for changes.")],
+            ),
+            ApiError::App(AppError::AlreadyExists) => {
+                problem(K::AlreadyExists, StatusCode::CONFLICT, "This exists already", None, vec![])
+            }
             ApiError::App(AppError::Forbidden) => problem(
                 K::Forbidden,
                 StatusCode::FORBIDDEN,

@@ -68,12 +68,20 @@ impl<S: Store> Repository<S> {
 
     /// Adds or changes a member (and the copy listing the user's sites) atomically.
     pub async fn save_member(&self, member: &Member) -> Result<(), StoreError> {
-        self.store
-            .transact(vec![
-                put(encode(keys::member(&member.site, &member.user), member, None)?, Condition::Always),
-                put(encode(keys::membership(&member.user, &member.site), member, None)?, Condition::Always),
-            ])
-            .await
+        self.store.transact(self.member_writes(member)?).await
+    }
+
+    /// The writes that record a member: the site's entry and the user's copy.
+    pub fn member_writes(&self, member: &Member) -> Result<Vec<Write>, StoreError> {
+        Ok(vec![
+            put(encode(keys::member(&member.site, &member.user), member, None)?, Condition::Always),
+            put(encode(keys::membership(&member.user, &member.site), member, None)?, Condition::Always),
+        ])
+    }
+
+    /// Writes prepared elsewhere (a member and its audit entry), all or none.
+    pub async fn write_all(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        self.store.transact(writes).await
     }
 
     /// Every member of a site.

@@ -48,10 +48,10 @@ pub enum Precondition {
     Version(String),
 }
 
-/// Why a technician was not saved.
+/// Why a versioned save (a technician, a site) was refused.
 #[derive(Debug, thiserror::Error)]
-pub enum TechnicianRefused {
-    /// A technician with the id exists (create) or does not (edit).
+pub enum SaveRefused {
+    /// The record exists (create) or does not (edit).
     #[error("technician exists or is missing")]
     Exists,
     /// Someone else changed it since the given version was read.
@@ -95,15 +95,15 @@ impl<S: Store> Repository<S> {
         country: Country,
         precondition: Precondition,
         audit: Option<&AuditEntry>,
-    ) -> Result<String, TechnicianRefused> {
+    ) -> Result<String, SaveRefused> {
         let key = keys::technician(&tech.site, &tech.id);
         let current = self.store.get(&key).await?;
         let condition = match (&precondition, &current) {
             (Precondition::Absent, Some(_)) | (Precondition::Version(_), None) => {
-                return Err(TechnicianRefused::Exists);
+                return Err(SaveRefused::Exists);
             }
             (Precondition::Version(v), Some(item)) if *v != version_of(item) => {
-                return Err(TechnicianRefused::Changed);
+                return Err(SaveRefused::Changed);
             }
             (_, Some(item)) => Condition::Unchanged(item.data.clone()),
             (_, None) => Condition::NotExists,
@@ -145,7 +145,7 @@ impl<S: Store> Repository<S> {
             Ok(()) => {}
             Err(StoreError::ConditionFailed(_)) => {
                 self.drop_coverage(&tech.site, &tech.id, &token, by_bucket.keys()).await;
-                return Err(TechnicianRefused::Changed);
+                return Err(SaveRefused::Changed);
             }
             Err(other) => {
                 self.drop_coverage(&tech.site, &tech.id, &token, by_bucket.keys()).await;
@@ -166,7 +166,11 @@ impl<S: Store> Repository<S> {
 
     /// Indexes technicians saved before the bucketed coverage index existed (they carry no
     /// coverage token); returns how many. Run at start-up; cheap when there is nothing to do.
-    pub async fn reindex_legacy_technicians(&self, site: &SiteId, country: Country) -> Result<usize, TechnicianRefused> {
+    pub async fn reindex_legacy_technicians(
+        &self,
+        site: &SiteId,
+        country: Country,
+    ) -> Result<usize, SaveRefused> {
         let (pk, range) = keys::technicians_of(site);
         let legacy: Vec<Stored> = self
             .store

@@ -3,6 +3,7 @@
 //! | item          | PK                              | SK                          |
 //! |---------------|---------------------------------|-----------------------------|
 //! | site          | `SITE#{site}`                   | `SITE`                      |
+//! | site listing  | `SITES`                         | `SITE#{site}`               |
 //! | technician    | `SITE#{site}`                   | `TECH#{tech}`               |
 //! | coverage      | `SITE#{site}#AREA#{bucket}`     | `TECH#{tech}#{token}`       |
 //! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
@@ -32,6 +33,16 @@ use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId, WorkOrde
 /// The site's own item.
 pub fn site(site: &SiteId) -> Key {
     Key::new(format!("SITE#{site}"), "SITE")
+}
+
+/// The entry listing a site among all sites.
+pub fn site_listing(site: &SiteId) -> Key {
+    Key::new("SITES", format!("SITE#{site}"))
+}
+
+/// The range of all site listings.
+pub fn site_listings() -> (String, SkRange) {
+    ("SITES".into(), SkRange::Prefix("SITE#".into()))
 }
 
 /// A technician's item.

@@ -36,7 +36,7 @@ pub async fn spawn_app() -> TestApp {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (issuer, identity, verifier) = local_auth(&app, &base);
-    let state = AppState { app: app.clone(), verifier };
+    let state = AppState { app: app.clone(), verifier, accounts: Some(identity.clone()) };
     let http = HttpConfig { allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)] };
     let router = with_layers(api_router(state).merge(identity_router(identity.clone())), &http);
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
@@ -64,6 +64,31 @@ impl TestApp {
         };
         self.app.repository().save_member(&member).await.expect("member");
         (user.clone(), self.token_for(&user))
+    }
+
+    /// A token of an owner of another site (and of nothing here).
+    pub async fn member_of_other_site(&self) -> String {
+        let user =
+            UserId::parse("user", &format!("stranger-{}", self.members.fetch_add(1, Ordering::SeqCst)))
+                .expect("id");
+        let member = Member {
+            site: jobslot_domain::ids::SiteId::parse("site", "other-site").expect("site"),
+            user: user.clone(),
+            email: Email::parse("email", "stranger@other.example").expect("email"),
+            role: Role::Owner,
+            technician: None,
+        };
+        self.app.repository().save_member(&member).await.expect("member");
+        self.token_for(&user)
+    }
+
+    /// A platform operator's token.
+    pub async fn operator(&self) -> String {
+        let user =
+            UserId::parse("user", &format!("operator-{}", self.members.fetch_add(1, Ordering::SeqCst)))
+                .expect("id");
+        self.app.repository().add_operator(&user).await.expect("operator");
+        self.token_for(&user)
     }
 
     /// A fresh access token of the local issuer for `user`.

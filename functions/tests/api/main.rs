@@ -8,5 +8,6 @@ mod helpers;
 mod problems;
 mod search;
 mod sign_in;
+mod staff;
 mod static_files;
 mod submit;

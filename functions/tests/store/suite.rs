@@ -12,7 +12,7 @@ use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
 use jobslot_functions::repository::{
-    Account, AccountRefused, BookingRefused, Member, NewBooking, Precondition, Repository, TechnicianRefused,
+    Account, AccountRefused, BookingRefused, Member, NewBooking, Precondition, Repository, SaveRefused,
 };
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
 use std::sync::Arc;
@@ -140,9 +140,9 @@ pub async fn coverage_follows_a_technicians_areas(store: impl Store) {
     assert!(serving_ids(&repo, &site, Country::Au, "2015").await.is_empty(), "the old range is gone");
     assert_eq!(serving_ids(&repo, &site, Country::Au, "2150").await, ["sam-nguyen"]);
     let stale = repo.save_technician(&tech, Country::Au, Precondition::Version(v1), None).await;
-    assert!(matches!(stale, Err(TechnicianRefused::Changed)), "{stale:?}");
+    assert!(matches!(stale, Err(SaveRefused::Changed)), "{stale:?}");
     let again = repo.save_technician(&tech, Country::Au, Precondition::Absent, None).await;
-    assert!(matches!(again, Err(TechnicianRefused::Exists)), "{again:?}");
+    assert!(matches!(again, Err(SaveRefused::Exists)), "{again:?}");
     tech.active = false;
     repo.save_technician(&tech, Country::Au, Precondition::Version(v2), None).await.expect("deactivate");
     assert!(

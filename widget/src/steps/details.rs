@@ -76,6 +76,11 @@ fn form_control(flow: &Flow, field: FormField) -> impl IntoView + use<> {
                 aria-invalid=invalid(&path) aria-describedby=described prop:value=text_value on:input=on_text />
         }
         .into_any(),
+        FieldKind::LongText { max_length } => view! {
+            <textarea id=id.clone() rows="4" maxlength=max_length.to_string() required=required
+                aria-invalid=invalid(&path) aria-describedby=described prop:value=text_value on:input=on_text></textarea>
+        }
+        .into_any(),
         FieldKind::Number { min, max } => view! {
             <input id=id.clone() type="number" inputmode="numeric" min=min.to_string() max=max.to_string() step="1"
                 required=required aria-invalid=invalid(&path) aria-describedby=described prop:value=text_value on:input=on_text />

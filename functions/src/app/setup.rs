@@ -1,0 +1,392 @@
+//! Setting up a business, for its staff: sites, settings, services, the order form,
+//! technicians, members, and the audit trail every change lands in.
+//!
+//! Every change is checked against the caller's role, validated field by field, written only
+//! if the record is still the version the caller read (`If-Match`), and recorded in the audit
+//! trail in the same write.
+
+use super::{App, AppError};
+use crate::repository::{AuditEntry, AuditPage, Member, Precondition, SaveRefused};
+use crate::store::Store;
+use jiff::tz::TimeZone;
+use jobslot_domain::FieldError;
+use jobslot_domain::form::OrderForm;
+use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
+use jobslot_domain::setup::{
+    Me, MemberRequest, MySite, NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput,
+    TechnicianInput,
+};
+use jobslot_domain::site::Site;
+use jobslot_domain::staff::{Action, Role};
+use serde::{Deserialize, Serialize};
+
+/// A record with the version an edit must name in `If-Match`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versioned<T> {
+    /// The record.
+    pub value: T,
+    /// Its version (the `ETag`).
+    pub version: String,
+}
+
+/// How an edit names the version it was based on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    /// `If-None-Match: *`: create only.
+    New,
+    /// `If-Match: "<version>"`.
+    Version(String),
+    /// Neither header: refused for edits (428), so nobody overwrites a change unseen.
+    Unstated,
+}
+
+/// A technician as listed in the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TechnicianEntry {
+    /// Its id.
+    pub id: TechnicianId,
+    /// Its fields as the console edits them.
+    #[serde(flatten)]
+    pub technician: TechnicianInput,
+}
+
+/// A member as listed in the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberEntry {
+    /// User id.
+    pub user: UserId,
+    /// E-mail address.
+    pub email: String,
+    /// Role.
+    pub role: Role,
+    /// For technicians, who they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician: Option<TechnicianId>,
+}
+
+impl From<Member> for MemberEntry {
+    fn from(m: Member) -> Self {
+        Self { user: m.user, email: m.email.as_str().to_owned(), role: m.role, technician: m.technician }
+    }
+}
+
+/// Page size of the audit trail.
+const AUDIT_PAGE: usize = 50;
+
+fn known_zone(name: &str) -> bool {
+    TimeZone::get(name).is_ok()
+}
+
+fn saved(result: Result<String, SaveRefused>) -> Result<String, AppError> {
+    match result {
+        Ok(version) => Ok(version),
+        Err(SaveRefused::Changed) => Err(AppError::PreconditionFailed),
+        Err(SaveRefused::Exists) => Err(AppError::AlreadyExists),
+        Err(SaveRefused::Store(e)) => Err(e.into()),
+    }
+}
+
+impl<S: Store> App<S> {
+    /// The caller, their sites and roles.
+    pub async fn me(&self, user: &UserId) -> Result<Me, AppError> {
+        let sites = self.repo.memberships(user).await?;
+        Ok(Me {
+            user: user.clone(),
+            operator: self.repo.is_operator(user).await?,
+            sites: sites.into_iter().map(|m| MySite { site: m.site, role: m.role }).collect(),
+        })
+    }
+
+    fn audit_entry(&self, member: &Member, action: &str, target: &str) -> AuditEntry {
+        AuditEntry {
+            at: self.clock.now(),
+            user: member.user.clone(),
+            email: member.email.as_str().to_owned(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+        }
+    }
+
+    /// Opens a site (platform operators only) with its first owner, in one write. A retry with
+    /// the same idempotency key answers as the first request did.
+    pub async fn create_site(
+        &self,
+        user: &UserId,
+        idempotency_key: Option<&str>,
+        input: &NewSiteInput,
+        owner: UserId,
+    ) -> Result<Versioned<SiteId>, AppError> {
+        if !self.repo.is_operator(user).await? {
+            return Err(AppError::Forbidden);
+        }
+        IdempotencyKey::parse(super::IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
+        let mut errors = Vec::new();
+        let id = SiteId::parse("id", input.id.trim()).map_err(|e| errors.push(e)).ok();
+        let owner_email = jobslot_domain::contact::Email::parse("owner_email", &input.owner_email)
+            .map_err(|e| errors.push(e))
+            .ok();
+        let placeholder = || SiteId::parse("id", "new-site").unwrap_or_else(|_| unreachable!("a slug"));
+        let blank = empty_site(id.clone().unwrap_or_else(placeholder));
+        let site = input.settings.apply(&blank, known_zone).map_err(|e| errors.extend(e)).ok();
+        let (Some(id), Some(owner_email), Some(site)) = (id, owner_email, site) else {
+            return Err(AppError::Validation(errors));
+        };
+        if let Some((existing, version)) = self.repo.site_versioned(&id).await? {
+            let first_owner = self.repo.member(&id, &owner).await?;
+            // The same request again (a retry): answer as before instead of refusing.
+            if existing.business_name == site.business_name
+                && first_owner.is_some_and(|m| m.role == Role::Owner)
+            {
+                return Ok(Versioned { value: id, version });
+            }
+            return Err(FieldError::new("id", "A site with this id exists.").into());
+        }
+        let member =
+            Member { site: id.clone(), user: owner, email: owner_email, role: Role::Owner, technician: None };
+        let audit = AuditEntry {
+            at: self.clock.now(),
+            user: user.clone(),
+            email: String::new(),
+            action: "site.created".into(),
+            target: member.email.as_str().to_owned(),
+        };
+        let mut extra = self.repo.member_writes(&member)?;
+        extra.push(audit.write(&id)?);
+        let version = saved(self.repo.save_site_if(&site, Precondition::Absent, extra).await)?;
+        Ok(Versioned { value: id, version })
+    }
+
+    async fn site_for(
+        &self,
+        site: &str,
+        user: &UserId,
+        action: Action,
+    ) -> Result<(Versioned<Site>, Member), AppError> {
+        let (_, member) = self.authorize(site, user, action).await?;
+        let (site, version) = self.repo.site_versioned(&member.site).await?.ok_or(AppError::UnknownSite)?;
+        Ok((Versioned { value: site, version }, member))
+    }
+
+    /// The precondition of an edit of an existing record.
+    fn edit(expect: &Expect) -> Result<Precondition, AppError> {
+        match expect {
+            Expect::Version(v) => Ok(Precondition::Version(v.clone())),
+            Expect::New => Err(AppError::AlreadyExists),
+            Expect::Unstated => Err(AppError::PreconditionRequired),
+        }
+    }
+
+    /// A site's settings.
+    pub async fn settings(&self, site: &str, user: &UserId) -> Result<Versioned<SettingsInput>, AppError> {
+        let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
+        Ok(Versioned { value: SettingsInput::of(&site.value), version: site.version })
+    }
+
+    /// Changes a site's settings.
+    pub async fn change_settings(
+        &self,
+        site: &str,
+        user: &UserId,
+        expect: &Expect,
+        input: &SettingsInput,
+    ) -> Result<Versioned<SettingsInput>, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
+        let precondition = Self::edit(expect)?;
+        let changed = input.apply(&current.value, known_zone).map_err(AppError::Validation)?;
+        let audit = self.audit_entry(&member, "settings.changed", changed.id.as_str()).write(&changed.id)?;
+        let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
+        Ok(Versioned { value: SettingsInput::of(&changed), version })
+    }
+
+    /// A site's services.
+    pub async fn services(&self, site: &str, user: &UserId) -> Result<Versioned<ServicesInput>, AppError> {
+        let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
+        let services = site.value.services.iter().map(ServiceInput::of).collect();
+        Ok(Versioned { value: ServicesInput { services }, version: site.version })
+    }
+
+    /// Replaces a site's services. A service booked before stays on its work orders; removing
+    /// one that technicians list is refused, naming it.
+    pub async fn change_services(
+        &self,
+        site: &str,
+        user: &UserId,
+        expect: &Expect,
+        input: &ServicesInput,
+    ) -> Result<Versioned<ServicesInput>, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
+        let precondition = Self::edit(expect)?;
+        let services = input.parse(current.value.currency).map_err(AppError::Validation)?;
+        let technicians = self.repo.technicians(&current.value.id).await?;
+        for old in current.value.services.iter().filter(|old| !services.iter().any(|s| s.id == old.id)) {
+            if let Some(tech) = technicians.iter().find(|t| t.services.contains(&old.id)) {
+                let message =
+                    format!("{} does this service; deactivate it instead of removing it.", tech.name);
+                return Err(FieldError::new("services", message).into());
+            }
+        }
+        let changed = Site { services, ..current.value };
+        let audit = self.audit_entry(&member, "services.changed", changed.id.as_str()).write(&changed.id)?;
+        let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
+        let services = changed.services.iter().map(ServiceInput::of).collect();
+        Ok(Versioned { value: ServicesInput { services }, version })
+    }
+
+    /// A site's order form.
+    pub async fn order_form(&self, site: &str, user: &UserId) -> Result<Versioned<OrderFormInput>, AppError> {
+        let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
+        Ok(Versioned { value: OrderFormInput { form: site.value.order_form }, version: site.version })
+    }
+
+    /// Replaces a site's order form. Bookings already made keep the answers and labels they
+    /// were given; a retry in flight is answered from its idempotency record.
+    pub async fn change_order_form(
+        &self,
+        site: &str,
+        user: &UserId,
+        expect: &Expect,
+        input: &OrderFormInput,
+    ) -> Result<Versioned<OrderFormInput>, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
+        let precondition = Self::edit(expect)?;
+        let form = input.form.validated().map_err(AppError::Validation)?;
+        let changed = Site { order_form: form, ..current.value };
+        let audit =
+            self.audit_entry(&member, "order_form.changed", changed.id.as_str()).write(&changed.id)?;
+        let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
+        Ok(Versioned { value: OrderFormInput { form: changed.order_form }, version })
+    }
+
+    /// Every technician of a site.
+    pub async fn technician_list(&self, site: &str, user: &UserId) -> Result<Vec<TechnicianEntry>, AppError> {
+        let (_, member) = self.authorize(site, user, Action::ViewSetup).await?;
+        let technicians = self.repo.technicians(&member.site).await?;
+        Ok(technicians
+            .iter()
+            .map(|t| TechnicianEntry { id: t.id.clone(), technician: TechnicianInput::of(t) })
+            .collect())
+    }
+
+    /// One technician.
+    pub async fn technician(
+        &self,
+        site: &str,
+        user: &UserId,
+        id: &str,
+    ) -> Result<Versioned<TechnicianEntry>, AppError> {
+        let (_, member) = self.authorize(site, user, Action::ViewSetup).await?;
+        let id = TechnicianId::parse("id", id).map_err(|_| AppError::NotFound)?;
+        let (tech, version) = self.repo.technician(&member.site, &id).await?.ok_or(AppError::NotFound)?;
+        Ok(Versioned { value: TechnicianEntry { id, technician: TechnicianInput::of(&tech) }, version })
+    }
+
+    /// Creates (`If-None-Match: *`) or changes (`If-Match`) a technician.
+    pub async fn put_technician(
+        &self,
+        site: &str,
+        user: &UserId,
+        id: &str,
+        expect: &Expect,
+        input: &TechnicianInput,
+    ) -> Result<Versioned<TechnicianEntry>, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
+        let id = TechnicianId::parse("id", id)?;
+        let (precondition, action) = match expect {
+            Expect::New => (Precondition::Absent, "technician.created"),
+            Expect::Version(v) => (Precondition::Version(v.clone()), "technician.changed"),
+            Expect::Unstated => return Err(AppError::PreconditionRequired),
+        };
+        let tech = input.parse(&current.value, &id, known_zone).map_err(AppError::Validation)?;
+        let audit = self.audit_entry(&member, action, id.as_str());
+        let saved = self.repo.save_technician(&tech, current.value.country, precondition, Some(&audit)).await;
+        let version = match saved {
+            Err(SaveRefused::Exists) if *expect == Expect::New => {
+                return Err(FieldError::new("id", "A technician with this id exists.").into());
+            }
+            Err(SaveRefused::Exists) => return Err(AppError::NotFound),
+            other => self::saved(other)?,
+        };
+        Ok(Versioned { value: TechnicianEntry { id, technician: TechnicianInput::of(&tech) }, version })
+    }
+
+    /// A site's members.
+    pub async fn member_list(&self, site: &str, user: &UserId) -> Result<Vec<MemberEntry>, AppError> {
+        let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
+        Ok(self.repo.members(&member.site).await?.into_iter().map(MemberEntry::from).collect())
+    }
+
+    /// Gives `who` a role on the site. An owner cannot remove the last owner's ownership,
+    /// their own included.
+    pub async fn put_member(
+        &self,
+        site: &str,
+        user: &UserId,
+        who: UserId,
+        request: &MemberRequest,
+    ) -> Result<MemberEntry, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ManageMembers).await?;
+        if let Some(tech) = &request.technician
+            && self.repo.technician(&current.value.id, tech).await?.is_none()
+        {
+            return Err(FieldError::new("technician", "The site has no such technician.").into());
+        }
+        let members = self.repo.members(&current.value.id).await?;
+        let owners = members.iter().filter(|m| m.role == Role::Owner).count();
+        let demoting_an_owner = members.iter().any(|m| m.user == who && m.role == Role::Owner);
+        if demoting_an_owner && request.role != Role::Owner && owners == 1 {
+            return Err(FieldError::new("role", "A site needs at least one owner.").into());
+        }
+        let new = Member {
+            site: current.value.id.clone(),
+            user: who,
+            email: request.email.clone(),
+            role: request.role,
+            technician: request.technician.clone(),
+        };
+        let audit = self.audit_entry(&member, "member.changed", new.email.as_str());
+        let mut writes = self.repo.member_writes(&new)?;
+        writes.push(audit.write(&new.site)?);
+        self.repo.write_all(writes).await?;
+        Ok(MemberEntry::from(new))
+    }
+
+    /// The site's audit trail, newest first.
+    pub async fn audit_trail(
+        &self,
+        site: &str,
+        user: &UserId,
+        cursor: Option<&str>,
+    ) -> Result<AuditPage, AppError> {
+        let (_, member) = self.authorize(site, user, Action::ViewAudit).await?;
+        Ok(self.repo.audit(&member.site, cursor, AUDIT_PAGE).await?)
+    }
+}
+
+/// A site with no services, technicians or form yet; settings fill in the rest.
+fn empty_site(id: SiteId) -> Site {
+    Site {
+        id,
+        business_name: String::new(),
+        country: jobslot_domain::postcode::Country::Au,
+        time_zone: "UTC".into(),
+        currency: jobslot_domain::money::Currency::Aud,
+        services: Vec::new(),
+        order_form: OrderForm::default(),
+        terms: String::new(),
+        rules: jobslot_domain::availability::SlotRules {
+            step: jobslot_domain::schedule::GridMinutes::parse("step", 30)
+                .unwrap_or_else(|_| unreachable!("30 minutes is on the grid")),
+            min_notice_minutes: 120,
+            days_ahead: 30,
+        },
+        allowed_origins: Vec::new(),
+        accent_colour: None,
+    }
+}
+
+/// The `Deserialize` bound the HTTP layer needs for cursors.
+#[derive(Debug, Deserialize)]
+pub struct AuditQuery {
+    /// Where the previous page ended.
+    pub cursor: Option<String>,
+}

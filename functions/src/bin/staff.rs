@@ -1,0 +1,6 @@
+//! The staff Lambda function: setting up a business.
+
+#[tokio::main]
+async fn main() -> Result<(), lambda_http::Error> {
+    jobslot_functions::lambda::run(jobslot_functions::http::staff_router).await
+}

@@ -1,0 +1,232 @@
+//! Routes of the staff function: who am I, sites, settings, services, the order form,
+//! technicians, members and the audit trail. Every route takes a staff access token; edits
+//! carry `If-Match` (or `If-None-Match: *` to create) and answer with the new `ETag`.
+
+use super::AppState;
+use super::auth::StaffUser;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::problem::ApiError;
+use crate::app::AppError;
+use crate::app::setup::{AuditQuery, Expect, Versioned};
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jobslot_domain::FieldError;
+use jobslot_domain::contact::Email;
+use jobslot_domain::ids::UserId;
+use jobslot_domain::setup::{
+    MemberInput, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
+};
+use serde::Serialize;
+use tower_http::set_header::SetResponseHeaderLayer;
+
+pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/api/me", get(me::<S>))
+        .route("/api/sites", post(create_site::<S>))
+        .route("/api/sites/{site}/settings", get(settings::<S>).put(change_settings::<S>))
+        .route("/api/sites/{site}/services", get(services::<S>).put(change_services::<S>))
+        .route("/api/sites/{site}/order-form", get(order_form::<S>).put(change_order_form::<S>))
+        .route("/api/sites/{site}/technicians", get(technicians::<S>))
+        .route("/api/sites/{site}/technicians/{id}", get(technician::<S>).put(put_technician::<S>))
+        .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
+        .route("/api/sites/{site}/audit", get(audit::<S>))
+        // Staff data is per person and changes under them: never from a cache.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// The version an edit is based on, from `If-Match` / `If-None-Match`.
+fn expect(headers: &HeaderMap) -> Expect {
+    let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
+    if header(header::IF_NONE_MATCH) == Some("*") {
+        return Expect::New;
+    }
+    match header(header::IF_MATCH) {
+        Some(tag) => Expect::Version(tag.trim_start_matches("W/").trim_matches('"').to_owned()),
+        None => Expect::Unstated,
+    }
+}
+
+/// JSON with its version as a strong `ETag`.
+fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) -> Response {
+    let mut response = (status, Json(record.value)).into_response();
+    if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", record.version)) {
+        response.headers_mut().insert(header::ETAG, tag);
+    }
+    response
+}
+
+async fn me<S: Store>(
+    State(state): State<AppState<S>>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.app.me(&user).await?).into_response())
+}
+
+/// The user an e-mail address (or a given id) names. Self-hosted, an account is created when
+/// there is none, and its first password is returned once; with Cognito, the id must be given.
+async fn user_for<S: Store>(
+    state: &AppState<S>,
+    email_field: &str,
+    email: &str,
+    user: Option<&str>,
+) -> Result<(UserId, Option<String>), ApiError> {
+    if let Some(raw) = user.map(str::trim).filter(|u| !u.is_empty()) {
+        return Ok((UserId::parse("user", raw).map_err(AppError::from)?, None));
+    }
+    let email = Email::parse(email_field, email).map_err(AppError::from)?;
+    match &state.accounts {
+        Some(identity) => Ok(identity.account_for(&email).await?),
+        None => Err(AppError::from(FieldError::new(
+            "user",
+            "Give the person's user id at the identity provider.",
+        ))
+        .into()),
+    }
+}
+
+async fn create_site<S: Store>(
+    State(state): State<AppState<S>>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<NewSiteInput>,
+) -> Result<Response, ApiError> {
+    let key = headers.get(crate::app::IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
+    // Only operators get as far as creating an owner's account.
+    if !state.app.me(&user).await?.operator {
+        return Err(AppError::Forbidden.into());
+    }
+    let (owner, owner_password) =
+        user_for(&state, "owner_email", &input.owner_email, input.owner_user.as_deref()).await?;
+    let created = state.app.create_site(&user, key, &input, owner.clone()).await?;
+    let body = SiteCreated { site: created.value, owner, owner_password };
+    Ok(versioned(StatusCode::CREATED, Versioned { value: body, version: created.version }))
+}
+
+async fn settings<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.settings(&site, &user).await?))
+}
+
+async fn change_settings<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<SettingsInput>,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.change_settings(&site, &user, &expect(&headers), &input).await?))
+}
+
+async fn services<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.services(&site, &user).await?))
+}
+
+async fn change_services<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<ServicesInput>,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.change_services(&site, &user, &expect(&headers), &input).await?))
+}
+
+async fn order_form<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.order_form(&site, &user).await?))
+}
+
+async fn change_order_form<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<OrderFormInput>,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.change_order_form(&site, &user, &expect(&headers), &input).await?))
+}
+
+async fn technicians<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.app.technician_list(&site, &user).await?).into_response())
+}
+
+async fn technician<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, id)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.technician(&site, &user, &id).await?))
+}
+
+async fn put_technician<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, id)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<TechnicianInput>,
+) -> Result<Response, ApiError> {
+    let expect = expect(&headers);
+    let status = if expect == Expect::New { StatusCode::CREATED } else { StatusCode::OK };
+    Ok(versioned(status, state.app.put_technician(&site, &user, &id, &expect, &input).await?))
+}
+
+async fn members<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.app.member_list(&site, &user).await?).into_response())
+}
+
+#[derive(Serialize)]
+struct MemberSaved {
+    #[serde(flatten)]
+    member: crate::app::setup::MemberEntry,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    password: Option<String>,
+}
+
+async fn put_member<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiJson(input): ApiJson<MemberInput>,
+) -> Result<Response, ApiError> {
+    // Check the caller may manage members before anything else, and certainly before an
+    // account is created on anyone's behalf.
+    state.app.member_list(&site, &user).await?;
+    let request = input.parse().map_err(AppError::Validation)?;
+    let (who, password) = user_for(&state, "email", request.email.as_str(), input.user.as_deref()).await?;
+    let member = state.app.put_member(&site, &user, who, &request).await?;
+    Ok(Json(MemberSaved { member, password }).into_response())
+}
+
+async fn audit<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<AuditQuery>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.app.audit_trail(&site, &user, query.cursor.as_deref()).await?).into_response())
+}

@@ -1,0 +1,375 @@
+//! The staff API: who may call what (one table for every staff route), and setting up a
+//! business through it.
+
+use crate::helpers::{SITE, TestApp, fields, problem, spawn_app};
+use crate::support::{FIRST_SLOT, submission};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jobslot_domain::api::{SlotsResponse, WorkOrderCreated};
+use jobslot_domain::staff::Role;
+use jobslot_functions::auth::LocalIssuer;
+use jobslot_functions::auth::issuer::generate_key;
+use reqwest::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// A staff route, and the least role that may use it on the demo site.
+struct Route {
+    method: Method,
+    path: String,
+    body: Option<Value>,
+    allowed: &'static [Role],
+}
+
+const EVERYONE: &[Role] = &[Role::Owner, Role::Dispatcher, Role::Technician];
+const SETUP_VIEWERS: &[Role] = &[Role::Owner, Role::Dispatcher];
+const OWNERS: &[Role] = &[Role::Owner];
+
+/// Every site-scoped staff route.
+async fn routes(app: &TestApp) -> Vec<Route> {
+    let created: WorkOrderCreated =
+        app.submit("matrix-order-1", &submission(FIRST_SLOT)).await.json().await.expect("json");
+    let route = |method: Method, path: &str, body: Option<Value>, allowed| Route {
+        method,
+        path: format!("{SITE}{path}"),
+        body,
+        allowed,
+    };
+    vec![
+        route(Method::GET, &format!("/work-orders/{}", created.number), None, EVERYONE),
+        route(Method::GET, "/settings", None, SETUP_VIEWERS),
+        route(Method::PUT, "/settings", Some(json!({})), OWNERS),
+        route(Method::GET, "/services", None, SETUP_VIEWERS),
+        route(Method::PUT, "/services", Some(json!({})), OWNERS),
+        route(Method::GET, "/order-form", None, SETUP_VIEWERS),
+        route(Method::PUT, "/order-form", Some(json!({})), OWNERS),
+        route(Method::GET, "/technicians", None, SETUP_VIEWERS),
+        route(Method::GET, "/technicians/sam-nguyen", None, SETUP_VIEWERS),
+        route(Method::PUT, "/technicians/new-tech", Some(json!({})), OWNERS),
+        route(Method::GET, "/members", None, OWNERS),
+        route(
+            Method::PUT,
+            "/members",
+            Some(json!({ "email": "x@acme.example", "role": "dispatcher" })),
+            OWNERS,
+        ),
+        route(Method::GET, "/audit", None, OWNERS),
+    ]
+}
+
+async fn call(app: &TestApp, route: &Route, token: Option<&str>) -> reqwest::Response {
+    let mut request = app.client.request(route.method.clone(), format!("{}{}", app.base, route.path));
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    if let Some(body) = &route.body {
+        request = request.json(body);
+    }
+    request.send().await.expect("request")
+}
+
+/// The claims of a valid token, to re-sign with one thing wrong.
+fn claims(app: &TestApp, user: &str) -> Value {
+    let token = app.token_for(&jobslot_domain::ids::UserId::parse("u", user).expect("user"));
+    let payload = token.split('.').nth(1).expect("payload");
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).expect("b64")).expect("json")
+}
+
+#[tokio::test]
+async fn every_staff_route_refuses_bad_tokens_other_sites_and_insufficient_roles() {
+    let app = spawn_app().await;
+    let routes = routes(&app).await;
+    let (owner, _) = app.staff(Role::Owner).await;
+    let owner = owner.to_string();
+
+    let expired =
+        app.issuer.access_token(&owner, jiff::Timestamp::now().as_second() - 3_600, 900).expect("t");
+    let mut wrong_issuer = claims(&app, &owner);
+    wrong_issuer["iss"] = "https://evil.example".into();
+    let wrong_issuer = app.issuer.sign(&wrong_issuer).expect("signed");
+    let mut wrong_audience = claims(&app, &owner);
+    wrong_audience["aud"] = "another-app".into();
+    wrong_audience["client_id"] = "another-app".into();
+    let wrong_audience = app.issuer.sign(&wrong_audience).expect("signed");
+    let forged = {
+        let forger = LocalIssuer::new(app.base.clone(), &generate_key().expect("key")).expect("issuer");
+        let theirs = forger.access_token(&owner, jiff::Timestamp::now().as_second(), 900).expect("t");
+        let ours = app.token_for(&jobslot_domain::ids::UserId::parse("u", &owner).expect("user"));
+        let header = ours.split('.').next().expect("header");
+        format!("{header}.{}", theirs.split_once('.').expect("parts").1)
+    };
+    // An owner, but of another site.
+    let stranger = app.member_of_other_site().await;
+
+    for route in &routes {
+        let what = format!("{} {}", route.method, route.path);
+        for (token, case) in [
+            (None, "no token"),
+            (Some(expired.as_str()), "expired"),
+            (Some(wrong_issuer.as_str()), "wrong issuer"),
+            (Some(wrong_audience.as_str()), "wrong audience"),
+            (Some(forged.as_str()), "forged signature"),
+            (Some("not-a-jwt"), "garbage"),
+        ] {
+            let response = call(&app, route, token).await;
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{what}: {case}");
+            assert!(response.headers().get("www-authenticate").is_some(), "{what}: {case}");
+        }
+        let response = call(&app, route, Some(&stranger)).await;
+        problem(response, StatusCode::NOT_FOUND, "unknown-site").await;
+        for role in [Role::Dispatcher, Role::Technician].into_iter().filter(|r| !route.allowed.contains(r)) {
+            let (_, token) = app.staff(role).await;
+            let response = call(&app, route, Some(&token)).await;
+            assert_eq!(response.status(), StatusCode::FORBIDDEN, "{what}: {role:?}");
+            problem(response, StatusCode::FORBIDDEN, "forbidden").await;
+        }
+        for role in route.allowed {
+            let (_, token) = app.staff(*role).await;
+            let status = call(&app, route, Some(&token)).await.status();
+            assert!(
+                status != StatusCode::FORBIDDEN && status != StatusCode::UNAUTHORIZED,
+                "{what}: {role:?} got {status}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn only_operators_create_sites() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(Role::Owner).await;
+    let body = json!({ "id": "new-biz", "business_name": "New Biz", "country": "AU", "time_zone": "Australia/Perth",
+                       "currency": "AUD", "step_minutes": 30, "min_notice_minutes": 60, "days_ahead": 14,
+                       "owner_email": "founder@newbiz.example" });
+    let refused =
+        app.client.post(format!("{}/api/sites", app.base)).bearer_auth(&owner).json(&body).send().await;
+    problem(refused.expect("post"), StatusCode::FORBIDDEN, "forbidden").await;
+
+    let operator = app.operator().await;
+    let created = app
+        .client
+        .post(format!("{}/api/sites", app.base))
+        .bearer_auth(&operator)
+        .header("Idempotency-Key", "new-biz-0001")
+        .json(&body)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.expect("json");
+    assert_eq!(created["site"], "new-biz");
+    let password = created["owner_password"].as_str().expect("a first password for the new owner").to_owned();
+    let founder =
+        app.identity.sign_in("founder@newbiz.example", &password).await.expect("sign in").expect("account");
+    let me: Value = app
+        .client
+        .get(format!("{}/api/me", app.base))
+        .bearer_auth(app.token_for(&founder.user))
+        .send()
+        .await
+        .expect("me")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(me["sites"], json!([{ "site": "new-biz", "role": "owner" }]));
+    let config = app.get("/api/sites/new-biz/config").await;
+    assert_eq!(config.status(), StatusCode::OK, "the new site is live (with nothing bookable yet)");
+}
+
+fn new_technician() -> Value {
+    json!({
+        "name": "Nia Brooks",
+        "areas": ["2999"],
+        "services": ["basic-service"],
+        "hours": { "monday": ["08:00-12:00"], "tuesday": ["08:00-12:00"], "wednesday": ["08:00-12:00"],
+                   "thursday": ["08:00-12:00"], "friday": ["08:00-12:00"] },
+        "time_off": [{ "from": "2026-11-25" }],
+        "active": true
+    })
+}
+
+#[tokio::test]
+async fn an_owner_adds_a_technician_who_becomes_bookable_except_on_their_day_off() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(Role::Owner).await;
+    problem(
+        app.get(&format!("{SITE}/coverage?postcode=2999")).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "postcode-not-served",
+    )
+    .await;
+
+    let url = format!("{}{SITE}/technicians/nia-brooks", app.base);
+    let unstated =
+        app.client.put(&url).bearer_auth(&owner).json(&new_technician()).send().await.expect("put");
+    problem(unstated, StatusCode::PRECONDITION_REQUIRED, "if-match-required").await;
+    let created = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .header("If-None-Match", "*")
+        .json(&new_technician())
+        .send()
+        .await;
+    let created = created.expect("put");
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let etag = created.headers()["etag"].to_str().expect("etag").to_owned();
+    let again = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .header("If-None-Match", "*")
+        .json(&new_technician())
+        .send()
+        .await;
+    let again = problem(again.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
+    assert_eq!(fields(&again), ["id"]);
+
+    let coverage: Value =
+        app.get(&format!("{SITE}/coverage?postcode=2999")).await.json().await.expect("json");
+    assert_eq!(coverage["technicians"][0]["name"], "Nia Brooks");
+    // Tuesday 24 November is a working day; Wednesday the 25th is the day off.
+    let days: SlotsResponse = app
+        .get(&format!("{SITE}/slots?postcode=2999&service=basic-service&from=2026-11-24&days=3"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let dates: Vec<String> = days.days.iter().map(|d| d.date.to_string()).collect();
+    assert_eq!(dates, ["2026-11-24", "2026-11-26"]);
+    let other_service: SlotsResponse = app
+        .get(&format!("{SITE}/slots?postcode=2999&service=brake-repair&from=2026-11-24&days=3"))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert!(other_service.days.is_empty(), "Nia does basic services only");
+
+    let mut changed = new_technician();
+    changed["areas"] = json!(["2999", "2998"]);
+    let stale = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .header("If-Match", "\"not-the-version\"")
+        .json(&changed)
+        .send()
+        .await;
+    let stale =
+        problem(stale.expect("put"), StatusCode::PRECONDITION_FAILED, "changed-by-someone-else").await;
+    assert!(stale.detail.unwrap_or_default().contains("Reload"));
+    let edited = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .header("If-Match", &etag)
+        .json(&changed)
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(edited.status(), StatusCode::OK);
+    assert_ne!(edited.headers()["etag"].to_str().expect("etag"), etag);
+
+    let audit: Value = app
+        .client
+        .get(format!("{}{SITE}/audit", app.base))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let actions: Vec<&str> = audit["entries"]
+        .as_array()
+        .expect("entries")
+        .iter()
+        .map(|e| e["action"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(actions, ["technician.changed", "technician.created"], "newest first");
+    assert_eq!(audit["entries"][0]["target"], "nia-brooks");
+}
+
+#[tokio::test]
+async fn bad_setup_input_is_named_field_by_field_and_nothing_changes() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(Role::Owner).await;
+    let mut bad = new_technician();
+    bad["areas"] = json!(["2999", "SW1A"]);
+    bad["hours"]["monday"] = json!(["09:00-08:00"]);
+    let url = format!("{}{SITE}/technicians/nia-brooks", app.base);
+    let refused =
+        app.client.put(&url).bearer_auth(&owner).header("If-None-Match", "*").json(&bad).send().await;
+    let refused = problem(refused.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
+    assert_eq!(fields(&refused), ["areas[1]", "hours.monday[0]"]);
+    assert_eq!(
+        app.client.get(&url).bearer_auth(&owner).send().await.expect("get").status(),
+        StatusCode::NOT_FOUND
+    );
+
+    let settings_url = format!("{}{SITE}/settings", app.base);
+    let current = app.client.get(&settings_url).bearer_auth(&owner).send().await.expect("get");
+    let etag = current.headers()["etag"].to_str().expect("etag").to_owned();
+    let mut settings: Value = current.json().await.expect("json");
+    assert_eq!(settings["time_zone"], "Australia/Sydney");
+    settings["time_zone"] = "Australia/Sydny".into();
+    let refused = app
+        .client
+        .put(&settings_url)
+        .bearer_auth(&owner)
+        .header("If-Match", &etag)
+        .json(&settings)
+        .send()
+        .await;
+    let refused = problem(refused.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
+    assert_eq!(fields(&refused), ["time_zone"]);
+    settings["time_zone"] = "Australia/Brisbane".into();
+    let changed = app
+        .client
+        .put(&settings_url)
+        .bearer_auth(&owner)
+        .header("If-Match", &etag)
+        .json(&settings)
+        .send()
+        .await;
+    assert_eq!(changed.expect("put").status(), StatusCode::OK);
+    let config: Value = app.get(&format!("{SITE}/config")).await.json().await.expect("json");
+    assert_eq!(config["time_zone"], "Australia/Brisbane");
+}
+
+#[tokio::test]
+async fn owners_add_members_and_a_site_keeps_an_owner() {
+    let app = spawn_app().await;
+    let (owner_id, owner) = app.staff(Role::Owner).await;
+    let url = format!("{}{SITE}/members", app.base);
+    let added = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .json(&json!({ "email": "desk@acme.example", "role": "dispatcher" }))
+        .send()
+        .await
+        .expect("put");
+    assert_eq!(added.status(), StatusCode::OK);
+    let added: Value = added.json().await.expect("json");
+    let password = added["password"].as_str().expect("first password").to_owned();
+    let desk = app.identity.sign_in("desk@acme.example", &password).await.expect("sign in").expect("account");
+    let desk_token = app.token_for(&desk.user);
+    let settings = app
+        .client
+        .put(format!("{}{SITE}/settings", app.base))
+        .bearer_auth(&desk_token)
+        .json(&json!({}))
+        .send()
+        .await;
+    problem(settings.expect("put"), StatusCode::FORBIDDEN, "forbidden").await;
+
+    let demote_self = app
+        .client
+        .put(&url)
+        .bearer_auth(&owner)
+        .json(&json!({ "email": format!("{owner_id}@acme.example"), "user": owner_id.to_string(), "role": "dispatcher" }))
+        .send()
+        .await;
+    let refused = problem(demote_self.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
+    assert_eq!(fields(&refused), ["role"]);
+}
