@@ -11,11 +11,11 @@ use crate::store::Store;
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
 use anyhow::Context;
-use axum::Router;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use axum::{Json, Router};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use tower_http::services::{ServeDir, ServeFile};
@@ -227,22 +227,33 @@ pub fn router<S: Store>(
     http: &HttpConfig,
     options: &Options,
 ) -> Router {
-    let widget_dir = ServeDir::new(&options.widget_dir);
-    // Widget files keep stable names so a pasted script tag never breaks: revalidate each time.
-    let widget =
-        Router::new().fallback(move |request: Request| static_file(widget_dir.clone(), request)).layer(
-            SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        );
-    let console_dir = ServeDir::new(&options.console_dir);
-    let console =
-        Router::new().fallback(move |request: Request| static_file(console_dir.clone(), request)).layer(
-            SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-        );
+    let console_config = Json(identity.issuer().console_config());
+    let console = static_dir(&options.console_dir)
+        .route("/config.json", axum::routing::get(move || async move { console_config }));
     let static_files = Router::new()
         .route_service("/", ServeFile::new(&options.demo_page))
-        .nest("/widget", widget)
+        .nest("/widget", static_dir(&options.widget_dir))
+        // A nested router does not see its own root with a trailing slash; the console lives there.
+        .route_service(
+            "/admin/",
+            tower::ServiceBuilder::new()
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("no-cache"),
+                ))
+                .service(ServeFile::new(options.console_dir.join("index.html"))),
+        )
         .nest("/admin", console);
     with_layers(api_router(state).merge(identity_router(identity)).merge(static_files), http)
+}
+
+/// The files of `dir`. They keep stable names (a pasted script tag must never break), so
+/// browsers revalidate each time.
+fn static_dir(dir: &std::path::Path) -> Router {
+    let dir = ServeDir::new(dir);
+    Router::new().fallback(move |request: Request| static_file(dir.clone(), request)).layer(
+        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
+    )
 }
 
 /// A file from `dir`. A name the file system refuses (too long, invalid) is as missing as a

@@ -19,6 +19,7 @@ pub fn run(args: &[String]) -> Result<()> {
     tools::widget_tools()?;
     let dist = widget::build()?;
     widget::report(&dist);
+    let console = widget::build_console()?;
     let root = root();
     crate::process::run(
         cargo()
@@ -27,6 +28,8 @@ pub fn run(args: &[String]) -> Result<()> {
             .arg(root.join(".jobslot-data"))
             .arg("--widget-dir")
             .arg(&dist)
+            .arg("--console-dir")
+            .arg(&console)
             .arg("--demo-page")
             .arg(root.join("index.html")),
     )

@@ -38,8 +38,28 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "warnings",
             ]))
         })?;
+        step("clippy (console, wasm32)", &mut || {
+            run(cargo().args([
+                "clippy",
+                "-p",
+                "jobslot-console",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]))
+        })?;
         step("unit, property, API, Lambda and embedded-store tests", &mut || {
-            run(cargo().args(["test", "--workspace", "--exclude", "jobslot-widget"]))
+            run(cargo().args([
+                "test",
+                "--workspace",
+                "--exclude",
+                "jobslot-widget",
+                "--exclude",
+                "jobslot-console",
+            ]))
         })?;
         step("store conformance on DynamoDB, Cognito tokens (moto)", &mut dynamodb_conformance)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
@@ -48,10 +68,18 @@ pub fn run_all(args: &[String]) -> Result<()> {
             dist = Some(widget::build()?);
             Ok(())
         })?;
+        let mut console = None;
+        step("console release build", &mut || {
+            console = Some(widget::build_console()?);
+            Ok(())
+        })?;
         step("end-to-end tests (Playwright, Chromium)", &mut end_to_end)?;
         step("infrastructure template lint (cfn-lint)", &mut lint_template)?;
         if let Some(dist) = dist {
             widget::report(&dist);
+        }
+        if let Some(console) = console {
+            widget::report_as("Console", &console);
         }
         Ok(())
     })();
@@ -114,6 +142,8 @@ fn end_to_end() -> Result<()> {
             .arg(&data)
             .arg("--widget-dir")
             .arg(root.join("target/widget"))
+            .arg("--console-dir")
+            .arg(root.join("target/console"))
             .arg("--demo-page")
             .arg(root.join("index.html"))
             .env("RUST_LOG", "info"),

@@ -74,9 +74,11 @@ fn ensure_trunk() -> Result<()> {
 
 fn ensure_wasm_bindgen() -> Result<()> {
     let version = wasm_bindgen_version()?;
-    let trunk_toml = std::fs::read_to_string(root().join("Trunk.toml"))?;
-    if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
-        bail!("Trunk.toml must pin wasm_bindgen = \"{version}\", the version in Cargo.lock");
+    for config in ["Trunk.toml", "console/Trunk.toml"] {
+        let trunk_toml = std::fs::read_to_string(root().join(config))?;
+        if !trunk_toml.contains(&format!("wasm_bindgen = \"{version}\"")) {
+            bail!("{config} must pin wasm_bindgen = \"{version}\", the version in Cargo.lock");
+        }
     }
     let wanted = format!("wasm-bindgen {version}");
     if output(cmd(cargo_bin().join("wasm-bindgen")).arg("--version")).as_deref() != Some(wanted.as_str()) {

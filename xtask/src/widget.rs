@@ -1,4 +1,4 @@
-//! Building the widget with Trunk and reporting what a visitor downloads.
+//! Building the widget and the console with Trunk, and reporting what a visitor downloads.
 
 use crate::process::{cmd, root, run};
 use crate::tools::tool_path;
@@ -35,12 +35,34 @@ fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// Builds the staff console in release mode into `target/console`, offline, like the widget.
+pub fn build_console() -> Result<PathBuf> {
+    run(cmd("trunk")
+        .args([
+            "--config",
+            "console/Trunk.toml",
+            "build",
+            "--release",
+            "--offline",
+            "--cargo-profile",
+            "wasm-release",
+        ])
+        .env("PATH", tool_path()?)
+        .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))?;
+    Ok(root().join("target").join("console"))
+}
+
 /// Prints raw and gzip -9 sizes of every file a page that embeds the widget downloads.
 pub fn report(dist: &Path) {
+    report_as("Widget", dist);
+}
+
+/// Prints raw and gzip -9 sizes of the wasm and JS under `dist`, titled `what`.
+pub fn report_as(what: &str, dist: &Path) {
     let mut paths = Vec::new();
     files(dist, &mut paths);
     paths.sort();
-    println!("\nWidget size (release, {}):", dist.display());
+    println!("\n{what} size (release, {}):", dist.display());
     println!("  {:<58} {:>10} {:>10}", "file", "raw B", "gzip -9 B");
     let (mut raw_total, mut gz_total) = (0, 0);
     for path in paths {

@@ -95,6 +95,18 @@ impl LocalIssuer {
         })
     }
 
+    /// What the console needs to sign in here (its `config.json`): the API is on this origin.
+    pub fn console_config(&self) -> serde_json::Value {
+        let base = &self.issuer;
+        serde_json::json!({
+            "authorization_endpoint": format!("{base}/oauth2/authorize"),
+            "token_endpoint": format!("{base}/oauth2/token"),
+            "revocation_endpoint": format!("{base}/oauth2/revoke"),
+            "client_id": CONSOLE_CLIENT_ID,
+            "api": "",
+        })
+    }
+
     /// Signs any `claims` with the issuer's key, `kid` in the header (tests craft tokens with it).
     pub fn sign(&self, claims: &impl Serialize) -> anyhow::Result<String> {
         let mut header = Header::new(Algorithm::EdDSA);

@@ -1,0 +1,110 @@
+//! Labelled form controls whose server-side errors appear beside them.
+
+use jobslot_domain::FieldError;
+use leptos::prelude::*;
+
+/// The errors of the last save, looked up by field path.
+#[derive(Clone, Copy)]
+pub struct Errors(RwSignal<Vec<FieldError>>);
+
+impl Errors {
+    /// No errors yet.
+    pub fn new() -> Self {
+        Self(RwSignal::new(Vec::new()))
+    }
+
+    /// Replaces the errors.
+    pub fn set(&self, errors: Vec<FieldError>) {
+        self.0.set(errors);
+    }
+
+    /// Messages for fields inside `prefix` (`hours.monday` covers `hours.monday[1]`).
+    pub fn within(&self, prefix: &str) -> Vec<String> {
+        self.0.with(|all| {
+            all.iter()
+                .filter(|e| {
+                    e.field == prefix
+                        || e.field.starts_with(&format!("{prefix}["))
+                        || e.field.starts_with(&format!("{prefix}."))
+                })
+                .map(|e| e.message.clone())
+                .collect()
+        })
+    }
+}
+
+impl Default for Errors {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The element id of a field path.
+pub fn control_id(field: &str) -> String {
+    let cleaned: String = field.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '-' }).collect();
+    format!("f-{cleaned}")
+}
+
+/// A labelled one-line input.
+#[component]
+pub fn Input(
+    /// Visible label.
+    label: &'static str,
+    /// Field path, for errors.
+    field: &'static str,
+    /// The value.
+    value: RwSignal<String>,
+    /// Errors of the form.
+    errors: Errors,
+    /// Hint under the control.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// HTML input type.
+    #[prop(default = "text")]
+    kind: &'static str,
+) -> impl IntoView {
+    let id = control_id(field);
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <input id=id type=kind prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || errors.within(field).first().map(|_| "true") aria-describedby=error_id.clone() />
+            <p class="error" id=error_id>{move || errors.within(field).join(" ")}</p>
+        </div>
+    }
+}
+
+/// A labelled multi-line input.
+#[component]
+pub fn TextArea(
+    /// Visible label.
+    label: &'static str,
+    /// Field path, for errors.
+    field: &'static str,
+    /// The value.
+    value: RwSignal<String>,
+    /// Errors of the form.
+    errors: Errors,
+    /// Hint under the control.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+) -> impl IntoView {
+    let id = control_id(field);
+    let error_id = format!("{id}-error");
+    view! {
+        <div class="field">
+            <label for=id.clone()>{label}</label>
+            {hint.map(|h| view! { <p class="hint">{h}</p> })}
+            <textarea id=id rows="4" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=move || errors.within(field).first().map(|_| "true") aria-describedby=error_id.clone()></textarea>
+            <p class="error" id=error_id>{move || errors.within(field).join(" ")}</p>
+        </div>
+    }
+}
+
+/// Splits text typed one item per line or comma-separated.
+pub fn items(text: &str) -> Vec<String> {
+    text.split([',', '\n']).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}

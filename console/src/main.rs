@@ -1,0 +1,153 @@
+//! The Jobslot staff console: sign in, pick a site, set up the business.
+//!
+//! Pages are chosen by the URL fragment (`#/technicians`, `#/technicians/new`,
+//! `#/technicians/{id}`, `#/settings`), so every page has an address and the browser's back
+//! button works, without a router dependency.
+
+mod api;
+mod form;
+mod pages;
+mod session;
+
+use api::Api;
+use jobslot_domain::setup::{Me, MySite};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use pages::settings::SettingsPage;
+use pages::technicians::{TechnicianEditor, TechnicianList};
+use session::Config;
+
+fn main() {
+    leptos::mount::mount_to_body(Console);
+}
+
+/// Goes to a page of the console.
+pub fn navigate(hash: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().set_hash(hash);
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
+}
+
+/// Where the console is in signing in.
+#[derive(Clone)]
+enum Phase {
+    Starting,
+    SignedOut(Option<String>, Option<Config>),
+    SignedIn(Api, Me),
+}
+
+#[component]
+fn Console() -> impl IntoView {
+    let phase = RwSignal::new(Phase::Starting);
+    spawn_local(async move {
+        phase.set(start().await);
+    });
+    view! {
+        <header class="top"><span class="brand">"Jobslot"</span>" console"</header>
+        <main id="main">
+            {move || match phase.get() {
+                Phase::Starting => view! { <p>"Loading…"</p> }.into_any(),
+                Phase::SignedOut(message, config) => view! { <SignIn message=message config=config /> }.into_any(),
+                Phase::SignedIn(api, me) => view! { <Workspace api=api me=me phase=phase /> }.into_any(),
+            }}
+        </main>
+    }
+}
+
+async fn start() -> Phase {
+    let config = match session::config().await {
+        Ok(config) => config,
+        Err(error) => return Phase::SignedOut(Some(format!("The console is not configured: {error}")), None),
+    };
+    if let Err(error) = session::finish_sign_in(&config).await {
+        return Phase::SignedOut(Some(error), Some(config));
+    }
+    if session::stored().is_none() {
+        return Phase::SignedOut(None, Some(config));
+    }
+    let api = Api::new(config.clone());
+    match api.get::<Me>("/api/me").await {
+        Ok(me) => Phase::SignedIn(api, me.value),
+        Err(failure) => Phase::SignedOut(Some(failure.message()), Some(config)),
+    }
+}
+
+#[component]
+fn SignIn(message: Option<String>, config: Option<Config>) -> impl IntoView {
+    let busy = RwSignal::new(false);
+    let error = RwSignal::new(message);
+    let sign_in = move |_| {
+        let Some(config) = config.clone() else { return };
+        busy.set(true);
+        spawn_local(async move {
+            if let Err(e) = session::start_sign_in(&config).await {
+                error.set(Some(e));
+                busy.set(false);
+            }
+        });
+    };
+    view! {
+        <section class="sign-in" aria-labelledby="sign-in-heading">
+            <h1 id="sign-in-heading">"Sign in to manage your business"</h1>
+            <p class="alert" role="alert">{move || error.get()}</p>
+            <button type="button" class="primary" on:click=sign_in disabled=move || busy.get()>"Sign in"</button>
+        </section>
+    }
+}
+
+#[component]
+fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
+    let route = RwSignal::new(current_hash());
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| route.set(current_hash()));
+    on_cleanup(move || handle.remove());
+    let sites = me.sites.clone();
+    let site = RwSignal::new(sites.first().map(|s: &MySite| s.site.to_string()).unwrap_or_default());
+    let sign_out = {
+        let api = api.clone();
+        move |_| {
+            let api = api.clone();
+            spawn_local(async move {
+                session::sign_out(api.config()).await;
+                phase.set(Phase::SignedOut(Some("You are signed out.".into()), Some(api.config().clone())));
+            });
+        }
+    };
+    let page = move || {
+        let site = site.get();
+        if site.is_empty() {
+            return view! { <p>"You are not a member of any site yet. Ask the business's owner to add you."</p> }.into_any();
+        }
+        let path = route.get();
+        let parts: Vec<&str> = path.trim_start_matches('#').trim_start_matches('/').split('/').collect();
+        match parts.as_slice() {
+            ["settings"] => view! { <SettingsPage api=api.clone() site=site /> }.into_any(),
+            ["technicians", "new"] => {
+                view! { <TechnicianEditor api=api.clone() site=site id=None /> }.into_any()
+            }
+            ["technicians", id] => {
+                view! { <TechnicianEditor api=api.clone() site=site id=Some((*id).to_owned()) /> }.into_any()
+            }
+            _ => view! { <TechnicianList api=api.clone() site=site /> }.into_any(),
+        }
+    };
+    view! {
+        <nav aria-label="Console">
+            <label for="site-picker">"Site"</label>
+            <select id="site-picker" on:change=move |ev| site.set(event_target_value(&ev))>
+                {sites.into_iter().map(|s| {
+                    let id = s.site.to_string();
+                    let label = format!("{id} ({:?})", s.role).to_lowercase();
+                    view! { <option value=id.clone() selected=move || site.get() == id>{label}</option> }
+                }).collect_view()}
+            </select>
+            <a href="#/technicians">"Technicians"</a>
+            <a href="#/settings">"Settings"</a>
+            <button type="button" on:click=sign_out>"Sign out"</button>
+        </nav>
+        {page}
+    }
+}

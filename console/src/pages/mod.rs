@@ -1,0 +1,4 @@
+//! The console's pages.
+
+pub mod settings;
+pub mod technicians;

@@ -1,0 +1,146 @@
+//! Site settings: the business, its booking rules, where the widget may be embedded, and the
+//! snippet to paste with a live preview of the widget as customers see it.
+
+use crate::api::{Api, Version};
+use crate::form::{Errors, Input, TextArea, items};
+use crate::session;
+use jobslot_domain::setup::SettingsInput;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// The settings form of `site`.
+#[component]
+pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
+    let errors = Errors::new();
+    let status = RwSignal::new(None::<String>);
+    let version = RwSignal::new(None::<String>);
+    let business_name = RwSignal::new(String::new());
+    let country = RwSignal::new(String::new());
+    let time_zone = RwSignal::new(String::new());
+    let currency = RwSignal::new(String::new());
+    let terms = RwSignal::new(String::new());
+    let step = RwSignal::new(String::new());
+    let notice = RwSignal::new(String::new());
+    let days = RwSignal::new(String::new());
+    let origins = RwSignal::new(String::new());
+    let accent = RwSignal::new(String::new());
+    let fill = move |s: SettingsInput| {
+        business_name.set(s.business_name);
+        country.set(s.country);
+        time_zone.set(s.time_zone);
+        currency.set(s.currency);
+        terms.set(s.terms);
+        step.set(s.step_minutes.to_string());
+        notice.set(s.min_notice_minutes.to_string());
+        days.set(s.days_ahead.to_string());
+        origins.set(s.allowed_origins.join("\n"));
+        accent.set(s.accent_colour);
+    };
+    let path = format!("/api/sites/{site}/settings");
+    let load = {
+        let (api, path) = (api.clone(), path.clone());
+        move || {
+            let (api, path) = (api.clone(), path.clone());
+            spawn_local(async move {
+                match api.get::<SettingsInput>(&path).await {
+                    Ok(tagged) => {
+                        fill(tagged.value);
+                        version.set(tagged.etag);
+                        errors.set(Vec::new());
+                    }
+                    Err(failure) => status.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    load();
+    let save = {
+        let (api, path) = (api.clone(), path.clone());
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let number = |s: RwSignal<String>| s.get_untracked().trim().parse().unwrap_or(0);
+            let input = SettingsInput {
+                business_name: business_name.get_untracked(),
+                country: country.get_untracked(),
+                time_zone: time_zone.get_untracked(),
+                currency: currency.get_untracked(),
+                terms: terms.get_untracked(),
+                step_minutes: number(step) as u16,
+                min_notice_minutes: number(notice) as u32,
+                days_ahead: number(days) as u16,
+                allowed_origins: items(&origins.get_untracked()),
+                accent_colour: accent.get_untracked(),
+            };
+            let (api, path) = (api.clone(), path.clone());
+            let version_to_send = Version::Of(version.get_untracked().unwrap_or_default());
+            spawn_local(async move {
+                match api.put::<_, SettingsInput>(&path, &input, &version_to_send).await {
+                    Ok(tagged) => {
+                        fill(tagged.value);
+                        version.set(tagged.etag);
+                        errors.set(Vec::new());
+                        status.set(Some("Saved.".into()));
+                    }
+                    Err(failure) => {
+                        errors.set(failure.field_errors());
+                        status.set(Some(failure.message()));
+                    }
+                }
+            });
+        }
+    };
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    let api_origin = if api.config().api.is_empty() { origin.clone() } else { api.config().api.clone() };
+    let snippet =
+        format!("<script src=\"{api_origin}/widget/embed.js\" data-site=\"{site}\" async></script>");
+    let copied = RwSignal::new(false);
+    let copy = {
+        let snippet = snippet.clone();
+        move |_| {
+            let snippet = snippet.clone();
+            spawn_local(async move { copied.set(session::copy(&snippet).await.is_ok()) });
+        }
+    };
+    let preview_loaded = RwSignal::new(false);
+    let show_preview = {
+        let src = format!("{api_origin}/widget/embed.js");
+        move |_| {
+            if session::load_script_once(&src).is_ok() {
+                preview_loaded.set(true);
+            }
+        }
+    };
+    view! {
+        <section aria-labelledby="settings-heading">
+            <h2 id="settings-heading">"Site settings"</h2>
+            <p class="alert" role="status">{move || status.get()}</p>
+            <form on:submit=save novalidate>
+                <Input label="Business name" field="business_name" value=business_name errors=errors />
+                <Input label="Country (AU, GB or US)" field="country" value=country errors=errors hint="Decides the postcode format." />
+                <Input label="Time zone" field="time_zone" value=time_zone errors=errors hint="An IANA name such as Australia/Sydney." />
+                <Input label="Currency (AUD, GBP or USD)" field="currency" value=currency errors=errors />
+                <TextArea label="Terms and conditions" field="terms" value=terms errors=errors />
+                <Input label="Minutes between start times" field="step_minutes" value=step errors=errors kind="number" />
+                <Input label="Minimum notice (minutes)" field="min_notice_minutes" value=notice errors=errors kind="number" />
+                <Input label="Days ahead customers may book" field="days_ahead" value=days errors=errors kind="number" />
+                <TextArea label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
+                    hint="One origin per line, e.g. https://shop.example." />
+                <Input label="Accent colour" field="accent_colour" value=accent errors=errors hint="Like #1a56db; empty for the default." />
+                <div class="actions">
+                    <button type="button" on:click={ let load = load.clone(); move |_| load() }>"Reload"</button>
+                    <button type="submit" class="primary">"Save settings"</button>
+                </div>
+            </form>
+            <h3>"Embed on your website"</h3>
+            <p>"Paste this where the booking form should appear:"</p>
+            <pre tabindex="0" aria-label="The snippet"><code id="embed-snippet">{snippet.clone()}</code></pre>
+            <button type="button" on:click=copy>"Copy the snippet"</button>
+            <span role="status">{move || copied.get().then_some(" Copied.")}</span>
+            <h3>"Preview"</h3>
+            <button type="button" on:click=show_preview>"Show the widget as customers see it"</button>
+            <div class="preview">
+                {move || preview_loaded.get().then(|| view! { <jobslot-booking site=site.clone() api=api_origin.clone()></jobslot-booking> })}
+            </div>
+        </section>
+    }
+}

@@ -1,0 +1,101 @@
+import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { BookingWidget } from './booking-widget';
+import { DEMO_OWNER } from './staff-session';
+
+const SITE = '/api/sites/acme-car-servicing';
+
+/** A date `days` after today in Sydney, as YYYY-MM-DD. */
+function sydneyDate(days: number): string {
+  const day = new Date(Date.now() + days * 86_400_000);
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Australia/Sydney' }).format(day);
+}
+
+test('an owner signs in, adds a technician for a new postcode with a day off, and a customer books them', async ({ page, request }) => {
+  // Nobody serves 2999 yet.
+  expect((await request.get(`${SITE}/coverage?postcode=2999`)).status()).toBe(422);
+
+  await page.goto('/admin/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Jobslot' })).toBeVisible();
+  await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
+  await page.getByLabel('Password').fill(DEMO_OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Technicians' })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Sam Nguyen' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Add a technician' }).click();
+  await page.getByLabel('Id', { exact: true }).fill('nia-brooks');
+  await page.getByLabel('Name', { exact: true }).fill('Nia Brooks');
+  await page.getByLabel('Service areas').fill('2999');
+  for (const day of ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday']) {
+    await page.getByLabel(day, { exact: true }).fill('08:00-17:00');
+  }
+  const dayOff = sydneyDate(2);
+  await page.getByRole('button', { name: 'Add time off' }).click();
+  await page.getByLabel('From', { exact: true }).fill(dayOff);
+  // A mistake first: the server names the field and the console shows it beside it.
+  await page.getByLabel('Monday', { exact: true }).fill('17:00-08:00');
+  await page.getByRole('button', { name: 'Save technician' }).click();
+  await expect(page.locator('#f-hours-monday-error')).toHaveText('Working hours must end after they start.');
+  await expect(page.getByLabel('Monday', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await page.getByLabel('Monday', { exact: true }).fill('08:00-17:00');
+  await page.getByRole('button', { name: 'Save technician' }).click();
+  await expect(page.getByRole('link', { name: 'Nia Brooks' })).toBeVisible();
+
+  await page.getByLabel('Who serves postcode').fill('2999');
+  await page.getByRole('button', { name: 'Check' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'served by' })).toHaveText('2999 is served by Nia Brooks.');
+
+  // Bookable in the widget on the demo page, and not on the day off.
+  const offered = await request.get(`${SITE}/slots?postcode=2999&service=basic-service&from=${sydneyDate(0)}&days=5`);
+  const days: string[] = (await offered.json()).days.map((d: { date: string }) => d.date);
+  expect(days).toContain(sydneyDate(3));
+  expect(days).not.toContain(dayOff);
+
+  const widget = new BookingWidget(page);
+  await widget.open();
+  await widget.search('basic-service', '2999');
+  await expect(widget.root.getByRole('heading', { name: 'Available times for 2999' })).toBeVisible();
+  await widget.slots().first().click();
+  await widget.describeCar();
+  await widget.giveContactDetails();
+  await widget.acceptTermsAndBook();
+  await expect(widget.root.getByRole('heading', { name: "You're booked!" })).toBeVisible();
+  await expect(widget.root.getByText('Nia Brooks')).toBeVisible();
+
+  // Sign out: the console forgets the session and the refresh token stops working.
+  await page.goto('/admin/#/technicians');
+  await expect(page.getByRole('heading', { name: 'Technicians' })).toBeVisible();
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByText('You are signed out.')).toBeVisible();
+  await page.reload();
+  await expect(page.getByRole('button', { name: 'Sign in' })).toBeVisible();
+});
+
+test('the sign-in page and the console pages have no accessibility violations (axe)', async ({ page }) => {
+  const check = async (what: string) => {
+    const results = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+    expect(results.violations.map((v) => `${what}: ${v.id} (${v.nodes.length})`)).toEqual([]);
+  };
+  await page.goto('/admin/');
+  await check('signed out');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Sign in to Jobslot' })).toBeVisible();
+  await check('sign-in page');
+  await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
+  await page.getByLabel('Password').fill('wrong password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toHaveText('The e-mail address or password is wrong.');
+  await check('sign-in error');
+  await page.getByLabel('Password').fill(DEMO_OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('link', { name: 'Sam Nguyen' })).toBeVisible();
+  await check('technicians');
+  await page.getByRole('link', { name: 'Sam Nguyen' }).click();
+  await expect(page.getByLabel('Name', { exact: true })).toHaveValue('Sam Nguyen');
+  await check('technician editor');
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await expect(page.getByLabel('Business name')).toHaveValue('Acme Car Servicing');
+  await check('settings');
+});
