@@ -168,7 +168,13 @@ async fn add_operator<S: Store>(store: S, options: &Options, email: &str) -> any
     let parsed = jobslot_domain::contact::Email::parse("email", email).map_err(|e| anyhow::anyhow!("{e}"))?;
     let user = match app.repository().account(&parsed).await? {
         Some(account) => {
-            println!("{email} already has an account; it is now a platform operator.");
+            // Someone else may know the current password (a site owner who created the account):
+            // an operator starts from a password only they have.
+            let password = identity.reset_password(&parsed).await.map_err(|e| anyhow::anyhow!("{e:?}"))?;
+            println!(
+                "{email} already has an account; it is now a platform operator with the new password: {}",
+                password.unwrap_or_default()
+            );
             account.user
         }
         None => {

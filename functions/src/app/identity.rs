@@ -117,7 +117,13 @@ pub struct Identity<S> {
     repo: Repository<S>,
     issuer: LocalIssuer,
     clock: Clock,
+    /// Each argon2 run takes ~19 MiB and tens of milliseconds: a flood of sign-ins queues here
+    /// instead of exhausting memory and the blocking pool.
+    argon2_slots: std::sync::Arc<tokio::sync::Semaphore>,
 }
+
+/// Password hashes computed at once.
+const ARGON2_SLOTS: usize = 4;
 
 fn secret() -> String {
     URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>())
@@ -130,7 +136,12 @@ fn digest(secret: &str) -> String {
 impl<S: Store> Identity<S> {
     /// The issuer `issuer` keeping its records in `repo`.
     pub fn new(repo: Repository<S>, issuer: LocalIssuer, clock: Clock) -> Self {
-        Self { repo, issuer, clock }
+        Self {
+            repo,
+            issuer,
+            clock,
+            argon2_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(ARGON2_SLOTS)),
+        }
     }
 
     /// The signing issuer (for its discovery document and JWKS).
@@ -150,10 +161,7 @@ impl<S: Store> Identity<S> {
             let message = format!("Use at least {} characters.", password::MIN_LENGTH);
             return Err(FieldError::new("password", message).into());
         }
-        let new_password = new_password.to_owned();
-        let password_hash = tokio::task::spawn_blocking(move || password::hash(&new_password))
-            .await
-            .map_err(anyhow::Error::from)??;
+        let password_hash = self.hash(new_password.to_owned()).await?;
         let user = UserId::parse("user", &hex::encode(crate::random::bytes::<16>()))?;
         let account = Account { user, email, password_hash, created_at: self.clock.now() };
         match self.repo.create_account(&account).await {
@@ -176,6 +184,22 @@ impl<S: Store> Identity<S> {
         Ok((account.user, Some(first_password)))
     }
 
+    /// Gives an existing account a new generated password (returned once): whoever knew the
+    /// old one, such as the owner who created the account for someone, is locked out.
+    pub async fn reset_password(&self, email: &Email) -> Result<Option<String>, super::AppError> {
+        let new_password = password::generate();
+        let hash = self.hash(new_password.clone()).await?;
+        Ok(self.repo.set_password_hash(email, hash).await?.then_some(new_password))
+    }
+
+    /// Hashes a password off the async threads, a few at a time.
+    async fn hash(&self, password: String) -> Result<String, super::AppError> {
+        let _permit = self.argon2_slots.acquire().await.map_err(anyhow::Error::from)?;
+        Ok(tokio::task::spawn_blocking(move || password::hash(&password))
+            .await
+            .map_err(anyhow::Error::from)??)
+    }
+
     /// The account with this e-mail and password, or `None`. Takes as long for an unknown
     /// address as for a wrong password, so sign-in does not reveal who has an account.
     pub async fn sign_in(&self, email: &str, given: &str) -> Result<Option<Account>, super::AppError> {
@@ -185,6 +209,7 @@ impl<S: Store> Identity<S> {
         };
         let hash = account.as_ref().map_or_else(|| password::decoy().to_owned(), |a| a.password_hash.clone());
         let given = given.to_owned();
+        let _permit = self.argon2_slots.acquire().await.map_err(anyhow::Error::from)?;
         let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
             .await
             .map_err(anyhow::Error::from)?;

@@ -40,6 +40,15 @@ pub enum Expect {
     Unstated,
 }
 
+/// A checked request to open a site.
+#[derive(Debug, Clone)]
+pub enum PreparedSite {
+    /// Open this site for the owner with this e-mail.
+    New(Box<Site>, jobslot_domain::contact::Email),
+    /// A retry: the site was opened already, for this owner.
+    Done(Versioned<SiteId>, UserId),
+}
+
 /// A technician as listed in the console.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TechnicianEntry {
@@ -107,15 +116,15 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// Opens a site (platform operators only) with its first owner, in one write. A retry with
-    /// the same idempotency key answers as the first request did.
-    pub async fn create_site(
+    /// Checks a request to open a site (platform operators only) before anyone's account is
+    /// touched. A retry of a request that already opened the site (same id, business name and
+    /// owner e-mail) is recognised and answered as done.
+    pub async fn prepare_site(
         &self,
         user: &UserId,
         idempotency_key: Option<&str>,
         input: &NewSiteInput,
-        owner: UserId,
-    ) -> Result<Versioned<SiteId>, AppError> {
+    ) -> Result<PreparedSite, AppError> {
         if !self.repo.is_operator(user).await? {
             return Err(AppError::Forbidden);
         }
@@ -132,17 +141,31 @@ impl<S: Store> App<S> {
             return Err(AppError::Validation(errors));
         };
         if let Some((existing, version)) = self.repo.site_versioned(&id).await? {
-            let first_owner = self.repo.member(&id, &owner).await?;
-            // The same request again (a retry): answer as before instead of refusing.
-            if existing.business_name == site.business_name
-                && first_owner.is_some_and(|m| m.role == Role::Owner)
-            {
-                return Ok(Versioned { value: id, version });
+            let members = self.repo.members(&id).await?;
+            let owner = members.into_iter().find(|m| m.role == Role::Owner && m.email == owner_email);
+            if let (true, Some(owner)) = (existing.business_name == site.business_name, owner) {
+                return Ok(PreparedSite::Done(Versioned { value: id, version }, owner.user));
             }
             return Err(FieldError::new("id", "A site with this id exists.").into());
         }
-        let member =
-            Member { site: id.clone(), user: owner, email: owner_email, role: Role::Owner, technician: None };
+        Ok(PreparedSite::New(Box::new(site), owner_email))
+    }
+
+    /// Opens a prepared site with its first owner, in one write.
+    pub async fn create_site(
+        &self,
+        user: &UserId,
+        site: &Site,
+        owner_email: jobslot_domain::contact::Email,
+        owner: UserId,
+    ) -> Result<Versioned<SiteId>, AppError> {
+        let member = Member {
+            site: site.id.clone(),
+            user: owner,
+            email: owner_email,
+            role: Role::Owner,
+            technician: None,
+        };
         let audit = AuditEntry {
             at: self.clock.now(),
             user: user.clone(),
@@ -151,9 +174,9 @@ impl<S: Store> App<S> {
             target: member.email.as_str().to_owned(),
         };
         let mut extra = self.repo.member_writes(&member)?;
-        extra.push(audit.write(&id)?);
-        let version = saved(self.repo.save_site_if(&site, Precondition::Absent, extra).await)?;
-        Ok(Versioned { value: id, version })
+        extra.push(audit.write(&site.id)?);
+        let version = saved(self.repo.save_site_if(site, Precondition::Absent, extra).await)?;
+        Ok(Versioned { value: site.id.clone(), version })
     }
 
     async fn site_for(
@@ -193,6 +216,24 @@ impl<S: Store> App<S> {
         let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
         let precondition = Self::edit(expect)?;
         let changed = input.apply(&current.value, known_zone).map_err(AppError::Validation)?;
+        // Service areas are written in the country's postcode format and prices in its
+        // currency: changing either under existing technicians or services would break them.
+        let mut refused = Vec::new();
+        if changed.country != current.value.country && !self.repo.technicians(&changed.id).await?.is_empty() {
+            refused.push(FieldError::new(
+                "country",
+                "Technicians' service areas use this country's postcodes; remove them first.",
+            ));
+        }
+        if changed.currency != current.value.currency && !changed.services.is_empty() {
+            refused.push(FieldError::new(
+                "currency",
+                "Services are priced in this currency; remove them first.",
+            ));
+        }
+        if !refused.is_empty() {
+            return Err(AppError::Validation(refused));
+        }
         let audit = self.audit_entry(&member, "settings.changed", changed.id.as_str()).write(&changed.id)?;
         let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
         Ok(Versioned { value: SettingsInput::of(&changed), version })
@@ -313,6 +354,23 @@ impl<S: Store> App<S> {
     pub async fn member_list(&self, site: &str, user: &UserId) -> Result<Vec<MemberEntry>, AppError> {
         let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
         Ok(self.repo.members(&member.site).await?.into_iter().map(MemberEntry::from).collect())
+    }
+
+    /// Checks a member request before anyone's account is touched: the caller may manage
+    /// members and a technician member names a technician of the site.
+    pub async fn check_member(
+        &self,
+        site: &str,
+        user: &UserId,
+        request: &MemberRequest,
+    ) -> Result<(), AppError> {
+        let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
+        if let Some(tech) = &request.technician
+            && self.repo.technician(&member.site, tech).await?.is_none()
+        {
+            return Err(FieldError::new("technician", "The site has no such technician.").into());
+        }
+        Ok(())
     }
 
     /// Gives `who` a role on the site. An owner cannot remove the last owner's ownership,

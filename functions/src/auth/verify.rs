@@ -188,7 +188,8 @@ impl TokenVerifier {
         if !audience_ok {
             return Err(TokenRejected::Audience);
         }
-        if claims.token_use.as_deref().is_some_and(|u| u != "access") {
+        // Both issuers mark their access tokens; an unmarked token is not one.
+        if claims.token_use.as_deref() != Some("access") {
             return Err(TokenRejected::NotAccessToken);
         }
         if claims.sub.is_empty() {

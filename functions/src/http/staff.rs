@@ -7,7 +7,7 @@ use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::problem::ApiError;
 use crate::app::AppError;
-use crate::app::setup::{AuditQuery, Expect, Versioned};
+use crate::app::setup::{AuditQuery, Expect, PreparedSite, Versioned};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -98,13 +98,15 @@ async fn create_site<S: Store>(
     ApiJson(input): ApiJson<NewSiteInput>,
 ) -> Result<Response, ApiError> {
     let key = headers.get(crate::app::IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
-    // Only operators get as far as creating an owner's account.
-    if !state.app.me(&user).await?.operator {
-        return Err(AppError::Forbidden.into());
-    }
-    let (owner, owner_password) =
-        user_for(&state, "owner_email", &input.owner_email, input.owner_user.as_deref()).await?;
-    let created = state.app.create_site(&user, key, &input, owner.clone()).await?;
+    // Everything is checked before an account is created for the owner.
+    let (created, owner, owner_password) = match state.app.prepare_site(&user, key, &input).await? {
+        PreparedSite::Done(done, owner) => (done, owner, None),
+        PreparedSite::New(site, owner_email) => {
+            let (owner, password) =
+                user_for(&state, "owner_email", owner_email.as_str(), input.owner_user.as_deref()).await?;
+            (state.app.create_site(&user, &site, owner_email, owner.clone()).await?, owner, password)
+        }
+    };
     let body = SiteCreated { site: created.value, owner, owner_password };
     Ok(versioned(StatusCode::CREATED, Versioned { value: body, version: created.version }))
 }
@@ -213,10 +215,11 @@ async fn put_member<S: Store>(
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> Result<Response, ApiError> {
-    // Check the caller may manage members before anything else, and certainly before an
-    // account is created on anyone's behalf.
+    // The caller may manage members and the request is sound before an account is created
+    // on anyone's behalf.
     state.app.member_list(&site, &user).await?;
     let request = input.parse().map_err(AppError::Validation)?;
+    state.app.check_member(&site, &user, &request).await?;
     let (who, password) = user_for(&state, "email", request.email.as_str(), input.user.as_deref()).await?;
     let member = state.app.put_member(&site, &user, who, &request).await?;
     Ok(Json(MemberSaved { member, password }).into_response())

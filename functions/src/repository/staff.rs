@@ -121,6 +121,17 @@ impl<S: Store> Repository<S> {
         }
     }
 
+    /// Replaces an account's password hash.
+    pub async fn set_password_hash(&self, email: &Email, password_hash: String) -> Result<bool, StoreError> {
+        let key = keys::account(email.as_str());
+        let Some(item) = self.store.get(&key).await? else { return Ok(false) };
+        let account: Account = decode(&item)?;
+        let changed = Account { password_hash, ..account };
+        let write = put(encode(key, &changed, None)?, Condition::Unchanged(item.data));
+        self.store.transact(vec![write]).await?;
+        Ok(true)
+    }
+
     /// The local issuer's signing key, creating `fresh` as the key if there is none yet.
     /// Concurrent first starts agree on one key: the first write wins, the others read it.
     pub async fn signing_key_or_insert(&self, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {

@@ -70,9 +70,9 @@ pub fn audit_partition(site: &SiteId) -> String {
     format!("SITE#{site}#AUDIT")
 }
 
-/// One audit entry, sorted by time.
+/// One audit entry, sorted by time to the nanosecond (changes a second apart are common).
 pub fn audit(site: &SiteId, at: Timestamp, id: &str) -> Key {
-    Key::new(audit_partition(site), format!("AT#{}#{id}", instant(at)))
+    Key::new(audit_partition(site), format!("AT#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()))
 }
 
 /// Partition holding a technician's bookings and slot locks.
