@@ -147,6 +147,16 @@ impl Api {
         decode(self.send(Method::PUT, path, Some(json), Some(version)).await?).await
     }
 
+    /// `PUT` something that has no version (a member's role).
+    pub async fn put_plain<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+    ) -> Result<Tagged<T>, Failure> {
+        let json = serde_json::to_string(body).map_err(network)?;
+        decode(self.send(Method::PUT, path, Some(json), None).await?).await
+    }
+
     /// A public `GET` (no token), such as who serves a postcode.
     pub async fn public<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         let response = RequestBuilder::new(&self.url(path)).send().await.map_err(network)?;

@@ -18,6 +18,11 @@ impl Errors {
         self.0.set(errors);
     }
 
+    /// The message for exactly `field`, if any.
+    pub fn of(&self, field: &str) -> Option<String> {
+        self.0.with(|all| all.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+    }
+
     /// Messages for fields inside `prefix` (`hours.monday` covers `hours.monday[1]`).
     pub fn within(&self, prefix: &str) -> Vec<String> {
         self.0.with(|all| {
@@ -102,6 +107,11 @@ pub fn TextArea(
             <p class="error" id=error_id>{move || errors.within(field).join(" ")}</p>
         </div>
     }
+}
+
+/// Splits text typed one item per line (items may contain commas).
+pub fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 /// Splits text typed one item per line or comma-separated.

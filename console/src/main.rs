@@ -1,7 +1,7 @@
 //! The Jobslot staff console: sign in, pick a site, set up the business.
 //!
 //! Pages are chosen by the URL fragment (`#/technicians`, `#/technicians/new`,
-//! `#/technicians/{id}`, `#/settings`), so every page has an address and the browser's back
+//! `#/technicians/{id}`, `#/services`, `#/order-form`, `#/settings`, `#/members`, `#/audit`), so every page has an address and the browser's back
 //! button works, without a router dependency.
 
 mod api;
@@ -13,6 +13,10 @@ use api::Api;
 use jobslot_domain::setup::{Me, MySite};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use pages::audit::AuditPage;
+use pages::members::MembersPage;
+use pages::order_form::OrderFormPage;
+use pages::services::ServicesPage;
 use pages::settings::SettingsPage;
 use pages::technicians::{TechnicianEditor, TechnicianList};
 use session::Config;
@@ -125,6 +129,10 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
         let parts: Vec<&str> = path.trim_start_matches('#').trim_start_matches('/').split('/').collect();
         match parts.as_slice() {
             ["settings"] => view! { <SettingsPage api=api.clone() site=site /> }.into_any(),
+            ["services"] => view! { <ServicesPage api=api.clone() site=site /> }.into_any(),
+            ["order-form"] => view! { <OrderFormPage api=api.clone() site=site /> }.into_any(),
+            ["members"] => view! { <MembersPage api=api.clone() site=site /> }.into_any(),
+            ["audit"] => view! { <AuditPage api=api.clone() site=site /> }.into_any(),
             ["technicians", "new"] => {
                 view! { <TechnicianEditor api=api.clone() site=site id=None /> }.into_any()
             }
@@ -145,7 +153,11 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
                 }).collect_view()}
             </select>
             <a href="#/technicians">"Technicians"</a>
+            <a href="#/services">"Services"</a>
+            <a href="#/order-form">"Order form"</a>
             <a href="#/settings">"Settings"</a>
+            <a href="#/members">"Members"</a>
+            <a href="#/audit">"Audit trail"</a>
             <button type="button" on:click=sign_out>"Sign out"</button>
         </nav>
         {page}

@@ -44,9 +44,36 @@ impl std::fmt::Display for Money {
     }
 }
 
+/// An amount typed in major units (`149`, `149.5`, `$149.50`) in minor units (14950);
+/// `None` for anything else, including a third decimal.
+pub fn minor_units(text: &str) -> Option<i64> {
+    let text = text.trim().trim_start_matches(['$', '£']);
+    let (whole, cents) = text.split_once('.').unwrap_or((text, "0"));
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if !digits(whole) || !digits(cents) {
+        return None;
+    }
+    let cents = match cents.len() {
+        1 => cents.parse::<i64>().ok()? * 10,
+        2 => cents.parse::<i64>().ok()?,
+        _ => return None,
+    };
+    whole.parse::<i64>().ok()?.checked_mul(100)?.checked_add(cents)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_are_typed_in_major_units() {
+        assert_eq!(minor_units("149"), Some(14_900));
+        assert_eq!(minor_units("$149.5"), Some(14_950));
+        assert_eq!(minor_units("0.05"), Some(5));
+        for bad in ["1.234", "abc", "", "-5", "1.-5", ".5"] {
+            assert_eq!(minor_units(bad), None, "{bad:?}");
+        }
+    }
 
     #[test]
     fn money_prints_with_two_decimals() {

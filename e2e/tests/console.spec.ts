@@ -98,4 +98,47 @@ test('the sign-in page and the console pages have no accessibility violations (a
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByLabel('Business name')).toHaveValue('Acme Car Servicing');
   await check('settings');
+  await page.getByRole('link', { name: 'Services' }).click();
+  await expect(page.getByRole('group', { name: 'Basic service' })).toBeVisible();
+  await check('services');
+  await page.getByRole('link', { name: 'Order form' }).click();
+  await expect(page.getByRole('group', { name: 'Car make' })).toBeVisible();
+  await check('order form');
+  await page.getByRole('link', { name: 'Members' }).click();
+  await expect(page.getByRole('cell', { name: DEMO_OWNER.email })).toBeVisible();
+  await check('members');
+  await page.getByRole('link', { name: 'Audit trail' }).click();
+  await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
+  await check('audit trail');
+});
+
+test('an owner adds a question to the order form; the preview and then the widget show it', async ({ page }) => {
+  await page.goto('/admin/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
+  await page.getByLabel('Password').fill(DEMO_OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Technicians' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'Order form' }).click();
+  await expect(page.getByRole('group', { name: 'Car make' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add a question' }).click();
+  // The new question's legend follows its text, so find it by position, then by name.
+  const question = page.locator('form fieldset').last();
+  await expect(question.locator('legend')).toHaveText('Question 8');
+  await question.getByLabel('Id (stored with each answer)').fill('paint colour');
+  await question.getByLabel('Question', { exact: true }).fill('Paint colour');
+  await expect(page.getByRole('complementary').getByText('Paint colour')).toBeVisible();
+  await page.getByRole('button', { name: 'Save the form' }).click();
+  // The id must be a slug: named beside its field, nothing saved.
+  await expect(page.getByRole('group', { name: 'Paint colour' })).toContainText('lower-case letters');
+  await page.getByRole('group', { name: 'Paint colour' }).getByLabel('Id (stored with each answer)').fill('paint_colour');
+  await page.getByRole('button', { name: 'Save the form' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
+
+  const widget = new BookingWidget(page);
+  await widget.open();
+  await widget.search('basic-service', '2000');
+  await widget.slots().first().click();
+  await expect(widget.root.getByLabel('Paint colour')).toBeVisible();
 });

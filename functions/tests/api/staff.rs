@@ -325,7 +325,14 @@ async fn bad_setup_input_is_named_field_by_field_and_nothing_changes() {
     settings["time_zone"] = "Australia/Brisbane".into();
     settings["country"] = "US".into();
     settings["currency"] = "USD".into();
-    let refused = app.client.put(&settings_url).bearer_auth(&owner).header("If-Match", &etag).json(&settings).send().await;
+    let refused = app
+        .client
+        .put(&settings_url)
+        .bearer_auth(&owner)
+        .header("If-Match", &etag)
+        .json(&settings)
+        .send()
+        .await;
     let refused = problem(refused.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
     assert_eq!(fields(&refused), ["country", "currency"], "technicians' areas and prices depend on them");
     settings["country"] = "AU".into();

@@ -1,0 +1,69 @@
+//! The audit trail: every change to the site's setup, who made it and when.
+
+use crate::api::Api;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+struct Entry {
+    at: String,
+    email: String,
+    user: String,
+    action: String,
+    target: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct Page {
+    entries: Vec<Entry>,
+    next: Option<String>,
+}
+
+/// The newest changes first, fifty at a time.
+#[component]
+pub fn AuditPage(api: Api, site: String) -> impl IntoView {
+    let entries = RwSignal::new(Vec::<Entry>::new());
+    let next = RwSignal::new(None::<String>);
+    let status = RwSignal::new(None::<String>);
+    let more = move |cursor: Option<String>| {
+        let (api, site) = (api.clone(), site.clone());
+        spawn_local(async move {
+            let mut path = format!("/api/sites/{site}/audit");
+            if let Some(cursor) = cursor {
+                path.push_str(&format!("?cursor={}", js_sys::encode_uri_component(&cursor)));
+            }
+            match api.get::<Page>(&path).await {
+                Ok(page) => {
+                    entries.update(|e| e.extend(page.value.entries));
+                    next.set(page.value.next);
+                }
+                Err(failure) => status.set(Some(failure.message())),
+            }
+        });
+    };
+    more(None);
+    view! {
+        <section aria-labelledby="audit-heading">
+            <h2 id="audit-heading">"Audit trail"</h2>
+            <p class="alert" role="status">{move || status.get()}</p>
+            <table>
+                <thead><tr><th scope="col">"When (UTC)"</th><th scope="col">"Who"</th><th scope="col">"What"</th><th scope="col">"Of"</th></tr></thead>
+                <tbody>
+                    {move || entries.get().into_iter().map(|e| view! {
+                        <tr>
+                            <td>{e.at.replace('T', " ").trim_end_matches('Z').to_owned()}</td>
+                            <td>{if e.email.is_empty() { e.user } else { e.email }}</td>
+                            <td>{e.action}</td>
+                            <td>{e.target}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || next.get().map(|cursor| {
+                let more = more.clone();
+                view! { <button type="button" on:click=move |_| more(Some(cursor.clone()))>"Older changes"</button> }
+            })}
+        </section>
+    }
+}
