@@ -88,12 +88,33 @@ impl Api {
         format!("{}{path}", self.config.api.trim_end_matches('/'))
     }
 
+    async fn send_keyed(
+        &self,
+        method: Method,
+        path: &str,
+        body: String,
+        key: &str,
+    ) -> Result<Response, Failure> {
+        self.send_with(method, path, Some(body), None, Some(key)).await
+    }
+
     async fn send(
         &self,
         method: Method,
         path: &str,
         body: Option<String>,
         version: Option<&Version>,
+    ) -> Result<Response, Failure> {
+        self.send_with(method, path, body, version, None).await
+    }
+
+    async fn send_with(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<String>,
+        version: Option<&Version>,
+        idempotency_key: Option<&str>,
     ) -> Result<Response, Failure> {
         for attempt in 0..2 {
             let token =
@@ -106,6 +127,9 @@ impl Api {
                 Some(Version::Of(tag)) => request.header("If-Match", tag),
                 None => request,
             };
+            if let Some(key) = idempotency_key {
+                request = request.header("Idempotency-Key", key);
+            }
             let sent = match &body {
                 Some(json) => {
                     request
@@ -145,6 +169,17 @@ impl Api {
     ) -> Result<Tagged<T>, Failure> {
         let json = serde_json::to_string(body).map_err(network)?;
         decode(self.send(Method::PUT, path, Some(json), Some(version)).await?).await
+    }
+
+    /// `POST` a create under an idempotency key.
+    pub async fn post<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        key: &str,
+    ) -> Result<Tagged<T>, Failure> {
+        let json = serde_json::to_string(body).map_err(network)?;
+        decode(self.send_keyed(Method::POST, path, json, key).await?).await
     }
 
     /// `PUT` something that has no version (a member's role).

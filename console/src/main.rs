@@ -15,6 +15,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pages::audit::AuditPage;
 use pages::members::MembersPage;
+use pages::new_site::NewSitePage;
 use pages::order_form::OrderFormPage;
 use pages::services::ServicesPage;
 use pages::settings::SettingsPage;
@@ -120,8 +121,12 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             });
         }
     };
+    let operator = me.operator;
     let page = move || {
         let site = site.get();
+        if operator && route.get() == "#/new-site" {
+            return view! { <NewSitePage api=api.clone() /> }.into_any();
+        }
         if site.is_empty() {
             return view! { <p>"You are not a member of any site yet. Ask the business's owner to add you."</p> }.into_any();
         }
@@ -158,6 +163,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             <a href="#/settings">"Settings"</a>
             <a href="#/members">"Members"</a>
             <a href="#/audit">"Audit trail"</a>
+            {operator.then(|| view! { <a href="#/new-site">"Open a site"</a> })}
             <button type="button" on:click=sign_out>"Sign out"</button>
         </nav>
         {page}

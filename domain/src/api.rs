@@ -76,6 +76,12 @@ pub struct SiteConfigResponse {
     pub terms: String,
     /// How many days ahead can be booked.
     pub days_ahead: u16,
+    /// The business's accent colour for the widget (`#rrggbb`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent_colour: Option<String>,
+    /// Origins allowed to embed the widget (the server enforces them; shown for diagnosis).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allowed_origins: Vec<String>,
 }
 
 impl From<&Site> for SiteConfigResponse {
@@ -91,6 +97,8 @@ impl From<&Site> for SiteConfigResponse {
             order_form: site.order_form.clone(),
             terms: site.terms.clone(),
             days_ahead: site.rules.days_ahead,
+            accent_colour: site.accent_colour.clone(),
+            allowed_origins: site.allowed_origins.clone(),
         }
     }
 }

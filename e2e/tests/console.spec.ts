@@ -142,3 +142,33 @@ test('an owner adds a question to the order form; the preview and then the widge
   await widget.slots().first().click();
   await expect(widget.root.getByLabel('Paint colour')).toBeVisible();
 });
+
+test('an operator opens a site for a new business and its owner signs in to it', async ({ page }) => {
+  const operator = { email: process.env.JOBSLOT_E2E_OPERATOR ?? '', password: process.env.JOBSLOT_E2E_OPERATOR_PASSWORD ?? '' };
+  test.skip(!operator.password, 'cargo xtask test creates the operator with jobslot-local add-operator');
+  await page.goto('/admin/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill(operator.email);
+  await page.getByLabel('Password').fill(operator.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Open a site' }).click();
+  await page.getByLabel('Site id').fill('smith-plumbing');
+  await page.getByLabel('Business name').fill('Smith Plumbing');
+  await page.getByLabel('Country (AU, GB or US)').fill('GB');
+  await page.getByLabel('Time zone').fill('Europe/London');
+  await page.getByLabel('Currency (AUD, GBP or USD)').fill('GBP');
+  await page.getByLabel("Owner's e-mail address").fill('jo@smith-plumbing.example');
+  await page.getByRole('button', { name: 'Open the site' }).click();
+  const message = page.getByRole('status').filter({ hasText: 'smith-plumbing is open' });
+  await expect(message).toBeVisible();
+  const password = /first password (\S+) /.exec((await message.textContent()) ?? '')?.[1] ?? '';
+  expect(password.length).toBeGreaterThanOrEqual(12);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill('jo@smith-plumbing.example');
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByLabel('Site')).toHaveValue('smith-plumbing');
+  await expect(page.getByText('No technicians yet.')).toBeVisible();
+});

@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::auth::TokenVerifier;
 use crate::config;
-use crate::http::{AppState, HttpConfig, with_layers};
+use crate::http::{AppState, HttpConfig, SiteOrigins, with_layers};
 use crate::store::dynamodb::DynamoStore;
 use axum::Router;
 use axum::http::Uri;
@@ -25,7 +25,8 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     // misconfigured route or a direct invocation cannot skip it.
     let verifier = TokenVerifier::new(config::issuer()?)?;
     let state = AppState { app: App::new(store), verifier, accounts: None };
-    let http = HttpConfig { allowed_origins: config::allowed_origins()? };
+    let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(state.app.clone());
+    let http = HttpConfig { allowed_origins: config::allowed_origins()?, site_origins: Some(site_origins) };
     lambda_http::run(handler(with_layers(router(state), &http))).await
 }
 

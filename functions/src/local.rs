@@ -6,7 +6,7 @@ use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
 use crate::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
 use crate::config;
 use crate::http::identity::router as identity_router;
-use crate::http::{AppState, HttpConfig, api_router, with_layers};
+use crate::http::{AppState, HttpConfig, SiteOrigins, api_router, with_layers};
 use crate::store::Store;
 use crate::store::dynamodb::DynamoStore;
 use crate::store::embedded::EmbeddedStore;
@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -211,7 +212,9 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
     let state = AppState { app, verifier, accounts: Some(identity.clone()) };
-    let router = router(state, identity, &HttpConfig { allowed_origins }, &options);
+    let site_origins: Arc<dyn SiteOrigins> = Arc::new(state.app.clone());
+    let router =
+        router(state, identity, &HttpConfig { allowed_origins, site_origins: Some(site_origins) }, &options);
     println!("Jobslot is running at {public_url}/  (Ctrl-C stops it)");
     println!("Staff console: {public_url}/admin/");
     if options.demo {

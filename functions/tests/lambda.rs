@@ -25,7 +25,10 @@ async fn state() -> (AppState<EmbeddedStore>, tempfile::TempDir) {
 }
 
 fn http() -> HttpConfig {
-    HttpConfig { allowed_origins: vec![HeaderValue::from_static("https://acme.example")] }
+    HttpConfig {
+        allowed_origins: vec![HeaderValue::from_static("https://acme.example")],
+        ..HttpConfig::default()
+    }
 }
 
 fn event(name: &str) -> lambda_http::Request {

@@ -225,8 +225,10 @@ pub fn BookingFlow(
     let step = flow.step;
     let notice = flow.notice;
     let title = flow.config.business_name.clone();
+    // The console stores only `#rrggbb`, so the value cannot break out of the declaration.
+    let accent = flow.config.accent_colour.clone().map(|c| format!("--jobslot-site-accent: {c}"));
     view! {
-        <section class="booking" aria-label=format!("Book with {title}")>
+        <section class="booking" aria-label=format!("Book with {title}") style=accent>
             <header>
                 <h2>{format!("Book with {title}")}</h2>
                 <p class="progress">{move || (step.get() != Step::Done).then(|| format!("Step {} of 5", step.get().number()))}</p>

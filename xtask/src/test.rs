@@ -1,9 +1,9 @@
 //! `cargo xtask test`: every check, in the order that fails fastest.
 
-use crate::process::{Service, cargo, cmd, free_port, root, run, scratch};
+use crate::process::{Service, cargo, cmd, free_port, output, root, run, scratch};
 use crate::tools::{self, CHROMEDRIVER, CHROMIUM};
 use crate::widget;
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 use std::time::{Duration, Instant};
 
 /// Runs every check; stops at the first failure and prints how long each step took.
@@ -135,6 +135,21 @@ fn end_to_end() -> Result<()> {
     let data = scratch().join("e2e-data");
     let _ = std::fs::remove_dir_all(&data);
     let root = root();
+    // The documented way a self-hoster makes the first operator, exercised for real.
+    let operator = "operator@jobslot.example";
+    let printed = output(
+        cmd(root.join("target/debug/jobslot-local"))
+            .args(["add-operator", operator, "--data-dir"])
+            .arg(&data),
+    )
+    .context("jobslot-local add-operator failed")?;
+    let operator_password = printed
+        .rsplit("password: ")
+        .next()
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .context("add-operator printed no password")?
+        .to_owned();
     let mut server = Service::start(
         "jobslot-local",
         cmd(root.join("target/debug/jobslot-local"))
@@ -155,6 +170,8 @@ fn end_to_end() -> Result<()> {
         .current_dir(root.join("e2e"))
         .env("JOBSLOT_URL", format!("http://127.0.0.1:{port}"))
         .env("JOBSLOT_E2E_OUT", scratch().join("e2e-results"))
+        .env("JOBSLOT_E2E_OPERATOR", operator)
+        .env("JOBSLOT_E2E_OPERATOR_PASSWORD", &operator_password)
         .env("CHROMIUM", CHROMIUM))
 }
 

@@ -19,6 +19,9 @@ use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderName, HeaderValue, Method, Request, header};
 use problem::ApiError;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::LatencyUnit;
 use tower_http::compression::CompressionLayer;
@@ -43,10 +46,39 @@ pub struct AppState<S> {
 }
 
 /// Settings of the layers around the routers.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct HttpConfig {
-    /// Origins whose pages may call the API from a browser (the sites embedding the widget).
+    /// Origins whose pages may call any route from a browser (the console's, on AWS).
     pub allowed_origins: Vec<HeaderValue>,
+    /// Each site's own embedding origins (its settings), allowed on that site's routes.
+    pub site_origins: Option<Arc<dyn SiteOrigins>>,
+}
+
+impl std::fmt::Debug for HttpConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpConfig")
+            .field("allowed_origins", &self.allowed_origins)
+            .field("site_origins", &self.site_origins.is_some())
+            .finish()
+    }
+}
+
+/// Where a site's embedding origins come from.
+pub trait SiteOrigins: Send + Sync + 'static {
+    /// The origins a site's owner allowed to embed the widget (none for an unknown site).
+    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Vec<String>> + Send + 'a>>;
+}
+
+impl<S: Store> SiteOrigins for App<S> {
+    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Vec<String>> + Send + 'a>> {
+        Box::pin(async move { self.site_config(site).await.map(|c| c.allowed_origins).unwrap_or_default() })
+    }
+}
+
+/// The site a path is about: `acme` in `/api/sites/acme/slots`.
+fn site_in_path(path: &str) -> Option<&str> {
+    let mut parts = path.strip_prefix("/api/sites/")?.split('/');
+    parts.next().filter(|s| !s.is_empty())
 }
 
 /// The assets function: site configuration and coverage.
@@ -80,8 +112,25 @@ pub fn api_router<S: Store>(state: AppState<S>) -> Router {
 /// Puts the common layers around a function's router: problem documents for unknown routes,
 /// a body limit, CORS for embedding sites, compression and request logs without personal data.
 pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
+    let fixed = config.allowed_origins.clone();
+    let sites = config.site_origins.clone();
+    let allowed =
+        AllowOrigin::async_predicate(move |origin: HeaderValue, parts: &axum::http::request::Parts| {
+            let site = site_in_path(parts.uri.path()).map(str::to_owned);
+            async move {
+                if fixed.contains(&origin) {
+                    return true;
+                }
+                match (site, sites, origin.to_str().ok()) {
+                    (Some(site), Some(sites), Some(origin)) => {
+                        sites.origins(&site).await.iter().any(|o| o == origin)
+                    }
+                    _ => false,
+                }
+            }
+        });
     let cors = CorsLayer::new()
-        .allow_origin(AllowOrigin::list(config.allowed_origins.clone()))
+        .allow_origin(allowed)
         .allow_methods([Method::GET, Method::POST, Method::PUT])
         .allow_headers([
             header::CONTENT_TYPE,

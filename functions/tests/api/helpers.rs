@@ -10,7 +10,7 @@ use jobslot_functions::app::App;
 use jobslot_functions::app::identity::Identity;
 use jobslot_functions::auth::LocalIssuer;
 use jobslot_functions::http::identity::router as identity_router;
-use jobslot_functions::http::{AppState, HttpConfig, api_router, with_layers};
+use jobslot_functions::http::{AppState, HttpConfig, SiteOrigins, api_router, with_layers};
 use jobslot_functions::repository::Member;
 use jobslot_functions::store::embedded::EmbeddedStore;
 use reqwest::{Response, StatusCode};
@@ -37,7 +37,11 @@ pub async fn spawn_app() -> TestApp {
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (issuer, identity, verifier) = local_auth(&app, &base);
     let state = AppState { app: app.clone(), verifier, accounts: Some(identity.clone()) };
-    let http = HttpConfig { allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)] };
+    let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(app.clone());
+    let http = HttpConfig {
+        allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)],
+        site_origins: Some(site_origins),
+    };
     let router = with_layers(api_router(state).merge(identity_router(identity.clone())), &http);
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
     let client =

@@ -387,3 +387,34 @@ async fn owners_add_members_and_a_site_keeps_an_owner() {
     let refused = problem(demote_self.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
     assert_eq!(fields(&refused), ["role"]);
 }
+
+#[tokio::test]
+async fn a_sites_own_embedding_origins_may_call_its_routes_and_no_other_sites() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(Role::Owner).await;
+    let url = format!("{}{SITE}/settings", app.base);
+    let current = app.client.get(&url).bearer_auth(&owner).send().await.expect("get");
+    let etag = current.headers()["etag"].to_str().expect("etag").to_owned();
+    let mut settings: Value = current.json().await.expect("json");
+    settings["allowed_origins"] = json!(["https://acme-cars.example"]);
+    let saved =
+        app.client.put(&url).bearer_auth(&owner).header("If-Match", &etag).json(&settings).send().await;
+    assert_eq!(saved.expect("put").status(), StatusCode::OK);
+
+    let preflight = |path: String, origin: &'static str| {
+        app.client
+            .request(Method::OPTIONS, format!("{}{path}", app.base))
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "GET")
+            .send()
+    };
+    let allowed = |r: &reqwest::Response| r.headers().get("access-control-allow-origin").is_some();
+    let own = preflight(format!("{SITE}/slots"), "https://acme-cars.example").await.expect("preflight");
+    assert!(allowed(&own), "the site's own page may embed the widget");
+    let stranger = preflight(format!("{SITE}/slots"), "https://elsewhere.example").await.expect("preflight");
+    assert!(!allowed(&stranger));
+    let other_site = preflight("/api/sites/other-site/slots".into(), "https://acme-cars.example")
+        .await
+        .expect("preflight");
+    assert!(!allowed(&other_site), "one site's origins open nothing of another's");
+}
