@@ -136,16 +136,7 @@ impl<S: Store> Repository<S> {
     ) -> Result<String, SaveRefused> {
         let key = keys::site(&site.id);
         let current = self.store.get(&key).await?;
-        let condition = match (&precondition, &current) {
-            (Precondition::Absent, Some(_)) | (Precondition::Version(_), None) => {
-                return Err(SaveRefused::Exists);
-            }
-            (Precondition::Version(v), Some(item)) if *v != version_of(item) => {
-                return Err(SaveRefused::Changed);
-            }
-            (_, Some(item)) => Condition::Unchanged(item.data.clone()),
-            (_, None) => Condition::NotExists,
-        };
+        let condition = precondition.condition(current.as_ref())?;
         let item = encode(key, site, None)?;
         let version = version_of(&item);
         let mut writes = vec![

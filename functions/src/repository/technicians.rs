@@ -48,6 +48,19 @@ pub enum Precondition {
     Version(String),
 }
 
+impl Precondition {
+    /// The store condition that makes the save happen only if this still holds when written,
+    /// given the record read just before (`current`); refuses at once what already fails.
+    pub(crate) fn condition(&self, current: Option<&Item>) -> Result<Condition, SaveRefused> {
+        match (self, current) {
+            (Precondition::Absent, Some(_)) | (Precondition::Version(_), None) => Err(SaveRefused::Exists),
+            (Precondition::Version(v), Some(item)) if *v != version_of(item) => Err(SaveRefused::Changed),
+            (_, Some(item)) => Ok(Condition::Unchanged(item.data.clone())),
+            (_, None) => Ok(Condition::NotExists),
+        }
+    }
+}
+
 /// Why a versioned save (a technician, a site) was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum SaveRefused {
@@ -98,16 +111,7 @@ impl<S: Store> Repository<S> {
     ) -> Result<String, SaveRefused> {
         let key = keys::technician(&tech.site, &tech.id);
         let current = self.store.get(&key).await?;
-        let condition = match (&precondition, &current) {
-            (Precondition::Absent, Some(_)) | (Precondition::Version(_), None) => {
-                return Err(SaveRefused::Exists);
-            }
-            (Precondition::Version(v), Some(item)) if *v != version_of(item) => {
-                return Err(SaveRefused::Changed);
-            }
-            (_, Some(item)) => Condition::Unchanged(item.data.clone()),
-            (_, None) => Condition::NotExists,
-        };
+        let condition = precondition.condition(current.as_ref())?;
         let previous: Option<Stored> = current.as_ref().map(decode).transpose()?;
 
         let token = hex::encode(crate::random::bytes::<8>());

@@ -56,4 +56,6 @@ conformance!(
     an_account_email_is_taken_once_whatever_its_case,
     the_first_signing_key_stays_the_key,
     a_grant_is_used_once_even_by_racing_requests,
+    the_audit_trail_pages_newest_first,
+    saved_sites_are_listed_and_versioned,
 );

@@ -12,7 +12,8 @@ use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
 use jobslot_functions::repository::{
-    Account, AccountRefused, BookingRefused, Member, NewBooking, Precondition, Repository, SaveRefused,
+    Account, AccountRefused, AuditEntry, BookingRefused, Member, NewBooking, Precondition, Repository,
+    SaveRefused,
 };
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
 use std::sync::Arc;
@@ -510,4 +511,49 @@ pub async fn a_grant_is_used_once_even_by_racing_requests(store: impl Store) {
     assert_eq!(rotated, Some(serde_json::json!({ "n": 3 })));
     let next: Option<serde_json::Value> = repo.get_grant("hash-4", now).await.expect("store");
     assert_eq!(next, Some(serde_json::json!({ "n": 4 })), "the replacement is saved in the same write");
+}
+
+pub async fn the_audit_trail_pages_newest_first(store: impl Store) {
+    let repo = Repository::new(store.clone());
+    let site = SiteId::parse("s", "acme").expect("site");
+    let start = crate::support::now();
+    let writes: Vec<Write> = (0..7)
+        .map(|i| {
+            AuditEntry {
+                at: start + SignedDuration::from_secs(i),
+                user: UserId::parse("u", "ann").expect("user"),
+                email: "ann@example.com".into(),
+                action: "technician.changed".into(),
+                target: format!("tech-{i}"),
+            }
+            .write(&site)
+            .expect("write")
+        })
+        .collect();
+    store.transact(writes).await.expect("recorded");
+    let first = repo.audit(&site, None, 3).await.expect("page");
+    let targets = |page: &jobslot_functions::repository::AuditPage| {
+        page.entries.iter().map(|e| e.target.clone()).collect::<Vec<_>>()
+    };
+    assert_eq!(targets(&first), ["tech-6", "tech-5", "tech-4"]);
+    let second = repo.audit(&site, first.next.as_deref(), 3).await.expect("page");
+    assert_eq!(targets(&second), ["tech-3", "tech-2", "tech-1"]);
+    let last = repo.audit(&site, second.next.as_deref(), 3).await.expect("page");
+    assert_eq!((targets(&last), last.next), (vec!["tech-0".to_owned()], None));
+    let other = SiteId::parse("s", "other").expect("site");
+    assert!(repo.audit(&other, None, 3).await.expect("page").entries.is_empty(), "trails are per site");
+}
+
+pub async fn saved_sites_are_listed_and_versioned(store: impl Store) {
+    let repo = Repository::new(store);
+    let mut site = demo::site().expect("demo");
+    let v1 = repo.save_site_if(&site, Precondition::Absent, vec![]).await.expect("created");
+    assert_eq!(repo.site_ids().await.expect("ids"), [site.id.clone()]);
+    site.business_name = "Acme Mobile Mechanics".into();
+    let v2 = repo.save_site_if(&site, Precondition::Version(v1.clone()), vec![]).await.expect("changed");
+    assert_ne!(v1, v2);
+    let stale = repo.save_site_if(&site, Precondition::Version(v1), vec![]).await;
+    assert!(matches!(stale, Err(SaveRefused::Changed)), "{stale:?}");
+    let (stored, version) = repo.site_versioned(&site.id).await.expect("read").expect("site");
+    assert_eq!((stored.business_name.as_str(), version), ("Acme Mobile Mechanics", v2));
 }
