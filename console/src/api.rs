@@ -116,9 +116,11 @@ impl Api {
         version: Option<&Version>,
         idempotency_key: Option<&str>,
     ) -> Result<Response, Failure> {
+        let mut refused: Option<String> = None;
         for attempt in 0..2 {
-            let token =
-                session::access_token(&self.config, attempt > 0).await.map_err(|_| Failure::SignedOut)?;
+            let token = session::access_token(&self.config, refused.as_deref())
+                .await
+                .map_err(|_| Failure::SignedOut)?;
             let mut request = RequestBuilder::new(&self.url(path))
                 .method(method.clone())
                 .header("Authorization", &format!("Bearer {token}"));
@@ -144,6 +146,7 @@ impl Api {
             let response = sent.map_err(network)?;
             // A token refused once may have expired in flight: refresh and try once more.
             if response.status() == 401 && attempt == 0 {
+                refused = Some(token);
                 continue;
             }
             if response.status() == 401 {

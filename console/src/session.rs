@@ -200,10 +200,27 @@ fn save(session: &Session) -> Result<(), String> {
     storage()?.set_item(SESSION_KEY, &json).map_err(js_error)
 }
 
-/// An access token good for at least another minute, refreshing if needed.
-pub async fn access_token(config: &Config, force_refresh: bool) -> Result<String, String> {
+/// Refreshes happen one at a time: the issuer takes each refresh token once and treats a second
+/// use as theft (ending the sign-in), so two calls must not both spend the same token.
+fn refresh_lock() -> &'static futures::lock::Mutex<()> {
+    static LOCK: std::sync::OnceLock<futures::lock::Mutex<()>> = std::sync::OnceLock::new();
+    LOCK.get_or_init(|| futures::lock::Mutex::new(()))
+}
+
+/// An access token good for at least another minute, refreshing if needed; `refused` is a
+/// token the API just turned down, which must not be handed out again.
+pub async fn access_token(config: &Config, refused: Option<&str>) -> Result<String, String> {
+    let usable = |s: &Session| {
+        refused != Some(s.access_token.as_str()) && s.expires_at - js_sys::Date::now() > 60_000.0
+    };
     let session = stored().ok_or("Not signed in.")?;
-    if !force_refresh && session.expires_at - js_sys::Date::now() > 60_000.0 {
+    if usable(&session) {
+        return Ok(session.access_token);
+    }
+    let _one_at_a_time = refresh_lock().lock().await;
+    // Another call may have refreshed while this one waited.
+    let session = stored().ok_or("Not signed in.")?;
+    if usable(&session) {
         return Ok(session.access_token);
     }
     let form = format!(

@@ -107,8 +107,27 @@ pub enum TokenRefused {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 enum Grant {
-    Code { user: UserId, client_id: String, redirect_uri: String, code_challenge: String },
-    Refresh { user: UserId, client_id: String },
+    Code {
+        user: UserId,
+        client_id: String,
+        redirect_uri: String,
+        code_challenge: String,
+    },
+    /// A refresh token of a sign-in `family`: each refresh passes the family on, so a stolen
+    /// token that is used twice ends every token of that sign-in, and `started` bounds its life.
+    Refresh {
+        user: UserId,
+        client_id: String,
+        family: String,
+        started: i64,
+    },
+}
+
+/// One sign-in's lineage of refresh tokens.
+#[derive(Debug, Clone)]
+struct Session {
+    family: String,
+    started: i64,
 }
 
 /// The local issuer over a store.
@@ -310,18 +329,36 @@ impl<S: Store> Identity<S> {
             .get_grant::<Grant>(&digest(refresh_token), now)
             .await
             .map_err(|_| TokenRefused::ServerError)?;
-        let Some(Grant::Refresh { user, client_id: issued_to }) = grant else {
+        let Some(Grant::Refresh { user, client_id: issued_to, family, started }) = grant else {
             return Err(TokenRefused::InvalidGrant);
         };
-        if issued_to != client_id {
+        if issued_to != client_id
+            || now.as_second() >= started + REFRESH_SECONDS
+            || self.repo.family_revoked(&family).await.map_err(|_| TokenRefused::ServerError)?
+        {
             return Err(TokenRefused::InvalidGrant);
         }
-        self.tokens(&user, client_id, Some(refresh_token)).await
+        let session = Session { family: family.clone(), started };
+        match self.tokens(&user, client_id, Some((refresh_token, session))).await {
+            // Used before: whoever holds this token is not the only one who has it (RFC 9700
+            // §4.14.2). End the whole sign-in, the legitimate holder included.
+            Err(TokenRefused::InvalidGrant) => {
+                self.repo.revoke_family(&family, now).await.map_err(|_| TokenRefused::ServerError)?;
+                Err(TokenRefused::InvalidGrant)
+            }
+            other => other,
+        }
     }
 
     /// Ends a refresh token's life (sign-out); unknown tokens are fine (RFC 7009 §2.2).
     pub async fn revoke(&self, refresh_token: &str) -> Result<(), super::AppError> {
-        self.repo.use_grant::<serde_json::Value>(&digest(refresh_token), self.clock.now(), None).await?;
+        let now = self.clock.now();
+        if let Some(Grant::Refresh { family, .. }) =
+            self.repo.get_grant::<Grant>(&digest(refresh_token), now).await?
+        {
+            self.repo.revoke_family(&family, now).await?;
+        }
+        self.repo.use_grant::<serde_json::Value>(&digest(refresh_token), now, None).await?;
         Ok(())
     }
 
@@ -332,7 +369,7 @@ impl<S: Store> Identity<S> {
         &self,
         user: &UserId,
         client_id: &str,
-        replacing: Option<&str>,
+        replacing: Option<(&str, Session)>,
     ) -> Result<TokenResponse, TokenRefused> {
         if client_id != CONSOLE_CLIENT_ID {
             return Err(TokenRefused::InvalidClient);
@@ -343,10 +380,20 @@ impl<S: Store> Identity<S> {
             .access_token(user.as_str(), now, ACCESS_TOKEN_SECONDS)
             .map_err(|_| TokenRefused::ServerError)?;
         let refresh_token = secret();
-        let grant = Grant::Refresh { user: user.clone(), client_id: client_id.to_owned() };
+        let session = match &replacing {
+            Some((_, session)) => session.clone(),
+            None => Session { family: hex::encode(crate::random::bytes::<12>()), started: now },
+        };
+        let grant = Grant::Refresh {
+            user: user.clone(),
+            client_id: client_id.to_owned(),
+            family: session.family.clone(),
+            started: session.started,
+        };
         let record = serde_json::to_value(&grant).map_err(|_| TokenRefused::ServerError)?;
-        let new = (digest(&refresh_token), now + REFRESH_SECONDS);
-        match replacing {
+        // A sign-in lasts REFRESH_SECONDS however often it is refreshed.
+        let new = (digest(&refresh_token), session.started + REFRESH_SECONDS);
+        match replacing.map(|(old, _)| old) {
             None => {
                 self.repo.save_grant(&new.0, &record, new.1).await.map_err(|_| TokenRefused::ServerError)?
             }

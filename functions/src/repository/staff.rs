@@ -162,6 +162,18 @@ impl<S: Store> Repository<S> {
         self.store.transact(vec![put(item, Condition::NotExists)]).await
     }
 
+    /// Ends every refresh token of a sign-in family (kept for the longest a sign-in lasts).
+    pub async fn revoke_family(&self, family: &str, now: Timestamp) -> Result<(), StoreError> {
+        let expires = now.as_second() + crate::app::identity::REFRESH_SECONDS;
+        let item = encode(keys::grant_family_revoked(family), &Used { at: now }, Some(expires))?;
+        self.store.transact(vec![put(item, Condition::Always)]).await
+    }
+
+    /// Whether a sign-in family was ended.
+    pub async fn family_revoked(&self, family: &str) -> Result<bool, StoreError> {
+        Ok(self.store.get(&keys::grant_family_revoked(family)).await?.is_some())
+    }
+
     /// A grant that has not expired (used or not: [`Repository::use_grant`] decides that).
     pub async fn get_grant<G: DeserializeOwned>(
         &self,

@@ -16,6 +16,7 @@
 //! | local account | `ACCOUNT#{e-mail}`              | `ACCOUNT`                   |
 //! | signing key   | `ISSUER`                        | `SIGNING_KEY`               |
 //! | one-time grant| `GRANT#{sha256 of the secret}`  | `GRANT`, then `USED`        |
+//! | ended sign-in | `GRANT#FAMILY#{family}`         | `REVOKED`                   |
 //!
 //! Every site's key starts with the site, so no query can cross tenants; the few items that
 //! belong to no site (operators, the local issuer's accounts, keys and grants) start with
@@ -144,6 +145,11 @@ pub fn signing_key() -> Key {
 /// A one-time grant (authorization code, refresh token) by the hash of its secret.
 pub fn grant(secret_hash: &str) -> Key {
     Key::new(format!("GRANT#{secret_hash}"), "GRANT")
+}
+
+/// The marker that ends a whole sign-in family of refresh tokens.
+pub fn grant_family_revoked(family: &str) -> Key {
+    Key::new(format!("GRANT#FAMILY#{family}"), "REVOKED")
 }
 
 /// The marker written when a grant is used; its creation is what makes use single.

@@ -148,27 +148,57 @@ async fn staff_sign_in_with_pkce_and_use_refresh_and_read_a_work_order() {
     assert_eq!(renewed.status(), StatusCode::OK);
     let renewed: TokenResponse = renewed.json().await.expect("json");
     assert_ne!(renewed.refresh_token, tokens.refresh_token);
+    let read = app.client.get(&url).bearer_auth(&renewed.access_token).send().await.expect("get");
+    assert_eq!(read.status(), StatusCode::OK);
+    let next = refresh_form(&renewed.refresh_token);
+    let newest: TokenResponse =
+        exchange(&app, &next).await.json().await.expect("the renewed token refreshes");
+
+    // The first refresh token again: someone kept a copy. It is refused, and its whole
+    // sign-in ends, the newest token included (RFC 9700 §4.14.2).
     assert_eq!(
         exchange(&app, &refresh).await.status(),
         StatusCode::BAD_REQUEST,
         "a refresh token works once"
     );
-    let read = app.client.get(&url).bearer_auth(&renewed.access_token).send().await.expect("get");
-    assert_eq!(read.status(), StatusCode::OK);
+    let after_reuse = refresh_form(&newest.refresh_token);
+    assert_eq!(
+        exchange(&app, &after_reuse).await.status(),
+        StatusCode::BAD_REQUEST,
+        "reuse ends the sign-in"
+    );
+}
 
+fn refresh_form(token: &str) -> [(&'static str, &str); 3] {
+    [("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", "jobslot-console")]
+}
+
+#[tokio::test]
+async fn signing_out_revokes_the_refresh_token() {
+    let app = spawn_app().await;
+    owner(&app, "leaving@acme.example").await;
+    let location = sign_in(&app, "leaving@acme.example", PASSWORD).await.headers()["location"]
+        .to_str()
+        .expect("l")
+        .to_owned();
+    let code = query_param(&location, "code").expect("code");
+    let redirect_uri = format!("{}/admin/", app.base);
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", "jobslot-console"),
+        ("redirect_uri", redirect_uri.as_str()),
+        ("code_verifier", VERIFIER),
+    ];
+    let tokens: TokenResponse = exchange(&app, &form).await.json().await.expect("tokens");
     let revoke = app
         .client
         .post(format!("{}/oauth2/revoke", app.base))
-        .form(&[("token", renewed.refresh_token.as_str())])
+        .form(&[("token", tokens.refresh_token.as_str())])
         .send()
         .await;
     assert_eq!(revoke.expect("revoke").status(), StatusCode::OK);
-    let after_sign_out = [
-        ("grant_type", "refresh_token"),
-        ("refresh_token", renewed.refresh_token.as_str()),
-        ("client_id", "jobslot-console"),
-    ];
-    assert_eq!(exchange(&app, &after_sign_out).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(exchange(&app, &refresh_form(&tokens.refresh_token)).await.status(), StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
