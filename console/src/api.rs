@@ -174,6 +174,29 @@ impl Api {
         decode(self.send(Method::PUT, path, Some(json), Some(version)).await?).await
     }
 
+    /// Every item of a paged list, following its cursors.
+    pub async fn get_all<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, Failure> {
+        #[derive(serde::Deserialize)]
+        struct Page<T> {
+            items: Vec<T>,
+            next: Option<String>,
+        }
+        let mut all = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let url = match &cursor {
+                Some(c) => format!("{path}?cursor={}", js_sys::encode_uri_component(c)),
+                None => path.to_owned(),
+            };
+            let page: Page<T> = self.get(&url).await?.value;
+            all.extend(page.items);
+            match page.next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// `POST` a create under an idempotency key.
     pub async fn post<B: Serialize, T: DeserializeOwned>(
         &self,

@@ -37,8 +37,8 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
         move || {
             let (api, path) = (api.clone(), path.clone());
             spawn_local(async move {
-                match api.get::<Vec<MemberEntry>>(&path).await {
-                    Ok(list) => members.set(list.value),
+                match api.get_all::<MemberEntry>(&path).await {
+                    Ok(list) => members.set(list),
                     Err(failure) => status.set(Some(failure.message())),
                 }
             });

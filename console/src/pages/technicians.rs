@@ -24,7 +24,7 @@ pub fn TechnicianList(api: Api, site: String) -> impl IntoView {
         let (api, site) = (api.clone(), site.clone());
         LocalResource::new(move || {
             let (api, site) = (api.clone(), site.clone());
-            async move { api.get::<Vec<Entry>>(&format!("/api/sites/{site}/technicians")).await }
+            async move { api.get_all::<Entry>(&format!("/api/sites/{site}/technicians")).await }
         })
     };
     view! {
@@ -36,12 +36,12 @@ pub fn TechnicianList(api: Api, site: String) -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || list.get().map(|result| match result {
                     Err(failure) => view! { <p class="alert" role="alert">{failure.message()}</p> }.into_any(),
-                    Ok(tagged) if tagged.value.is_empty() => view! { <p>"No technicians yet."</p> }.into_any(),
-                    Ok(tagged) => view! {
+                    Ok(list) if list.is_empty() => view! { <p>"No technicians yet."</p> }.into_any(),
+                    Ok(list) => view! {
                         <table>
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"Areas"</th><th scope="col">"Status"</th></tr></thead>
                             <tbody>
-                                {tagged.value.into_iter().map(|entry| view! {
+                                {list.into_iter().map(|entry| view! {
                                     <tr>
                                         <td><a href=format!("#/technicians/{}", entry.id)>{entry.technician.name.clone()}</a></td>
                                         <td>{summary(&entry.technician.areas)}</td>

@@ -40,6 +40,22 @@ pub enum Expect {
     Unstated,
 }
 
+#[cfg(test)]
+mod tests {
+    use super::{LIST_PAGE, Page};
+
+    #[test]
+    fn pages_follow_the_cursor_in_key_order() {
+        let items = (0..250).rev().map(|i| format!("item-{i:03}"));
+        let first = Page::after(items.clone(), None, Clone::clone);
+        assert_eq!((first.items.len(), first.items[0].as_str()), (LIST_PAGE, "item-000"));
+        let second = Page::after(items.clone(), first.next.as_deref(), Clone::clone);
+        assert_eq!(second.items[0], "item-100");
+        let third = Page::after(items, second.next.as_deref(), Clone::clone);
+        assert_eq!((third.items.len(), third.next), (50, None));
+    }
+}
+
 /// A checked request to open a site.
 #[derive(Debug, Clone)]
 pub enum PreparedSite {
@@ -81,6 +97,29 @@ impl From<Member> for MemberEntry {
 
 /// Page size of the audit trail.
 const AUDIT_PAGE: usize = 50;
+/// Page size of the technician and member lists.
+pub const LIST_PAGE: usize = 100;
+
+/// One page of a list sorted by a key, and the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Page<T> {
+    /// The items.
+    pub items: Vec<T>,
+    /// Pass back as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}
+
+impl<T> Page<T> {
+    /// The [`LIST_PAGE`] items after `cursor`, ordered by `key`.
+    fn after(items: impl Iterator<Item = T>, cursor: Option<&str>, key: impl Fn(&T) -> String) -> Self {
+        let mut keyed: Vec<(String, T)> =
+            items.map(|i| (key(&i), i)).filter(|(k, _)| cursor.is_none_or(|c| k.as_str() > c)).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        let next = (keyed.len() > LIST_PAGE).then(|| keyed[LIST_PAGE - 1].0.clone());
+        Self { items: keyed.into_iter().take(LIST_PAGE).map(|(_, i)| i).collect(), next }
+    }
+}
 
 fn known_zone(name: &str) -> bool {
     TimeZone::get(name).is_ok()
@@ -299,13 +338,18 @@ impl<S: Store> App<S> {
     }
 
     /// Every technician of a site.
-    pub async fn technician_list(&self, site: &str, user: &UserId) -> Result<Vec<TechnicianEntry>, AppError> {
+    pub async fn technician_list(
+        &self,
+        site: &str,
+        user: &UserId,
+        cursor: Option<&str>,
+    ) -> Result<Page<TechnicianEntry>, AppError> {
         let (_, member) = self.authorize(site, user, Action::ViewSetup).await?;
         let technicians = self.repo.technicians(&member.site).await?;
-        Ok(technicians
+        let entries = technicians
             .iter()
-            .map(|t| TechnicianEntry { id: t.id.clone(), technician: TechnicianInput::of(t) })
-            .collect())
+            .map(|t| TechnicianEntry { id: t.id.clone(), technician: TechnicianInput::of(t) });
+        Ok(Page::after(entries, cursor, |e| e.id.to_string()))
     }
 
     /// One technician.
@@ -342,6 +386,15 @@ impl<S: Store> App<S> {
         let saved = self.repo.save_technician(&tech, current.value.country, precondition, Some(&audit)).await;
         let version = match saved {
             Err(SaveRefused::Exists) if *expect == Expect::New => {
+                // A retried create (its answer was lost) meets its own technician: same answer.
+                if let Some((existing, version)) = self.repo.technician(&current.value.id, &id).await?
+                    && existing == tech
+                {
+                    return Ok(Versioned {
+                        value: TechnicianEntry { id, technician: TechnicianInput::of(&tech) },
+                        version,
+                    });
+                }
                 return Err(FieldError::new("id", "A technician with this id exists.").into());
             }
             Err(SaveRefused::Exists) => return Err(AppError::NotFound),
@@ -351,9 +404,15 @@ impl<S: Store> App<S> {
     }
 
     /// A site's members.
-    pub async fn member_list(&self, site: &str, user: &UserId) -> Result<Vec<MemberEntry>, AppError> {
+    pub async fn member_list(
+        &self,
+        site: &str,
+        user: &UserId,
+        cursor: Option<&str>,
+    ) -> Result<Page<MemberEntry>, AppError> {
         let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        Ok(self.repo.members(&member.site).await?.into_iter().map(MemberEntry::from).collect())
+        let members = self.repo.members(&member.site).await?.into_iter().map(MemberEntry::from);
+        Ok(Page::after(members, cursor, |m| m.user.to_string()))
     }
 
     /// Checks a member request before anyone's account is touched: the caller may manage
@@ -442,9 +501,9 @@ fn empty_site(id: SiteId) -> Site {
     }
 }
 
-/// The `Deserialize` bound the HTTP layer needs for cursors.
+/// Where the previous page of a list ended.
 #[derive(Debug, Deserialize)]
-pub struct AuditQuery {
+pub struct ListQuery {
     /// Where the previous page ended.
     pub cursor: Option<String>,
 }

@@ -7,7 +7,7 @@ use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::problem::ApiError;
 use crate::app::AppError;
-use crate::app::setup::{AuditQuery, Expect, PreparedSite, Versioned};
+use crate::app::setup::{Expect, ListQuery, PreparedSite, Versioned};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -169,8 +169,9 @@ async fn technicians<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
     StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(state.app.technician_list(&site, &user).await?).into_response())
+    Ok(Json(state.app.technician_list(&site, &user, query.cursor.as_deref()).await?).into_response())
 }
 
 async fn technician<S: Store>(
@@ -197,8 +198,9 @@ async fn members<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
     StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
-    Ok(Json(state.app.member_list(&site, &user).await?).into_response())
+    Ok(Json(state.app.member_list(&site, &user, query.cursor.as_deref()).await?).into_response())
 }
 
 #[derive(Serialize)]
@@ -217,7 +219,7 @@ async fn put_member<S: Store>(
 ) -> Result<Response, ApiError> {
     // The caller may manage members and the request is sound before an account is created
     // on anyone's behalf.
-    state.app.member_list(&site, &user).await?;
+    state.app.member_list(&site, &user, None).await?;
     let request = input.parse().map_err(AppError::Validation)?;
     state.app.check_member(&site, &user, &request).await?;
     let (who, password) = user_for(&state, "email", request.email.as_str(), input.user.as_deref()).await?;
@@ -229,7 +231,7 @@ async fn audit<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
     StaffUser(user): StaffUser,
-    ApiQuery(query): ApiQuery<AuditQuery>,
+    ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
     Ok(Json(state.app.audit_trail(&site, &user, query.cursor.as_deref()).await?).into_response())
 }

@@ -100,6 +100,22 @@ async fn every_staff_route_refuses_bad_tokens_other_sites_and_insufficient_roles
     // An owner, but of another site.
     let stranger = app.member_of_other_site().await;
 
+    let unscoped = [
+        Route { method: Method::GET, path: "/api/me".into(), body: None, allowed: EVERYONE },
+        Route { method: Method::POST, path: "/api/sites".into(), body: Some(json!({})), allowed: OWNERS },
+    ];
+    for route in &unscoped {
+        for token in [
+            None,
+            Some(expired.as_str()),
+            Some(wrong_issuer.as_str()),
+            Some(wrong_audience.as_str()),
+            Some(forged.as_str()),
+        ] {
+            let status = call(&app, route, token).await.status();
+            assert_eq!(status, StatusCode::UNAUTHORIZED, "{} {}", route.method, route.path);
+        }
+    }
     for route in &routes {
         let what = format!("{} {}", route.method, route.path);
         for (token, case) in [
@@ -213,16 +229,36 @@ async fn an_owner_adds_a_technician_who_becomes_bookable_except_on_their_day_off
     let created = created.expect("put");
     assert_eq!(created.status(), StatusCode::CREATED);
     let etag = created.headers()["etag"].to_str().expect("etag").to_owned();
-    let again = app
+    let create = |body: Value| {
+        app.client.put(&url).bearer_auth(&owner).header("If-None-Match", "*").json(&body).send()
+    };
+    let retried = create(new_technician()).await.expect("put");
+    assert_eq!(retried.status(), StatusCode::CREATED, "a retried create gets the first answer");
+    assert_eq!(retried.headers()["etag"].to_str().expect("etag"), etag);
+    let mut someone_else = new_technician();
+    someone_else["name"] = "Another Nia".into();
+    let clash =
+        problem(create(someone_else).await.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation")
+            .await;
+    assert_eq!(fields(&clash), ["id"], "a different technician cannot take the id");
+    let list: Value = app
         .client
-        .put(&url)
+        .get(format!("{}{SITE}/technicians", app.base))
         .bearer_auth(&owner)
-        .header("If-None-Match", "*")
-        .json(&new_technician())
         .send()
-        .await;
-    let again = problem(again.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation").await;
-    assert_eq!(fields(&again), ["id"]);
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    let ids: Vec<&str> = list["items"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|t| t["id"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(ids, ["nia-brooks", "priya-shah", "sam-nguyen", "tom-kelly"], "sorted by id");
+    assert!(list.get("next").is_none(), "one page");
 
     let coverage: Value =
         app.get(&format!("{SITE}/coverage?postcode=2999")).await.json().await.expect("json");
