@@ -50,7 +50,7 @@ pub fn control_id(field: &str) -> String {
     format!("f-{cleaned}")
 }
 
-/// A labelled one-line input.
+/// A labelled text control (one line, or several with `multiline`) whose errors show beside it.
 #[component]
 pub fn Input(
     /// Visible label.
@@ -64,46 +64,34 @@ pub fn Input(
     /// Hint under the control.
     #[prop(optional)]
     hint: Option<&'static str>,
-    /// HTML input type.
+    /// HTML input type of a one-line control.
     #[prop(default = "text")]
     kind: &'static str,
-) -> impl IntoView {
-    let id = control_id(field);
-    let error_id = format!("{id}-error");
-    view! {
-        <div class="field">
-            <label for=id.clone()>{label}</label>
-            {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            <input id=id type=kind prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || errors.within(field).first().map(|_| "true") aria-describedby=error_id.clone() />
-            <p class="error" id=error_id>{move || errors.within(field).join(" ")}</p>
-        </div>
-    }
-}
-
-/// A labelled multi-line input.
-#[component]
-pub fn TextArea(
-    /// Visible label.
-    label: &'static str,
-    /// Field path, for errors.
-    field: &'static str,
-    /// The value.
-    value: RwSignal<String>,
-    /// Errors of the form.
-    errors: Errors,
-    /// Hint under the control.
+    /// A `<textarea>` instead of an `<input>`.
     #[prop(optional)]
-    hint: Option<&'static str>,
+    multiline: bool,
 ) -> impl IntoView {
     let id = control_id(field);
     let error_id = format!("{id}-error");
+    let invalid = move || errors.within(field).first().map(|_| "true");
+    let control = if multiline {
+        view! {
+            <textarea id=id.clone() rows="4" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid aria-describedby=error_id.clone()></textarea>
+        }
+        .into_any()
+    } else {
+        view! {
+            <input id=id.clone() type=kind prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
+                aria-invalid=invalid aria-describedby=error_id.clone() />
+        }
+        .into_any()
+    };
     view! {
         <div class="field">
-            <label for=id.clone()>{label}</label>
+            <label for=id>{label}</label>
             {hint.map(|h| view! { <p class="hint">{h}</p> })}
-            <textarea id=id rows="4" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev))
-                aria-invalid=move || errors.within(field).first().map(|_| "true") aria-describedby=error_id.clone()></textarea>
+            {control}
             <p class="error" id=error_id>{move || errors.within(field).join(" ")}</p>
         </div>
     }

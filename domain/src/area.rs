@@ -9,7 +9,7 @@
 //! a lookup reads one bucket and keeps the areas that contain the code.
 
 use crate::FieldError;
-use crate::postcode::{Country, Postcode};
+use crate::postcode::{Country, Postcode, is_gb_outward};
 use serde::{Deserialize, Serialize};
 
 /// One service area, in canonical form.
@@ -165,23 +165,6 @@ fn gb_parts(code: &str) -> (&str, &str, &str) {
     let letters = code.bytes().take_while(u8::is_ascii_alphabetic).count();
     let digits = code[letters..].bytes().take_while(u8::is_ascii_digit).count();
     (&code[..letters], &code[letters..letters + digits], &code[letters + digits..])
-}
-
-/// A UK outward code: A9, A99, AA9, AA99, A9A, AA9A.
-fn is_gb_outward(code: &str) -> bool {
-    let shape: String = code
-        .bytes()
-        .map(|b| {
-            if b.is_ascii_digit() {
-                '9'
-            } else if b.is_ascii_alphabetic() {
-                'A'
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A")
 }
 
 /// A UK prefix: an area (`S`, `SW`) or the start of an outward code (`SW1`, `SW1A`).

@@ -129,7 +129,12 @@ fn parse_gb(compact: &str) -> Option<String> {
         let b = inward.as_bytes();
         b[0].is_ascii_digit() && b[1].is_ascii_alphabetic() && b[2].is_ascii_alphabetic()
     };
-    let shape: String = outward
+    (inward_ok && is_gb_outward(outward)).then(|| format!("{outward} {inward}"))
+}
+
+/// A UK outward code: A9, A99, AA9, AA99, A9A, AA9A.
+pub(crate) fn is_gb_outward(code: &str) -> bool {
+    let shape: String = code
         .bytes()
         .map(|b| {
             if b.is_ascii_digit() {
@@ -141,8 +146,7 @@ fn parse_gb(compact: &str) -> Option<String> {
             }
         })
         .collect();
-    let outward_ok = matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A");
-    (inward_ok && outward_ok).then(|| format!("{outward} {inward}"))
+    matches!(shape.as_str(), "A9" | "A99" | "AA9" | "AA99" | "A9A" | "AA9A")
 }
 
 #[cfg(test)]

@@ -25,32 +25,8 @@ pub fn run_all(args: &[String]) -> Result<()> {
         step("clippy (native)", &mut || {
             run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))
         })?;
-        step("clippy (widget, wasm32)", &mut || {
-            run(cargo().args([
-                "clippy",
-                "-p",
-                "jobslot-widget",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))
-        })?;
-        step("clippy (console, wasm32)", &mut || {
-            run(cargo().args([
-                "clippy",
-                "-p",
-                "jobslot-console",
-                "--target",
-                "wasm32-unknown-unknown",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]))
-        })?;
+        step("clippy (widget, wasm32)", &mut || clippy_wasm("jobslot-widget"))?;
+        step("clippy (console, wasm32)", &mut || clippy_wasm("jobslot-console"))?;
         step("unit, property, API, Lambda and embedded-store tests", &mut || {
             run(cargo().args([
                 "test",
@@ -90,6 +66,21 @@ pub fn run_all(args: &[String]) -> Result<()> {
     let total: Duration = timings.iter().map(|(_, t, _)| *t).sum();
     println!("  total {:>64.1} s", total.as_secs_f64());
     outcome
+}
+
+/// Clippy with warnings as errors on a crate that only builds for the browser.
+fn clippy_wasm(package: &str) -> Result<()> {
+    run(cargo().args([
+        "clippy",
+        "-p",
+        package,
+        "--target",
+        "wasm32-unknown-unknown",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))
 }
 
 fn install() -> Result<()> {

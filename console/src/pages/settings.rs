@@ -2,7 +2,7 @@
 //! snippet to paste with a live preview of the widget as customers see it.
 
 use crate::api::{Api, Version};
-use crate::form::{Errors, Input, TextArea, items};
+use crate::form::{Errors, Input, items};
 use crate::session;
 use jobslot_domain::setup::SettingsInput;
 use leptos::prelude::*;
@@ -119,11 +119,11 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 <Input label="Country (AU, GB or US)" field="country" value=country errors=errors hint="Decides the postcode format." />
                 <Input label="Time zone" field="time_zone" value=time_zone errors=errors hint="An IANA name such as Australia/Sydney." />
                 <Input label="Currency (AUD, GBP or USD)" field="currency" value=currency errors=errors />
-                <TextArea label="Terms and conditions" field="terms" value=terms errors=errors />
+                <Input multiline=true label="Terms and conditions" field="terms" value=terms errors=errors />
                 <Input label="Minutes between start times" field="step_minutes" value=step errors=errors kind="number" />
                 <Input label="Minimum notice (minutes)" field="min_notice_minutes" value=notice errors=errors kind="number" />
                 <Input label="Days ahead customers may book" field="days_ahead" value=days errors=errors kind="number" />
-                <TextArea label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
+                <Input multiline=true label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
                     hint="One origin per line, e.g. https://shop.example." />
                 <Input label="Accent colour" field="accent_colour" value=accent errors=errors hint="Like #1a56db; empty for the default." />
                 <div class="actions">

@@ -2,7 +2,7 @@
 //! weekly hours, time off).
 
 use crate::api::{Api, Failure, Version};
-use crate::form::{Errors, Input, TextArea, items};
+use crate::form::{Errors, Input, items};
 use crate::navigate;
 use jobslot_domain::api::CoverageResponse;
 use jobslot_domain::setup::{HoursInput, ServicesInput, TechnicianInput, TimeOffInput};
@@ -260,7 +260,7 @@ pub fn TechnicianEditor(api: Api, site: String, id: Option<String>) -> impl Into
                     <Input label="Id" field="id" value=new_id errors=errors hint="Lower-case letters, digits and dashes, e.g. jo-bloggs. It cannot change later." />
                 })}
                 <Input label="Name" field="name" value=name errors=errors />
-                <TextArea label="Service areas" field="areas" value=areas errors=errors
+                <Input multiline=true label="Service areas" field="areas" value=areas errors=errors
                     hint="One per line or comma-separated: a postcode (2000), a range (2000-2099) or a prefix (20*, SW1*)." />
                 <fieldset>
                     <legend>"Services"</legend>

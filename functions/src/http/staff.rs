@@ -219,7 +219,7 @@ async fn put_member<S: Store>(
 ) -> Result<Response, ApiError> {
     // The caller may manage members and the request is sound before an account is created
     // on anyone's behalf.
-    state.app.member_list(&site, &user, None).await?;
+    state.app.authorize(&site, &user, jobslot_domain::staff::Action::ManageMembers).await?;
     let request = input.parse().map_err(AppError::Validation)?;
     state.app.check_member(&site, &user, &request).await?;
     let (who, password) = user_for(&state, "email", request.email.as_str(), input.user.as_deref()).await?;

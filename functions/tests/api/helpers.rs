@@ -95,6 +95,12 @@ impl TestApp {
         self.token_for(&user)
     }
 
+    /// A staff `GET` of `path` with `token`, as JSON.
+    pub async fn staff_get(&self, path: &str, token: &str) -> serde_json::Value {
+        let response = self.client.get(format!("{}{path}", self.base)).bearer_auth(token).send().await;
+        response.expect("get").json().await.expect("json")
+    }
+
     /// A fresh access token of the local issuer for `user`.
     pub fn token_for(&self, user: &UserId) -> String {
         self.issuer.access_token(user.as_str(), jiff::Timestamp::now().as_second(), 900).expect("token")

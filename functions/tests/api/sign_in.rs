@@ -169,6 +169,13 @@ async fn staff_sign_in_with_pkce_and_use_refresh_and_read_a_work_order() {
     );
 }
 
+/// Signs `email` in through the form and returns the authorization code it is sent back with.
+async fn code_for(app: &TestApp, email: &str) -> String {
+    let redirect = sign_in(app, email, PASSWORD).await;
+    let location = redirect.headers()["location"].to_str().expect("location").to_owned();
+    query_param(&location, "code").expect("code")
+}
+
 fn refresh_form(token: &str) -> [(&'static str, &str); 3] {
     [("grant_type", "refresh_token"), ("refresh_token", token), ("client_id", "jobslot-console")]
 }
@@ -177,11 +184,7 @@ fn refresh_form(token: &str) -> [(&'static str, &str); 3] {
 async fn signing_out_revokes_the_refresh_token() {
     let app = spawn_app().await;
     owner(&app, "leaving@acme.example").await;
-    let location = sign_in(&app, "leaving@acme.example", PASSWORD).await.headers()["location"]
-        .to_str()
-        .expect("l")
-        .to_owned();
-    let code = query_param(&location, "code").expect("code");
+    let code = code_for(&app, "leaving@acme.example").await;
     let redirect_uri = format!("{}/admin/", app.base);
     let form = [
         ("grant_type", "authorization_code"),
@@ -205,11 +208,7 @@ async fn signing_out_revokes_the_refresh_token() {
 async fn a_code_needs_its_own_verifier() {
     let app = spawn_app().await;
     owner(&app, "pkce@acme.example").await;
-    let location = sign_in(&app, "pkce@acme.example", PASSWORD).await.headers()["location"]
-        .to_str()
-        .expect("l")
-        .to_owned();
-    let code = query_param(&location, "code").expect("code");
+    let code = code_for(&app, "pkce@acme.example").await;
     let redirect_uri = format!("{}/admin/", app.base);
     let stolen = "y".repeat(60);
     let refused = exchange(

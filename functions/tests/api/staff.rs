@@ -241,16 +241,7 @@ async fn an_owner_adds_a_technician_who_becomes_bookable_except_on_their_day_off
         problem(create(someone_else).await.expect("put"), StatusCode::UNPROCESSABLE_ENTITY, "validation")
             .await;
     assert_eq!(fields(&clash), ["id"], "a different technician cannot take the id");
-    let list: Value = app
-        .client
-        .get(format!("{}{SITE}/technicians", app.base))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let list: Value = app.staff_get(&format!("{SITE}/technicians"), &owner).await;
     let ids: Vec<&str> = list["items"]
         .as_array()
         .expect("items")
@@ -305,16 +296,7 @@ async fn an_owner_adds_a_technician_who_becomes_bookable_except_on_their_day_off
     assert_eq!(edited.status(), StatusCode::OK);
     assert_ne!(edited.headers()["etag"].to_str().expect("etag"), etag);
 
-    let audit: Value = app
-        .client
-        .get(format!("{}{SITE}/audit", app.base))
-        .bearer_auth(&owner)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let audit: Value = app.staff_get(&format!("{SITE}/audit"), &owner).await;
     let actions: Vec<&str> = audit["entries"]
         .as_array()
         .expect("entries")
