@@ -4,7 +4,7 @@ use crate::app::App;
 use crate::auth::TokenVerifier;
 use crate::config;
 use crate::http::{AppState, HttpConfig, SiteOrigins, with_layers};
-use crate::store::dynamodb::DynamoStore;
+use crate::store::dynamodb::{ClientLimits, DynamoStore};
 use axum::Router;
 use axum::http::Uri;
 use lambda_http::request::RequestContext;
@@ -17,7 +17,8 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     crate::telemetry::init(true);
     let table = config::var(config::TABLE_VAR).ok_or("JOBSLOT_TABLE is not set")?;
     let endpoint = config::var(config::ENDPOINT_VAR);
-    let store = DynamoStore::new(DynamoStore::client(endpoint.as_deref()).await, table);
+    let store =
+        DynamoStore::new(DynamoStore::client(endpoint.as_deref(), ClientLimits::default()).await, table);
     if let Err(error) = store.warm_up().await {
         tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry");
     }

@@ -8,7 +8,7 @@ use crate::config;
 use crate::http::identity::router as identity_router;
 use crate::http::{AppState, HttpConfig, SiteOrigins, api_router, with_layers};
 use crate::store::Store;
-use crate::store::dynamodb::DynamoStore;
+use crate::store::dynamodb::{ClientLimits, DynamoStore};
 use crate::store::embedded::EmbeddedStore;
 use anyhow::Context;
 use axum::body::Body;
@@ -134,7 +134,8 @@ pub async fn run(command: Command) -> anyhow::Result<()> {
     };
     match options.dynamodb_table.clone() {
         Some(table) => {
-            let client = DynamoStore::client(options.dynamodb_endpoint.as_deref()).await;
+            let client =
+                DynamoStore::client(options.dynamodb_endpoint.as_deref(), ClientLimits::default()).await;
             let store = DynamoStore::new(client, table);
             store.ensure_table().await.context("creating the DynamoDB table")?;
             run_on(store, command).await

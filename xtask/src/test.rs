@@ -37,7 +37,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "jobslot-console",
             ]))
         })?;
-        step("store conformance on DynamoDB, Cognito tokens (moto)", &mut dynamodb_conformance)?;
+        step("store conformance, faults and Cognito tokens on DynamoDB (moto)", &mut dynamodb_conformance)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
         let mut dist = None;
         step("widget release build", &mut || {
@@ -92,8 +92,8 @@ fn install() -> Result<()> {
     Ok(())
 }
 
-/// The conformance suite's DynamoDB half, and Cognito tokens through the verifier, against a
-/// fresh moto server on a free port.
+/// The conformance suite's DynamoDB half, the API behind a fault-injecting proxy, and Cognito
+/// tokens through the verifier, against a fresh moto server on a free port.
 fn dynamodb_conformance() -> Result<()> {
     let venv = tools::ensure_python_tools()?;
     let port = free_port()?;
@@ -106,7 +106,19 @@ fn dynamodb_conformance() -> Result<()> {
     )?;
     moto.wait_for_port(port, Duration::from_secs(60))?;
     run(cargo()
-        .args(["test", "-p", "jobslot-functions", "--test", "store", "--test", "cognito", "--", "--ignored"])
+        .args([
+            "test",
+            "-p",
+            "jobslot-functions",
+            "--test",
+            "store",
+            "--test",
+            "faults",
+            "--test",
+            "cognito",
+            "--",
+            "--ignored",
+        ])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
 }
 

@@ -74,6 +74,9 @@ pub enum AppError {
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,
+    /// The store cannot serve now; the same request may succeed in a few seconds.
+    #[error("store unavailable")]
+    Unavailable(#[source] StoreError),
     /// Something failed on our side.
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
@@ -81,7 +84,11 @@ pub enum AppError {
 
 impl From<StoreError> for AppError {
     fn from(error: StoreError) -> Self {
-        AppError::Internal(error.into())
+        match error {
+            // A conflict that outlasted every retry is contention, which passes.
+            StoreError::Unavailable(_) | StoreError::Conflict => AppError::Unavailable(error),
+            other => AppError::Internal(other.into()),
+        }
     }
 }
 

@@ -119,7 +119,8 @@ impl<S: Store> App<S> {
                 Err(BookingRefused::Store(e)) => return Err(e.into()),
             }
         }
-        Err(AppError::Internal(anyhow::anyhow!("booking not written after {WRITE_ATTEMPTS} attempts")))
+        // Every attempt conflicted or drew a taken number: busy, not broken.
+        Err(AppError::Unavailable(StoreError::Conflict))
     }
 
     /// A work order by number, for a member of its site: any order for those who may see the

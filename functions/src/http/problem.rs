@@ -7,6 +7,9 @@ use axum::response::{IntoResponse, Response};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Problem, ProblemKind};
 
+/// What a 503 asks clients to wait before trying again.
+const RETRY_AFTER_SECONDS: &str = "5";
+
 /// Media type of problem documents.
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -186,6 +189,20 @@ impl IntoResponse for ApiError {
                 None,
                 vec![],
             ),
+            ApiError::App(AppError::Unavailable(error)) => {
+                tracing::warn!(error = format!("{:#}", anyhow::Error::new(error)), "store unavailable");
+                let mut response = problem(
+                    K::Unavailable,
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Temporarily unavailable",
+                    Some("We could not reach our database just now. Try again in a few seconds.".into()),
+                    vec![],
+                );
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+                response
+            }
             ApiError::AuthUnavailable => {
                 let mut response = problem(
                     K::Unavailable,
@@ -194,7 +211,9 @@ impl IntoResponse for ApiError {
                     Some("Try again in a few seconds.".into()),
                     vec![],
                 );
-                response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+                response
+                    .headers_mut()
+                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
                 response
             }
             ApiError::Unauthorized => {

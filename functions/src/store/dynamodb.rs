@@ -6,7 +6,9 @@
 use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
-use aws_sdk_dynamodb::error::SdkError;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
@@ -20,6 +22,53 @@ const PK: &str = "PK";
 const SK: &str = "SK";
 const DATA: &str = "data";
 const EXPIRES_AT: &str = "expires_at";
+
+/// How long the SDK waits and how often it tries. A request makes a handful of store calls
+/// one after another and the functions time out after 10 s, so one call gives up after 3 s
+/// at most; DynamoDB answers in milliseconds, so a 1 s attempt has failed, not stalled.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientLimits {
+    /// Opening a TCP connection.
+    pub connect: Duration,
+    /// One attempt, from sending to the whole answer.
+    pub attempt: Duration,
+    /// All attempts of one call, pauses included.
+    pub operation: Duration,
+    /// Attempts per call; throttling, 5xx, timeouts and dropped connections are retried.
+    pub attempts: u32,
+    /// The first pause between attempts; later ones double, each with full jitter.
+    pub first_backoff: Duration,
+}
+
+impl Default for ClientLimits {
+    fn default() -> Self {
+        Self {
+            connect: Duration::from_secs(1),
+            attempt: Duration::from_secs(1),
+            operation: Duration::from_secs(3),
+            attempts: 3,
+            // DynamoDB's guidance: start retries at tens of milliseconds, not the SDK's 1 s.
+            first_backoff: Duration::from_millis(50),
+        }
+    }
+}
+
+impl ClientLimits {
+    fn timeouts(&self) -> TimeoutConfig {
+        TimeoutConfig::builder()
+            .connect_timeout(self.connect)
+            .operation_attempt_timeout(self.attempt)
+            .operation_timeout(self.operation)
+            .build()
+    }
+
+    fn retries(&self) -> RetryConfig {
+        RetryConfig::standard()
+            .with_max_attempts(self.attempts)
+            .with_initial_backoff(self.first_backoff)
+            .with_max_backoff(Duration::from_secs(1))
+    }
+}
 
 /// A [`Store`] on one DynamoDB table.
 #[derive(Clone, Debug)]
@@ -36,9 +85,15 @@ impl DynamoStore {
 
     /// A client from the environment (region, credentials), or, when `endpoint` is given, a
     /// client for a local DynamoDB-compatible server with dummy credentials.
-    pub async fn client(endpoint: Option<&str>) -> Client {
+    pub async fn client(endpoint: Option<&str>, limits: ClientLimits) -> Client {
         match endpoint {
-            None => Client::new(&aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await),
+            None => Client::new(
+                &aws_config::defaults(aws_config::BehaviorVersion::latest())
+                    .timeout_config(limits.timeouts())
+                    .retry_config(limits.retries())
+                    .load()
+                    .await,
+            ),
             Some(url) => {
                 let region = std::env::var("AWS_REGION").unwrap_or_else(|_| "us-east-1".into());
                 let config = aws_sdk_dynamodb::Config::builder()
@@ -52,6 +107,8 @@ impl DynamoStore {
                         None,
                         "jobslot-local",
                     ))
+                    .timeout_config(limits.timeouts())
+                    .retry_config(limits.retries())
                     .build();
                 Client::from_conf(config)
             }
@@ -64,7 +121,7 @@ impl DynamoStore {
         match self.client.describe_table().table_name(&self.table).send().await {
             Ok(_) => return Ok(()),
             Err(e) if e.as_service_error().is_some_and(|e| e.is_resource_not_found_exception()) => {}
-            Err(e) => return Err(backend(e)),
+            Err(e) => return Err(sdk(e)),
         }
         let attribute = |name: &str| {
             AttributeDefinition::builder()
@@ -86,7 +143,7 @@ impl DynamoStore {
             .key_schema(key(SK, KeyType::Range)?)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk)?;
         self.client
             .wait_until_table_exists()
             .table_name(&self.table)
@@ -104,20 +161,44 @@ impl DynamoStore {
             .time_to_live_specification(ttl)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk)?;
         Ok(())
     }
 
     /// One cheap call, made at start-up so the first customer does not pay for the TLS
     /// handshake and credential lookup.
     pub async fn warm_up(&self) -> Result<(), StoreError> {
-        self.client.describe_table().table_name(&self.table).send().await.map_err(backend)?;
+        self.client.describe_table().table_name(&self.table).send().await.map_err(sdk)?;
         Ok(())
     }
 }
 
 fn backend(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
     StoreError::Backend(anyhow::Error::new(error))
+}
+
+/// Error codes meaning "DynamoDB cannot serve this now", not "this request is wrong".
+const UNAVAILABLE_CODES: [&str; 5] = [
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "RequestLimitExceeded",
+    "InternalServerError",
+    "ServiceUnavailable",
+];
+
+/// A failed call, after the SDK's own retries: unavailable when DynamoDB could not be reached
+/// or kept refusing for load or its own faults; a plain backend failure otherwise.
+fn sdk<E, R>(error: SdkError<E, R>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    let unavailable = match &error {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
+        SdkError::ServiceError(e) => e.err().code().is_some_and(|c| UNAVAILABLE_CODES.contains(&c)),
+        _ => false,
+    };
+    if unavailable { StoreError::Unavailable(anyhow::Error::new(error)) } else { backend(error) }
 }
 
 fn key_map(key: &Key) -> HashMap<String, AttributeValue> {
@@ -192,7 +273,7 @@ impl Store for DynamoStore {
             .consistent_read(true)
             .send()
             .await
-            .map_err(backend)?;
+            .map_err(sdk)?;
         output.item().map(from_attributes).transpose()
     }
 
@@ -217,13 +298,8 @@ impl Store for DynamoStore {
                 .consistent_read(true)
                 .build()
                 .map_err(backend)?;
-            let output = self
-                .client
-                .batch_get_item()
-                .request_items(&self.table, request)
-                .send()
-                .await
-                .map_err(backend)?;
+            let output =
+                self.client.batch_get_item().request_items(&self.table, request).send().await.map_err(sdk)?;
             for map in output.responses().and_then(|r| r.get(&self.table)).into_iter().flatten() {
                 items.push(from_attributes(map)?);
             }
@@ -231,7 +307,8 @@ impl Store for DynamoStore {
                 pending = rest.keys().to_vec();
             }
         }
-        Err(StoreError::Backend(anyhow::anyhow!("BatchGetItem left keys unprocessed after 8 attempts")))
+        // Keys left unprocessed are DynamoDB shedding load.
+        Err(StoreError::Unavailable(anyhow::anyhow!("BatchGetItem left keys unprocessed after 8 attempts")))
     }
 
     async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {
@@ -253,7 +330,7 @@ impl Store for DynamoStore {
         let mut items = Vec::new();
         let mut start_key = None;
         loop {
-            let page = request.clone().set_exclusive_start_key(start_key).send().await.map_err(backend)?;
+            let page = request.clone().set_exclusive_start_key(start_key).send().await.map_err(sdk)?;
             for map in page.items() {
                 items.push(from_attributes(map)?);
             }
@@ -290,10 +367,10 @@ fn cancellation(error: SdkError<TransactWriteItemsError>) -> StoreError {
             } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
                 StoreError::Conflict
             } else {
-                backend(error)
+                sdk(error)
             }
         }
         Some(TransactWriteItemsError::TransactionInProgressException(_)) => StoreError::Conflict,
-        _ => backend(error),
+        _ => sdk(error),
     }
 }

@@ -124,6 +124,10 @@ pub enum StoreError {
     /// The transaction was malformed (too many writes, one key twice).
     #[error("invalid transaction: {0}")]
     Invalid(String),
+    /// The backend cannot serve now (unreachable, too slow, throttling, its own fault, a full
+    /// disk) even after retries; the same request may succeed later.
+    #[error("store unavailable")]
+    Unavailable(#[source] anyhow::Error),
     /// The backend failed.
     #[error("store backend failed")]
     Backend(#[source] anyhow::Error),

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jobslot_domain::api::{AddressInput, ContactInput, SubmitWorkOrder};
 use jobslot_functions::app::{App, Clock};
 use jobslot_functions::store::Store;
-use jobslot_functions::store::dynamodb::DynamoStore;
+use jobslot_functions::store::dynamodb::{ClientLimits, DynamoStore};
 use jobslot_functions::store::embedded::EmbeddedStore;
 use serde_json::json;
 
@@ -30,7 +30,7 @@ pub async fn dynamodb_store() -> DynamoStore {
     let endpoint = std::env::var("JOBSLOT_DYNAMODB_ENDPOINT").expect(
         "JOBSLOT_DYNAMODB_ENDPOINT must name a DynamoDB-compatible server (cargo xtask test starts one)",
     );
-    let client = DynamoStore::client(Some(&endpoint)).await;
+    let client = DynamoStore::client(Some(&endpoint), ClientLimits::default()).await;
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).expect("randomness");
     let store = DynamoStore::new(client, format!("jobslot-test-{}", hex::encode(bytes)));
