@@ -2,42 +2,114 @@
 //!
 //! redb has one writer at a time and serialisable write transactions, so checking every
 //! condition and then writing inside one write transaction is atomic and race-free.
+//!
+//! After an I/O error (a full disk) redb refuses every later call on that handle, so the store
+//! drops the handle and opens the file again on the next call: once there is room again the
+//! server works again without a restart. A commit that failed is not in the file.
 
 use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
-use redb::{Database, ReadableTable, TableDefinition};
+use redb::{Database, DatabaseError, ReadableTable, TableDefinition};
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// `(PK, SK) → (JSON, expires_at)`.
 const ITEMS: TableDefinition<(&str, &str), (&str, Option<i64>)> = TableDefinition::new("items");
 
+type Opener = dyn Fn() -> Result<Database, DatabaseError> + Send + Sync;
+
 /// A [`Store`] in a local redb file.
 #[derive(Clone)]
 pub struct EmbeddedStore {
-    db: Arc<Database>,
+    shared: Arc<Shared>,
+}
+
+struct Shared {
+    open: Box<Opener>,
+    /// `None` after an I/O error, until the next call opens the file again.
+    db: Mutex<Option<Arc<Database>>>,
 }
 
 impl EmbeddedStore {
     /// Opens the store at `path`, creating the file (not its directory) if needed.
     pub fn open(path: &Path) -> Result<Self, StoreError> {
-        let db = Database::create(path).map_err(backend)?;
-        let txn = db.begin_write().map_err(backend)?;
-        txn.open_table(ITEMS).map_err(backend)?;
-        txn.commit().map_err(backend)?;
-        Ok(Self { db: Arc::new(db) })
+        let path = path.to_owned();
+        Self::open_with(move || Database::create(&path))
+    }
+
+    /// Opens the store on whatever `open` returns, and again with it after an I/O error
+    /// (tests pass a database on a storage backend that fails on demand).
+    pub fn open_with(
+        open: impl Fn() -> Result<Database, DatabaseError> + Send + Sync + 'static,
+    ) -> Result<Self, StoreError> {
+        let shared = Shared { open: Box::new(open), db: Mutex::new(None) };
+        shared.database().map_err(|error| match error {
+            StoreError::Unavailable(cause) => StoreError::Backend(cause),
+            other => other,
+        })?;
+        Ok(Self { shared: Arc::new(shared) })
     }
 
     async fn blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce(&Database) -> Result<T, StoreError> + Send + 'static,
     ) -> Result<T, StoreError> {
-        let db = Arc::clone(&self.db);
-        tokio::task::spawn_blocking(move || work(&db)).await.map_err(backend)?
+        let shared = Arc::clone(&self.shared);
+        tokio::task::spawn_blocking(move || {
+            let db = shared.database()?;
+            let result = work(&db);
+            if matches!(result, Err(StoreError::Unavailable(_))) {
+                shared.forget(&db);
+            }
+            result
+        })
+        .await
+        .map_err(|e| StoreError::Backend(e.into()))?
     }
 }
 
-fn backend(error: impl Into<anyhow::Error>) -> StoreError {
-    StoreError::Backend(error.into())
+impl Shared {
+    /// The open database, opening the file if the last handle failed.
+    fn database(&self) -> Result<Arc<Database>, StoreError> {
+        let mut slot = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(db) = slot.as_ref() {
+            return Ok(Arc::clone(db));
+        }
+        let db = match (self.open)() {
+            Ok(db) => db,
+            Err(DatabaseError::DatabaseAlreadyOpen) => {
+                return Err(StoreError::Unavailable(anyhow::anyhow!(
+                    "the store's file is in use by another process (is another jobslot-local \
+                     running on the same data directory?)"
+                )));
+            }
+            Err(error) => return Err(backend(error)),
+        };
+        let txn = db.begin_write().map_err(backend)?;
+        txn.open_table(ITEMS).map_err(backend)?;
+        txn.commit().map_err(backend)?;
+        let db = Arc::new(db);
+        *slot = Some(Arc::clone(&db));
+        Ok(db)
+    }
+
+    /// Drops the handle `failed` so the next call opens the file again. Calls still running
+    /// on it keep it alive (and the file locked) until they end; opening meanwhile fails as
+    /// unavailable, which the caller may retry.
+    fn forget(&self, failed: &Arc<Database>) {
+        let mut slot = self.db.lock().unwrap_or_else(PoisonError::into_inner);
+        if slot.as_ref().is_some_and(|db| Arc::ptr_eq(db, failed)) {
+            *slot = None;
+        }
+    }
+}
+
+/// A redb failure: unavailable when the file could not be read or written (a full disk, a
+/// failing device), which may pass; a plain backend failure otherwise.
+fn backend(error: impl Into<redb::Error>) -> StoreError {
+    match error.into() {
+        error @ (redb::Error::Io(_) | redb::Error::PreviousIo) => StoreError::Unavailable(error.into()),
+        error => StoreError::Backend(error.into()),
+    }
 }
 
 fn item(pk: &str, sk: &str, (data, expires_at): (&str, Option<i64>)) -> Item {

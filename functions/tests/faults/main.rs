@@ -1,9 +1,11 @@
-//! The API on DynamoDB when DynamoDB misbehaves: a proxy between the SDK and the
-//! DynamoDB-compatible server fails chosen calls, and the customer's answers are checked.
+//! The API when its store misbehaves, checked by the answers customers get.
 //!
-//! `#[ignore]`d in a plain `cargo test` because they need the server; `cargo xtask test`
-//! starts moto and runs them with `--ignored`.
+//! On DynamoDB a proxy between the SDK and the DynamoDB-compatible server fails chosen calls;
+//! those tests are `#[ignore]`d in a plain `cargo test` because they need the server, and
+//! `cargo xtask test` starts moto and runs them with `--ignored`. The embedded store's faults
+//! need nothing and run everywhere.
 
+mod embedded;
 mod proxy;
 #[path = "../support/mod.rs"]
 mod support;
