@@ -355,8 +355,10 @@ pub enum ProblemKind {
     MethodNotAllowed,
     /// The caller's role on the site does not allow this (403).
     Forbidden,
-    /// A dependency is down; retry after the `Retry-After` seconds (503).
+    /// A dependency is down, or the server is too busy; retry after `Retry-After` seconds (503).
     Unavailable,
+    /// This client sent too many requests of this kind; retry after `Retry-After` seconds (429).
+    TooManyRequests,
     /// The record changed since the version the edit names (412).
     PreconditionFailed,
     /// An edit must name the version it is based on with `If-Match` (428).
@@ -368,7 +370,7 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 16] = [
+    const ALL: [ProblemKind; 17] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -381,6 +383,7 @@ impl ProblemKind {
         ProblemKind::MethodNotAllowed,
         ProblemKind::Forbidden,
         ProblemKind::Unavailable,
+        ProblemKind::TooManyRequests,
         ProblemKind::PreconditionFailed,
         ProblemKind::PreconditionRequired,
         ProblemKind::AlreadyExists,
@@ -402,6 +405,7 @@ impl ProblemKind {
             ProblemKind::MethodNotAllowed => "https://jobslot.dev/problems/method-not-allowed",
             ProblemKind::Forbidden => "https://jobslot.dev/problems/forbidden",
             ProblemKind::Unavailable => "https://jobslot.dev/problems/unavailable",
+            ProblemKind::TooManyRequests => "https://jobslot.dev/problems/too-many-requests",
             ProblemKind::PreconditionFailed => "https://jobslot.dev/problems/changed-by-someone-else",
             ProblemKind::PreconditionRequired => "https://jobslot.dev/problems/if-match-required",
             ProblemKind::AlreadyExists => "https://jobslot.dev/problems/already-exists",

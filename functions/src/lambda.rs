@@ -27,7 +27,11 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     let verifier = TokenVerifier::new(config::issuer()?)?;
     let state = AppState { app: App::new(store), verifier, accounts: None };
     let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(state.app.clone());
-    let http = HttpConfig { allowed_origins: config::allowed_origins()?, site_origins: Some(site_origins) };
+    let http = HttpConfig {
+        allowed_origins: config::allowed_origins()?,
+        site_origins: Some(site_origins),
+        ..HttpConfig::default()
+    };
     lambda_http::run(handler(with_layers(router(state), &http))).await
 }
 

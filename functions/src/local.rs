@@ -6,6 +6,7 @@ use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
 use crate::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
 use crate::config;
 use crate::http::identity::router as identity_router;
+use crate::http::limits::{Quotas, RateLimits};
 use crate::http::{AppState, HttpConfig, SiteOrigins, api_router, with_layers};
 use crate::store::Store;
 use crate::store::dynamodb::{ClientLimits, DynamoStore};
@@ -214,8 +215,17 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
     let state = AppState { app, verifier, accounts: Some(identity.clone()) };
     let site_origins: Arc<dyn SiteOrigins> = Arc::new(state.app.clone());
-    let router =
-        router(state, identity, &HttpConfig { allowed_origins, site_origins: Some(site_origins) }, &options);
+    let router = router(
+        state,
+        identity,
+        &HttpConfig {
+            allowed_origins,
+            site_origins: Some(site_origins),
+            rate_limits: Some(RateLimits::new(Quotas::default())),
+            ..HttpConfig::default()
+        },
+        &options,
+    );
     println!("Jobslot is running at {public_url}/  (Ctrl-C stops it)");
     println!("Staff console: {public_url}/admin/");
     if options.demo {
@@ -225,7 +235,9 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
             crate::demo::DEMO_OWNER_PASSWORD
         );
     }
-    axum::serve(listener, router).with_graceful_shutdown(shutdown()).await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown())
+        .await?;
     Ok(())
 }
 

@@ -139,10 +139,39 @@ pub struct Identity<S> {
     /// Each argon2 run takes ~19 MiB and tens of milliseconds: a flood of sign-ins queues here
     /// instead of exhausting memory and the blocking pool.
     argon2_slots: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Sign-in attempts per e-mail address, wherever they come from: guessing one person's
+    /// password from many addresses gets a few tries, not thousands.
+    attempts: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
 }
 
 /// Password hashes computed at once.
 const ARGON2_SLOTS: usize = 4;
+
+/// Sign-in attempts per e-mail address: ten at once, then one every 30 seconds.
+fn attempts_quota() -> governor::Quota {
+    crate::http::limits::quota(10, std::time::Duration::from_secs(30))
+}
+
+/// What a sign-in attempt comes to.
+#[derive(Debug)]
+pub enum SignIn {
+    /// The password matches this account.
+    Accepted(Account),
+    /// Unknown address or wrong password (the two are not told apart).
+    Refused,
+    /// Too many attempts for this address; the next is allowed after this many seconds.
+    TooManyAttempts(u64),
+}
+
+impl SignIn {
+    /// The account, if the attempt was accepted.
+    pub fn accepted(self) -> Option<Account> {
+        match self {
+            SignIn::Accepted(account) => Some(account),
+            SignIn::Refused | SignIn::TooManyAttempts(_) => None,
+        }
+    }
+}
 
 fn secret() -> String {
     URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>())
@@ -160,7 +189,15 @@ impl<S: Store> Identity<S> {
             issuer,
             clock,
             argon2_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(ARGON2_SLOTS)),
+            attempts: std::sync::Arc::new(governor::RateLimiter::keyed(attempts_quota())),
         }
+    }
+
+    /// The same issuer allowing `quota` sign-in attempts per e-mail address.
+    #[must_use]
+    pub fn with_sign_in_quota(mut self, quota: governor::Quota) -> Self {
+        self.attempts = std::sync::Arc::new(governor::RateLimiter::keyed(quota));
+        self
     }
 
     /// The signing issuer (for its discovery document and JWKS).
@@ -219,9 +256,15 @@ impl<S: Store> Identity<S> {
             .map_err(anyhow::Error::from)??)
     }
 
-    /// The account with this e-mail and password, or `None`. Takes as long for an unknown
-    /// address as for a wrong password, so sign-in does not reveal who has an account.
-    pub async fn sign_in(&self, email: &str, given: &str) -> Result<Option<Account>, super::AppError> {
+    /// The account with this e-mail and password. Takes as long for an unknown address as for
+    /// a wrong password, so sign-in does not reveal who has an account; counts attempts per
+    /// address, known or not, for the same reason.
+    pub async fn sign_in(&self, email: &str, given: &str) -> Result<SignIn, super::AppError> {
+        use governor::clock::{Clock as _, DefaultClock};
+        if let Err(not_until) = self.attempts.check_key(&email.trim().to_lowercase()) {
+            let wait = not_until.wait_time_from(DefaultClock::default().now());
+            return Ok(SignIn::TooManyAttempts(wait.as_secs() + 1));
+        }
         let account = match Email::parse("email", email) {
             Ok(email) => self.repo.account(&email).await?,
             Err(_) => None,
@@ -232,7 +275,10 @@ impl<S: Store> Identity<S> {
         let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
             .await
             .map_err(anyhow::Error::from)?;
-        Ok(account.filter(|_| matches))
+        Ok(match account {
+            Some(account) if matches => SignIn::Accepted(account),
+            _ => SignIn::Refused,
+        })
     }
 
     /// Checks an authorization request before anyone is asked to sign in.

@@ -4,7 +4,7 @@
 
 use super::extract::ApiQuery;
 use crate::app::identity::{
-    AuthorizationRefused, AuthorizationRequest, Identity, RawAuthorization, TokenRefused,
+    AuthorizationRefused, AuthorizationRequest, Identity, RawAuthorization, SignIn, TokenRefused,
 };
 use crate::store::Store;
 use axum::extract::{Form, State};
@@ -70,13 +70,24 @@ async fn sign_in<S: Store>(State(identity): State<Identity<S>>, Form(form): Form
             );
         }
     };
-    let Some(account) = account else {
-        return page(
-            StatusCode::UNAUTHORIZED,
-            &request,
-            &form.email,
-            Some("The e-mail address or password is wrong."),
-        );
+    let account = match account {
+        SignIn::Accepted(account) => account,
+        SignIn::Refused => {
+            return page(
+                StatusCode::UNAUTHORIZED,
+                &request,
+                &form.email,
+                Some("The e-mail address or password is wrong."),
+            );
+        }
+        SignIn::TooManyAttempts(seconds) => {
+            let message = format!("Too many attempts for this address. Try again in {seconds} seconds.");
+            let mut response = page(StatusCode::TOO_MANY_REQUESTS, &request, &form.email, Some(&message));
+            if let Ok(value) = seconds.to_string().parse() {
+                response.headers_mut().insert(header::RETRY_AFTER, value);
+            }
+            return response;
+        }
     };
     match identity.issue_code(&request, &account.user).await {
         Ok(code) => back_to_client(&request.redirect_uri, ("code", &code), request.state.as_deref()),

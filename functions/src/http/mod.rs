@@ -7,6 +7,7 @@ pub mod auth;
 mod bookings;
 pub mod extract;
 pub mod identity;
+pub mod limits;
 pub mod problem;
 mod staff;
 mod work_orders;
@@ -17,15 +18,19 @@ use crate::auth::TokenVerifier;
 use crate::store::Store;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath};
-use axum::http::{HeaderName, HeaderValue, Method, Request, header};
+use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
+use limits::RateLimits;
 use problem::ApiError;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::LatencyUnit;
+use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use work_orders::IDEMPOTENCY_HEADER;
@@ -46,12 +51,31 @@ pub struct AppState<S> {
 }
 
 /// Settings of the layers around the routers.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct HttpConfig {
     /// Origins whose pages may call any route from a browser (the console's, on AWS).
     pub allowed_origins: Vec<HeaderValue>,
     /// Each site's own embedding origins (its settings), allowed on that site's routes.
     pub site_origins: Option<Arc<dyn SiteOrigins>>,
+    /// Per-client limits, where the host knows clients' addresses (the local server).
+    pub rate_limits: Option<RateLimits>,
+    /// Longest a request may take before it is answered 503; inside the Lambda timeout.
+    pub request_timeout: Duration,
+    /// Requests handled at once; more wait (within the timeout) for a turn.
+    pub max_in_flight: usize,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        Self {
+            allowed_origins: Vec::new(),
+            site_origins: None,
+            rate_limits: None,
+            // The functions' timeout is 10 s: answer before Lambda cuts the request off.
+            request_timeout: Duration::from_secs(8),
+            max_in_flight: 256,
+        }
+    }
 }
 
 impl std::fmt::Debug for HttpConfig {
@@ -59,6 +83,9 @@ impl std::fmt::Debug for HttpConfig {
         f.debug_struct("HttpConfig")
             .field("allowed_origins", &self.allowed_origins)
             .field("site_origins", &self.site_origins.is_some())
+            .field("rate_limits", &self.rate_limits)
+            .field("request_timeout", &self.request_timeout)
+            .field("max_in_flight", &self.max_in_flight)
             .finish()
     }
 }
@@ -109,8 +136,9 @@ pub fn api_router<S: Store>(state: AppState<S>) -> Router {
         .merge(staff_router(state))
 }
 
-/// Puts the common layers around a function's router: problem documents for unknown routes,
-/// a body limit, CORS for embedding sites, compression and request logs without personal data.
+/// Puts the common layers around a function's router: problem documents for unknown routes
+/// and panics, rate limits, a concurrency limit and a timeout, a body limit, CORS for
+/// embedding sites, compression and request logs without personal data.
 pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let fixed = config.allowed_origins.clone();
     let sites = config.site_origins.clone();
@@ -139,7 +167,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
             header::IF_MATCH,
             header::IF_NONE_MATCH,
         ])
-        .expose_headers([header::LOCATION, header::ETAG])
+        .expose_headers([header::LOCATION, header::ETAG, header::RETRY_AFTER])
         .max_age(Duration::from_secs(3600));
     let trace = TraceLayer::new_for_http()
         .make_span_with(|request: &Request<_>| {
@@ -148,8 +176,16 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
             tracing::info_span!("request", method = %request.method(), route)
         })
         .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Micros));
-    router
+    let router = router
         .fallback(|| async { ApiError::RouteNotFound })
+        .layer(CatchPanicLayer::custom(problem::panicked))
+        .layer(GlobalConcurrencyLimitLayer::new(config.max_in_flight))
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout));
+    let router = match &config.rate_limits {
+        Some(limits) => router.layer(axum::middleware::from_fn_with_state(limits.clone(), limits::enforce)),
+        None => router,
+    };
+    router
         .layer(axum::middleware::map_response(problem::problem_for_bare_errors))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(CompressionLayer::new())

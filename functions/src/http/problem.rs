@@ -83,6 +83,28 @@ fn problem(
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], json).into_response()
 }
 
+/// A problem document without field errors.
+pub(super) fn problem_response(
+    kind: ProblemKind,
+    status: StatusCode,
+    title: &str,
+    detail: Option<String>,
+) -> Response {
+    problem(kind, status, title, detail, vec![])
+}
+
+/// The answer to a handler that panicked; the panic's message stays out of it.
+pub(super) fn panicked(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    tracing::error!("a request handler panicked");
+    problem(
+        ProblemKind::Internal,
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Something went wrong on our side",
+        None,
+        vec![],
+    )
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         use ProblemKind as K;
@@ -265,6 +287,11 @@ pub async fn problem_for_bare_errors(response: Response) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE => (Some(ProblemKind::BodyTooLarge), "Request body too large"),
         StatusCode::INTERNAL_SERVER_ERROR => {
             (Some(ProblemKind::Internal), "Something went wrong on our side")
+        }
+        // The request timeout's answer: the server was too busy or a dependency too slow.
+        StatusCode::SERVICE_UNAVAILABLE => {
+            parts.headers.entry(header::RETRY_AFTER).or_insert(HeaderValue::from_static(RETRY_AFTER_SECONDS));
+            (Some(ProblemKind::Unavailable), "Temporarily unavailable")
         }
         other => (None, other.canonical_reason().unwrap_or("Error")),
     };

@@ -31,6 +31,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// A running server whose layers are set up as `configure` says.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut HttpConfig)) -> TestApp {
     let (store, dir) = embedded_store();
     let app = demo_app(store).await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -38,15 +43,23 @@ pub async fn spawn_app() -> TestApp {
     let (issuer, identity, verifier) = local_auth(&app, &base);
     let state = AppState { app: app.clone(), verifier, accounts: Some(identity.clone()) };
     let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(app.clone());
-    let http = HttpConfig {
+    let mut http = HttpConfig {
         allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)],
         site_origins: Some(site_origins),
+        ..HttpConfig::default()
     };
+    configure(&mut http);
     let router = with_layers(api_router(state).merge(identity_router(identity.clone())), &http);
-    tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
+    serve(listener, router);
     let client =
         reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp { base, client, app, issuer, identity, members: AtomicUsize::new(0), _dir: dir }
+}
+
+/// Serves `router` as the local server does: with each client's address known.
+pub fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
+    let service = router.into_make_service_with_connect_info::<std::net::SocketAddr>();
+    tokio::spawn(async move { axum::serve(listener, service).await.expect("serve") });
 }
 
 impl TestApp {

@@ -256,3 +256,24 @@ async fn an_unregistered_redirect_is_never_followed() {
     let location = response.headers()["location"].to_str().expect("location").to_owned();
     assert_eq!(query_param(&location, "error").as_deref(), Some("invalid_request"));
 }
+
+#[tokio::test]
+async fn guessing_one_persons_password_from_anywhere_is_slowed_per_address() {
+    use jobslot_functions::app::identity::SignIn;
+    use jobslot_functions::http::limits::quota;
+    let app = spawn_app().await;
+    owner(&app, "guarded@acme.example").await;
+    owner(&app, "bystander@acme.example").await;
+    let identity = app.identity.clone().with_sign_in_quota(quota(3, std::time::Duration::from_secs(3600)));
+    for n in 0..3 {
+        let attempt = identity.sign_in("guarded@acme.example", &format!("guess {n}")).await.expect("sign in");
+        assert!(matches!(attempt, SignIn::Refused), "{attempt:?}");
+    }
+    // The right password does not help once the address is over its attempts; the address's
+    // case does not reset the count.
+    let blocked = identity.sign_in("Guarded@ACME.example", PASSWORD).await.expect("sign in");
+    assert!(matches!(blocked, SignIn::TooManyAttempts(seconds) if seconds >= 1), "{blocked:?}");
+    // Someone else signs in as usual.
+    let other = identity.sign_in("bystander@acme.example", PASSWORD).await.expect("sign in");
+    assert!(other.accepted().is_some());
+}

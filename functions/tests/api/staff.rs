@@ -174,8 +174,13 @@ async fn only_operators_create_sites() {
     let created: Value = created.json().await.expect("json");
     assert_eq!(created["site"], "new-biz");
     let password = created["owner_password"].as_str().expect("a first password for the new owner").to_owned();
-    let founder =
-        app.identity.sign_in("founder@newbiz.example", &password).await.expect("sign in").expect("account");
+    let founder = app
+        .identity
+        .sign_in("founder@newbiz.example", &password)
+        .await
+        .expect("sign in")
+        .accepted()
+        .expect("account");
     let me: Value = app
         .client
         .get(format!("{}/api/me", app.base))
@@ -384,7 +389,13 @@ async fn owners_add_members_and_a_site_keeps_an_owner() {
     assert_eq!(added.status(), StatusCode::OK);
     let added: Value = added.json().await.expect("json");
     let password = added["password"].as_str().expect("first password").to_owned();
-    let desk = app.identity.sign_in("desk@acme.example", &password).await.expect("sign in").expect("account");
+    let desk = app
+        .identity
+        .sign_in("desk@acme.example", &password)
+        .await
+        .expect("sign in")
+        .accepted()
+        .expect("account");
     let desk_token = app.token_for(&desk.user);
     let settings = app
         .client
