@@ -2,6 +2,7 @@
 
 use super::{App, AppError, zone};
 use crate::store::Store;
+use futures_util::future::try_join_all;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -9,10 +10,11 @@ use jobslot_domain::api::{
     DaySlots, MAX_DAYS_PER_QUERY, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary,
 };
 use jobslot_domain::availability::{AvailabilityQuery, Interval, free_slots};
+use jobslot_domain::ids::TechnicianId;
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Service, Site, Technician};
 use jobslot_domain::{FieldError, FieldErrors};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 const DEFAULT_DAYS: u16 = 7;
 
@@ -38,11 +40,28 @@ impl<S: Store> App<S> {
         let (postcode, service, from) =
             errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
         let window = days_window(from, days, &site_zone)?;
-        let technicians = self.serving(&site, &postcode).await?;
+
+        // Two rounds of reads after the site: who the index files under the postcode, then
+        // their records and their schedules at once.
+        let candidates = self.repo.serving_candidates(&site.id, &postcode).await?;
+        let ids = candidates.ids();
+        let (technicians, schedules) = tokio::try_join!(
+            self.repo.confirm_serving(&site.id, &candidates),
+            try_join_all(ids.iter().map(|id| self.repo.bookings(&site.id, id, window))),
+        )?;
+        if technicians.is_empty() {
+            return Err(AppError::PostcodeNotServed(postcode.to_string()));
+        }
+        let busy: HashMap<&TechnicianId, Vec<Interval>> = ids
+            .into_iter()
+            .zip(schedules)
+            .map(|(id, bookings)| (id, bookings.into_iter().map(|b| b.time).collect()))
+            .collect();
 
         let mut by_day: BTreeMap<Date, Vec<SlotOffer>> = BTreeMap::new();
         for tech in technicians.iter().filter(|t| t.does(&service.id)) {
-            for slot in self.technician_slots(&site, tech, &service, window, now).await? {
+            let busy = busy.get(&tech.id).map_or(&[][..], Vec::as_slice);
+            for slot in offer(&site, tech, &service, window, now, busy)? {
                 by_day.entry(slot.start.to_zoned(site_zone.clone()).date()).or_default().push(SlotOffer {
                     technician: tech.id.clone(),
                     start: slot.start,
@@ -71,7 +90,7 @@ impl<S: Store> App<S> {
         })
     }
 
-    /// One technician's free slots for a service inside a window.
+    /// One technician's free slots for a service inside a window, from their stored bookings.
     pub(super) async fn technician_slots(
         &self,
         site: &Site,
@@ -80,20 +99,31 @@ impl<S: Store> App<S> {
         window: Interval,
         now: Timestamp,
     ) -> Result<Vec<Interval>, AppError> {
-        let tech_zone = zone(&tech.time_zone)?;
         let busy: Vec<Interval> =
             self.repo.bookings(&site.id, &tech.id, window).await?.into_iter().map(|b| b.time).collect();
-        Ok(free_slots(&AvailabilityQuery {
-            hours: &tech.hours,
-            zone: &tech_zone,
-            busy: &busy,
-            time_off: &tech.time_off,
-            duration: service.duration,
-            rules: &site.rules,
-            now,
-            window,
-        }))
+        offer(site, tech, service, window, now, &busy)
     }
+}
+
+/// The slots a technician offers for a service inside a window, around `busy` times.
+fn offer(
+    site: &Site,
+    tech: &Technician,
+    service: &Service,
+    window: Interval,
+    now: Timestamp,
+    busy: &[Interval],
+) -> Result<Vec<Interval>, AppError> {
+    Ok(free_slots(&AvailabilityQuery {
+        hours: &tech.hours,
+        zone: &zone(&tech.time_zone)?,
+        busy,
+        time_off: &tech.time_off,
+        duration: service.duration,
+        rules: &site.rules,
+        now,
+        window,
+    }))
 }
 
 /// From the start of `from` to the start of the day `days` later, in `zone`.

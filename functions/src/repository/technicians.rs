@@ -10,6 +10,7 @@
 use super::audit::AuditEntry;
 use super::{Repository, decode, encode, put};
 use crate::store::{Condition, Item, Key, MAX_GETS, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
+use futures_util::future::try_join_all;
 use jobslot_domain::area::{ServiceArea, bucket};
 use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_domain::postcode::{Country, Postcode};
@@ -223,6 +224,18 @@ impl<S: Store> Repository<S> {
         site: &SiteId,
         postcode: &Postcode,
     ) -> Result<Vec<Technician>, StoreError> {
+        let candidates = self.serving_candidates(site, postcode).await?;
+        self.confirm_serving(site, &candidates).await
+    }
+
+    /// Who the coverage index says serves the postcode: one query on the postcode's bucket.
+    /// Their own records confirm it ([`Self::confirm_serving`]); a caller may read their
+    /// schedules meanwhile, so a search waits for two rounds of reads, not three.
+    pub async fn serving_candidates(
+        &self,
+        site: &SiteId,
+        postcode: &Postcode,
+    ) -> Result<Candidates, StoreError> {
         let partition = keys::coverage_partition(site, &bucket(postcode));
         let entries: Vec<CoverageEntry> = self
             .store
@@ -231,26 +244,48 @@ impl<S: Store> Repository<S> {
             .iter()
             .map(decode)
             .collect::<Result<_, _>>()?;
-        let candidates: BTreeSet<(TechnicianId, String)> = entries
-            .into_iter()
-            .filter(|e| e.areas.iter().any(|a| a.contains(postcode)))
-            .map(|e| (e.technician, e.token))
-            .collect();
-        let wanted: Vec<Key> = candidates.iter().map(|(id, _)| keys::technician(site, id)).collect();
-        let mut found = Vec::new();
-        for chunk in wanted.chunks(MAX_GETS) {
-            found.extend(self.store.get_many(chunk).await?);
-        }
-        let mut serving: Vec<Technician> = found
+        Ok(Candidates(
+            entries
+                .into_iter()
+                .filter(|e| e.areas.iter().any(|a| a.contains(postcode)))
+                .map(|e| (e.technician, e.token))
+                .collect(),
+        ))
+    }
+
+    /// The candidates whose current record is the save that filed them, and who are active,
+    /// by id. Their records are read in concurrent batches.
+    pub async fn confirm_serving(
+        &self,
+        site: &SiteId,
+        candidates: &Candidates,
+    ) -> Result<Vec<Technician>, StoreError> {
+        let wanted: Vec<Key> = candidates.ids().into_iter().map(|id| keys::technician(site, id)).collect();
+        let batches = try_join_all(wanted.chunks(MAX_GETS).map(|chunk| self.store.get_many(chunk))).await?;
+        let mut serving: Vec<Technician> = batches
             .iter()
+            .flatten()
             .map(decode::<Stored>)
             .collect::<Result<Vec<_>, _>>()?
             .into_iter()
-            .filter(|s| candidates.contains(&(s.technician.id.clone(), s.coverage_token.clone())))
+            .filter(|s| candidates.0.contains(&(s.technician.id.clone(), s.coverage_token.clone())))
             .map(|s| s.technician)
             .filter(|t| t.active)
             .collect();
         serving.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(serving)
+    }
+}
+
+/// Technicians the coverage index files under a postcode, with the save that filed each.
+#[derive(Debug, Clone, Default)]
+pub struct Candidates(BTreeSet<(TechnicianId, String)>);
+
+impl Candidates {
+    /// Each candidate once, by id.
+    pub fn ids(&self) -> Vec<&TechnicianId> {
+        let mut ids: Vec<&TechnicianId> = self.0.iter().map(|(id, _)| id).collect();
+        ids.dedup();
+        ids
     }
 }

@@ -33,6 +33,7 @@ macro_rules! conformance {
 }
 
 conformance!(
+    a_slots_search_reads_in_three_rounds_however_many_technicians_serve,
     an_item_reads_back_as_written,
     a_missing_key_reads_as_nothing,
     a_query_returns_its_range_of_one_partition_in_order,

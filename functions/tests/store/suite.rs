@@ -557,3 +557,33 @@ pub async fn saved_sites_are_listed_and_versioned(store: impl Store) {
     let (stored, version) = repo.site_versioned(&site.id).await.expect("read").expect("site");
     assert_eq!((stored.business_name.as_str(), version), ("Acme Mobile Mechanics", v2));
 }
+
+pub async fn a_slots_search_reads_in_three_rounds_however_many_technicians_serve(store: impl Store) {
+    let store = CountingStore::new(store);
+    let app = demo_app(store.clone()).await;
+    let sam = demo::technicians().expect("demo")[0].clone();
+    for i in 0..20 {
+        let extra = jobslot_domain::site::Technician {
+            id: TechnicianId::parse("id", &format!("extra-{i:02}")).expect("id"),
+            name: format!("Extra {i}"),
+            areas: areas(Country::Au, &["2000"]),
+            ..sam.clone()
+        };
+        app.repository()
+            .save_technician(&extra, Country::Au, Precondition::Absent, None)
+            .await
+            .expect("save");
+    }
+    store.reset_reads();
+    let query = jobslot_domain::api::SlotsQuery {
+        postcode: "2000".into(),
+        service: "basic-service".into(),
+        from: None,
+        days: Some(14),
+    };
+    let found = app.slots("acme-car-servicing", &query).await.expect("slots");
+    assert!(found.technicians.len() > 20, "{} technicians serve 2000", found.technicians.len());
+    // The site; the postcode's coverage bucket; then every record and schedule at once.
+    assert_eq!(store.read_rounds(), 3, "rounds of reads, whatever the number of technicians");
+    assert_eq!(store.reads(), 3 + found.technicians.len(), "one batch of records, one query per schedule");
+}

@@ -71,21 +71,57 @@ pub fn submission(start: &str) -> SubmitWorkOrder {
     }
 }
 
-/// A real store that counts the transactions tried on it, to show a request was refused
-/// before it wrote anything.
+/// A real store that counts what is asked of it: transactions tried (to show a request was
+/// refused before it wrote anything), reads, and rounds of reads (reads that had to wait for
+/// an earlier one, as opposed to reads made at the same time).
 #[derive(Clone)]
 pub struct CountingStore<S> {
     inner: S,
     transactions: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    /// For each read, how many reads had finished when it started.
+    reads: std::sync::Arc<std::sync::Mutex<Vec<usize>>>,
+    finished: std::sync::Arc<std::sync::atomic::AtomicUsize>,
 }
 
 impl<S: Store> CountingStore<S> {
     pub fn new(inner: S) -> Self {
-        Self { inner, transactions: Default::default() }
+        Self {
+            inner,
+            transactions: Default::default(),
+            reads: Default::default(),
+            finished: Default::default(),
+        }
     }
 
     pub fn transactions(&self) -> usize {
         self.transactions.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Reads (gets, batch gets, queries) since the last [`Self::reset_reads`].
+    pub fn reads(&self) -> usize {
+        self.reads.lock().expect("lock").len()
+    }
+
+    /// Rounds of reads since the last reset: reads started together count once.
+    pub fn read_rounds(&self) -> usize {
+        let mut marks = self.reads.lock().expect("lock").clone();
+        marks.dedup();
+        marks.len()
+    }
+
+    pub fn reset_reads(&self) {
+        self.reads.lock().expect("lock").clear();
+    }
+
+    async fn read<T>(&self, read: impl std::future::Future<Output = T>) -> T {
+        let finished = self.finished.load(std::sync::atomic::Ordering::SeqCst);
+        self.reads.lock().expect("lock").push(finished);
+        let result = read.await;
+        // Reads started in the same poll of a join all start before any is seen to finish,
+        // even when the store answered at once.
+        tokio::task::yield_now().await;
+        self.finished.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        result
     }
 }
 
@@ -94,14 +130,14 @@ impl<S: Store> Store for CountingStore<S> {
         &self,
         key: &jobslot_functions::store::Key,
     ) -> Result<Option<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
-        self.inner.get(key).await
+        self.read(self.inner.get(key)).await
     }
 
     async fn get_many(
         &self,
         keys: &[jobslot_functions::store::Key],
     ) -> Result<Vec<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
-        self.inner.get_many(keys).await
+        self.read(self.inner.get_many(keys)).await
     }
 
     async fn query(
@@ -109,7 +145,7 @@ impl<S: Store> Store for CountingStore<S> {
         pk: &str,
         range: &jobslot_functions::store::SkRange,
     ) -> Result<Vec<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
-        self.inner.query(pk, range).await
+        self.read(self.inner.query(pk, range)).await
     }
 
     async fn transact(
