@@ -4,6 +4,7 @@
 mod support;
 
 mod abuse;
+mod arbitrary;
 mod hardening;
 mod helpers;
 mod problems;
