@@ -46,6 +46,9 @@ pub struct Options {
     pub dynamodb_endpoint: Option<String>,
     /// Extra browser origins allowed to call the API.
     pub allowed_origins: Vec<HeaderValue>,
+    /// Limit each client's searches, bookings and sign-in attempts; off for load tests, or
+    /// behind a proxy that limits clients itself (every client then has the proxy's address).
+    pub rate_limits: bool,
 }
 
 /// What `jobslot-local` was asked to do.
@@ -64,7 +67,7 @@ pub enum Command {
 
 const USAGE: &str =
     "usage: jobslot-local [--port N] [--demo] [--public-url URL] [--data-dir DIR] [--widget-dir DIR] \
-[--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
+[--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL] [--no-rate-limits]
        jobslot-local add-operator EMAIL [--data-dir DIR] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
 environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
 
@@ -98,6 +101,7 @@ impl Options {
             dynamodb_table: config::var(config::TABLE_VAR),
             dynamodb_endpoint: config::var(config::ENDPOINT_VAR),
             allowed_origins: config::allowed_origins()?,
+            rate_limits: true,
         };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
@@ -110,6 +114,7 @@ impl Options {
                 "--console-dir" => options.console_dir = value()?.into(),
                 "--demo-page" => options.demo_page = value()?.into(),
                 "--demo" => options.demo = true,
+                "--no-rate-limits" => options.rate_limits = false,
                 "--dynamodb-table" => options.dynamodb_table = Some(value()?),
                 "--dynamodb-endpoint" => options.dynamodb_endpoint = Some(value()?),
                 "-h" | "--help" => anyhow::bail!("{USAGE}"),
@@ -221,7 +226,7 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
         &HttpConfig {
             allowed_origins,
             site_origins: Some(site_origins),
-            rate_limits: Some(RateLimits::new(Quotas::default())),
+            rate_limits: options.rate_limits.then(|| RateLimits::new(Quotas::default())),
             ..HttpConfig::default()
         },
         &options,

@@ -3,7 +3,9 @@
 //! - `cargo xtask dev [--port N]`: install what is missing, build the widget, serve the demo.
 //! - `cargo xtask test`: install what the checks need and run every one of them.
 //! - `cargo xtask widget`: build the widget in release mode and report its size.
+//! - `cargo xtask bench`: benchmarks and an HTTP load run, with the figures to report.
 
+mod bench;
 mod dev;
 mod process;
 mod test;
@@ -18,13 +20,16 @@ commands:
   dev [--port N]   install tools, build the widget, serve demo site + API on 127.0.0.1 (default port 8080)
   test             install test tools and run every check (fmt, clippy, unit, property, store
                    conformance on both backends, wasm tests in Chromium, Playwright, template lint)
-  widget           build the widget (release) and print its size";
+  widget           build the widget (release) and print its size
+  bench [--quick]  criterion benchmarks, then slots and booking load at 200 req/s and rising
+                   against the release server (30 s runs; 5 s with --quick)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run_all(&args[1..]),
+        Some("bench") => bench::run_all(&args[1..]),
         Some("widget") => {
             tools::widget_tools().and_then(|()| widget::build()).map(|dist| widget::report(&dist))
         }

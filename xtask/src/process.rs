@@ -78,6 +78,11 @@ impl Service {
         Ok(Self { name, child })
     }
 
+    /// The process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Waits until something accepts connections on `port`, or the process dies.
     pub fn wait_for_port(&mut self, port: u16, timeout: Duration) -> Result<()> {
         let deadline = Instant::now() + timeout;

@@ -1,0 +1,52 @@
+//! `cargo xtask bench`: the criterion benchmarks, an HTTP load run against the release local
+//! server on fresh demo data, and the server's peak memory.
+//!
+//! Everything is built by one `cargo bench` resolution (the server binary included), so the
+//! run that measures does not rebuild with other features.
+
+use crate::process::{Service, cargo, cmd, free_port, root, run, scratch};
+use anyhow::{Context, Result};
+use std::time::Duration;
+
+const PACKAGES: [&str; 5] = ["-p", "jobslot-domain", "-p", "jobslot-functions", "--benches"];
+
+/// Runs every benchmark and prints the figures the README's Performance section quotes.
+pub fn run_all(args: &[String]) -> Result<()> {
+    let quick = args.iter().any(|a| a == "--quick");
+    run(cargo().arg("bench").args(PACKAGES).arg("--no-run"))?;
+
+    let data = scratch().join("bench-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let port = free_port()?;
+    let mut server = Service::start(
+        "jobslot-local (release)",
+        cmd(root().join("target").join("release").join("jobslot-local"))
+            .args(["--demo", "--no-rate-limits", "--port", &port.to_string(), "--data-dir"])
+            .arg(&data)
+            .env("RUST_LOG", "warn"),
+        &scratch().join("bench-server.log"),
+    )?;
+    server.wait_for_port(port, Duration::from_secs(30))?;
+    let report = root().join("target").join("bench").join("load.json");
+    std::fs::create_dir_all(report.parent().context("report directory")?)?;
+    run(cargo()
+        .arg("bench")
+        .args(PACKAGES)
+        .env("JOBSLOT_LOAD_BASE", format!("http://127.0.0.1:{port}"))
+        .env("JOBSLOT_LOAD_SECONDS", if quick { "5" } else { "30" })
+        .env("JOBSLOT_LOAD_REPORT", &report))?;
+    match peak_memory_kib(server.pid()) {
+        Some(kib) => println!("\nServer peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
+        None => println!("\nServer peak memory: not readable on this system"),
+    }
+    println!("Load report: {}", report.display());
+    println!("Criterion reports: {}", root().join("target").join("criterion").display());
+    Ok(())
+}
+
+/// The process's peak resident memory, from `/proc` (Linux).
+fn peak_memory_kib(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
