@@ -3,7 +3,7 @@
 use crate::app::App;
 use crate::auth::TokenVerifier;
 use crate::config;
-use crate::http::{AppState, HttpConfig, SiteOrigins, with_layers};
+use crate::http::{AppState, CachedOrigins, HttpConfig, ORIGINS_TTL, SiteOrigins, with_layers};
 use crate::store::dynamodb::{ClientLimits, DynamoStore};
 use axum::Router;
 use axum::http::Uri;
@@ -26,7 +26,8 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     // misconfigured route or a direct invocation cannot skip it.
     let verifier = TokenVerifier::new(config::issuer()?)?;
     let state = AppState { app: App::new(store), verifier, accounts: None };
-    let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(state.app.clone());
+    let site_origins: std::sync::Arc<dyn SiteOrigins> =
+        std::sync::Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
     let http = HttpConfig {
         allowed_origins: config::allowed_origins()?,
         site_origins: Some(site_origins),

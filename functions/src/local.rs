@@ -7,7 +7,7 @@ use crate::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
 use crate::config;
 use crate::http::identity::router as identity_router;
 use crate::http::limits::{Quotas, RateLimits};
-use crate::http::{AppState, HttpConfig, SiteOrigins, api_router, with_layers};
+use crate::http::{AppState, CachedOrigins, HttpConfig, ORIGINS_TTL, SiteOrigins, api_router, with_layers};
 use crate::store::Store;
 use crate::store::dynamodb::{ClientLimits, DynamoStore};
 use crate::store::embedded::EmbeddedStore;
@@ -219,7 +219,7 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
     let state = AppState { app, verifier, accounts: Some(identity.clone()) };
-    let site_origins: Arc<dyn SiteOrigins> = Arc::new(state.app.clone());
+    let site_origins: Arc<dyn SiteOrigins> = Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
     let router = router(
         state,
         identity,

@@ -8,6 +8,7 @@ mod bookings;
 pub mod extract;
 pub mod identity;
 pub mod limits;
+mod origins;
 pub mod problem;
 mod staff;
 mod work_orders;
@@ -21,8 +22,6 @@ use axum::extract::{DefaultBodyLimit, MatchedPath};
 use axum::http::{HeaderName, HeaderValue, Method, Request, StatusCode, header};
 use limits::RateLimits;
 use problem::ApiError;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -33,6 +32,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
+pub use origins::{CachedOrigins, ORIGINS_TTL, SiteOrigins};
 pub use work_orders::IDEMPOTENCY_HEADER;
 
 /// Largest request body accepted; a full submission is a few kilobytes.
@@ -87,18 +87,6 @@ impl std::fmt::Debug for HttpConfig {
             .field("request_timeout", &self.request_timeout)
             .field("max_in_flight", &self.max_in_flight)
             .finish()
-    }
-}
-
-/// Where a site's embedding origins come from.
-pub trait SiteOrigins: Send + Sync + 'static {
-    /// The origins a site's owner allowed to embed the widget (none for an unknown site).
-    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Vec<String>> + Send + 'a>>;
-}
-
-impl<S: Store> SiteOrigins for App<S> {
-    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Vec<String>> + Send + 'a>> {
-        Box::pin(async move { self.site_config(site).await.map(|c| c.allowed_origins).unwrap_or_default() })
     }
 }
 
