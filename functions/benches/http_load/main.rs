@@ -64,7 +64,8 @@ async fn main() -> Result<()> {
     };
     let token = session::sign_in(&options.base, &options.email, &options.password).await?;
     seed::technicians(&options.base, SITE, &token, options.technicians).await?;
-    let client = reqwest::Client::new();
+    // A request unanswered after this counts as an error instead of stalling the run.
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(30)).build()?;
     let duration = Duration::from_secs(options.seconds);
 
     let search_url =
@@ -72,7 +73,7 @@ async fn main() -> Result<()> {
     let search = |client: reqwest::Client, url: Arc<String>| {
         move |_: u64| {
             let (client, url) = (client.clone(), Arc::clone(&url));
-            async move { client.get(url.as_str()).send().await.is_ok_and(|r| r.status().is_success()) }
+            async move { answered_ok(client.get(url.as_str()).send().await).await }
         }
     };
     println!("slot searches: {} a second for {} s", options.rate, options.seconds);
@@ -95,13 +96,13 @@ async fn main() -> Result<()> {
             let (client, slots, base) = (client.clone(), Arc::clone(&slots), base.clone());
             async move {
                 let Some(slot) = slots.get((offset + i) as usize) else { return false };
-                client
+                let sent = client
                     .post(format!("{base}/api/sites/{SITE}/work-orders"))
                     .header("idempotency-key", format!("load-{}-{}", slot.technician, slot.start.as_second()))
                     .json(&booking(slot))
                     .send()
-                    .await
-                    .is_ok_and(|r| r.status().is_success())
+                    .await;
+                answered_ok(sent).await
             }
         }
     };
@@ -147,6 +148,18 @@ async fn main() -> Result<()> {
             .with_context(|| format!("writing {path}"))?;
     }
     Ok(())
+}
+
+/// True for a 2xx answer read to its end: the latency covers the whole body, and a read body
+/// lets the connection serve the next request.
+async fn answered_ok(sent: reqwest::Result<reqwest::Response>) -> bool {
+    match sent {
+        Ok(response) => {
+            let success = response.status().is_success();
+            response.bytes().await.is_ok() && success
+        }
+        Err(_) => false,
+    }
 }
 
 fn booking(slot: &SlotOffer) -> SubmitWorkOrder {

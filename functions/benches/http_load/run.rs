@@ -1,6 +1,7 @@
 //! Open-loop load: requests leave on a fixed schedule whether or not earlier ones have been
-//! answered, and each latency is measured from when its request was due, so a server that
-//! stalls is charged for every request it held up (no coordinated omission).
+//! answered (up to [`MAX_IN_FLIGHT`] at once), and each latency is measured from when its
+//! request was due, so a server that stalls is charged for every request it held up, even past
+//! that cap (no coordinated omission).
 
 use hdrhistogram::Histogram;
 use serde::Serialize;

@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use super::Clock;
+use super::failed_sign_ins::FailedSignIns;
 
 /// How long an authorization code may wait to be exchanged.
 const CODE_SECONDS: i64 = 120;
@@ -139,18 +140,15 @@ pub struct Identity<S> {
     /// Each argon2 run takes ~19 MiB and tens of milliseconds: a flood of sign-ins queues here
     /// instead of exhausting memory and the blocking pool.
     argon2_slots: std::sync::Arc<tokio::sync::Semaphore>,
-    /// Sign-in attempts per e-mail address, wherever they come from: guessing one person's
-    /// password from many addresses gets a few tries, not thousands.
-    attempts: std::sync::Arc<governor::DefaultKeyedRateLimiter<String>>,
+    failed_sign_ins: std::sync::Arc<FailedSignIns>,
 }
 
 /// Password hashes computed at once.
 const ARGON2_SLOTS: usize = 4;
 
-/// Sign-in attempts per e-mail address: ten at once, then one every 30 seconds.
-fn attempts_quota() -> governor::Quota {
-    crate::http::limits::quota(10, std::time::Duration::from_secs(30))
-}
+/// Failed sign-ins per e-mail address before it must wait: ten in a quarter of an hour.
+const FAILED_SIGN_INS: u32 = 10;
+const FAILED_SIGN_IN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// What a sign-in attempt comes to.
 #[derive(Debug)]
@@ -159,7 +157,8 @@ pub enum SignIn {
     Accepted(Account),
     /// Unknown address or wrong password (the two are not told apart).
     Refused,
-    /// Too many attempts for this address; the next is allowed after this many seconds.
+    /// Too many failed attempts for this address lately; it may try again after this many
+    /// seconds.
     TooManyAttempts(u64),
 }
 
@@ -189,14 +188,14 @@ impl<S: Store> Identity<S> {
             issuer,
             clock,
             argon2_slots: std::sync::Arc::new(tokio::sync::Semaphore::new(ARGON2_SLOTS)),
-            attempts: std::sync::Arc::new(governor::RateLimiter::keyed(attempts_quota())),
+            failed_sign_ins: std::sync::Arc::new(FailedSignIns::new(FAILED_SIGN_INS, FAILED_SIGN_IN_WINDOW)),
         }
     }
 
-    /// The same issuer allowing `quota` sign-in attempts per e-mail address.
+    /// The same issuer allowing `limit` failed sign-ins per e-mail address in `window`.
     #[must_use]
-    pub fn with_sign_in_quota(mut self, quota: governor::Quota) -> Self {
-        self.attempts = std::sync::Arc::new(governor::RateLimiter::keyed(quota));
+    pub fn with_failed_sign_in_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
+        self.failed_sign_ins = std::sync::Arc::new(FailedSignIns::new(limit, window));
         self
     }
 
@@ -257,17 +256,18 @@ impl<S: Store> Identity<S> {
     }
 
     /// The account with this e-mail and password. Takes as long for an unknown address as for
-    /// a wrong password, so sign-in does not reveal who has an account; counts attempts per
+    /// a wrong password, so sign-in does not reveal who has an account; counts failures per
     /// address, known or not, for the same reason.
     pub async fn sign_in(&self, email: &str, given: &str) -> Result<SignIn, super::AppError> {
-        use governor::clock::{Clock as _, DefaultClock};
-        if let Err(not_until) = self.attempts.check_key(&email.trim().to_lowercase()) {
-            let wait = not_until.wait_time_from(DefaultClock::default().now());
-            return Ok(SignIn::TooManyAttempts(wait.as_secs() + 1));
+        let address = Email::parse("email", email).ok();
+        // Accounts are found whatever the address's case; so are their failures.
+        let key = address.as_ref().map(|a| a.as_str().to_lowercase());
+        if let Some(seconds) = key.as_deref().and_then(|k| self.failed_sign_ins.blocked_for(k)) {
+            return Ok(SignIn::TooManyAttempts(seconds));
         }
-        let account = match Email::parse("email", email) {
-            Ok(email) => self.repo.account(&email).await?,
-            Err(_) => None,
+        let account = match &address {
+            Some(email) => self.repo.account(email).await?,
+            None => None,
         };
         let hash = account.as_ref().map_or_else(|| password::decoy().to_owned(), |a| a.password_hash.clone());
         let given = given.to_owned();
@@ -275,10 +275,18 @@ impl<S: Store> Identity<S> {
         let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
             .await
             .map_err(anyhow::Error::from)?;
-        Ok(match account {
-            Some(account) if matches => SignIn::Accepted(account),
-            _ => SignIn::Refused,
-        })
+        match (account, key) {
+            (Some(account), Some(key)) if matches => {
+                self.failed_sign_ins.succeeded(&key);
+                Ok(SignIn::Accepted(account))
+            }
+            (_, key) => {
+                if let Some(key) = key {
+                    self.failed_sign_ins.failed(&key);
+                }
+                Ok(SignIn::Refused)
+            }
+        }
     }
 
     /// Checks an authorization request before anyone is asked to sign in.

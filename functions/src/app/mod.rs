@@ -5,6 +5,7 @@
 
 mod assets;
 mod bookings;
+mod failed_sign_ins;
 pub mod identity;
 pub mod setup;
 mod work_orders;

@@ -2,8 +2,9 @@
 //! per technician), bookings, and sign-in attempts (each runs argon2, and guesses passwords).
 //!
 //! The local server keys clients by their address (an IPv6 client by its /64, which one
-//! household or host controls whole). On AWS the HTTP API's route throttling does this job and
-//! no peer address reaches the function, so requests without one pass.
+//! household or host controls whole). On AWS no peer address reaches the function, so requests
+//! without one pass; the HTTP API's route throttling there caps each route for everyone, not
+//! per client (a per-client cap needs an AWS WAF rate-based rule in front).
 
 use super::problem::problem_response;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
@@ -17,6 +18,7 @@ use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How many requests of each kind one client may make: a burst, then one per period.
 #[derive(Debug, Clone, Copy)]
@@ -57,7 +59,8 @@ enum Limited {
 impl Limited {
     fn of(method: &Method, route: &str) -> Option<Self> {
         match (method, route) {
-            (&Method::GET, "/api/sites/{site}/slots") => Some(Limited::Search),
+            // axum answers HEAD with the GET handler, search included.
+            (&Method::GET | &Method::HEAD, "/api/sites/{site}/slots") => Some(Limited::Search),
             (&Method::POST, "/api/sites/{site}/work-orders") => Some(Limited::Booking),
             (&Method::POST, "/oauth2/authorize") => Some(Limited::SignIn),
             _ => None,
@@ -125,6 +128,15 @@ fn client_key(peer: IpAddr) -> IpAddr {
             None => IpAddr::V6((u128::from(v6) & !((1u128 << 64) - 1)).into()),
         },
         v4 => v4,
+    }
+}
+
+/// Middleware: waits for one of the server's turns, then handles the request. The wait is part
+/// of the request, so the timeout around this bounds it.
+pub async fn take_turn(State(turns): State<Arc<Semaphore>>, request: Request, next: Next) -> Response {
+    match turns.acquire_owned().await {
+        Ok(_turn) => next.run(request).await,
+        Err(_) => StatusCode::SERVICE_UNAVAILABLE.into_response(),
     }
 }
 

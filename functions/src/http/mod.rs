@@ -24,7 +24,7 @@ use limits::RateLimits;
 use problem::ApiError;
 use std::sync::Arc;
 use std::time::Duration;
-use tower::limit::GlobalConcurrencyLimitLayer;
+use tokio::sync::Semaphore;
 use tower_http::LatencyUnit;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -61,7 +61,7 @@ pub struct HttpConfig {
     pub rate_limits: Option<RateLimits>,
     /// Longest a request may take before it is answered 503; inside the Lambda timeout.
     pub request_timeout: Duration,
-    /// Requests handled at once; more wait (within the timeout) for a turn.
+    /// Requests handled at once; more wait for a turn, within the request timeout.
     pub max_in_flight: usize,
 }
 
@@ -139,7 +139,8 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
                 }
                 match (site, sites, origin.to_str().ok()) {
                     (Some(site), Some(sites), Some(origin)) => {
-                        sites.origins(&site).await.iter().any(|o| o == origin)
+                        // Unreadable (store down): refused, as before any answer was known.
+                        sites.origins(&site).await.is_some_and(|allowed| allowed.iter().any(|o| o == origin))
                     }
                     _ => false,
                 }
@@ -167,7 +168,12 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
     let router = router
         .fallback(|| async { ApiError::RouteNotFound })
         .layer(CatchPanicLayer::custom(problem::panicked))
-        .layer(GlobalConcurrencyLimitLayer::new(config.max_in_flight))
+        // Inside the timeout, so waiting for a turn counts against it; inside the rate limits,
+        // so a client over its quota is refused without waiting.
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(Semaphore::new(config.max_in_flight)),
+            limits::take_turn,
+        ))
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, config.request_timeout));
     let router = match &config.rate_limits {
         Some(limits) => router.layer(axum::middleware::from_fn_with_state(limits.clone(), limits::enforce)),

@@ -1,25 +1,33 @@
 //! Which browser origins may call a site's routes: the site's own settings, read through a
 //! short-lived cache so a widget's every call does not cost a store read for CORS.
 
-use crate::app::App;
+use crate::app::{App, AppError};
 use crate::store::Store;
+use jobslot_domain::ids::SiteId;
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+/// The origins a site allows, or `None` when they cannot be read now (the store is down).
+pub type Origins<'a> = Pin<Box<dyn Future<Output = Option<Arc<[String]>>> + Send + 'a>>;
+
 /// Where a site's embedding origins come from.
 pub trait SiteOrigins: Send + Sync + 'static {
     /// The origins a site's owner allowed to embed the widget (none for an unknown site).
-    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Arc<[String]>> + Send + 'a>>;
+    fn origins<'a>(&'a self, site: &'a str) -> Origins<'a>;
 }
 
 impl<S: Store> SiteOrigins for App<S> {
-    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Arc<[String]>> + Send + 'a>> {
-        Box::pin(
-            async move { self.site_config(site).await.map(|c| c.allowed_origins).unwrap_or_default().into() },
-        )
+    fn origins<'a>(&'a self, site: &'a str) -> Origins<'a> {
+        Box::pin(async move {
+            match self.site_config(site).await {
+                Ok(config) => Some(config.allowed_origins.into()),
+                Err(AppError::UnknownSite) => Some(Arc::from([])),
+                Err(_) => None,
+            }
+        })
     }
 }
 
@@ -54,14 +62,23 @@ impl<O: SiteOrigins> CachedOrigins<O> {
 }
 
 impl<O: SiteOrigins> SiteOrigins for CachedOrigins<O> {
-    fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Arc<[String]>> + Send + 'a>> {
+    fn origins<'a>(&'a self, site: &'a str) -> Origins<'a> {
         Box::pin(async move {
-            if let Some((at, origins)) = self.entries().get(site)
+            // Not a site id: no site, and nothing worth remembering.
+            if SiteId::parse("site", site).is_err() {
+                return Some(Arc::from([]));
+            }
+            let remembered = self.entries().get(site).cloned();
+            if let Some((at, origins)) = &remembered
                 && at.elapsed() < self.ttl
             {
-                return Arc::clone(origins);
+                return Some(Arc::clone(origins));
             }
-            let origins = self.inner.origins(site).await;
+            let Some(origins) = self.inner.origins(site).await else {
+                // Unreadable now: the last known answer, however old, beats refusing every
+                // embedding page; a failure itself is never remembered.
+                return remembered.map(|(_, origins)| origins);
+            };
             let mut entries = self.entries();
             if entries.len() >= CACHED_SITES {
                 entries.retain(|_, (at, _)| at.elapsed() < self.ttl);
@@ -70,7 +87,7 @@ impl<O: SiteOrigins> SiteOrigins for CachedOrigins<O> {
                 }
             }
             entries.insert(site.to_owned(), (Instant::now(), Arc::clone(&origins)));
-            origins
+            Some(origins)
         })
     }
 }
@@ -80,30 +97,49 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    struct Counting(AtomicUsize);
+    /// Counts reads; after `fail_after` of them the store is down.
+    struct Counting(AtomicUsize, usize);
 
     impl SiteOrigins for Counting {
-        fn origins<'a>(&'a self, site: &'a str) -> Pin<Box<dyn Future<Output = Arc<[String]>> + Send + 'a>> {
-            self.0.fetch_add(1, Ordering::SeqCst);
-            Box::pin(async move { vec![format!("https://{site}.example")].into() })
+        fn origins<'a>(&'a self, site: &'a str) -> Origins<'a> {
+            let read = self.0.fetch_add(1, Ordering::SeqCst);
+            let up = read < self.1;
+            Box::pin(async move { up.then(|| vec![format!("https://{site}.example")].into()) })
         }
+    }
+
+    fn counting(fail_after: usize, ttl: Duration) -> CachedOrigins<Counting> {
+        CachedOrigins::new(Counting(AtomicUsize::new(0), fail_after), ttl)
     }
 
     #[tokio::test]
     async fn a_site_is_read_once_per_ttl_and_each_site_on_its_own() {
-        let cached = CachedOrigins::new(Counting(AtomicUsize::new(0)), Duration::from_secs(3600));
+        let cached = counting(usize::MAX, Duration::from_secs(3600));
         for _ in 0..3 {
-            assert_eq!(&*cached.origins("acme").await, ["https://acme.example".to_owned()]);
+            assert_eq!(
+                cached.origins("acme").await.as_deref(),
+                Some(&["https://acme.example".to_owned()][..])
+            );
         }
-        assert_eq!(&*cached.origins("other").await, ["https://other.example".to_owned()]);
+        assert_eq!(cached.origins("other").await.as_deref(), Some(&["https://other.example".to_owned()][..]));
         assert_eq!(cached.inner.0.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]
     async fn an_expired_answer_is_read_again() {
-        let cached = CachedOrigins::new(Counting(AtomicUsize::new(0)), Duration::ZERO);
+        let cached = counting(usize::MAX, Duration::ZERO);
         cached.origins("acme").await;
         cached.origins("acme").await;
         assert_eq!(cached.inner.0.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn while_the_store_is_down_the_last_answer_serves_and_no_failure_is_remembered() {
+        let cached = counting(1, Duration::ZERO);
+        assert!(cached.origins("acme").await.is_some());
+        assert_eq!(cached.origins("acme").await.as_deref(), Some(&["https://acme.example".to_owned()][..]));
+        assert_eq!(cached.origins("never-read").await, None, "unknown now, not \"no origins\"");
+        assert!(cached.entries().get("never-read").is_none());
+        assert_eq!(cached.origins("Not A Site Id!").await.as_deref(), Some(&[][..]));
     }
 }

@@ -217,7 +217,7 @@ impl IntoResponse for ApiError {
                     K::Unavailable,
                     StatusCode::SERVICE_UNAVAILABLE,
                     "Temporarily unavailable",
-                    Some("We could not reach our database just now. Try again in a few seconds.".into()),
+                    Some("We could not complete this just now. Try again in a few seconds.".into()),
                     vec![],
                 );
                 response

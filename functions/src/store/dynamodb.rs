@@ -6,6 +6,7 @@
 use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::client::Waiters;
+use aws_sdk_dynamodb::config::http::HttpResponse;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
@@ -24,8 +25,9 @@ const DATA: &str = "data";
 const EXPIRES_AT: &str = "expires_at";
 
 /// How long the SDK waits and how often it tries. A request makes a handful of store calls
-/// one after another and the functions time out after 10 s, so one call gives up after 3 s
-/// at most; DynamoDB answers in milliseconds, so a 1 s attempt has failed, not stalled.
+/// one after another and the functions time out after 10 s, so one SDK call gives up after
+/// 3 s at most (a paginated query or a batch get makes several); DynamoDB answers in
+/// milliseconds, so a 1 s attempt has failed, not stalled.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientLimits {
     /// Opening a TCP connection.
@@ -188,14 +190,18 @@ const UNAVAILABLE_CODES: [&str; 5] = [
 
 /// A failed call, after the SDK's own retries: unavailable when DynamoDB could not be reached
 /// or kept refusing for load or its own faults; a plain backend failure otherwise.
-fn sdk<E, R>(error: SdkError<E, R>) -> StoreError
+fn sdk<E>(error: SdkError<E, HttpResponse>) -> StoreError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     let unavailable = match &error {
-        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => true,
-        SdkError::ServiceError(e) => e.err().code().is_some_and(|c| UNAVAILABLE_CODES.contains(&c)),
+        SdkError::TimeoutError(_) => true,
+        // Connection trouble; not credentials or endpoint resolution, which retrying won't fix.
+        SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
+        SdkError::ServiceError(e) => {
+            e.err().code().is_some_and(|c| UNAVAILABLE_CODES.contains(&c))
+                || e.raw().status().is_server_error()
+        }
         _ => false,
     };
     if unavailable { StoreError::Unavailable(anyhow::Error::new(error)) } else { backend(error) }
@@ -362,10 +368,18 @@ fn cancellation(error: SdkError<TransactWriteItemsError>) -> StoreError {
                 .filter(|(_, r)| r.code() == Some("ConditionalCheckFailed"))
                 .map(|(i, _)| i)
                 .collect();
+            let throttled = |code: Option<&str>| {
+                matches!(
+                    code,
+                    Some("ThrottlingError" | "ProvisionedThroughputExceeded" | "RequestLimitExceeded")
+                )
+            };
             if !failed.is_empty() {
                 StoreError::ConditionFailed(failed)
             } else if reasons.iter().any(|r| r.code() == Some("TransactionConflict")) {
                 StoreError::Conflict
+            } else if reasons.iter().any(|r| throttled(r.code())) {
+                StoreError::Unavailable(anyhow::Error::new(error))
             } else {
                 sdk(error)
             }

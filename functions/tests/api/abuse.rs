@@ -163,3 +163,35 @@ async fn no_more_requests_than_the_limit_are_handled_at_once_and_the_rest_wait_t
     let peak = peak.load(Ordering::SeqCst);
     assert!((1..=2).contains(&peak), "{peak} handled at once with a limit of 2");
 }
+
+#[tokio::test]
+async fn a_request_waiting_for_a_turn_gets_503_within_the_timeout() {
+    let (entered_tx, entered_rx) = tokio::sync::oneshot::channel::<()>();
+    let entered = std::sync::Arc::new(std::sync::Mutex::new(Some(entered_tx)));
+    let routes = Router::new().route(
+        "/stuck",
+        get(move || {
+            if let Some(entered) = entered.lock().expect("lock").take() {
+                let _ = entered.send(());
+            }
+            async {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                "too late"
+            }
+        }),
+    );
+    let http =
+        HttpConfig { max_in_flight: 1, request_timeout: Duration::from_millis(300), ..HttpConfig::default() };
+    let base = serve_layered(routes, &http).await;
+    let client = reqwest::Client::new();
+    let first = tokio::spawn(client.get(format!("{base}/stuck")).send());
+    entered_rx.await.expect("the first request holds the only turn");
+    // The second never gets a turn before its own timeout: answered, not queued for ever.
+    let second = tokio::time::timeout(Duration::from_secs(10), client.get(format!("{base}/stuck")).send())
+        .await
+        .expect("answered within the hang guard")
+        .expect("get");
+    problem(second, StatusCode::SERVICE_UNAVAILABLE, "unavailable").await;
+    let first = first.await.expect("join").expect("get");
+    assert_eq!(first.status(), StatusCode::SERVICE_UNAVAILABLE);
+}

@@ -260,17 +260,24 @@ async fn an_unregistered_redirect_is_never_followed() {
 #[tokio::test]
 async fn guessing_one_persons_password_from_anywhere_is_slowed_per_address() {
     use jobslot_functions::app::identity::SignIn;
-    use jobslot_functions::http::limits::quota;
     let app = spawn_app().await;
     owner(&app, "guarded@acme.example").await;
     owner(&app, "bystander@acme.example").await;
-    let identity = app.identity.clone().with_sign_in_quota(quota(3, std::time::Duration::from_secs(3600)));
+    let identity = app.identity.clone().with_failed_sign_in_limit(3, std::time::Duration::from_secs(3600));
+    // The owner's own sign-ins never count against them, and one starts the count afresh.
+    for _ in 0..2 {
+        let wrong = identity.sign_in("guarded@acme.example", "a typo").await.expect("sign in");
+        assert!(matches!(wrong, SignIn::Refused), "{wrong:?}");
+    }
+    for _ in 0..4 {
+        let right = identity.sign_in("guarded@acme.example", PASSWORD).await.expect("sign in");
+        assert!(right.accepted().is_some());
+    }
     for n in 0..3 {
         let attempt = identity.sign_in("guarded@acme.example", &format!("guess {n}")).await.expect("sign in");
         assert!(matches!(attempt, SignIn::Refused), "{attempt:?}");
     }
-    // The right password does not help once the address is over its attempts; the address's
-    // case does not reset the count.
+    // Three failures in the window: even the right password waits, whatever the address's case.
     let blocked = identity.sign_in("Guarded@ACME.example", PASSWORD).await.expect("sign in");
     assert!(matches!(blocked, SignIn::TooManyAttempts(seconds) if seconds >= 1), "{blocked:?}");
     // Someone else signs in as usual.

@@ -174,7 +174,7 @@ async fn a_store_that_stays_down_gives_503_with_retry_after_and_writes_nothing()
     t.proxy.fail("TransactWriteItems", Fault::ServerError, u32::MAX);
     let (status, headers, body) = t.submit("write-down").await;
     assert_unavailable(status, &headers, &body);
-    assert_eq!(t.sams_bookings().await, 0, "nothing half-written");
+    assert_eq!(t.sams_bookings().await, 0, "the refused booking left nothing behind");
 
     let (status, _, body) = t.submit("while-down").await;
     assert_eq!(status, StatusCode::CREATED, "the slot is still free: {}", String::from_utf8_lossy(&body));
