@@ -196,8 +196,13 @@ where
 {
     let unavailable = match &error {
         SdkError::TimeoutError(_) => true,
-        // Connection trouble; not credentials or endpoint resolution, which retrying won't fix.
-        SdkError::DispatchFailure(failure) => failure.is_io() || failure.is_timeout(),
+        // Connection trouble (a dropped connection is an incomplete message, classed as a
+        // retryable "other"); not credentials or endpoint resolution, which have no retry kind.
+        SdkError::DispatchFailure(failure) => {
+            failure.is_io()
+                || failure.is_timeout()
+                || failure.as_connector_error().and_then(|e| e.as_other()).is_some()
+        }
         SdkError::ServiceError(e) => {
             e.err().code().is_some_and(|c| UNAVAILABLE_CODES.contains(&c))
                 || e.raw().status().is_server_error()
