@@ -83,6 +83,19 @@ fn problem(
     (status, [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))], json).into_response()
 }
 
+/// A 503 asking the client to come back after [`RETRY_AFTER_SECONDS`].
+fn unavailable(title: &str, detail: &str) -> Response {
+    let mut response = problem(
+        ProblemKind::Unavailable,
+        StatusCode::SERVICE_UNAVAILABLE,
+        title,
+        Some(detail.into()),
+        vec![],
+    );
+    response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
+    response
+}
+
 /// A problem document without field errors.
 pub(super) fn problem_response(
     kind: ProblemKind,
@@ -213,30 +226,13 @@ impl IntoResponse for ApiError {
             ),
             ApiError::App(AppError::Unavailable(error)) => {
                 tracing::warn!(error = format!("{:#}", anyhow::Error::new(error)), "store unavailable");
-                let mut response = problem(
-                    K::Unavailable,
-                    StatusCode::SERVICE_UNAVAILABLE,
+                unavailable(
                     "Temporarily unavailable",
-                    Some("We could not complete this just now. Try again in a few seconds.".into()),
-                    vec![],
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
-                response
+                    "We could not complete this just now. Try again in a few seconds.",
+                )
             }
             ApiError::AuthUnavailable => {
-                let mut response = problem(
-                    K::Unavailable,
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Sign-in cannot be checked right now",
-                    Some("Try again in a few seconds.".into()),
-                    vec![],
-                );
-                response
-                    .headers_mut()
-                    .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER_SECONDS));
-                response
+                unavailable("Sign-in cannot be checked right now", "Try again in a few seconds.")
             }
             ApiError::Unauthorized => {
                 let mut response = problem(
