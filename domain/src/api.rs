@@ -31,6 +31,7 @@ pub const NOTES_MAX: usize = 1000;
 
 /// A service as offered to customers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceOffer {
     /// Service id.
     pub id: ServiceId,
@@ -55,6 +56,7 @@ impl From<&Service> for ServiceOffer {
 
 /// `GET /api/sites/{site}/config`: what the widget needs to draw a site's booking flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteConfigResponse {
     /// Site id.
     pub site: SiteId,
@@ -105,6 +107,7 @@ impl From<&Site> for SiteConfigResponse {
 
 /// A technician as customers see one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TechnicianSummary {
     /// Technician id.
     pub id: TechnicianId,
@@ -114,6 +117,7 @@ pub struct TechnicianSummary {
 
 /// `GET /api/sites/{site}/coverage?postcode=`: who serves a postcode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CoverageResponse {
     /// The postcode in canonical form.
     pub postcode: String,
@@ -123,6 +127,7 @@ pub struct CoverageResponse {
 
 /// Query of `GET /api/sites/{site}/slots`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::IntoParams), into_params(parameter_in = Query))]
 pub struct SlotsQuery {
     /// Postcode as typed.
     #[serde(default)]
@@ -133,13 +138,15 @@ pub struct SlotsQuery {
     /// First day (`YYYY-MM-DD`, in the site's zone); today when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
-    /// Number of days, 1 to [`MAX_DAYS_PER_QUERY`]; 7 when absent.
+    /// Number of days, 1 to 14 ([`MAX_DAYS_PER_QUERY`]); 7 when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", param(minimum = 1, maximum = 14))]
     pub days: Option<u16>,
 }
 
 /// A free slot with one technician.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotOffer {
     /// Who.
     pub technician: TechnicianId,
@@ -151,6 +158,7 @@ pub struct SlotOffer {
 
 /// The slots of one day in the site's zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DaySlots {
     /// The local date.
     pub date: Date,
@@ -160,6 +168,7 @@ pub struct DaySlots {
 
 /// `GET /api/sites/{site}/slots`: free slots of the technicians serving a postcode.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SlotsResponse {
     /// The postcode in canonical form.
     pub postcode: String,
@@ -179,6 +188,7 @@ pub struct SlotsResponse {
 
 /// Contact details as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ContactInput {
     /// Full name.
@@ -202,6 +212,7 @@ impl ContactInput {
 
 /// The job's address as typed; the postcode comes from the search step.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct AddressInput {
     /// Street address.
@@ -232,6 +243,7 @@ impl AddressInput {
 
 /// `POST /api/sites/{site}/work-orders`, with an `Idempotency-Key` header: book a slot.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SubmitWorkOrder {
     /// Service id.
@@ -313,6 +325,7 @@ impl SubmitWorkOrder {
 
 /// Answer to a successful booking.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkOrderCreated {
     /// The new work order's number.
     pub number: WorkOrderNumber,
@@ -421,6 +434,7 @@ impl ProblemKind {
 
 /// An RFC 9457 problem document (`application/problem+json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// Stable URI of the kind of problem.
     #[serde(rename = "type")]

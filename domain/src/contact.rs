@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// An e-mail address in a shape mail servers accept; the domain part is lower-cased.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Email(String);
 
@@ -54,6 +55,7 @@ impl Email {
 
 /// A phone number: digits with an optional leading `+`, punctuation removed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Phone(String);
 
@@ -93,6 +95,7 @@ impl Phone {
 
 /// The person the business talks to about the job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Contact {
     /// Full name.
     pub name: Text,

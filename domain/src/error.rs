@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// One problem with one input field, addressed by a dotted path such as `contact.email`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// Dotted path of the field in the request (`postcode`, `answers.car_make`, …).
     pub field: String,

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 /// The fields a site asks for about the job (car make, model and year; a serial number; …).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OrderForm {
     /// Fields in display order.
     pub fields: Vec<FormField>,
@@ -16,6 +17,7 @@ pub struct OrderForm {
 
 /// One question on an order form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FormField {
     /// Stable id, the key of the answer.
     pub id: FieldId,
@@ -34,23 +36,32 @@ pub struct FormField {
 
 /// The kind of answer a field takes, with its limits.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum FieldKind {
     /// Free text up to `max_length` characters.
     Text {
         /// Longest answer accepted.
+        #[serde(deserialize_with = "crate::number::whole")]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4000))]
         max_length: u16,
     },
     /// Several lines of text up to `max_length` characters (a description of the fault).
     LongText {
         /// Longest answer accepted.
+        #[serde(deserialize_with = "crate::number::whole")]
+        #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 4000))]
         max_length: u16,
     },
     /// A whole number between `min` and `max` inclusive.
     Number {
         /// Smallest value accepted.
+        #[serde(deserialize_with = "crate::number::whole")]
+        #[cfg_attr(feature = "openapi", schema(minimum = -9007199254740991_i64, maximum = 9007199254740991_i64))]
         min: i64,
         /// Largest value accepted.
+        #[serde(deserialize_with = "crate::number::whole")]
+        #[cfg_attr(feature = "openapi", schema(minimum = -9007199254740991_i64, maximum = 9007199254740991_i64))]
         max: i64,
     },
     /// One of the given options.
@@ -62,9 +73,11 @@ pub enum FieldKind {
     Date {
         /// Earliest date accepted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         min: Option<Date>,
         /// Latest date accepted.
         #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(feature = "openapi", schema(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         max: Option<Date>,
     },
     /// A yes/no tick box.
@@ -73,6 +86,7 @@ pub enum FieldKind {
 
 /// A parsed answer to one field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum AnswerValue {
     /// Free text.
@@ -102,6 +116,7 @@ impl std::fmt::Display for AnswerValue {
 /// An answer with the label it was given under, so a later change to the form does not change
 /// what a stored work order says.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Answer {
     /// The field answered.
     pub field: FieldId,
@@ -142,6 +157,10 @@ pub const FIELDS_MAX: usize = 50;
 pub const OPTIONS_MAX: usize = 50;
 /// Longest text answer a field may allow.
 pub const ANSWER_MAX: u16 = 4_000;
+/// Largest magnitude of a number field's limits: the largest integer a browser's numbers hold
+/// exactly (2^53 - 1), so the widget and the console show the limits the server checks.
+pub const NUMBER_LIMIT: i64 = 9_007_199_254_740_991;
+const NUMBER_RANGE: std::ops::RangeInclusive<i64> = -NUMBER_LIMIT..=NUMBER_LIMIT;
 
 impl OrderForm {
     /// Checks a form a business designed: unique ids, labels, sensible limits and options.
@@ -168,6 +187,14 @@ impl OrderForm {
                     errors.push(FieldError::new(
                         at("max_length"),
                         format!("Allow 1 to {ANSWER_MAX} characters."),
+                    ));
+                }
+                FieldKind::Number { min, max }
+                    if !NUMBER_RANGE.contains(min) || !NUMBER_RANGE.contains(max) =>
+                {
+                    errors.push(FieldError::new(
+                        at(if NUMBER_RANGE.contains(min) { "max" } else { "min" }),
+                        format!("Use numbers from -{NUMBER_LIMIT} to {NUMBER_LIMIT}."),
                     ));
                 }
                 FieldKind::Number { min, max } if min > max => {
@@ -388,6 +415,17 @@ mod tests {
         let make = &form().fields[0];
         assert_eq!(make.parse(Some(&json!("Toy\nota"))), Err("Keep this to a single line.".into()));
         assert!(make.parse(Some(&json!("Toy\u{202E}ota"))).is_err());
+    }
+
+    #[test]
+    fn number_limits_stay_within_what_browsers_hold_exactly() {
+        let mut designed = form();
+        designed.fields[0].kind = FieldKind::Number { min: i64::MIN, max: 0 };
+        designed.fields[1].kind = FieldKind::Number { min: 0, max: NUMBER_LIMIT + 1 };
+        designed.fields[2].kind = FieldKind::Number { min: -NUMBER_LIMIT, max: NUMBER_LIMIT };
+        let errors = designed.validated().expect_err("invalid");
+        let named: Vec<&str> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(named, ["form.fields[0].min", "form.fields[1].max"]);
     }
 
     #[test]

@@ -3,6 +3,9 @@
 use crate::FieldError;
 use serde::{Deserialize, Serialize};
 
+/// A slug as a regular expression, for the API's documentation; [`is_slug`] is the check.
+pub const SLUG_PATTERN: &str = "^[a-z0-9][a-z0-9_-]{0,63}$";
+
 /// True for a lower-case slug: 1–64 of `a-z 0-9 - _`, starting with a letter or digit.
 fn is_slug(raw: &str) -> bool {
     let bytes = raw.as_bytes();
@@ -18,6 +21,16 @@ macro_rules! slug_id {
         #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
         #[serde(try_from = "String", into = "String")]
         pub struct $name(String);
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                crate::openapi::slug(concat!("A ", $what, ": lower-case letters, digits, - and _."))
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
 
         impl $name {
             /// Parses a slug such as `acme-car-servicing`.
@@ -92,6 +105,22 @@ const NUMBER_DIGITS: usize = 8;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct WorkOrderNumber(String);
+
+/// A work order number as the API writes it, as a regular expression for its documentation.
+pub const WORK_ORDER_NUMBER_PATTERN: &str = "^WO-[0-9A-HJKMNP-TV-Z]{8}$";
+
+#[cfg(feature = "openapi")]
+impl utoipa::PartialSchema for WorkOrderNumber {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        crate::openapi::pattern(
+            "A work order number: WO- and 8 characters of Crockford's base 32.",
+            WORK_ORDER_NUMBER_PATTERN,
+        )
+    }
+}
+
+#[cfg(feature = "openapi")]
+impl utoipa::ToSchema for WorkOrderNumber {}
 
 impl WorkOrderNumber {
     /// Makes a number from 40 random bits (the caller owns the randomness).
@@ -180,6 +209,7 @@ impl From<IdempotencyKey> for String {
 /// A user as the identity provider names them (the token's `sub`): a Cognito UUID, or the
 /// local issuer's random id. Parsed so it can never smuggle a key separator into the store.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct UserId(String);
 
@@ -241,7 +271,22 @@ mod tests {
         assert!(WorkOrderNumber::parse("n", "WO-7K3F9Q2I").is_err(), "I is not Crockford");
     }
 
+    /// Strings matching a whole-string pattern (the generator takes it without anchors).
+    fn matching(pattern: &str) -> impl Strategy<Value = String> {
+        let unanchored = pattern.trim_start_matches('^').trim_end_matches('$');
+        proptest::string::string_regex(unanchored).expect("pattern")
+    }
+
     proptest! {
+        #[test]
+        fn what_the_documented_patterns_match_parses(
+            slug in matching(SLUG_PATTERN),
+            number in matching(WORK_ORDER_NUMBER_PATTERN),
+        ) {
+            prop_assert!(SiteId::parse("site", &slug).is_ok(), "{slug:?}");
+            prop_assert!(WorkOrderNumber::parse("number", &number).is_ok(), "{number:?}");
+        }
+
         #[test]
         fn every_random_number_parses_back(bits in any::<u64>()) {
             let number = WorkOrderNumber::from_random(bits);

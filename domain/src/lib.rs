@@ -13,6 +13,9 @@ pub mod error;
 pub mod form;
 pub mod ids;
 pub mod money;
+pub mod number;
+#[cfg(feature = "openapi")]
+mod openapi;
 pub mod postcode;
 pub mod schedule;
 pub mod setup;

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// A currency a site can price in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Currency {
     /// Australian dollar.
     #[serde(rename = "AUD")]
@@ -29,6 +30,7 @@ impl Currency {
 
 /// An amount of money in cents (or pence).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Money {
     /// Amount in the currency's minor unit.
     pub minor: i64,

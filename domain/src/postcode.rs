@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// A country whose postcode format Jobslot knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Country {
     /// Australia: four digits.
     #[serde(rename = "AU")]
@@ -38,6 +39,7 @@ impl Country {
 
 /// A postcode in its country's canonical form (`SW1A 1AA`, `94105-1420`, `2000`).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Postcode {
     country: Country,
     code: String,

@@ -32,6 +32,7 @@ pub const AREAS_MAX: usize = 5_000;
 
 /// `GET /api/me`: who the caller is and where they work.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Me {
     /// The caller's user id.
     pub user: UserId,
@@ -43,6 +44,7 @@ pub struct Me {
 
 /// One of the caller's sites.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MySite {
     /// The site.
     pub site: SiteId,
@@ -52,6 +54,7 @@ pub struct MySite {
 
 /// `PUT /api/sites/{site}/settings`: the business and its booking rules.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SettingsInput {
     /// Shown in the widget.
@@ -65,10 +68,16 @@ pub struct SettingsInput {
     /// Terms customers accept.
     pub terms: String,
     /// Minutes between offered start times.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 720, multiple_of = 15))]
     pub step_minutes: u16,
     /// Minutes of notice before a slot stops being offered.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 20160))]
     pub min_notice_minutes: u32,
     /// Days ahead customers may book.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 365))]
     pub days_ahead: u16,
     /// Origins of the pages embedding the widget.
     pub allowed_origins: Vec<String>,
@@ -144,6 +153,7 @@ impl SettingsInput {
 
 /// One service as the console edits it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ServiceInput {
     /// Stable id (a slug).
@@ -151,8 +161,12 @@ pub struct ServiceInput {
     /// What customers see.
     pub name: String,
     /// Minutes on site.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 15, maximum = 720, multiple_of = 15))]
     pub duration_minutes: u16,
     /// Price in the site currency's minor unit (cents).
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000000))]
     pub price_minor: i64,
     /// `install`, `maintenance`, `repair`, …
     pub order_type: String,
@@ -179,6 +193,7 @@ impl ServiceInput {
 
 /// `PUT /api/sites/{site}/services`: the whole list, in display order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ServicesInput {
     /// The services.
@@ -226,6 +241,7 @@ impl ServicesInput {
 /// A day or part-day off as typed: `from` and `to` as `2026-12-24T12:00`, or a date alone in
 /// `from` (and optionally a last date in `to`) for whole days.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TimeOffInput {
     /// Start: a date (whole day) or a date and time.
@@ -255,6 +271,7 @@ impl TimeOffInput {
 
 /// `PUT /api/sites/{site}/technicians/{id}`: a technician as the console edits one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct TechnicianInput {
     /// Name shown to customers.
@@ -275,6 +292,7 @@ pub struct TechnicianInput {
 
 /// Working intervals per weekday, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct HoursInput {
     /// Monday.
@@ -405,6 +423,7 @@ impl TechnicianInput {
 
 /// `PUT /api/sites/{site}/order-form`: the business's questions, in order.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OrderFormInput {
     /// The form.
@@ -413,6 +432,7 @@ pub struct OrderFormInput {
 
 /// `PUT /api/sites/{site}/members`: give someone a role on the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct MemberInput {
     /// Their sign-in e-mail (local accounts: one is created if missing).
@@ -469,6 +489,7 @@ impl MemberInput {
 
 /// `POST /api/sites`: a platform operator opens a site for a business.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct NewSiteInput {
     /// The site id used in the embed snippet (a slug).
@@ -486,6 +507,7 @@ pub struct NewSiteInput {
 /// `POST /api/sites` answered: the site, and the owner's first password when an account was
 /// created for them (shown once; pass it on to them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteCreated {
     /// The new site.
     pub site: SiteId,

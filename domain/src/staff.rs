@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// A member's role on one site.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Everything on the site: settings, services, technicians, forms, members.

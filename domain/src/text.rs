@@ -21,6 +21,7 @@ pub enum Lines {
 /// Trimmed, non-empty text of at most a given number of characters, without control or
 /// invisible format characters.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Text(String);
 

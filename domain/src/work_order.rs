@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a work order is in its life. The numeric codes are the work order object's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderStatus {
     /// Booked, not yet started (1).
@@ -70,6 +71,7 @@ impl OrderStatus {
 
 /// The kind of job. The numeric codes are the work order object's.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderType {
     /// Install (1001).
@@ -105,6 +107,7 @@ impl OrderType {
 
 /// Where the job is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Address {
     /// Street address.
     pub line1: Text,
@@ -119,6 +122,7 @@ pub struct Address {
 
 /// The customer's account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Account {
     /// Account name: the customer's name for a private customer.
     pub name: Text,
@@ -126,6 +130,7 @@ pub struct Account {
 
 /// Who does the job.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignee {
     /// Technician id.
     pub id: TechnicianId,
@@ -135,6 +140,7 @@ pub struct Assignee {
 
 /// What was booked.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookedService {
     /// Service id.
     pub id: ServiceId,
@@ -146,6 +152,7 @@ pub struct BookedService {
 
 /// A work order as stored and as returned to staff.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkOrder {
     /// The site it belongs to.
     pub site: SiteId,

@@ -50,6 +50,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
             Ok(())
         })?;
         step("end-to-end tests (Playwright, Chromium)", &mut end_to_end)?;
+        step("API contract (schemathesis against the OpenAPI document)", &mut api_contract)?;
         step("infrastructure template lint (cfn-lint)", &mut lint_template)?;
         if let Some(dist) = dist {
             widget::report(&dist);
@@ -176,6 +177,43 @@ fn end_to_end() -> Result<()> {
         .env("JOBSLOT_E2E_OPERATOR", operator)
         .env("JOBSLOT_E2E_OPERATOR_PASSWORD", &operator_password)
         .env("CHROMIUM", CHROMIUM))
+}
+
+/// Schemathesis against the local server's own OpenAPI document: every operation, every
+/// check, stateful sequences, signed in as the demo site's owner. Settings and their reasons are
+/// in `xtask/python/schemathesis.toml`; a fixed seed makes a failure reproducible.
+fn api_contract() -> Result<()> {
+    let venv = tools::ensure_python_tools()?;
+    run(cargo().args(["build", "-p", "jobslot-functions", "--bin", "jobslot-local"]))?;
+    let root = root();
+    let port = free_port()?;
+    let base = format!("http://127.0.0.1:{port}");
+    let data = scratch().join("contract-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let mut server = Service::start(
+        "jobslot-local",
+        cmd(root.join("target/debug/jobslot-local"))
+            .args(["--demo", "--no-rate-limits", "--port", &port.to_string(), "--data-dir"])
+            .arg(&data)
+            .env("RUST_LOG", "warn"),
+        &scratch().join("contract-server.log"),
+    )?;
+    server.wait_for_port(port, Duration::from_secs(60))?;
+    // Schemathesis keeps state in its working directory; keep it out of the source tree.
+    let work = scratch().join("schemathesis");
+    std::fs::create_dir_all(&work)?;
+    let python = root.join("xtask/python");
+    run(cmd(venv.join("bin").join("schemathesis"))
+        .arg("--config-file")
+        .arg(python.join("schemathesis.toml"))
+        .args(["run", &format!("{base}/api/openapi.json")])
+        .args(["--seed", "1", "--generation-database", "none", "--workers", "1", "--no-color"])
+        .current_dir(&work)
+        .env("SCHEMATHESIS_HOOKS", python.join("schemathesis_hooks.py"))
+        .env("JOBSLOT_URL", &base)
+        // The demo owner `jobslot-local --demo` creates (`jobslot_functions::demo`).
+        .env("JOBSLOT_EMAIL", "owner@acme.example")
+        .env("JOBSLOT_PASSWORD", "acme-demo-owner"))
 }
 
 fn lint_template() -> Result<()> {

@@ -66,7 +66,7 @@ pub enum PreparedSite {
 }
 
 /// A technician as listed in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct TechnicianEntry {
     /// Its id.
     pub id: TechnicianId,
@@ -76,7 +76,7 @@ pub struct TechnicianEntry {
 }
 
 /// A member as listed in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MemberEntry {
     /// User id.
     pub user: UserId,
@@ -101,7 +101,7 @@ const AUDIT_PAGE: usize = 50;
 pub const LIST_PAGE: usize = 100;
 
 /// One page of a list sorted by a key, and the cursor of the next page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Page<T> {
     /// The items.
     pub items: Vec<T>,
@@ -502,7 +502,8 @@ fn empty_site(id: SiteId) -> Site {
 }
 
 /// Where the previous page of a list ended.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// Where the previous page ended.
     pub cursor: Option<String>,

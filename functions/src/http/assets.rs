@@ -2,6 +2,7 @@
 
 use super::AppState;
 use super::extract::{ApiPath, ApiQuery};
+use super::openapi::{self, NotFound, SitePath};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
@@ -14,8 +15,17 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/api/sites/{site}/config", get(site_config::<S>))
         .route("/api/sites/{site}/coverage", get(coverage::<S>))
+        .route(openapi::OPENAPI_PATH, get(openapi::serve))
 }
 
+/// What the widget needs to draw a site's booking flow.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/config",
+    tag = "booking",
+    params(SitePath),
+    responses((status = 200, body = SiteConfigResponse, description = "OK."), (status = 404, response = NotFound))
+)]
 async fn site_config<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -23,12 +33,26 @@ async fn site_config<S: Store>(
     Ok(Json(state.app.site_config(&site).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct CoverageQuery {
+    /// The postcode as the customer typed it.
     #[serde(default)]
     postcode: String,
 }
 
+/// Who serves a postcode; an empty list when nobody does.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/coverage",
+    tag = "booking",
+    params(SitePath, CoverageQuery),
+    responses(
+        (status = 200, body = CoverageResponse, description = "OK."),
+        (status = 404, response = NotFound),
+        (status = 422, response = openapi::Invalid),
+    )
+)]
 async fn coverage<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,

@@ -2,6 +2,7 @@
 
 use super::AppState;
 use super::extract::{ApiPath, ApiQuery};
+use super::openapi::{Invalid, NotFound, SitePath};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
@@ -13,6 +14,18 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new().route("/api/sites/{site}/slots", get(slots::<S>))
 }
 
+/// Free slots of the technicians serving a postcode, day by day in the site's zone.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/slots",
+    tag = "booking",
+    params(SitePath, SlotsQuery),
+    responses(
+        (status = 200, body = SlotsResponse, description = "OK."),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 async fn slots<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,

@@ -8,6 +8,7 @@ mod bookings;
 pub mod extract;
 pub mod identity;
 pub mod limits;
+pub mod openapi;
 mod origins;
 pub mod problem;
 mod staff;
@@ -96,7 +97,7 @@ fn site_in_path(path: &str) -> Option<&str> {
     parts.next().filter(|s| !s.is_empty())
 }
 
-/// The assets function: site configuration and coverage.
+/// The assets function: site configuration, coverage and the OpenAPI document.
 pub fn assets_router<S: Store>(state: AppState<S>) -> Router {
     assets::routes().with_state(state)
 }

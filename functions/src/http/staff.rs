@@ -5,9 +5,14 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{
+    AlreadyExists, ChangedBySomeoneElse, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath,
+};
 use super::problem::ApiError;
 use crate::app::AppError;
 use crate::app::setup::{Expect, ListQuery, PreparedSite, Versioned};
+use crate::app::setup::{MemberEntry, Page, TechnicianEntry};
+use crate::repository::AuditPage;
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -16,9 +21,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::FieldError;
 use jobslot_domain::contact::Email;
+use jobslot_domain::ids::TechnicianId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::setup::{
-    MemberInput, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
+    Me, MemberInput, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
 };
 use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -62,6 +68,14 @@ fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) -> Response
     response
 }
 
+/// Who the caller is, and their sites and roles.
+#[utoipa::path(
+    get,
+    path = "/api/me",
+    tag = "setup",
+    security(("staff" = [])),
+    responses((status = 200, body = Me, description = "OK."))
+)]
 async fn me<S: Store>(
     State(state): State<AppState<S>>,
     StaffUser(user): StaffUser,
@@ -91,6 +105,24 @@ async fn user_for<S: Store>(
     }
 }
 
+/// Opens a site for a business (platform operators only). Self-hosted, an account is created
+/// for an owner who has none, and its first password is in the answer, once.
+#[utoipa::path(
+    post,
+    path = "/api/sites",
+    tag = "setup",
+    params(
+        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key opens the site once."),
+    ),
+    request_body = NewSiteInput,
+    security(("staff" = [])),
+    responses(
+        (status = 201, body = SiteCreated, description = "Created.", headers(("ETag" = String, description = "The settings' first version."))),
+        (status = 403, response = Forbidden),
+        (status = 409, response = AlreadyExists),
+        (status = 422, response = Invalid),
+    )
+)]
 async fn create_site<S: Store>(
     State(state): State<AppState<S>>,
     StaffUser(user): StaffUser,
@@ -111,6 +143,20 @@ async fn create_site<S: Store>(
     Ok(versioned(StatusCode::CREATED, Versioned { value: body, version: created.version }))
 }
 
+/// The business and its booking rules.
+
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/settings",
+    tag = "setup",
+    params(SitePath),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = SettingsInput, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn settings<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -119,6 +165,27 @@ async fn settings<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.settings(&site, &user).await?))
 }
 
+/// Changes the business and its booking rules.
+
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/settings",
+    tag = "setup",
+    params(
+        SitePath,
+        ("If-Match" = String, Header, description = "The `ETag` of the version this change is based on."),
+    ),
+    request_body = SettingsInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = SettingsInput, description = "OK.", headers(("ETag" = String, description = "The new version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
 async fn change_settings<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -129,6 +196,20 @@ async fn change_settings<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.change_settings(&site, &user, &expect(&headers), &input).await?))
 }
 
+/// The services customers can book.
+
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/services",
+    tag = "setup",
+    params(SitePath),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = ServicesInput, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn services<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -137,6 +218,27 @@ async fn services<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.services(&site, &user).await?))
 }
 
+/// Changes the services customers can book.
+
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/services",
+    tag = "setup",
+    params(
+        SitePath,
+        ("If-Match" = String, Header, description = "The `ETag` of the version this change is based on."),
+    ),
+    request_body = ServicesInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = ServicesInput, description = "OK.", headers(("ETag" = String, description = "The new version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
 async fn change_services<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -147,6 +249,20 @@ async fn change_services<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.change_services(&site, &user, &expect(&headers), &input).await?))
 }
 
+/// The business's order form.
+
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/order-form",
+    tag = "setup",
+    params(SitePath),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = OrderFormInput, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn order_form<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -155,6 +271,27 @@ async fn order_form<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.order_form(&site, &user).await?))
 }
 
+/// Changes the business's order form.
+
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/order-form",
+    tag = "setup",
+    params(
+        SitePath,
+        ("If-Match" = String, Header, description = "The `ETag` of the version this change is based on."),
+    ),
+    request_body = OrderFormInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = OrderFormInput, description = "OK.", headers(("ETag" = String, description = "The new version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
 async fn change_order_form<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -165,6 +302,19 @@ async fn change_order_form<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.change_order_form(&site, &user, &expect(&headers), &input).await?))
 }
 
+/// The site's technicians, by id, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/technicians",
+    tag = "setup",
+    params(SitePath, ListQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = Page<TechnicianEntry>, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn technicians<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -174,6 +324,19 @@ async fn technicians<S: Store>(
     Ok(Json(state.app.technician_list(&site, &user, query.cursor.as_deref()).await?).into_response())
 }
 
+/// One technician.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/technicians/{id}",
+    tag = "setup",
+    params(SitePath, ("id" = TechnicianId, Path)),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = TechnicianEntry, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn technician<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath((site, id)): ApiPath<(String, String)>,
@@ -182,6 +345,30 @@ async fn technician<S: Store>(
     Ok(versioned(StatusCode::OK, state.app.technician(&site, &user, &id).await?))
 }
 
+/// Creates a technician (`If-None-Match: *`) or changes one (`If-Match`).
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/technicians/{id}",
+    tag = "setup",
+    params(
+        SitePath,
+        ("id" = TechnicianId, Path),
+        ("If-Match" = Option<String>, Header, description = "To change: the `ETag` of the version this change is based on."),
+        ("If-None-Match" = Option<String>, Header, description = "To create: `*`."),
+    ),
+    request_body = TechnicianInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = TechnicianEntry, description = "Changed.", headers(("ETag" = String, description = "The new version."))),
+        (status = 201, body = TechnicianEntry, description = "Created.", headers(("ETag" = String, description = "The first version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = AlreadyExists),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
 async fn put_technician<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath((site, id)): ApiPath<(String, String)>,
@@ -194,6 +381,19 @@ async fn put_technician<S: Store>(
     Ok(versioned(status, state.app.put_technician(&site, &user, &id, &expect, &input).await?))
 }
 
+/// The site's members, by e-mail address, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/members",
+    tag = "setup",
+    params(SitePath, ListQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = Page<MemberEntry>, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn members<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -203,14 +403,31 @@ async fn members<S: Store>(
     Ok(Json(state.app.member_list(&site, &user, query.cursor.as_deref()).await?).into_response())
 }
 
-#[derive(Serialize)]
-struct MemberSaved {
+/// A member as saved, with the first password of an account created for them.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct MemberSaved {
     #[serde(flatten)]
     member: crate::app::setup::MemberEntry,
     #[serde(skip_serializing_if = "Option::is_none")]
     password: Option<String>,
 }
 
+/// Gives someone a role on the site, or changes theirs. Self-hosted, an account is created for
+/// an e-mail address that has none, and its first password is in the answer, once.
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/members",
+    tag = "setup",
+    params(SitePath),
+    request_body = MemberInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = MemberSaved, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
 async fn put_member<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -227,6 +444,19 @@ async fn put_member<S: Store>(
     Ok(Json(MemberSaved { member, password }).into_response())
 }
 
+/// Who changed what on the site, newest first, a page at a time.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/audit",
+    tag = "setup",
+    params(SitePath, ListQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = AuditPage, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn audit<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,

@@ -3,6 +3,7 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi::{Forbidden, Invalid, NotFound, SitePath, SlotUnavailable};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
@@ -10,7 +11,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jobslot_domain::api::SubmitWorkOrder;
+use jobslot_domain::api::{SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::work_order::WorkOrder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -27,6 +29,34 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         ))
 }
 
+/// Books a slot: the booking and its work order are written together, or not at all. Send
+/// an `Idempotency-Key` so a retry after a lost answer returns the same work order.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/work-orders",
+    tag = "booking",
+    params(
+        SitePath,
+        ("Idempotency-Key" = Option<String>, Header, description = "8 to 128 characters of letters, \
+            digits, `-`, `_`, `.` or `:` (a UUID fits); the same key and body book once."),
+    ),
+    request_body = SubmitWorkOrder,
+    responses(
+        (status = 201, body = WorkOrderCreated, description = "Booked (or, for a repeated key, booked before).",
+            headers(
+                ("Location" = String, description = "The work order's URL."),
+                ("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same key."),
+            ),
+            links(("WorkOrder" = (
+                operation_id = "work_order",
+                parameters(("site" = "$request.path.site"), ("number" = "$response.body#/number")),
+            ))),
+        ),
+        (status = 404, response = NotFound),
+        (status = 409, response = SlotUnavailable),
+        (status = 422, response = Invalid),
+    )
+)]
 async fn submit<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath(site): ApiPath<String>,
@@ -46,6 +76,19 @@ async fn submit<S: Store>(
     Ok(response)
 }
 
+/// One work order, for the site's staff.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/work-orders/{number}",
+    tag = "work orders",
+    params(SitePath, ("number" = WorkOrderNumber, Path, description = "Case and surrounding space do not matter.")),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = WorkOrder, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
 async fn work_order<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath((site, number)): ApiPath<(String, String)>,

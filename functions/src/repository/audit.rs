@@ -8,7 +8,7 @@ use jobslot_domain::ids::{SiteId, UserId};
 use serde::{Deserialize, Serialize};
 
 /// One change to a site's setup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditEntry {
     /// When.
     pub at: Timestamp,
@@ -23,7 +23,7 @@ pub struct AuditEntry {
 }
 
 /// One page of the trail, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct AuditPage {
     /// The entries.
     pub entries: Vec<AuditEntry>,

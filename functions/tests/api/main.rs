@@ -5,6 +5,7 @@ mod support;
 
 mod abuse;
 mod arbitrary;
+mod contract;
 mod hardening;
 mod helpers;
 mod problems;

@@ -41,14 +41,30 @@ async fn malformed_json_is_a_400_problem_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_a_400_even_where_every_field_is_optional() {
+    let app = spawn_app().await;
+    for body in ["[]", " [\"basic-service\"]", "null", "\"x\"", "5"] {
+        let answer =
+            problem(app.post_raw(body, "application/json").await, StatusCode::BAD_REQUEST, "malformed-body")
+                .await;
+        assert_eq!(answer.detail.as_deref(), Some("The body must be a JSON object."), "{body}");
+    }
+    assert_eq!(app.bookings_stored().await, 0);
+}
+
+#[tokio::test]
 async fn a_body_that_is_not_json_is_415() {
     let app = spawn_app().await;
-    problem(
-        app.post_raw("service=basic", "text/plain").await,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE,
-        "malformed-body",
-    )
-    .await;
+    for content_type in ["text/plain", "application/jsonx", "application/x-www-form-urlencoded"] {
+        problem(
+            app.post_raw("service=basic", content_type).await,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "malformed-body",
+        )
+        .await;
+    }
+    let json_with_charset = app.post_raw("{}", "Application/JSON; charset=utf-8").await;
+    assert_eq!(json_with_charset.status(), StatusCode::UNPROCESSABLE_ENTITY, "read as JSON");
 }
 
 #[tokio::test]
