@@ -38,6 +38,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
             ]))
         })?;
         step("store conformance, faults and Cognito tokens on DynamoDB (moto)", &mut dynamodb_conformance)?;
+        step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
         let mut dist = None;
         step("widget release build", &mut || {
@@ -121,6 +122,42 @@ fn dynamodb_conformance() -> Result<()> {
             "--ignored",
         ])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
+}
+
+/// How long each fuzz target runs per `cargo xtask test`; the corpus under `target/` carries
+/// what earlier runs found interesting into the next one.
+const FUZZ_SECONDS: u32 = 30;
+
+/// The `fuzz/` targets under libFuzzer, each for [`FUZZ_SECONDS`], starting from its seeds
+/// (`fuzz/seeds/<target>`) and the corpus earlier runs grew. A crash fails the step and leaves
+/// its input in `target/xtask/fuzz/artifacts/`; it then becomes a named test beside the parser.
+fn fuzz() -> Result<()> {
+    let cargo_fuzz = tools::ensure_cargo_fuzz()?;
+    let root = root();
+    let target_dir = root.join("target/fuzz");
+    run(cmd(&cargo_fuzz)
+        .args(["build", "--sanitizer", "none", "--fuzz-dir"])
+        .arg(root.join("fuzz"))
+        .arg("--target-dir")
+        .arg(&target_dir))?;
+    let artifacts = scratch().join("fuzz/artifacts");
+    std::fs::create_dir_all(&artifacts)?;
+    for target in ["text", "json_bodies"] {
+        let corpus = scratch().join("fuzz/corpus").join(target);
+        std::fs::create_dir_all(&corpus)?;
+        // libFuzzer writes new inputs to the first directory only; the seeds stay untouched.
+        let mut run_target = cmd(target_dir.join("x86_64-unknown-linux-gnu/release").join(target));
+        run_target.arg(&corpus);
+        let seeds = root.join("fuzz/seeds").join(target);
+        if seeds.is_dir() {
+            run_target.arg(seeds);
+        }
+        run(run_target
+            .arg(format!("-max_total_time={FUZZ_SECONDS}"))
+            .arg(format!("-artifact_prefix={}/{target}-", artifacts.display()))
+            .arg("-print_final_stats=1"))?;
+    }
+    Ok(())
 }
 
 fn wasm_tests() -> Result<()> {

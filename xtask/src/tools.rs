@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// Trunk 0.22 needs a newer rustc than this toolchain; 0.21.14 is the last that installs.
 const TRUNK_VERSION: &str = "0.21.14";
+/// libFuzzer's driver for the `fuzz/` targets. Without a sanitizer it builds on stable.
+const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Debian's Chromium and ChromeDriver, installed together so their versions match.
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// ChromeDriver for wasm-bindgen-test-runner.
@@ -87,6 +89,16 @@ fn ensure_wasm_bindgen() -> Result<()> {
         run(cargo().args(["install", "wasm-bindgen-cli", "--version", &version]))?;
     }
     Ok(())
+}
+
+/// cargo-fuzz, which `cargo xtask test` uses to build the libFuzzer targets.
+pub fn ensure_cargo_fuzz() -> Result<PathBuf> {
+    let binary = cargo_bin().join("cargo-fuzz");
+    let wanted = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    if output(cmd(&binary).arg("--version")).as_deref() != Some(wanted.as_str()) {
+        run(cargo().args(["install", "--locked", &format!("cargo-fuzz@{CARGO_FUZZ_VERSION}")]))?;
+    }
+    Ok(binary)
 }
 
 /// `npm ci` in `dir` unless its `node_modules` matches its lock file already.

@@ -1,0 +1,108 @@
+//! What every parser of raw input must do with anything it is given: refuse it or accept it,
+//! never panic, and accept again what it rendered from an accepted value. Shared by the property
+//! tests (`tests/arbitrary_input.rs`, stable) and the `cargo fuzz` targets (`fuzz/`, nightly).
+
+use jobslot_domain::api::SubmitWorkOrder;
+use jobslot_domain::area::ServiceArea;
+use jobslot_domain::contact::{Email, Phone};
+use jobslot_domain::ids::{
+    FieldId, IdempotencyKey, ServiceId, SiteId, TechnicianId, UserId, WorkOrderNumber,
+};
+use jobslot_domain::money::minor_units;
+use jobslot_domain::postcode::{Country, Postcode};
+use jobslot_domain::schedule::WorkingInterval;
+use jobslot_domain::setup::{
+    MemberInput, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, TechnicianInput,
+};
+use jobslot_domain::site::Site;
+use jobslot_domain::text::{Lines, Text};
+use serde::de::DeserializeOwned;
+
+const COUNTRIES: [Country; 3] = [Country::Au, Country::Us, Country::Gb];
+
+/// Every parser of one line or field of text.
+pub fn text(raw: &str) {
+    for country in COUNTRIES {
+        if let Ok(postcode) = Postcode::parse("postcode", country, raw) {
+            let again = Postcode::parse("postcode", country, &postcode.to_string());
+            assert_eq!(again.ok(), Some(postcode), "{raw:?}");
+        }
+        let _ = ServiceArea::parse("areas", country, raw);
+    }
+    if let Ok(email) = Email::parse("email", raw) {
+        assert_eq!(Email::parse("email", email.as_str()).ok(), Some(email), "{raw:?}");
+    }
+    if let Ok(phone) = Phone::parse("phone", raw) {
+        assert_eq!(Phone::parse("phone", phone.as_str()).ok(), Some(phone), "{raw:?}");
+    }
+    let _ = SiteId::parse("site", raw);
+    let _ = TechnicianId::parse("technician", raw);
+    let _ = ServiceId::parse("service", raw);
+    let _ = FieldId::parse("field", raw);
+    let _ = UserId::parse("user", raw);
+    let _ = IdempotencyKey::parse("Idempotency-Key", raw);
+    if let Ok(number) = WorkOrderNumber::parse("number", raw) {
+        assert_eq!(WorkOrderNumber::parse("number", number.as_str()).ok(), Some(number), "{raw:?}");
+    }
+    let _ = WorkingInterval::parse("hours", raw);
+    let _ = minor_units(raw);
+    for max in [0, 1, 80, 1000] {
+        for lines in [Lines::Single, Lines::Multi] {
+            if let Ok(text) = Text::parse_lines("text", raw, max, lines) {
+                assert!(text.as_str().chars().count() <= max, "{raw:?}");
+            }
+        }
+    }
+}
+
+/// Every request body the API reads, from the bytes of a request, parsed against a site.
+pub fn json_bodies(body: &[u8]) {
+    let site = site();
+    let known = |zone: &str| zone == "Australia/Sydney";
+    if let Some(submission) = read::<SubmitWorkOrder>(body) {
+        let _ = submission.parse(&site);
+    }
+    if let Some(settings) = read::<SettingsInput>(body) {
+        let _ = settings.apply(&site, known);
+    }
+    if let Some(new_site) = read::<NewSiteInput>(body) {
+        let _ = new_site.settings.apply(&site, known);
+    }
+    if let Some(services) = read::<ServicesInput>(body) {
+        let _ = services.parse(site.currency);
+    }
+    if let Some(technician) = read::<TechnicianInput>(body) {
+        let id = TechnicianId::parse("id", "sam").expect("id");
+        let _ = technician.parse(&site, &id, known);
+    }
+    if let Some(form) = read::<OrderFormInput>(body) {
+        let _ = form.form.validated();
+    }
+    if let Some(member) = read::<MemberInput>(body) {
+        let _ = member.parse();
+    }
+}
+
+fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
+    serde_json::from_slice(body).ok()
+}
+
+/// A site whose form has a field of every kind.
+pub fn site() -> Site {
+    serde_json::from_value(serde_json::json!({
+        "id": "acme", "business_name": "Acme", "country": "AU", "time_zone": "Australia/Sydney",
+        "currency": "AUD", "terms": "",
+        "order_form": { "fields": [
+            { "id": "make", "label": "Make", "kind": "text", "max_length": 40, "required": true },
+            { "id": "fault", "label": "Fault", "kind": "long_text", "max_length": 400 },
+            { "id": "year", "label": "Year", "kind": "number", "min": 1950, "max": 2027 },
+            { "id": "fuel", "label": "Fuel", "kind": "select", "options": ["Petrol", "Diesel"] },
+            { "id": "due", "label": "Due", "kind": "date", "min": "2026-01-01" },
+            { "id": "loan", "label": "Loan car", "kind": "checkbox" }
+        ]},
+        "services": [{ "id": "basic", "name": "Basic", "duration": 60,
+                       "price": { "minor": 100, "currency": "AUD" }, "order_type": "maintenance" }],
+        "rules": { "step": 30, "min_notice_minutes": 120, "days_ahead": 30 }
+    }))
+    .expect("site")
+}
