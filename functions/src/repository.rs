@@ -2,12 +2,10 @@
 //! and (in [`staff`]) members, operators and the local issuer's records.
 
 mod audit;
-mod roster;
 mod staff;
 mod technicians;
 
 pub use audit::{AuditEntry, AuditPage};
-pub use roster::Roster;
 pub use staff::{Account, AccountRefused, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
 
@@ -159,17 +157,6 @@ impl<S: Store> Repository<S> {
         self.store.query(&pk, &range).await?.iter().map(decode).collect()
     }
 
-    /// Every booking of the site that overlaps `window`, in one query of the site's schedule.
-    pub async fn schedule(&self, site: &SiteId, window: Interval) -> Result<Vec<Booking>, StoreError> {
-        let from = window.start.checked_sub(LONGEST_BOOKING).unwrap_or(Timestamp::MIN);
-        let items = self
-            .store
-            .query(&keys::schedule_partition(site), &keys::bookings_between(from, window.end))
-            .await?;
-        let bookings: Vec<Booking> = items.iter().map(decode).collect::<Result<_, _>>()?;
-        Ok(bookings.into_iter().filter(|b| b.time.overlaps(&window)).collect())
-    }
-
     /// A technician's bookings that overlap `window`.
     pub async fn bookings(
         &self,
@@ -177,7 +164,13 @@ impl<S: Store> Repository<S> {
         tech: &jobslot_domain::ids::TechnicianId,
         window: Interval,
     ) -> Result<Vec<Booking>, StoreError> {
-        Ok(self.schedule(site, window).await?.into_iter().filter(|b| &b.technician == tech).collect())
+        let from = window.start.checked_sub(LONGEST_BOOKING).unwrap_or(Timestamp::MIN);
+        let items = self
+            .store
+            .query(&keys::schedule_partition(site, tech), &keys::bookings_between(from, window.end))
+            .await?;
+        let bookings: Vec<Booking> = items.iter().map(decode).collect::<Result<_, _>>()?;
+        Ok(bookings.into_iter().filter(|b| b.time.overlaps(&window)).collect())
     }
 
     /// Writes a booking, its slot locks, its work order and its idempotency record atomically.

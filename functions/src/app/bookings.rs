@@ -1,7 +1,8 @@
 //! The bookings function: free slots for a postcode and a service.
 
-use super::{App, AppError, site_id, zone};
+use super::{App, AppError, zone};
 use crate::store::Store;
+use futures_util::future::try_join_all;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -20,10 +21,7 @@ const DEFAULT_DAYS: u16 = 7;
 impl<S: Store> App<S> {
     /// Free slots of every technician serving the postcode, grouped by local day.
     pub async fn slots(&self, site: &str, query: &SlotsQuery) -> Result<SlotsResponse, AppError> {
-        // Three requests in two rounds, however many technicians serve: the site with its
-        // roster, then the postcode's coverage bucket and the site's schedule at once.
-        let (site, roster) =
-            self.repo.site_with_roster(&site_id(site)?).await?.ok_or(AppError::UnknownSite)?;
+        let site = self.site(site).await?;
         let site_zone = zone(&site.time_zone)?;
         let now = self.clock.now();
         let mut errors = FieldErrors::default();
@@ -43,18 +41,22 @@ impl<S: Store> App<S> {
             errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
         let window = days_window(from, days, &site_zone)?;
 
-        let (candidates, bookings) = tokio::try_join!(
-            self.repo.serving_candidates(&site.id, &postcode),
-            self.repo.schedule(&site.id, window),
+        // Two rounds of reads after the site: who the index files under the postcode, then
+        // their records and their schedules at once.
+        let candidates = self.repo.serving_candidates(&site.id, &postcode).await?;
+        let ids = candidates.ids();
+        let (technicians, schedules) = tokio::try_join!(
+            self.repo.confirm_serving(&site.id, &candidates),
+            try_join_all(ids.iter().map(|id| self.repo.bookings(&site.id, id, window))),
         )?;
-        let technicians = roster.serving(&candidates);
         if technicians.is_empty() {
             return Err(AppError::PostcodeNotServed(postcode.to_string()));
         }
-        let mut busy: HashMap<&TechnicianId, Vec<Interval>> = HashMap::new();
-        for booking in &bookings {
-            busy.entry(&booking.technician).or_default().push(booking.time);
-        }
+        let busy: HashMap<&TechnicianId, Vec<Interval>> = ids
+            .into_iter()
+            .zip(schedules)
+            .map(|(id, bookings)| (id, bookings.into_iter().map(|b| b.time).collect()))
+            .collect();
 
         let mut by_day: BTreeMap<Date, Vec<SlotOffer>> = BTreeMap::new();
         for tech in technicians.iter().filter(|t| t.does(&service.id)) {

@@ -124,7 +124,8 @@ impl<S: Store> App<S> {
 
     /// A site by id, or [`AppError::UnknownSite`].
     async fn site(&self, raw_id: &str) -> Result<Site, AppError> {
-        self.repo.site(&site_id(raw_id)?).await?.ok_or(AppError::UnknownSite)
+        let id = SiteId::parse("site", raw_id).map_err(|_| AppError::UnknownSite)?;
+        self.repo.site(&id).await?.ok_or(AppError::UnknownSite)
     }
 
     /// The site, and the caller's membership of it, when their role allows `action`. A user
@@ -149,11 +150,6 @@ impl<S: Store> App<S> {
         }
         Ok(technicians)
     }
-}
-
-/// A site id from a path; one that cannot be a site's is no site.
-fn site_id(raw: &str) -> Result<SiteId, AppError> {
-    SiteId::parse("site", raw).map_err(|_| AppError::UnknownSite)
 }
 
 /// A zone by IANA name, from the bundled database.

@@ -105,7 +105,7 @@ impl<S: Store> App<S> {
                 Ok(()) => return Ok(Submitted { created, replayed: false }),
                 Err(BookingRefused::NumberTaken) => continue,
                 Err(BookingRefused::Store(StoreError::Conflict)) => {
-                    tokio::time::sleep(crate::random::backoff(attempt)).await;
+                    tokio::time::sleep(backoff(attempt)).await;
                     continue;
                 }
                 Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
@@ -192,6 +192,13 @@ fn work_order(
         technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
         created_at: now,
     }
+}
+
+/// Full-jitter exponential backoff: a random wait up to 25 ms × 2^(attempt−1), so contenders
+/// that conflicted once do not collide again in lockstep.
+fn backoff(attempt: u32) -> std::time::Duration {
+    let ceiling_ms = 25u64 << attempt.saturating_sub(1).min(6);
+    std::time::Duration::from_millis(crate::random::u64() % (ceiling_ms + 1))
 }
 
 fn hash(request: &SubmitWorkOrder) -> Result<String, AppError> {

@@ -9,7 +9,8 @@
 
 use super::audit::AuditEntry;
 use super::{Repository, decode, encode, put};
-use crate::store::{Condition, Item, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
+use crate::store::{Condition, Item, Key, MAX_GETS, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
+use futures_util::future::try_join_all;
 use jobslot_domain::area::{ServiceArea, bucket};
 use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_domain::postcode::{Country, Postcode};
@@ -20,18 +21,14 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// A technician as stored: the record and where its coverage entries are.
 #[derive(Serialize, Deserialize)]
-pub(super) struct Stored {
+struct Stored {
     #[serde(flatten)]
-    pub(super) technician: Technician,
+    technician: Technician,
     #[serde(default)]
-    pub(super) coverage_token: String,
+    coverage_token: String,
     #[serde(default)]
     coverage_buckets: Vec<String>,
 }
-
-/// Tries of a technician's commit when only the roster changed under it (another technician
-/// of the site saved at the same moment); with backoff, a few seconds of contention at most.
-const ROSTER_ATTEMPTS: u32 = 12;
 
 /// One technician's areas within one bucket.
 #[derive(Serialize, Deserialize)]
@@ -145,9 +142,20 @@ impl<S: Store> Repository<S> {
         };
         let item = encode(key, &stored, None)?;
         let version = version_of(&item);
-        if let Err(refused) = self.commit_technician(&stored, put(item, condition), audit).await {
-            self.drop_coverage(&tech.site, &tech.id, &token, by_bucket.keys()).await;
-            return Err(refused);
+        let mut commit = vec![put(item, condition)];
+        if let Some(audit) = audit {
+            commit.push(audit.write(&tech.site)?);
+        }
+        match self.store.transact(commit).await {
+            Ok(()) => {}
+            Err(StoreError::ConditionFailed(_)) => {
+                self.drop_coverage(&tech.site, &tech.id, &token, by_bucket.keys()).await;
+                return Err(SaveRefused::Changed);
+            }
+            Err(other) => {
+                self.drop_coverage(&tech.site, &tech.id, &token, by_bucket.keys()).await;
+                return Err(other.into());
+            }
         }
         if let Some(previous) = previous.filter(|p| !p.coverage_token.is_empty()) {
             self.drop_coverage(
@@ -159,38 +167,6 @@ impl<S: Store> Repository<S> {
             .await;
         }
         Ok(version)
-    }
-
-    /// Writes a technician's record, its roster entry and its audit entry in one transaction.
-    /// The roster is shared by the site's technicians: when only it changed since it was read,
-    /// the commit is tried again on a fresh read; a change to this technician is
-    /// [`SaveRefused::Changed`].
-    async fn commit_technician(
-        &self,
-        stored: &Stored,
-        record: Write,
-        audit: Option<&AuditEntry>,
-    ) -> Result<(), SaveRefused> {
-        let site = &stored.technician.site;
-        for attempt in 0..ROSTER_ATTEMPTS {
-            if attempt > 0 {
-                tokio::time::sleep(crate::random::backoff(attempt)).await;
-            }
-            let (roster, unchanged) = self.roster_for_update(site).await?;
-            let mut commit = vec![record.clone(), Self::roster_write(site, &roster.with(stored), unchanged)?];
-            if let Some(audit) = audit {
-                commit.push(audit.write(site)?);
-            }
-            match self.store.transact(commit).await {
-                Ok(()) => return Ok(()),
-                Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => {
-                    return Err(SaveRefused::Changed);
-                }
-                Err(StoreError::ConditionFailed(_)) => continue,
-                Err(other) => return Err(other.into()),
-            }
-        }
-        Err(StoreError::Conflict.into())
     }
 
     /// Indexes technicians saved before the bucketed coverage index existed (they carry no
@@ -242,20 +218,19 @@ impl<S: Store> Repository<S> {
         }
     }
 
-    /// The active technicians whose areas contain the postcode, by id: the coverage index and
-    /// the roster, read at once.
+    /// The active technicians whose areas contain the postcode, by id.
     pub async fn technicians_serving(
         &self,
         site: &SiteId,
         postcode: &Postcode,
     ) -> Result<Vec<Technician>, StoreError> {
-        let (roster, candidates) =
-            tokio::try_join!(self.roster(site), self.serving_candidates(site, postcode))?;
-        Ok(roster.serving(&candidates))
+        let candidates = self.serving_candidates(site, postcode).await?;
+        self.confirm_serving(site, &candidates).await
     }
 
     /// Who the coverage index says serves the postcode: one query on the postcode's bucket.
-    /// The roster ([`super::Roster::serving`]) keeps those filed by their current save.
+    /// Their own records confirm it ([`Self::confirm_serving`]); a caller may read their
+    /// schedules meanwhile, so a search waits for two rounds of reads, not three.
     pub async fn serving_candidates(
         &self,
         site: &SiteId,
@@ -277,6 +252,29 @@ impl<S: Store> Repository<S> {
                 .collect(),
         ))
     }
+
+    /// The candidates whose current record is the save that filed them, and who are active,
+    /// by id. Their records are read in concurrent batches.
+    pub async fn confirm_serving(
+        &self,
+        site: &SiteId,
+        candidates: &Candidates,
+    ) -> Result<Vec<Technician>, StoreError> {
+        let wanted: Vec<Key> = candidates.ids().into_iter().map(|id| keys::technician(site, id)).collect();
+        let batches = try_join_all(wanted.chunks(MAX_GETS).map(|chunk| self.store.get_many(chunk))).await?;
+        let mut serving: Vec<Technician> = batches
+            .iter()
+            .flatten()
+            .map(decode::<Stored>)
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter()
+            .filter(|s| candidates.0.contains(&(s.technician.id.clone(), s.coverage_token.clone())))
+            .map(|s| s.technician)
+            .filter(|t| t.active)
+            .collect();
+        serving.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(serving)
+    }
 }
 
 /// Technicians the coverage index files under a postcode, with the save that filed each.
@@ -284,8 +282,10 @@ impl<S: Store> Repository<S> {
 pub struct Candidates(BTreeSet<(TechnicianId, String)>);
 
 impl Candidates {
-    /// Whether the save `token` of `tech` filed it here.
-    pub fn filed(&self, tech: &TechnicianId, token: &str) -> bool {
-        self.0.contains(&(tech.clone(), token.to_owned()))
+    /// Each candidate once, by id.
+    pub fn ids(&self) -> Vec<&TechnicianId> {
+        let mut ids: Vec<&TechnicianId> = self.0.iter().map(|(id, _)| id).collect();
+        ids.dedup();
+        ids
     }
 }

@@ -5,9 +5,8 @@
 //! | site          | `SITE#{site}`                   | `SITE`                      |
 //! | site listing  | `SITES`                         | `SITE#{site}`               |
 //! | technician    | `SITE#{site}`                   | `TECH#{tech}`               |
-//! | roster        | `SITE#{site}`                   | `ROSTER`                    |
 //! | coverage      | `SITE#{site}#AREA#{bucket}`     | `TECH#{tech}#{token}`       |
-//! | booking       | `SITE#{site}#SCHEDULE`          | `BOOKING#{start}#{tech}#{number}` |
+//! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
 //! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
@@ -27,9 +26,6 @@
 //! serves this postcode" is one query on one bucket's partition, not a scan; the `token` ties
 //! each entry to one save of the technician, so entries of an older or unfinished save are
 //! ignored (a technician with a thousand buckets cannot be indexed in one transaction).
-//! A site's bookings share one partition, sorted by start, so a slot search reads every
-//! serving technician's schedule in one query, and its roster sits beside the site's item,
-//! so both come in one request: three requests a search, however many technicians serve.
 
 use super::{Key, SkRange};
 use jiff::Timestamp;
@@ -43,11 +39,6 @@ pub fn site(site: &SiteId) -> Key {
 /// The entry listing a site among all sites.
 pub fn site_listing(site: &SiteId) -> Key {
     Key::new("SITES", format!("SITE#{site}"))
-}
-
-/// What searches need of every technician of a site, in one item.
-pub fn roster(site: &SiteId) -> Key {
-    Key::new(format!("SITE#{site}"), "ROSTER")
 }
 
 /// The range of all site listings.
@@ -85,14 +76,14 @@ pub fn audit(site: &SiteId, at: Timestamp, id: &str) -> Key {
     Key::new(audit_partition(site), format!("AT#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()))
 }
 
-/// Partition holding every booking of a site.
-pub fn schedule_partition(site: &SiteId) -> String {
-    format!("SITE#{site}#SCHEDULE")
+/// Partition holding a technician's bookings and slot locks.
+pub fn schedule_partition(site: &SiteId, tech: &TechnicianId) -> String {
+    format!("SITE#{site}#TECH#{tech}")
 }
 
 /// A booking item.
 pub fn booking(site: &SiteId, tech: &TechnicianId, start: Timestamp, number: &WorkOrderNumber) -> Key {
-    Key::new(schedule_partition(site), format!("BOOKING#{}#{tech}#{number}", instant(start)))
+    Key::new(schedule_partition(site, tech), format!("BOOKING#{}#{number}", instant(start)))
 }
 
 /// Sort keys of bookings starting between `from` and `to` inclusive.
@@ -101,9 +92,9 @@ pub fn bookings_between(from: Timestamp, to: Timestamp) -> SkRange {
     SkRange::Between(format!("BOOKING#{}", instant(from)), format!("BOOKING#{}$", instant(to)))
 }
 
-/// The lock on one grid cell of a technician's time, in the technician's own partition.
+/// The lock on one grid cell of a technician's time.
 pub fn slot_lock(site: &SiteId, tech: &TechnicianId, cell: Timestamp) -> Key {
-    Key::new(format!("SITE#{site}#TECH#{tech}"), format!("LOCK#{}", instant(cell)))
+    Key::new(schedule_partition(site, tech), format!("LOCK#{}", instant(cell)))
 }
 
 /// A work order's item.

@@ -94,7 +94,7 @@ async fn a_full_disk_gives_503_writes_nothing_and_passes_when_there_is_room_agai
     let (status, _) = submit(&router, "disk-full").await;
     assert_eq!(status, StatusCode::CREATED, "the same request books once there is room, no restart");
     let bookings = store
-        .query("SITE#acme-car-servicing#SCHEDULE", &SkRange::Prefix("BOOKING#".into()))
+        .query("SITE#acme-car-servicing#TECH#sam-nguyen", &SkRange::Prefix("BOOKING#".into()))
         .await
         .expect("query");
     assert_eq!(bookings.len(), 1, "the failed write left nothing behind");

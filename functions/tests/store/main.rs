@@ -33,9 +33,7 @@ macro_rules! conformance {
 }
 
 conformance!(
-    a_slots_search_makes_three_requests_however_many_technicians_serve,
-    technicians_saved_at_the_same_moment_all_join_the_roster,
-    a_site_without_a_roster_gets_one_from_its_technicians,
+    a_slots_search_reads_in_three_rounds_however_many_technicians_serve,
     an_item_reads_back_as_written,
     a_missing_key_reads_as_nothing,
     a_query_returns_its_range_of_one_partition_in_order,

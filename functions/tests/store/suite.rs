@@ -558,7 +558,7 @@ pub async fn saved_sites_are_listed_and_versioned(store: impl Store) {
     assert_eq!((stored.business_name.as_str(), version), ("Acme Mobile Mechanics", v2));
 }
 
-pub async fn a_slots_search_makes_three_requests_however_many_technicians_serve(store: impl Store) {
+pub async fn a_slots_search_reads_in_three_rounds_however_many_technicians_serve(store: impl Store) {
     let store = CountingStore::new(store);
     let app = demo_app(store.clone()).await;
     let sam = demo::technicians().expect("demo")[0].clone();
@@ -583,52 +583,7 @@ pub async fn a_slots_search_makes_three_requests_however_many_technicians_serve(
     };
     let found = app.slots("acme-car-servicing", &query).await.expect("slots");
     assert!(found.technicians.len() > 20, "{} technicians serve 2000", found.technicians.len());
-    // The site with its roster; then the postcode's coverage bucket and the site's schedule.
-    assert_eq!(store.reads(), 3, "requests, whatever the number of technicians");
-    assert_eq!(store.read_rounds(), 2, "rounds of requests");
-}
-
-pub async fn technicians_saved_at_the_same_moment_all_join_the_roster(store: impl Store) {
-    let repo = Repository::new(store);
-    let sam = demo::technicians().expect("demo")[0].clone();
-    let site = sam.site.clone();
-    let contenders = 12;
-    let barrier = Arc::new(Barrier::new(contenders));
-    let saves = (0..contenders).map(|i| {
-        let (repo, barrier) = (repo.clone(), barrier.clone());
-        let tech = jobslot_domain::site::Technician {
-            id: TechnicianId::parse("id", &format!("racer-{i:02}")).expect("id"),
-            areas: areas(Country::Au, &["2000"]),
-            ..sam.clone()
-        };
-        tokio::spawn(async move {
-            barrier.wait().await;
-            repo.save_technician(&tech, Country::Au, Precondition::Absent, None).await
-        })
-    });
-    for saved in futures::future::join_all(saves).await {
-        saved.expect("task").expect("every save lands, whoever wrote the roster first");
-    }
-    let serving = serving_ids(&repo, &site, Country::Au, "2000").await;
-    assert_eq!(serving.len(), contenders, "{serving:?}");
-}
-
-pub async fn a_site_without_a_roster_gets_one_from_its_technicians(store: impl Store) {
-    let repo = Repository::new(store.clone());
-    let sam = demo::technicians().expect("demo")[0].clone();
-    let site = sam.site.clone();
-    repo.save_site(&demo::site().expect("site")).await.expect("site");
-    repo.save_technician(&sam, Country::Au, Precondition::Absent, None).await.expect("save");
-    // As a site saved before rosters existed: its technicians' records only.
-    store
-        .transact(vec![Write::Delete { key: Key::new(format!("SITE#{site}"), "ROSTER") }])
-        .await
-        .expect("drop");
-
-    let (_, roster) = repo.site_with_roster(&site).await.expect("read").expect("site");
-    let candidates =
-        repo.serving_candidates(&site, &postcode(Country::Au, "2000")).await.expect("candidates");
-    let serving: Vec<String> = roster.serving(&candidates).into_iter().map(|t| t.id.to_string()).collect();
-    assert_eq!(serving, ["sam-nguyen"]);
-    assert!(store.get(&Key::new(format!("SITE#{site}"), "ROSTER")).await.expect("get").is_some(), "kept");
+    // The site; the postcode's coverage bucket; then every record and schedule at once.
+    assert_eq!(store.read_rounds(), 3, "rounds of reads, whatever the number of technicians");
+    assert_eq!(store.reads(), 3 + found.technicians.len(), "one batch of records, one query per schedule");
 }
