@@ -157,12 +157,18 @@ pub async fn enforce(State(limits): State<RateLimits>, request: Request, next: N
     }
 }
 
+/// "1 second", "12 seconds".
+fn seconds(n: u64) -> String {
+    if n == 1 { "1 second".into() } else { format!("{n} seconds") }
+}
+
 fn too_many(kind: Limited, retry_after: u64) -> Response {
     let mut response = if kind == Limited::SignIn {
         // The sign-in form is a page, not an API call: answer with a page.
         let page = format!(
             "<!doctype html><html lang=\"en\"><meta charset=\"utf-8\"><title>Too many attempts</title>\
-             <p>Too many sign-in attempts. Wait {retry_after} seconds, then go back and try again.</p></html>"
+             <p>Too many sign-in attempts. Wait {}, then go back and try again.</p></html>",
+            seconds(retry_after)
         );
         (StatusCode::TOO_MANY_REQUESTS, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], page)
             .into_response()
@@ -171,7 +177,7 @@ fn too_many(kind: Limited, retry_after: u64) -> Response {
             ProblemKind::TooManyRequests,
             StatusCode::TOO_MANY_REQUESTS,
             "Too many requests",
-            Some(format!("Too many requests from your network; try again in {retry_after} seconds.")),
+            Some(format!("Too many requests from your network; try again in {}.", seconds(retry_after))),
         )
     };
     if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
@@ -186,6 +192,12 @@ mod tests {
 
     fn ip(text: &str) -> IpAddr {
         text.parse().expect("an address")
+    }
+
+    #[test]
+    fn waits_read_as_english() {
+        assert_eq!(seconds(1), "1 second");
+        assert_eq!(seconds(12), "12 seconds");
     }
 
     #[test]
