@@ -94,6 +94,11 @@ slug_id!(
     FieldId,
     "field id"
 );
+slug_id!(
+    /// Why a work order was closed incomplete or rejected, from the site's lists.
+    ReasonCode,
+    "reason code"
+);
 
 /// Crockford's base 32: no I, L, O or U, so numbers read aloud over the phone survive.
 const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";

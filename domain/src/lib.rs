@@ -9,6 +9,7 @@ pub mod area;
 pub mod availability;
 pub mod booking;
 pub mod contact;
+pub mod dispatch;
 pub mod error;
 pub mod form;
 pub mod ids;

@@ -8,8 +8,9 @@ use crate::ids::{ServiceId, SiteId, TechnicianId};
 use crate::money::{Currency, Money};
 use crate::postcode::{Country, Postcode};
 use crate::schedule::{GridMinutes, WeeklyHours};
-use crate::work_order::OrderType;
+use crate::work_order::{OrderRules, OrderType, ReasonCodes};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Everything a site's booking flow is configured with.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -38,6 +39,12 @@ pub struct Site {
     /// The widget's accent colour (`#rrggbb`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accent_colour: Option<String>,
+    /// Reason codes staff pick from when closing incomplete or rejecting.
+    #[serde(default)]
+    pub reasons: ReasonCodes,
+    /// Rules per order type; a type not listed has every rule off.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub order_rules: BTreeMap<OrderType, OrderRules>,
 }
 
 impl Site {
@@ -52,6 +59,11 @@ impl Site {
             .ok()
             .filter(|s| s.active)
             .ok_or_else(|| FieldError::new(field, "This service is not offered."))
+    }
+
+    /// The rules for work orders of `order_type`.
+    pub fn rules_for(&self, order_type: OrderType) -> OrderRules {
+        self.order_rules.get(&order_type).copied().unwrap_or_default()
     }
 
     /// Parses a service id for `field` and finds the service, offered or not (for staff).

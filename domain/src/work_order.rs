@@ -5,7 +5,7 @@
 
 use crate::contact::Contact;
 use crate::form::Answer;
-use crate::ids::{ServiceId, SiteId, TechnicianId, WorkOrderNumber};
+use crate::ids::{ReasonCode, ServiceId, SiteId, TechnicianId, WorkOrderNumber};
 use crate::money::Money;
 use crate::postcode::Postcode;
 use crate::text::Text;
@@ -33,6 +33,9 @@ pub enum OrderStatus {
     ClosedComplete,
     /// Closed without finishing; may lead to a follow-up (4097).
     ClosedIncomplete,
+    /// Called off before the job was done; its time is free again. Jobslot's own code (1002):
+    /// the work order object's list has no cancelled status.
+    Cancelled,
 }
 
 impl OrderStatus {
@@ -47,30 +50,103 @@ impl OrderStatus {
             OrderStatus::Rejected => 1001,
             OrderStatus::ClosedComplete => 4096,
             OrderStatus::ClosedIncomplete => 4097,
+            OrderStatus::Cancelled => 1002,
         }
+    }
+
+    /// Every status, in the order of the work's life.
+    pub const ALL: [OrderStatus; 9] = [
+        OrderStatus::New,
+        OrderStatus::Enroute,
+        OrderStatus::TravelComplete,
+        OrderStatus::Onsite,
+        OrderStatus::Pending,
+        OrderStatus::ClosedComplete,
+        OrderStatus::ClosedIncomplete,
+        OrderStatus::Rejected,
+        OrderStatus::Cancelled,
+    ];
+
+    /// The status's name in the API (`closed_incomplete`).
+    pub fn name(self) -> &'static str {
+        match self {
+            OrderStatus::New => "new",
+            OrderStatus::Enroute => "enroute",
+            OrderStatus::Onsite => "onsite",
+            OrderStatus::TravelComplete => "travel_complete",
+            OrderStatus::Pending => "pending",
+            OrderStatus::Rejected => "rejected",
+            OrderStatus::ClosedComplete => "closed_complete",
+            OrderStatus::ClosedIncomplete => "closed_incomplete",
+            OrderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    /// Words for staff (`Closed incomplete`).
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderStatus::New => "New",
+            OrderStatus::Enroute => "Enroute",
+            OrderStatus::Onsite => "Onsite",
+            OrderStatus::TravelComplete => "Travel complete",
+            OrderStatus::Pending => "Pending",
+            OrderStatus::Rejected => "Rejected",
+            OrderStatus::ClosedComplete => "Closed complete",
+            OrderStatus::ClosedIncomplete => "Closed incomplete",
+            OrderStatus::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Parses a status for `field` by its name or its numeric code (`onsite` or `7`).
+    pub fn parse(field: &str, raw: &str) -> Result<Self, crate::FieldError> {
+        let raw = raw.trim();
+        Self::ALL.into_iter().find(|s| s.name() == raw || s.code().to_string() == raw).ok_or_else(|| {
+            crate::FieldError::new(field, "Choose a status such as new, enroute, onsite or closed_complete.")
+        })
     }
 
     /// True once nothing more can happen to the order.
     pub fn is_closed(self) -> bool {
-        matches!(self, OrderStatus::Rejected | OrderStatus::ClosedComplete | OrderStatus::ClosedIncomplete)
+        matches!(
+            self,
+            OrderStatus::Rejected
+                | OrderStatus::ClosedComplete
+                | OrderStatus::ClosedIncomplete
+                | OrderStatus::Cancelled
+        )
+    }
+
+    /// True while the order keeps its technician's time: a rejected or cancelled job frees
+    /// it, a closed one keeps the record of the time it took.
+    pub fn holds_time(self) -> bool {
+        !matches!(self, OrderStatus::Rejected | OrderStatus::Cancelled)
+    }
+
+    /// Which list of reason codes a move to this status must pick from, if any.
+    pub fn reason_list(self) -> Option<ReasonList> {
+        match self {
+            OrderStatus::ClosedIncomplete => Some(ReasonList::ClosedIncomplete),
+            OrderStatus::Rejected => Some(ReasonList::Rejected),
+            _ => None,
+        }
     }
 
     /// Whether staff may move an order from this status to `next`.
     pub fn can_become(self, next: OrderStatus) -> bool {
         use OrderStatus::*;
         match self {
-            New => matches!(next, Enroute | Onsite | Pending | Rejected),
-            Enroute => matches!(next, TravelComplete | Onsite | Pending),
-            TravelComplete => matches!(next, Onsite | Pending),
+            New => matches!(next, Enroute | Onsite | Pending | Rejected | Cancelled),
+            Enroute => matches!(next, TravelComplete | Onsite | Pending | Cancelled),
+            TravelComplete => matches!(next, Onsite | Pending | Cancelled),
             Onsite => matches!(next, Pending | ClosedComplete | ClosedIncomplete),
-            Pending => matches!(next, Enroute | Onsite | Rejected | ClosedIncomplete),
-            Rejected | ClosedComplete | ClosedIncomplete => false,
+            Pending => matches!(next, Enroute | Onsite | Rejected | ClosedIncomplete | Cancelled),
+            Rejected | ClosedComplete | ClosedIncomplete | Cancelled => false,
         }
     }
 }
 
 /// The kind of job. The numeric codes are the work order object's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum OrderType {
@@ -103,6 +179,115 @@ impl OrderType {
             OrderType::Training => 1007,
         }
     }
+
+    /// Every order type.
+    pub const ALL: [OrderType; 7] = [
+        OrderType::Install,
+        OrderType::Inspection,
+        OrderType::Maintenance,
+        OrderType::DeInstall,
+        OrderType::Repair,
+        OrderType::Demo,
+        OrderType::Training,
+    ];
+
+    /// Words for staff.
+    pub fn label(self) -> &'static str {
+        match self {
+            OrderType::Install => "Install",
+            OrderType::Inspection => "Inspection",
+            OrderType::Maintenance => "Maintenance",
+            OrderType::DeInstall => "De-install",
+            OrderType::Repair => "Repair",
+            OrderType::Demo => "Demo",
+            OrderType::Training => "Training",
+        }
+    }
+}
+
+/// The two lists of reason codes a site keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReasonList {
+    /// Why a job was closed without being finished.
+    ClosedIncomplete,
+    /// Why the business declined a job.
+    Rejected,
+}
+
+/// A reason code and the words staff pick it by (`parts`, "Waiting for parts").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Reason {
+    /// Stable code (a slug), kept on the work order.
+    pub code: ReasonCode,
+    /// What staff see.
+    pub label: String,
+}
+
+/// A site's reason codes for closing incomplete and for rejecting.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ReasonCodes {
+    /// Reasons a job is closed incomplete.
+    pub closed_incomplete: Vec<Reason>,
+    /// Reasons a job is rejected.
+    pub rejected: Vec<Reason>,
+}
+
+impl Default for ReasonCodes {
+    fn default() -> Self {
+        let reason = |code: &str, label: &str| Reason {
+            code: ReasonCode::parse("code", code).expect("a valid built-in code"),
+            label: label.to_owned(),
+        };
+        Self {
+            closed_incomplete: vec![
+                reason("parts-needed", "Parts needed"),
+                reason("more-time-needed", "More time needed"),
+                reason("customer-absent", "Customer not there"),
+                reason("no-access", "No access to the site"),
+            ],
+            rejected: vec![
+                reason("out-of-area", "Outside our service area"),
+                reason("duplicate", "Duplicate booking"),
+                reason("not-serviceable", "We cannot do this job"),
+            ],
+        }
+    }
+}
+
+impl ReasonCodes {
+    /// The list a status's reasons come from.
+    pub fn list(&self, list: ReasonList) -> &[Reason] {
+        match list {
+            ReasonList::ClosedIncomplete => &self.closed_incomplete,
+            ReasonList::Rejected => &self.rejected,
+        }
+    }
+}
+
+/// Rules (flags) that control what may happen to work orders of one type, after the work
+/// order object's `Rules`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct OrderRules {
+    /// A job closed incomplete may be followed up by booking a new work order.
+    pub can_schedule_followup: bool,
+}
+
+/// A staff note kept on a work order; internal, never shown to the customer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Note {
+    /// Stable id within the order (to delete it with `"delete": true`).
+    pub id: String,
+    /// Who wrote it (their e-mail address).
+    pub author: String,
+    /// When.
+    pub at: Timestamp,
+    /// What.
+    pub text: Text,
 }
 
 /// Where the job is.
@@ -187,6 +372,24 @@ pub struct WorkOrder {
     pub technician: Assignee,
     /// When it was created.
     pub created_at: Timestamp,
+    /// Why it was closed incomplete or rejected (a code from the site's lists).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Reason>,
+    /// Remarks for the customer (shown to them, unlike notes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remarks: Option<Text>,
+    /// Internal notes by staff, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub staff_notes: Vec<Note>,
+    /// The work order this one follows up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<WorkOrderNumber>,
+    /// The work orders booked to follow this one up.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follow_ups: Vec<WorkOrderNumber>,
+    /// When it last changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Timestamp>,
 }
 
 /// Priority given to work orders booked by customers.
@@ -196,21 +399,12 @@ pub const DEFAULT_PRIORITY: u8 = 50;
 mod tests {
     use super::*;
 
-    const ALL: [OrderStatus; 8] = [
-        OrderStatus::New,
-        OrderStatus::Enroute,
-        OrderStatus::Onsite,
-        OrderStatus::TravelComplete,
-        OrderStatus::Pending,
-        OrderStatus::Rejected,
-        OrderStatus::ClosedComplete,
-        OrderStatus::ClosedIncomplete,
-    ];
+    const ALL: [OrderStatus; 9] = OrderStatus::ALL;
 
     #[test]
     fn status_codes_match_the_work_order_object() {
         let codes: Vec<u16> = ALL.iter().map(|s| s.code()).collect();
-        assert_eq!(codes, [1, 6, 7, 8, 9, 1001, 4096, 4097]);
+        assert_eq!(codes, [1, 6, 8, 7, 9, 4096, 4097, 1001, 1002]);
         assert_eq!(OrderType::Install.code(), 1001);
         assert_eq!(OrderType::Training.code(), 1007);
     }
@@ -227,5 +421,25 @@ mod tests {
         }
         assert!(OrderStatus::Onsite.can_become(OrderStatus::ClosedIncomplete));
         assert!(!OrderStatus::New.can_become(OrderStatus::ClosedComplete));
+    }
+
+    #[test]
+    fn a_status_parses_by_name_or_code_and_serializes_by_name() {
+        for status in ALL {
+            assert_eq!(OrderStatus::parse("status", status.name()), Ok(status));
+            assert_eq!(OrderStatus::parse("status", &status.code().to_string()), Ok(status));
+            let json = serde_json::to_string(&status).expect("json");
+            assert_eq!(json, format!("\"{}\"", status.name()));
+        }
+        assert!(OrderStatus::parse("status", "closed").is_err());
+    }
+
+    #[test]
+    fn only_rejecting_and_closing_incomplete_need_a_reason_and_only_they_and_cancelling_free_time() {
+        let needing: Vec<_> = ALL.into_iter().filter(|s| s.reason_list().is_some()).collect();
+        assert_eq!(needing, [OrderStatus::ClosedIncomplete, OrderStatus::Rejected]);
+        let freeing: Vec<_> = ALL.into_iter().filter(|s| !s.holds_time()).collect();
+        assert_eq!(freeing, [OrderStatus::Rejected, OrderStatus::Cancelled]);
+        assert!(!OrderStatus::Onsite.can_become(OrderStatus::Cancelled));
     }
 }

@@ -32,7 +32,9 @@ pub fn site() -> Result<Site, serde_json::Error> {
         "terms": "We come to you. Please make sure the car is accessible at the booked time. \
                   Cancel or reschedule free of charge up to 24 hours before the appointment; \
                   later cancellations may incur a call-out fee of $60.",
-        "rules": { "step": 30, "min_notice_minutes": 120, "days_ahead": 30 }
+        "rules": { "step": 30, "min_notice_minutes": 120, "days_ahead": 30 },
+        "order_rules": { "repair": { "can_schedule_followup": true },
+                         "maintenance": { "can_schedule_followup": true } }
     }))
 }
 

@@ -4,16 +4,19 @@
 mod audit;
 mod staff;
 mod technicians;
+mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
 pub use staff::{Account, AccountRefused, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
+pub use work_orders::{ChangeRefused, ListEntry, ListView, StoredOrder};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::availability::{Interval, grid_cells};
 use jobslot_domain::booking::Booking;
+use jobslot_domain::dispatch::{Change, HistoryEntry};
 use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
 use jobslot_domain::site::Site;
 use jobslot_domain::work_order::WorkOrder;
@@ -47,6 +50,8 @@ pub struct NewBooking {
     pub work_order: WorkOrder,
     /// The idempotency key and record to keep, with the record's expiry (Unix s).
     pub idempotency: Option<(IdempotencyKey, IdempotencyRecord, i64)>,
+    /// Who booked it, for its history (`customer`, or a staff member's e-mail address).
+    pub booked_by: String,
 }
 
 /// Why a booking was not written.
@@ -175,7 +180,7 @@ impl<S: Store> Repository<S> {
 
     /// Writes a booking, its slot locks, its work order and its idempotency record atomically.
     pub async fn create_booking(&self, new: &NewBooking) -> Result<(), BookingRefused> {
-        let NewBooking { booking, work_order, idempotency } = new;
+        let NewBooking { booking, work_order, idempotency, booked_by } = new;
         let mut writes = Vec::new();
         if let Some((key, record, expires_at)) = idempotency {
             let now = work_order.created_at.as_second();
@@ -197,6 +202,18 @@ impl<S: Store> Repository<S> {
             let key = keys::slot_lock(&booking.site, &booking.technician, cell);
             writes.push(put(encode(key, &lock, None)?, Condition::NotExists));
         }
+        // Unconditional, so never among the failed writes the answer below tells apart.
+        writes.extend(work_orders::list_writes(work_order)?);
+        let booked = HistoryEntry {
+            at: work_order.created_at,
+            by: booked_by.clone(),
+            changes: vec![Change {
+                field: "status".into(),
+                from: None,
+                to: Some(work_order.status.name().into()),
+            }],
+        };
+        writes.push(work_orders::history_write(&booking.site, &work_order.number, &booked)?);
         match self.store.transact(writes).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed(failed)) => {

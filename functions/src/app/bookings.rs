@@ -10,7 +10,7 @@ use jobslot_domain::api::{
     DaySlots, MAX_DAYS_PER_QUERY, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary,
 };
 use jobslot_domain::availability::{AvailabilityQuery, Interval, free_slots};
-use jobslot_domain::ids::TechnicianId;
+use jobslot_domain::ids::{TechnicianId, WorkOrderNumber};
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Service, Site, Technician};
 use jobslot_domain::{FieldError, FieldErrors};
@@ -90,7 +90,8 @@ impl<S: Store> App<S> {
         })
     }
 
-    /// One technician's free slots for a service inside a window, from their stored bookings.
+    /// One technician's free slots for a service inside a window, from their stored bookings
+    /// (but for the time of the work order `ignoring`, which is being moved).
     pub(super) async fn technician_slots(
         &self,
         site: &Site,
@@ -98,9 +99,11 @@ impl<S: Store> App<S> {
         service: &Service,
         window: Interval,
         now: Timestamp,
+        ignoring: Option<&WorkOrderNumber>,
     ) -> Result<Vec<Interval>, AppError> {
+        let bookings = self.repo.bookings(&site.id, &tech.id, window).await?;
         let busy: Vec<Interval> =
-            self.repo.bookings(&site.id, &tech.id, window).await?.into_iter().map(|b| b.time).collect();
+            bookings.into_iter().filter(|b| Some(&b.work_order) != ignoring).map(|b| b.time).collect();
         offer(site, tech, service, window, now, &busy)
     }
 }

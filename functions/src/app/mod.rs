@@ -5,6 +5,7 @@
 
 mod assets;
 mod bookings;
+mod dispatch;
 mod failed_sign_ins;
 pub mod identity;
 pub mod setup;

@@ -10,6 +10,7 @@ use crate::repository::{AuditEntry, AuditPage, Member, Precondition, SaveRefused
 use crate::store::Store;
 use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
+use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
@@ -312,6 +313,34 @@ impl<S: Store> App<S> {
         Ok(Versioned { value: ServicesInput { services }, version })
     }
 
+    /// A site's reason codes and rules per order type.
+    pub async fn work_order_rules(
+        &self,
+        site: &str,
+        user: &UserId,
+    ) -> Result<Versioned<WorkOrderRulesInput>, AppError> {
+        let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
+        Ok(Versioned { value: WorkOrderRulesInput::of(&site.value), version: site.version })
+    }
+
+    /// Replaces a site's reason codes and rules per order type. Work orders closed with a
+    /// code since removed keep it, with its label.
+    pub async fn change_work_order_rules(
+        &self,
+        site: &str,
+        user: &UserId,
+        expect: &Expect,
+        input: &WorkOrderRulesInput,
+    ) -> Result<Versioned<WorkOrderRulesInput>, AppError> {
+        let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
+        let precondition = Self::edit(expect)?;
+        let changed = input.apply(&current.value).map_err(AppError::Validation)?;
+        let audit =
+            self.audit_entry(&member, "work_order_rules.changed", changed.id.as_str()).write(&changed.id)?;
+        let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
+        Ok(Versioned { value: WorkOrderRulesInput::of(&changed), version })
+    }
+
     /// A site's order form.
     pub async fn order_form(&self, site: &str, user: &UserId) -> Result<Versioned<OrderFormInput>, AppError> {
         let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
@@ -498,6 +527,8 @@ fn empty_site(id: SiteId) -> Site {
         },
         allowed_origins: Vec::new(),
         accent_colour: None,
+        reasons: Default::default(),
+        order_rules: Default::default(),
     }
 }
 

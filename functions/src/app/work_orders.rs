@@ -7,9 +7,8 @@ use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::booking::Booking;
-use jobslot_domain::ids::{IdempotencyKey, UserId, WorkOrderNumber};
+use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
-use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{
     Account, Assignee, BookedService, DEFAULT_PRIORITY, OrderStatus, WorkOrder,
 };
@@ -71,7 +70,7 @@ impl<S: Store> App<S> {
         let technician = self.chosen_technician(site, submission).await?;
         let now = self.clock.now();
         let offered =
-            self.technician_slots(site, &technician, &submission.service, submission.slot, now).await?;
+            self.technician_slots(site, &technician, &submission.service, submission.slot, now, None).await?;
         if !offered.contains(&submission.slot) {
             return Err(AppError::SlotUnavailable);
         }
@@ -92,6 +91,7 @@ impl<S: Store> App<S> {
                 IdempotencyRecord { request_hash: request_hash.to_owned(), response: created.clone() };
             let expires_at = (now + IDEMPOTENCY_WINDOW).as_second();
             let new = NewBooking {
+                booked_by: "customer".into(),
                 booking: Booking {
                     site: site.id.clone(),
                     technician: technician.id.clone(),
@@ -121,20 +121,6 @@ impl<S: Store> App<S> {
         }
         // Every attempt conflicted or drew a taken number: busy, not broken.
         Err(AppError::Unavailable(StoreError::Conflict))
-    }
-
-    /// A work order by number, for a member of its site: any order for those who may see the
-    /// site's work orders, and their own jobs for technicians (others' are "not found").
-    pub async fn work_order(&self, site: &str, user: &UserId, number: &str) -> Result<WorkOrder, AppError> {
-        let (site, member) = self.authorize(site, user, Action::WorkOwnJobs).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        let order = self.repo.work_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
-        let own_job = member.technician.as_ref() == Some(&order.technician.id);
-        if member.role.allows(Action::ViewWorkOrders) || own_job {
-            Ok(order)
-        } else {
-            Err(AppError::NotFound)
-        }
     }
 
     /// The earlier answer to this key, if the request is the same; an error if it differs.
@@ -191,6 +177,12 @@ fn work_order(
         time_zone: technician.time_zone.clone(),
         technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
         created_at: now,
+        reason: None,
+        remarks: None,
+        staff_notes: Vec::new(),
+        follow_up_of: None,
+        follow_ups: Vec::new(),
+        updated_at: None,
     }
 }
 

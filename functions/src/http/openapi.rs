@@ -38,7 +38,9 @@ pub(super) const STAFF: &str = "staff";
         assets::coverage,
         bookings::slots,
         work_orders::submit,
+        work_orders::list,
         work_orders::work_order,
+        work_orders::change,
         staff::me,
         staff::create_site,
         staff::settings,
@@ -47,6 +49,8 @@ pub(super) const STAFF: &str = "staff";
         staff::change_services,
         staff::order_form,
         staff::change_order_form,
+        staff::work_order_rules,
+        staff::change_work_order_rules,
         staff::technicians,
         staff::technician,
         staff::put_technician,
@@ -173,7 +177,9 @@ impl Modify for Contract {
             ),
         );
         for item in document.paths.paths.values_mut() {
-            for operation in [&mut item.get, &mut item.put, &mut item.post].into_iter().flatten() {
+            for operation in
+                [&mut item.get, &mut item.put, &mut item.post, &mut item.patch].into_iter().flatten()
+            {
                 add_common_problems(operation);
             }
         }

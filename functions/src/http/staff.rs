@@ -21,6 +21,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::FieldError;
 use jobslot_domain::contact::Email;
+use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::ids::TechnicianId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::setup::{
@@ -36,6 +37,10 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/settings", get(settings::<S>).put(change_settings::<S>))
         .route("/api/sites/{site}/services", get(services::<S>).put(change_services::<S>))
         .route("/api/sites/{site}/order-form", get(order_form::<S>).put(change_order_form::<S>))
+        .route(
+            "/api/sites/{site}/work-order-rules",
+            get(work_order_rules::<S>).put(change_work_order_rules::<S>),
+        )
         .route("/api/sites/{site}/technicians", get(technicians::<S>))
         .route("/api/sites/{site}/technicians/{id}", get(technician::<S>).put(put_technician::<S>))
         .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
@@ -48,7 +53,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 }
 
 /// The version an edit is based on, from `If-Match` / `If-None-Match`.
-fn expect(headers: &HeaderMap) -> Expect {
+pub(super) fn expect(headers: &HeaderMap) -> Expect {
     let header = |name| headers.get(name).and_then(|v| v.to_str().ok()).map(str::trim);
     if header(header::IF_NONE_MATCH) == Some("*") {
         return Expect::New;
@@ -60,7 +65,7 @@ fn expect(headers: &HeaderMap) -> Expect {
 }
 
 /// JSON with its version as a strong `ETag`.
-fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) -> Response {
+pub(super) fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) -> Response {
     let mut response = (status, Json(record.value)).into_response();
     if let Ok(tag) = HeaderValue::from_str(&format!("\"{}\"", record.version)) {
         response.headers_mut().insert(header::ETAG, tag);
@@ -300,6 +305,58 @@ async fn change_order_form<S: Store>(
     ApiJson(input): ApiJson<OrderFormInput>,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.change_order_form(&site, &user, &expect(&headers), &input).await?))
+}
+
+/// The site's reason codes (for closing incomplete and rejecting) and its rules per order type.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/work-order-rules",
+    tag = "setup",
+    params(SitePath),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = WorkOrderRulesInput, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn work_order_rules<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.work_order_rules(&site, &user).await?))
+}
+
+/// Changes the site's reason codes and rules per order type.
+#[utoipa::path(
+    put,
+    path = "/api/sites/{site}/work-order-rules",
+    tag = "setup",
+    params(
+        SitePath,
+        ("If-Match" = String, Header, description = "The `ETag` of the version this change is based on."),
+    ),
+    request_body = WorkOrderRulesInput,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = WorkOrderRulesInput, description = "OK.", headers(("ETag" = String, description = "The new version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
+async fn change_work_order_rules<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<WorkOrderRulesInput>,
+) -> Result<Response, ApiError> {
+    let changed = state.app.change_work_order_rules(&site, &user, &expect(&headers), &input).await?;
+    Ok(versioned(StatusCode::OK, changed))
 }
 
 /// The site's technicians, by id, a page at a time.

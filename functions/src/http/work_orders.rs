@@ -2,9 +2,12 @@
 
 use super::AppState;
 use super::auth::StaffUser;
-use super::extract::{ApiJson, ApiPath};
-use super::openapi::{Forbidden, Invalid, NotFound, SitePath, SlotUnavailable};
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{
+    ChangedBySomeoneElse, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath, SlotUnavailable,
+};
 use super::problem::ApiError;
+use super::staff::{expect, versioned};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -12,16 +15,16 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::api::{SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch};
 use jobslot_domain::ids::WorkOrderNumber;
-use jobslot_domain::work_order::WorkOrder;
 use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use crate::app::IDEMPOTENCY_HEADER;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/work-orders", post(submit::<S>))
-        .route("/api/sites/{site}/work-orders/{number}", get(work_order::<S>))
+        .route("/api/sites/{site}/work-orders", post(submit::<S>).get(list::<S>))
+        .route("/api/sites/{site}/work-orders/{number}", get(work_order::<S>).patch(change::<S>))
         // Work orders carry customers' names, addresses and phone numbers: no cache may keep them.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -76,7 +79,31 @@ async fn submit<S: Store>(
     Ok(response)
 }
 
-/// One work order, for the site's staff.
+/// The site's work orders sorted by appointment, filtered, a page at a time. Technicians
+/// see their own jobs only.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/work-orders",
+    tag = "work orders",
+    params(SitePath, WorkOrderListQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = WorkOrderPage, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn list<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<WorkOrderListQuery>,
+) -> Result<Json<WorkOrderPage>, ApiError> {
+    Ok(Json(state.app.work_orders(&site, &user, &query).await?))
+}
+
+/// One work order with the history of its changes, for the site's staff.
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-orders/{number}",
@@ -84,7 +111,7 @@ async fn submit<S: Store>(
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "Case and surrounding space do not matter.")),
     security(("staff" = [])),
     responses(
-        (status = 200, body = WorkOrder, description = "OK."),
+        (status = 200, body = WorkOrderDetail, description = "OK.", headers(("ETag" = String, description = "The version; send it back as `If-Match` to change it."))),
         (status = 403, response = Forbidden),
         (status = 404, response = NotFound),
     )
@@ -93,6 +120,41 @@ async fn work_order<S: Store>(
     State(state): State<AppState<S>>,
     ApiPath((site, number)): ApiPath<(String, String)>,
     StaffUser(user): StaffUser,
-) -> Result<Json<WorkOrder>, ApiError> {
-    Ok(Json(state.app.work_order(&site, &user, &number).await?))
+) -> Result<Response, ApiError> {
+    Ok(versioned(StatusCode::OK, state.app.work_order_detail(&site, &user, &number).await?))
+}
+
+/// Changes a work order: only the properties the body names (`_fields` removes some; staff
+/// notes marked `"Delete": true` are removed). A new status goes through the status machine;
+/// a new technician or start moves the booked time in the same write, or nothing happens.
+#[utoipa::path(
+    patch,
+    path = "/api/sites/{site}/work-orders/{number}",
+    tag = "work orders",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "Case and surrounding space do not matter."),
+        ("If-Match" = String, Header, description = "The `ETag` of the version this change is based on."),
+    ),
+    request_body = WorkOrderPatch,
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = WorkOrderDetail, description = "OK.", headers(("ETag" = String, description = "The new version."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = SlotUnavailable),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+        (status = 428, response = IfMatchRequired),
+    )
+)]
+async fn change<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(patch): ApiJson<WorkOrderPatch>,
+) -> Result<Response, ApiError> {
+    let changed = state.app.change_work_order(&site, &user, &number, &expect(&headers), &patch).await?;
+    Ok(versioned(StatusCode::OK, changed))
 }

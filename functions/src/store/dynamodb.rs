@@ -323,6 +323,10 @@ impl Store for DynamoStore {
     }
 
     async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {
+        self.query_page(pk, range, usize::MAX).await
+    }
+
+    async fn query_page(&self, pk: &str, range: &SkRange, limit: usize) -> Result<Vec<Item>, StoreError> {
         let mut request = self
             .client
             .query()
@@ -340,16 +344,26 @@ impl Store for DynamoStore {
         };
         let mut items = Vec::new();
         let mut start_key = None;
-        loop {
-            let page = request.clone().set_exclusive_start_key(start_key).send().await.map_err(sdk)?;
+        while items.len() < limit {
+            // Without a filter expression DynamoDB's `Limit` counts the items returned; pages
+            // still end at 1 MB, so a page may hold fewer.
+            let wanted = i32::try_from(limit - items.len()).unwrap_or(i32::MAX);
+            let page = request
+                .clone()
+                .set_limit((limit != usize::MAX).then_some(wanted))
+                .set_exclusive_start_key(start_key)
+                .send()
+                .await
+                .map_err(sdk)?;
             for map in page.items() {
                 items.push(from_attributes(map)?);
             }
             match page.last_evaluated_key() {
                 Some(last) if !last.is_empty() => start_key = Some(last.clone()),
-                _ => return Ok(items),
+                _ => break,
             }
         }
+        Ok(items)
     }
 
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {

@@ -146,6 +146,10 @@ impl Store for EmbeddedStore {
     }
 
     async fn query(&self, pk: &str, range: &SkRange) -> Result<Vec<Item>, StoreError> {
+        self.query_page(pk, range, usize::MAX).await
+    }
+
+    async fn query_page(&self, pk: &str, range: &SkRange, limit: usize) -> Result<Vec<Item>, StoreError> {
         let (pk, range) = (pk.to_owned(), range.clone());
         self.blocking(move |db| {
             let txn = db.begin_read().map_err(backend)?;
@@ -158,7 +162,7 @@ impl Store for EmbeddedStore {
             for entry in table.range((pk.as_str(), from)..).map_err(backend)? {
                 let (key, value) = entry.map_err(backend)?;
                 let (entry_pk, sk) = key.value();
-                if entry_pk != pk || !range.contains(sk) {
+                if entry_pk != pk || !range.contains(sk) || items.len() >= limit {
                     break;
                 }
                 items.push(item(entry_pk, sk, value.value()));

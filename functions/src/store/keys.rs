@@ -9,6 +9,8 @@
 //! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
 //! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
+//! | its history   | `SITE#{site}#WO#{number}`       | `HIST#{at}#{id}`            |
+//! | order list    | `SITE#{site}#WOLIST#{view}`     | `AT#{start}#{number}`       |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
 //! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
@@ -26,6 +28,12 @@
 //! serves this postcode" is one query on one bucket's partition, not a scan; the `token` ties
 //! each entry to one save of the technician, so entries of an older or unfinished save are
 //! ignored (a technician with a thousand buckets cannot be indexed in one transaction).
+//!
+//! The order list keeps one entry per work order in each of four views: `ALL`,
+//! `STATUS#{status}`, `TECH#{tech}` and `PC#{postcode}`, each sorted by appointment. A list
+//! query reads the narrowest view its filters allow, page by page, and checks the other
+//! filters on the entries it reads; every change of an order rewrites its entries in the
+//! same transaction, so the list never shows an order as it no longer is.
 
 use super::{Key, SkRange};
 use jiff::Timestamp;
@@ -99,7 +107,48 @@ pub fn slot_lock(site: &SiteId, tech: &TechnicianId, cell: Timestamp) -> Key {
 
 /// A work order's item.
 pub fn work_order(site: &SiteId, number: &WorkOrderNumber) -> Key {
-    Key::new(format!("SITE#{site}#WO#{number}"), "WO")
+    Key::new(work_order_partition(site, number), "WO")
+}
+
+/// Partition of a work order and its history.
+pub fn work_order_partition(site: &SiteId, number: &WorkOrderNumber) -> String {
+    format!("SITE#{site}#WO#{number}")
+}
+
+/// One entry of a work order's history, sorted by time to the nanosecond.
+pub fn work_order_change(site: &SiteId, number: &WorkOrderNumber, at: Timestamp, id: &str) -> Key {
+    Key::new(
+        work_order_partition(site, number),
+        format!("HIST#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()),
+    )
+}
+
+/// The sort keys of a work order's partition: its history entries, then the order itself.
+pub fn work_order_with_history() -> SkRange {
+    SkRange::Between("HIST#".into(), "WO".into())
+}
+
+/// Partition of one view of a site's work-order list (`ALL`, `STATUS#new`, `TECH#sam`, …).
+pub fn order_list(site: &SiteId, view: &str) -> String {
+    format!("SITE#{site}#WOLIST#{view}")
+}
+
+/// The sort key of a work order in the list views: by appointment, then number.
+pub fn order_list_entry(start: Timestamp, number: &WorkOrderNumber) -> String {
+    format!("AT#{}#{number}", instant(start))
+}
+
+/// Sort keys of list entries with appointments from `from` (inclusive) to `to` (exclusive);
+/// unbounded where not given.
+pub fn order_list_between(from: Option<Timestamp>, to: Option<Timestamp>) -> SkRange {
+    let lower = from.map_or_else(|| "AT#".to_owned(), |t| format!("AT#{}", instant(t)));
+    // The entry of an order at exactly `to` is `AT#{to}#WO-…`, which sorts after `AT#{to}`;
+    // the first second before `to` with '$' (after '#') takes every number at that second.
+    let upper = to.map_or_else(
+        || "AT$".to_owned(),
+        |t| format!("AT#{}$", instant(t.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap_or(t))),
+    );
+    SkRange::Between(lower, upper)
 }
 
 /// The record of an idempotency key.
@@ -179,5 +228,21 @@ mod tests {
         assert!(bookings_between(early, late).contains(&a.sk));
         assert!(bookings_between(early, late).contains(&b.sk));
         assert!(!bookings_between(late, late).contains(&a.sk));
+    }
+
+    #[test]
+    fn list_entries_fall_in_the_range_of_their_days_and_history_before_the_order() {
+        let number = WorkOrderNumber::from_random(7);
+        let nine: Timestamp = "2026-11-24T09:00:00Z".parse().expect("t");
+        let midnight: Timestamp = "2026-11-25T00:00:00Z".parse().expect("t");
+        let day = order_list_between(Some("2026-11-24T00:00:00Z".parse().expect("t")), Some(midnight));
+        assert!(day.contains(&order_list_entry(nine, &number)));
+        assert!(!day.contains(&order_list_entry(midnight, &number)));
+        assert!(day.contains(&order_list_entry(midnight - jiff::SignedDuration::from_secs(1), &number)));
+        assert!(order_list_between(None, None).contains(&order_list_entry(nine, &number)));
+        let site = SiteId::parse("s", "acme").expect("site");
+        let change = work_order_change(&site, &number, nine, "x");
+        assert!(work_order_with_history().contains(&change.sk));
+        assert!(work_order_with_history().contains(&work_order(&site, &number).sk));
     }
 }

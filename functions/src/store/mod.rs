@@ -145,6 +145,15 @@ pub trait Store: Clone + Send + Sync + 'static {
     /// Every item of partition `pk` whose sort key is in `range`, ascending.
     fn query(&self, pk: &str, range: &SkRange) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
 
+    /// The first `limit` items of partition `pk` whose sort key is in `range`, ascending: a
+    /// page of a long partition without reading the rest of it.
+    fn query_page(
+        &self,
+        pk: &str,
+        range: &SkRange,
+        limit: usize,
+    ) -> impl Future<Output = Result<Vec<Item>, StoreError>> + Send;
+
     /// All of `writes` or none of them: if any condition fails, nothing is written.
     fn transact(&self, writes: Vec<Write>) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

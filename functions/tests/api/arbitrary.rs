@@ -136,11 +136,24 @@ fn no_body_or_query_makes_the_api_fail_on_its_side() {
         token: Some(owner.clone()),
     };
     let read = |path: &str| runtime.block_on(app.staff_get(&format!("{SITE}{path}"), &owner));
+    let booked: jobslot_domain::api::WorkOrderCreated = runtime.block_on(async {
+        app.submit("arbitrary-patch-1", &submission("2026-11-24T00:00:00Z")).await.json().await.expect("json")
+    });
     let bodies: Vec<(Route, Value)> = vec![
         (
             Route { method: reqwest::Method::POST, path: format!("{SITE}/work-orders"), token: None },
             serde_json::to_value(submission(FIRST_SLOT)).expect("json"),
         ),
+        (
+            staff(reqwest::Method::PATCH, &format!("/work-orders/{}", booked.number)),
+            json!({
+                "status": "enroute", "priority": 10, "remarks": "Gate code", "technician": "priya-shah",
+                "start": "2026-11-24T02:00:00Z", "contact": { "phone": "0412 345 678" },
+                "location": { "line2": "Unit 1" }, "_fields": ["remarks"],
+                "staff_notes": [{ "text": "Call first" }, { "id": "n1", "Delete": true }]
+            }),
+        ),
+        (staff(reqwest::Method::PUT, "/work-order-rules"), read("/work-order-rules")),
         (staff(reqwest::Method::PUT, "/settings"), read("/settings")),
         (staff(reqwest::Method::PUT, "/services"), read("/services")),
         (staff(reqwest::Method::PUT, "/order-form"), read("/order-form")),

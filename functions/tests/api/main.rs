@@ -6,6 +6,7 @@ mod support;
 mod abuse;
 mod arbitrary;
 mod contract;
+mod dispatch;
 mod hardening;
 mod helpers;
 mod problems;

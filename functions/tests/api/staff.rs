@@ -36,6 +36,15 @@ async fn routes(app: &TestApp) -> Vec<Route> {
     };
     vec![
         route(Method::GET, &format!("/work-orders/{}", created.number), None, EVERYONE),
+        route(Method::GET, "/work-orders", None, EVERYONE),
+        route(
+            Method::PATCH,
+            &format!("/work-orders/{}", created.number),
+            Some(json!({ "priority": 1 })),
+            SETUP_VIEWERS,
+        ),
+        route(Method::GET, "/work-order-rules", None, SETUP_VIEWERS),
+        route(Method::PUT, "/work-order-rules", Some(json!({})), OWNERS),
         route(Method::GET, "/settings", None, SETUP_VIEWERS),
         route(Method::PUT, "/settings", Some(json!({})), OWNERS),
         route(Method::GET, "/services", None, SETUP_VIEWERS),

@@ -6,6 +6,7 @@
 mod suite;
 #[path = "../support/mod.rs"]
 mod support;
+mod work_orders;
 
 macro_rules! conformance {
     ($($name:ident),* $(,)?) => {
@@ -59,4 +60,10 @@ conformance!(
     a_grant_is_used_once_even_by_racing_requests,
     the_audit_trail_pages_newest_first,
     saved_sites_are_listed_and_versioned,
+    work_orders_are_listed_by_appointment_a_page_at_a_time_in_every_view,
+    the_list_follows_every_change_of_an_order,
+    rescheduling_and_reassigning_move_the_booked_time_in_the_same_write,
+    cancelling_or_rejecting_frees_the_time_and_closing_keeps_it,
+    dispatchers_rescheduling_one_order_at_once_one_wins_and_the_locks_match,
+    a_stale_version_gets_412_and_a_missing_one_428,
 );

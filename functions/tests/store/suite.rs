@@ -19,6 +19,8 @@ use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError,
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
+pub use crate::work_orders::*;
+
 fn item(pk: &str, sk: &str, data: &str) -> Item {
     Item { key: Key::new(pk, sk), data: data.into(), expires_at: None }
 }
@@ -237,6 +239,7 @@ pub async fn an_overlapping_booking_is_refused_and_leaves_nothing(store: impl St
     };
     let order = app.repository().work_order(&first.site, &first.work_order).await.expect("r").expect("wo");
     let new = NewBooking {
+        booked_by: "customer".into(),
         booking: overlapping.clone(),
         work_order: jobslot_domain::work_order::WorkOrder { number: overlapping.work_order.clone(), ..order },
         idempotency: None,
@@ -314,6 +317,7 @@ pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(stor
             let (repo, barrier) = (app.repository().clone(), Arc::clone(&barrier));
             let number = jobslot_domain::ids::WorkOrderNumber::from_random(1_000 + i);
             let new = NewBooking {
+                booked_by: "customer".into(),
                 booking: Booking {
                     site: site.clone(),
                     technician: sam(),

@@ -140,6 +140,15 @@ impl<S: Store> Store for CountingStore<S> {
         self.read(self.inner.get_many(keys)).await
     }
 
+    async fn query_page(
+        &self,
+        pk: &str,
+        range: &jobslot_functions::store::SkRange,
+        limit: usize,
+    ) -> Result<Vec<jobslot_functions::store::Item>, jobslot_functions::store::StoreError> {
+        self.read(self.inner.query_page(pk, range, limit)).await
+    }
+
     async fn query(
         &self,
         pk: &str,

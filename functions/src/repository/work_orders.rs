@@ -1,0 +1,256 @@
+//! Work orders after booking: the list views, the history, and changes that move or free
+//! the technician's time in the same transaction as the order itself.
+
+use super::{Repository, SlotLock, decode, encode, put, version_of};
+use crate::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, keys};
+use jiff::Timestamp;
+use jobslot_domain::availability::grid_cells;
+use jobslot_domain::booking::Booking;
+use jobslot_domain::dispatch::{HistoryEntry, WorkOrderSummary, search_text};
+use jobslot_domain::ids::{SiteId, TechnicianId, WorkOrderNumber};
+use jobslot_domain::work_order::{OrderStatus, WorkOrder};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// What a list view keeps of an order: its list line and the text a search looks through.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListEntry {
+    /// The list line.
+    pub summary: WorkOrderSummary,
+    /// Lower-cased number, customer, contact, address and service.
+    pub search: String,
+}
+
+/// Which list view a query reads: the narrowest its filters allow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ListView {
+    /// Every order of the site.
+    All,
+    /// Orders in one status.
+    Status(OrderStatus),
+    /// One technician's orders.
+    Technician(TechnicianId),
+    /// Orders at one postcode (its canonical text).
+    Postcode(String),
+}
+
+impl ListView {
+    fn name(&self) -> String {
+        match self {
+            ListView::All => "ALL".into(),
+            ListView::Status(status) => format!("STATUS#{}", status.name()),
+            ListView::Technician(tech) => format!("TECH#{tech}"),
+            ListView::Postcode(code) => format!("PC#{}", code.replace(' ', "")),
+        }
+    }
+
+    /// The views an order is listed in.
+    fn of(order: &WorkOrder) -> [ListView; 4] {
+        [
+            ListView::All,
+            ListView::Status(order.status),
+            ListView::Technician(order.technician.id.clone()),
+            ListView::Postcode(order.location.postcode.to_string()),
+        ]
+    }
+}
+
+/// A work order as stored, with what an edit must name to change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOrder {
+    /// The order.
+    pub order: WorkOrder,
+    /// Its history, oldest first.
+    pub history: Vec<HistoryEntry>,
+    /// Its version (the `ETag`).
+    pub version: String,
+    /// Exactly what is stored, for the write's condition.
+    stored: String,
+}
+
+/// Why a change of a work order was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeRefused {
+    /// The order changed since it was read; nothing was written.
+    #[error("changed by someone else")]
+    Changed,
+    /// The new time is taken, in part; nothing was written.
+    #[error("the slot is taken")]
+    SlotTaken,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Reads per store request when paging a list view.
+const LIST_CHUNK: usize = 200;
+
+fn list_keys(order: &WorkOrder) -> Vec<Key> {
+    let sk = keys::order_list_entry(order.planned_start, &order.number);
+    ListView::of(order)
+        .iter()
+        .map(|view| Key::new(keys::order_list(&order.site, &view.name()), sk.clone()))
+        .collect()
+}
+
+/// The writes that list `order` in every view it belongs to.
+pub(super) fn list_writes(order: &WorkOrder) -> Result<Vec<Write>, StoreError> {
+    let entry = ListEntry { summary: WorkOrderSummary::of(order), search: search_text(order) };
+    list_keys(order).into_iter().map(|key| Ok(put(encode(key, &entry, None)?, Condition::Always))).collect()
+}
+
+/// The write that records one history entry. Its key is unique by its nanosecond and a
+/// random part, so it needs no condition (and cannot be the write that cancels a booking);
+/// entries of one instant (a fixed test clock) keep the order this process made them in.
+pub(super) fn history_write(
+    site: &SiteId,
+    number: &WorkOrderNumber,
+    entry: &HistoryEntry,
+) -> Result<Write, StoreError> {
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let id = format!("{sequence:016x}{}", hex::encode(crate::random::bytes::<4>()));
+    Ok(put(encode(keys::work_order_change(site, number, entry.at, &id), entry, None)?, Condition::Always))
+}
+
+/// The booking and lock items of the time an order holds, if it holds any.
+fn held_time(order: &WorkOrder) -> Result<Vec<(Key, String)>, StoreError> {
+    if !order.status.holds_time() {
+        return Ok(Vec::new());
+    }
+    let booking = Booking {
+        site: order.site.clone(),
+        technician: order.technician.id.clone(),
+        work_order: order.number.clone(),
+        time: jobslot_domain::availability::Interval { start: order.planned_start, end: order.planned_end },
+    };
+    let key = keys::booking(&order.site, &booking.technician, booking.time.start, &order.number);
+    let mut items = vec![(key, serde_json::to_string(&booking).map_err(|e| StoreError::Backend(e.into()))?)];
+    let lock = serde_json::to_string(&SlotLock { work_order: order.number.clone() })
+        .map_err(|e| StoreError::Backend(e.into()))?;
+    for cell in grid_cells(&booking.time) {
+        items.push((keys::slot_lock(&order.site, &booking.technician, cell), lock.clone()));
+    }
+    Ok(items)
+}
+
+impl<S: Store> Repository<S> {
+    /// A work order with its history and version.
+    pub async fn stored_order(
+        &self,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+    ) -> Result<Option<StoredOrder>, StoreError> {
+        let items = self
+            .store
+            .query(&keys::work_order_partition(site, number), &keys::work_order_with_history())
+            .await?;
+        let Some((order_item, history)) = items.split_last() else { return Ok(None) };
+        if order_item.key.sk != "WO" {
+            return Ok(None);
+        }
+        Ok(Some(StoredOrder {
+            order: decode(order_item)?,
+            history: history.iter().map(decode).collect::<Result<_, _>>()?,
+            version: version_of(order_item),
+            stored: order_item.data.clone(),
+        }))
+    }
+
+    /// Writes `after` over `before` if `before` is still what is stored, with `entry` in its
+    /// history, its list entries moved, and its booking and slot locks moved or freed when
+    /// its technician, time or status says so, all in one transaction.
+    pub async fn change_order(
+        &self,
+        before: &StoredOrder,
+        after: &WorkOrder,
+        entry: &HistoryEntry,
+    ) -> Result<String, ChangeRefused> {
+        let item = encode(keys::work_order(&after.site, &after.number), after, None)?;
+        let version = version_of(&item);
+        let mut writes = vec![
+            put(item, Condition::Unchanged(before.stored.clone())),
+            history_write(&after.site, &after.number, entry)?,
+        ];
+        let new_list = list_keys(after);
+        for old in list_keys(&before.order).into_iter().filter(|k| !new_list.contains(k)) {
+            writes.push(Write::Delete { key: old });
+        }
+        writes.extend(list_writes(after)?);
+
+        // Cells held before and after stay as they are: the order's own condition above
+        // makes sure nobody moved them meanwhile.
+        let (old_time, new_time) = (held_time(&before.order)?, held_time(after)?);
+        let old_keys: BTreeSet<&Key> = old_time.iter().map(|(k, _)| k).collect();
+        let new_keys: BTreeSet<&Key> = new_time.iter().map(|(k, _)| k).collect();
+        for (key, _) in old_time.iter().filter(|(k, _)| !new_keys.contains(k)) {
+            writes.push(Write::Delete { key: key.clone() });
+        }
+        let first_taken = writes.len();
+        for (key, data) in new_time.iter().filter(|(k, _)| !old_keys.contains(k)) {
+            let item = Item { key: key.clone(), data: data.clone(), expires_at: None };
+            writes.push(put(item, Condition::NotExists));
+        }
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(version),
+            Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => Err(ChangeRefused::Changed),
+            Err(StoreError::ConditionFailed(failed)) if failed.iter().any(|i| *i >= first_taken) => {
+                Err(ChangeRefused::SlotTaken)
+            }
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// Up to `limit` entries of a list view with appointments in `[from, to)`, after the
+    /// entry `cursor`, that pass `keep`; and the cursor of the next page if there is one.
+    /// Reads the view page by page and stops as soon as the page is full.
+    pub async fn list_orders(
+        &self,
+        site: &SiteId,
+        view: &ListView,
+        (from, to): (Option<Timestamp>, Option<Timestamp>),
+        cursor: Option<&str>,
+        limit: usize,
+        keep: impl Fn(&ListEntry) -> bool,
+    ) -> Result<(Vec<WorkOrderSummary>, Option<String>), StoreError> {
+        let pk = keys::order_list(site, &view.name());
+        let SkRange::Between(mut lower, upper) = keys::order_list_between(from, to) else {
+            unreachable!("the list range is a between")
+        };
+        let mut after = cursor.map(str::to_owned);
+        if let Some(cursor) = &after
+            && *cursor > lower
+        {
+            lower.clone_from(cursor);
+        }
+        let mut found: Vec<(String, WorkOrderSummary)> = Vec::new();
+        loop {
+            let items = self
+                .store
+                .query_page(&pk, &SkRange::Between(lower.clone(), upper.clone()), LIST_CHUNK)
+                .await?;
+            let exhausted = items.len() < LIST_CHUNK;
+            for item in &items {
+                if after.as_ref().is_some_and(|a| item.key.sk <= *a) {
+                    continue;
+                }
+                let entry: ListEntry = decode(item)?;
+                if keep(&entry) {
+                    found.push((item.key.sk.clone(), entry.summary));
+                    if found.len() > limit {
+                        found.truncate(limit);
+                        let next = found.last().map(|(sk, _)| sk.clone());
+                        return Ok((found.into_iter().map(|(_, s)| s).collect(), next));
+                    }
+                }
+            }
+            match items.last() {
+                Some(last) if !exhausted => {
+                    lower.clone_from(&last.key.sk);
+                    after = Some(last.key.sk.clone());
+                }
+                _ => return Ok((found.into_iter().map(|(_, s)| s).collect(), None)),
+            }
+        }
+    }
+}
