@@ -174,6 +174,17 @@ impl Api {
         decode(self.send(Method::PUT, path, Some(json), Some(version)).await?).await
     }
 
+    /// `PATCH` a record under a version; answers with the stored record and its new version.
+    pub async fn patch<B: Serialize, T: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &B,
+        version: &Version,
+    ) -> Result<Tagged<T>, Failure> {
+        let json = serde_json::to_string(body).map_err(network)?;
+        decode(self.send(Method::PATCH, path, Some(json), Some(version)).await?).await
+    }
+
     /// Every item of a paged list, following its cursors.
     pub async fn get_all<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, Failure> {
         #[derive(serde::Deserialize)]

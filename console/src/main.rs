@@ -1,25 +1,34 @@
 //! The Jobslot staff console: sign in, pick a site, set up the business.
 //!
-//! Pages are chosen by the URL fragment (`#/technicians`, `#/technicians/new`,
-//! `#/technicians/{id}`, `#/services`, `#/order-form`, `#/settings`, `#/members`, `#/audit`), so every page has an address and the browser's back
-//! button works, without a router dependency.
+//! Pages are chosen by the URL fragment (`#/work-orders`, `#/work-orders/{number}`, `#/board`,
+//! `#/my-jobs`, `#/technicians`, `#/technicians/new`, `#/technicians/{id}`, `#/services`,
+//! `#/order-form`, `#/work-order-rules`, `#/settings`, `#/members`, `#/audit`), so every page
+//! has an address and the browser's back button works, without a router dependency. A
+//! technician lands on "My jobs", everyone else on the work orders.
 
 mod api;
 mod form;
+mod format;
 mod pages;
 mod session;
 
 use api::Api;
 use jobslot_domain::setup::{Me, MySite};
+use jobslot_domain::staff::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pages::audit::AuditPage;
+use pages::board::BoardPage;
 use pages::members::MembersPage;
+use pages::my_jobs::MyJobs;
 use pages::new_site::NewSitePage;
 use pages::order_form::OrderFormPage;
+use pages::rules::RulesPage;
 use pages::services::ServicesPage;
 use pages::settings::SettingsPage;
 use pages::technicians::{TechnicianEditor, TechnicianList};
+use pages::work_order::WorkOrderView;
+use pages::work_orders::WorkOrderList;
 use session::Config;
 
 fn main() {
@@ -122,6 +131,12 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
         }
     };
     let operator = me.operator;
+    let roles = me.sites.clone();
+    let role_on = move |site: &str| roles.iter().find(|s| s.site.as_str() == site).map(|s| s.role);
+    let technician_only = {
+        let role_on = role_on.clone();
+        move || role_on(&site.get()) == Some(Role::Technician)
+    };
     let page = move || {
         let site = site.get();
         if operator && route.get() == "#/new-site" {
@@ -132,7 +147,16 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
         }
         let path = route.get();
         let parts: Vec<&str> = path.trim_start_matches('#').trim_start_matches('/').split('/').collect();
+        let technician = role_on(&site) == Some(Role::Technician);
         match parts.as_slice() {
+            ["work-orders", number] => {
+                view! { <WorkOrderView api=api.clone() site=site number=(*number).to_owned() /> }.into_any()
+            }
+            ["work-orders"] => view! { <WorkOrderList api=api.clone() site=site /> }.into_any(),
+            ["board"] => view! { <BoardPage api=api.clone() site=site /> }.into_any(),
+            ["my-jobs"] => view! { <MyJobs api=api.clone() site=site /> }.into_any(),
+            _ if technician => view! { <MyJobs api=api.clone() site=site /> }.into_any(),
+            ["work-order-rules"] => view! { <RulesPage api=api.clone() site=site /> }.into_any(),
             ["settings"] => view! { <SettingsPage api=api.clone() site=site /> }.into_any(),
             ["services"] => view! { <ServicesPage api=api.clone() site=site /> }.into_any(),
             ["order-form"] => view! { <OrderFormPage api=api.clone() site=site /> }.into_any(),
@@ -144,7 +168,8 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             ["technicians", id] => {
                 view! { <TechnicianEditor api=api.clone() site=site id=Some((*id).to_owned()) /> }.into_any()
             }
-            _ => view! { <TechnicianList api=api.clone() site=site /> }.into_any(),
+            ["technicians"] => view! { <TechnicianList api=api.clone() site=site /> }.into_any(),
+            _ => view! { <WorkOrderList api=api.clone() site=site /> }.into_any(),
         }
     };
     view! {
@@ -157,12 +182,21 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
                     view! { <option value=id.clone() selected=move || site.get() == id>{label}</option> }
                 }).collect_view()}
             </select>
-            <a href="#/technicians">"Technicians"</a>
-            <a href="#/services">"Services"</a>
-            <a href="#/order-form">"Order form"</a>
-            <a href="#/settings">"Settings"</a>
-            <a href="#/members">"Members"</a>
-            <a href="#/audit">"Audit trail"</a>
+            {move || if technician_only() {
+                view! { <a href="#/my-jobs">"My jobs"</a> }.into_any()
+            } else {
+                view! {
+                    <a href="#/work-orders">"Work orders"</a>
+                    <a href="#/board">"Board"</a>
+                    <a href="#/technicians">"Technicians"</a>
+                    <a href="#/services">"Services"</a>
+                    <a href="#/order-form">"Order form"</a>
+                    <a href="#/work-order-rules">"Work-order rules"</a>
+                    <a href="#/settings">"Settings"</a>
+                    <a href="#/members">"Members"</a>
+                    <a href="#/audit">"Audit trail"</a>
+                }.into_any()
+            }}
             {operator.then(|| view! { <a href="#/new-site">"Open a site"</a> })}
             <button type="button" on:click=sign_out>"Sign out"</button>
         </nav>

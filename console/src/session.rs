@@ -68,6 +68,11 @@ fn js_error(error: JsValue) -> String {
     error.as_string().unwrap_or_else(|| format!("{error:?}"))
 }
 
+/// A fresh key for one create, so a retry after a lost answer creates once.
+pub fn idempotency_key() -> Result<String, String> {
+    random_text(18)
+}
+
 fn random_text(bytes: usize) -> Result<String, String> {
     let mut buffer = vec![0u8; bytes];
     window()?.crypto().map_err(js_error)?.get_random_values_with_u8_array(&mut buffer).map_err(js_error)?;

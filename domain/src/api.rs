@@ -378,12 +378,14 @@ pub enum ProblemKind {
     PreconditionRequired,
     /// The record exists already (409).
     AlreadyExists,
+    /// The work order cannot be followed up: not closed incomplete, or its rules say no (409).
+    FollowUpNotAllowed,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 17] = [
+    const ALL: [ProblemKind; 18] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -400,6 +402,7 @@ impl ProblemKind {
         ProblemKind::PreconditionFailed,
         ProblemKind::PreconditionRequired,
         ProblemKind::AlreadyExists,
+        ProblemKind::FollowUpNotAllowed,
         ProblemKind::Internal,
     ];
 
@@ -422,6 +425,7 @@ impl ProblemKind {
             ProblemKind::PreconditionFailed => "https://jobslot.dev/problems/changed-by-someone-else",
             ProblemKind::PreconditionRequired => "https://jobslot.dev/problems/if-match-required",
             ProblemKind::AlreadyExists => "https://jobslot.dev/problems/already-exists",
+            ProblemKind::FollowUpNotAllowed => "https://jobslot.dev/problems/follow-up-not-allowed",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// A half-open stretch of time `[start, end)`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Interval {
     /// First instant inside.
     pub start: Timestamp,

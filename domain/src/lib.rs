@@ -7,10 +7,12 @@
 pub mod api;
 pub mod area;
 pub mod availability;
+pub mod board;
 pub mod booking;
 pub mod contact;
 pub mod dispatch;
 pub mod error;
+pub mod follow_up;
 pub mod form;
 pub mod ids;
 pub mod money;

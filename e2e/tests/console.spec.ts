@@ -21,6 +21,9 @@ test('an owner signs in, adds a technician for a new postcode with a day off, an
   await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
   await page.getByLabel('Password').fill(DEMO_OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Staff land on the work orders; the technicians are a link away.
+  await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
+  await page.getByRole('link', { name: 'Technicians', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Technicians' })).toBeVisible();
   await expect(page.getByRole('link', { name: 'Sam Nguyen' })).toBeVisible();
 
@@ -90,6 +93,9 @@ test('the sign-in page and the console pages have no accessibility violations (a
   await check('sign-in error');
   await page.getByLabel('Password').fill(DEMO_OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
+  await check('work orders');
+  await page.getByRole('link', { name: 'Technicians', exact: true }).click();
   await expect(page.getByRole('link', { name: 'Sam Nguyen' })).toBeVisible();
   await check('technicians');
   await page.getByRole('link', { name: 'Sam Nguyen' }).click();
@@ -110,6 +116,17 @@ test('the sign-in page and the console pages have no accessibility violations (a
   await page.getByRole('link', { name: 'Audit trail' }).click();
   await expect(page.getByRole('heading', { name: 'Audit trail' })).toBeVisible();
   await check('audit trail');
+  await page.getByRole('link', { name: 'Work-order rules' }).click();
+  await expect(page.getByLabel('Reasons for closing incomplete')).toHaveValue(/parts-needed/);
+  await check('work-order rules');
+  await page.getByRole('link', { name: 'Board' }).click();
+  await expect(page.getByRole('table')).toBeVisible();
+  await check('board');
+  // The customer tests before this one booked: one of their orders.
+  await page.getByRole('link', { name: 'Work orders' }).click();
+  await page.getByRole('link', { name: /^WO-/ }).first().click();
+  await expect(page.getByRole('heading', { name: 'History' })).toBeVisible();
+  await check('work order');
 });
 
 test('an owner adds a question to the order form; the preview and then the widget show it', async ({ page }) => {
@@ -118,6 +135,9 @@ test('an owner adds a question to the order form; the preview and then the widge
   await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
   await page.getByLabel('Password').fill(DEMO_OWNER.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+  // Staff land on the work orders; the technicians are a link away.
+  await expect(page.getByRole('heading', { name: 'Work orders' })).toBeVisible();
+  await page.getByRole('link', { name: 'Technicians', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Technicians' })).toBeVisible();
 
   await page.getByRole('link', { name: 'Order form' }).click();
@@ -170,5 +190,7 @@ test('an operator opens a site for a new business and its owner signs in to it',
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByLabel('Site')).toHaveValue('smith-plumbing');
+  await expect(page.getByText('No work orders match.')).toBeVisible();
+  await page.getByRole('link', { name: 'Technicians', exact: true }).click();
   await expect(page.getByText('No technicians yet.')).toBeVisible();
 });

@@ -9,7 +9,7 @@ mod work_orders;
 pub use audit::{AuditEntry, AuditPage};
 pub use staff::{Account, AccountRefused, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
-pub use work_orders::{ChangeRefused, ListEntry, ListView, StoredOrder};
+pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
 use jiff::{SignedDuration, Timestamp};
@@ -52,6 +52,8 @@ pub struct NewBooking {
     pub idempotency: Option<(IdempotencyKey, IdempotencyRecord, i64)>,
     /// Who booked it, for its history (`customer`, or a staff member's e-mail address).
     pub booked_by: String,
+    /// The work order it follows up, linked to it in the same write.
+    pub follows: Option<FollowedUp>,
 }
 
 /// Why a booking was not written.
@@ -63,6 +65,9 @@ pub enum BookingRefused {
     /// The work-order number exists already (a random collision).
     #[error("work order number already used")]
     NumberTaken,
+    /// The work order followed up changed since it was read.
+    #[error("the work order followed up changed")]
+    FollowedChanged,
     /// The idempotency key was used by a concurrent or earlier request.
     #[error("idempotency key already used")]
     IdempotencyKeyTaken,
@@ -180,7 +185,7 @@ impl<S: Store> Repository<S> {
 
     /// Writes a booking, its slot locks, its work order and its idempotency record atomically.
     pub async fn create_booking(&self, new: &NewBooking) -> Result<(), BookingRefused> {
-        let NewBooking { booking, work_order, idempotency, booked_by } = new;
+        let NewBooking { booking, work_order, idempotency, booked_by, follows } = new;
         let mut writes = Vec::new();
         if let Some((key, record, expires_at)) = idempotency {
             let now = work_order.created_at.as_second();
@@ -202,6 +207,7 @@ impl<S: Store> Repository<S> {
             let key = keys::slot_lock(&booking.site, &booking.technician, cell);
             writes.push(put(encode(key, &lock, None)?, Condition::NotExists));
         }
+        let locks_end = writes.len();
         // Unconditional, so never among the failed writes the answer below tells apart.
         writes.extend(work_orders::list_writes(work_order)?);
         let booked = HistoryEntry {
@@ -214,12 +220,18 @@ impl<S: Store> Repository<S> {
             }],
         };
         writes.push(work_orders::history_write(&booking.site, &work_order.number, &booked)?);
+        let followed_index = writes.len();
+        if let Some(followed) = follows {
+            writes.extend(work_orders::change_writes(followed)?);
+        }
         match self.store.transact(writes).await {
             Ok(()) => Ok(()),
             Err(StoreError::ConditionFailed(failed)) => {
                 Err(if idempotency.is_some() && failed.contains(&0) {
                     BookingRefused::IdempotencyKeyTaken
-                } else if failed.iter().any(|i| *i > number_index + 1) {
+                } else if follows.is_some() && failed.contains(&followed_index) {
+                    BookingRefused::FollowedChanged
+                } else if failed.iter().any(|i| *i > number_index + 1 && *i < locks_end) {
                     BookingRefused::SlotTaken
                 } else {
                     BookingRefused::NumberTaken

@@ -1,9 +1,14 @@
 //! The console's pages.
 
 pub mod audit;
+pub mod board;
 pub mod members;
+pub mod my_jobs;
 pub mod new_site;
 pub mod order_form;
+pub mod rules;
 pub mod services;
 pub mod settings;
 pub mod technicians;
+pub mod work_order;
+pub mod work_orders;

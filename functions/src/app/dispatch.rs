@@ -144,7 +144,7 @@ impl<S: Store> App<S> {
         Ok(Versioned { value: WorkOrderDetail { order: after, history }, version })
     }
 
-    async fn order_for(
+    pub(super) async fn order_for(
         &self,
         site: &str,
         user: &UserId,

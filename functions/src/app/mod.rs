@@ -4,9 +4,11 @@
 //! themselves live in `jobslot_domain`.
 
 mod assets;
+mod board;
 mod bookings;
 mod dispatch;
 mod failed_sign_ins;
+mod follow_up;
 pub mod identity;
 pub mod setup;
 mod work_orders;
@@ -73,6 +75,9 @@ pub enum AppError {
     /// An edit named no version.
     #[error("If-Match required")]
     PreconditionRequired,
+    /// The work order cannot be followed up (the sentence says why).
+    #[error("follow-up not allowed")]
+    FollowUpNotAllowed(String),
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,

@@ -319,7 +319,8 @@ impl<S: Store> App<S> {
         site: &str,
         user: &UserId,
     ) -> Result<Versioned<WorkOrderRulesInput>, AppError> {
-        let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
+        // Technicians read them too: the reason codes they close jobs with.
+        let (site, _) = self.site_for(site, user, Action::WorkOwnJobs).await?;
         Ok(Versioned { value: WorkOrderRulesInput::of(&site.value), version: site.version })
     }
 

@@ -1,12 +1,13 @@
 //! The work-orders function: book a slot (booking and work order at once) and read orders.
 
 use super::{App, AppError};
-use crate::repository::{BookingRefused, IdempotencyRecord, NewBooking};
+use crate::repository::{BookingRefused, FollowedUp, IdempotencyRecord, NewBooking, StoredOrder};
 use crate::store::{Store, StoreError};
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::booking::Booking;
+use jobslot_domain::dispatch::{Change, HistoryEntry};
 use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::work_order::{
@@ -21,6 +22,14 @@ const IDEMPOTENCY_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 const WRITE_ATTEMPTS: u32 = 4;
 /// Name of the header carrying the idempotency key.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
+
+/// Who books, for the history, and the work order the booking follows up, if any.
+pub(super) struct Booker<'a> {
+    /// `customer`, or a staff member's e-mail address.
+    pub by: String,
+    /// The work order this one follows up; it is linked to the new one in the same write.
+    pub follows: Option<&'a StoredOrder>,
+}
 
 /// The outcome of a submission.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,12 +55,13 @@ impl<S: Store> App<S> {
     ) -> Result<Submitted, AppError> {
         let site = self.site(site).await?;
         let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
-        let request_hash = hash(request)?;
+        let request_hash = request_hash(request)?;
         if let Some(done) = self.replay(&site, &key, &request_hash).await? {
             return Ok(done);
         }
         let submission = request.parse(&site).map_err(AppError::Validation)?;
-        match self.book(&site, &key, &request_hash, &submission).await {
+        let booker = Booker { by: "customer".into(), follows: None };
+        match self.book(&site, &key, &request_hash, &submission, &booker).await {
             Err(AppError::SlotUnavailable) => {
                 self.replay(&site, &key, &request_hash).await?.ok_or(AppError::SlotUnavailable)
             }
@@ -60,12 +70,13 @@ impl<S: Store> App<S> {
     }
 
     /// Checks the slot is offered, then writes the booking; the store's conditions decide races.
-    async fn book(
+    pub(super) async fn book(
         &self,
         site: &Site,
         key: &IdempotencyKey,
         request_hash: &str,
         submission: &Submission,
+        booker: &Booker<'_>,
     ) -> Result<Submitted, AppError> {
         let technician = self.chosen_technician(site, submission).await?;
         let now = self.clock.now();
@@ -77,7 +88,17 @@ impl<S: Store> App<S> {
 
         for attempt in 1..=WRITE_ATTEMPTS {
             let number = WorkOrderNumber::from_random(crate::random::u64());
-            let work_order = work_order(site, &technician, submission, number.clone(), now);
+            let mut work_order = work_order(site, &technician, submission, number.clone(), now);
+            let follows = booker.follows.map(|first| {
+                work_order.follow_up_of = Some(first.order.number.clone());
+                work_order.priority = first.order.priority;
+                let mut after = first.order.clone();
+                after.follow_ups.push(number.clone());
+                after.updated_at = Some(now);
+                let change = Change { field: "follow_ups".into(), from: None, to: Some(number.to_string()) };
+                let entry = HistoryEntry { at: now, by: booker.by.clone(), changes: vec![change] };
+                FollowedUp { before: first.clone(), after, entry }
+            });
             let created = WorkOrderCreated {
                 number: number.clone(),
                 status: work_order.status,
@@ -91,7 +112,8 @@ impl<S: Store> App<S> {
                 IdempotencyRecord { request_hash: request_hash.to_owned(), response: created.clone() };
             let expires_at = (now + IDEMPOTENCY_WINDOW).as_second();
             let new = NewBooking {
-                booked_by: "customer".into(),
+                booked_by: booker.by.clone(),
+                follows,
                 booking: Booking {
                     site: site.id.clone(),
                     technician: technician.id.clone(),
@@ -109,6 +131,7 @@ impl<S: Store> App<S> {
                     continue;
                 }
                 Err(BookingRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
+                Err(BookingRefused::FollowedChanged) => return Err(AppError::PreconditionFailed),
                 Err(BookingRefused::IdempotencyKeyTaken) => {
                     // A concurrent request with the same key won; answer as it did.
                     return self
@@ -124,7 +147,7 @@ impl<S: Store> App<S> {
     }
 
     /// The earlier answer to this key, if the request is the same; an error if it differs.
-    async fn replay(
+    pub(super) async fn replay(
         &self,
         site: &Site,
         key: &IdempotencyKey,
@@ -193,7 +216,8 @@ fn backoff(attempt: u32) -> std::time::Duration {
     std::time::Duration::from_millis(crate::random::u64() % (ceiling_ms + 1))
 }
 
-fn hash(request: &SubmitWorkOrder) -> Result<String, AppError> {
+/// SHA-256 of a request as JSON, to tell a retry from a different request with the same key.
+pub(super) fn request_hash(request: &impl serde::Serialize) -> Result<String, AppError> {
     let bytes = serde_json::to_vec(request).map_err(|e| AppError::Internal(e.into()))?;
     Ok(hex::encode(Sha256::digest(bytes)))
 }

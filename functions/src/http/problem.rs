@@ -152,6 +152,13 @@ impl IntoResponse for ApiError {
                 Some("The slot is not offered any more; choose another time.".into()),
                 vec![FieldError::new("start", "This time was just taken. Please choose another.")],
             ),
+            ApiError::App(AppError::FollowUpNotAllowed(why)) => problem(
+                K::FollowUpNotAllowed,
+                StatusCode::CONFLICT,
+                "This work order cannot be followed up",
+                Some(why),
+                vec![],
+            ),
             ApiError::App(AppError::IdempotencyKeyReused) => problem(
                 K::IdempotencyKeyReused,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -20,6 +20,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::FieldError;
+use jobslot_domain::board::{Board, BoardQuery};
 use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::ids::TechnicianId;
@@ -45,6 +46,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/technicians/{id}", get(technician::<S>).put(put_technician::<S>))
         .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
         .route("/api/sites/{site}/audit", get(audit::<S>))
+        .route("/api/sites/{site}/board", get(board::<S>))
         // Staff data is per person and changes under them: never from a cache.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -357,6 +359,30 @@ async fn change_work_order_rules<S: Store>(
 ) -> Result<Response, ApiError> {
     let changed = state.app.change_work_order_rules(&site, &user, &expect(&headers), &input).await?;
     Ok(versioned(StatusCode::OK, changed))
+}
+
+/// The dispatch board: every technician's jobs (those holding time) and time off over a day
+/// or a week, in the site's zone.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/board",
+    tag = "work orders",
+    params(SitePath, BoardQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = Board, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn board<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<BoardQuery>,
+) -> Result<Response, ApiError> {
+    Ok(Json(state.app.board(&site, &user, &query).await?).into_response())
 }
 
 /// The site's technicians, by id, a page at a time.

@@ -4,7 +4,8 @@ use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::{
-    ChangedBySomeoneElse, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath, SlotUnavailable,
+    ChangedBySomeoneElse, FollowUpNotAllowed, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath,
+    SlotUnavailable,
 };
 use super::problem::ApiError;
 use super::staff::{expect, versioned};
@@ -14,8 +15,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jobslot_domain::api::{SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::api::{SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch};
+use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::WorkOrderNumber;
 use tower_http::set_header::SetResponseHeaderLayer;
 
@@ -25,6 +27,8 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/api/sites/{site}/work-orders", post(submit::<S>).get(list::<S>))
         .route("/api/sites/{site}/work-orders/{number}", get(work_order::<S>).patch(change::<S>))
+        .route("/api/sites/{site}/work-orders/{number}/follow-up", post(follow_up::<S>))
+        .route("/api/sites/{site}/work-orders/{number}/follow-up/slots", get(follow_up_slots::<S>))
         // Work orders carry customers' names, addresses and phone numbers: no cache may keep them.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -68,6 +72,11 @@ async fn submit<S: Store>(
 ) -> Result<Response, ApiError> {
     let key = headers.get(IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
     let submitted = state.app.submit_work_order(&site, key, &request).await?;
+    created(&site, submitted)
+}
+
+/// 201 with the new work order's URL, and `Idempotent-Replayed` on a replay.
+fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, ApiError> {
     let location = format!("/api/sites/{site}/work-orders/{}", submitted.created.number);
     let mut response = (StatusCode::CREATED, Json(submitted.created)).into_response();
     if let Ok(location) = HeaderValue::from_str(&location) {
@@ -157,4 +166,65 @@ async fn change<S: Store>(
 ) -> Result<Response, ApiError> {
     let changed = state.app.change_work_order(&site, &user, &number, &expect(&headers), &patch).await?;
     Ok(versioned(StatusCode::OK, changed))
+}
+
+/// Free slots for a follow-up of a work order closed incomplete: its location and service,
+/// its technician's first each day, then everyone else's who serves the area.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/work-orders/{number}/follow-up/slots",
+    tag = "work orders",
+    params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order to follow up."), FollowUpSlotsQuery),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = SlotsResponse, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = FollowUpNotAllowed),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn follow_up_slots<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+    ApiQuery(query): ApiQuery<FollowUpSlotsQuery>,
+) -> Result<Json<SlotsResponse>, ApiError> {
+    Ok(Json(state.app.follow_up_slots(&site, &user, &number, &query).await?))
+}
+
+/// Books a follow-up: a new work order for the same customer, location and service at a free
+/// slot, linked to the first (`follow_up_of` / `follow_ups`) in the same write. Only for a
+/// job closed incomplete whose order type's rules allow follow-ups. Send an `Idempotency-Key`.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/work-orders/{number}/follow-up",
+    tag = "work orders",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The work order to follow up."),
+        ("Idempotency-Key" = Option<String>, Header, description = "The same key and body book once."),
+    ),
+    request_body = FollowUpInput,
+    security(("staff" = [])),
+    responses(
+        (status = 201, body = WorkOrderCreated, description = "Booked (or, for a repeated key, booked before).",
+            headers(("Location" = String, description = "The new work order's URL."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = FollowUpNotAllowed),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn follow_up<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<FollowUpInput>,
+) -> Result<Response, ApiError> {
+    let key = headers.get(IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
+    let submitted = state.app.book_follow_up(&site, &user, &number, key, &input).await?;
+    created(&site, submitted)
 }

@@ -82,6 +82,28 @@ pub enum ChangeRefused {
     Store(#[from] StoreError),
 }
 
+/// A work order changed in the same write as a booking (the one a follow-up follows).
+#[derive(Debug, Clone)]
+pub struct FollowedUp {
+    /// As read.
+    pub before: StoredOrder,
+    /// As it becomes.
+    pub after: WorkOrder,
+    /// The history entry of the change.
+    pub entry: HistoryEntry,
+}
+
+/// The order's own writes for a change that moves no time: the order if unchanged since read
+/// (first), its history entry, and its list entries.
+pub(super) fn change_writes(change: &FollowedUp) -> Result<Vec<Write>, StoreError> {
+    let FollowedUp { before, after, entry } = change;
+    let item = encode(keys::work_order(&after.site, &after.number), after, None)?;
+    let mut writes = vec![put(item, Condition::Unchanged(before.stored.clone()))];
+    writes.push(history_write(&after.site, &after.number, entry)?);
+    writes.extend(list_writes(after)?);
+    Ok(writes)
+}
+
 /// Reads per store request when paging a list view.
 const LIST_CHUNK: usize = 200;
 

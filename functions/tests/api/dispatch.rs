@@ -150,3 +150,34 @@ async fn a_technician_moves_their_own_job_through_the_field_statuses_and_nothing
     assert_eq!(statuses, ["new", "enroute", "onsite", "closed_incomplete"]);
     assert_eq!(closed.order.reason.map(|r| r.code.to_string()).as_deref(), Some("parts-needed"));
 }
+
+#[tokio::test]
+async fn a_follow_up_is_booked_over_http_only_for_a_job_closed_incomplete() {
+    let app = spawn_app().await;
+    let number = book(&app, "follow-up-http-1", FIRST_SLOT).await;
+    let (_, token) = app.staff(Role::Technician).await;
+    let path = format!("/work-orders/{number}/follow-up");
+    let body = json!({ "technician": "sam-nguyen", "start": "2026-11-24T22:00:00Z" });
+    let keyed = |key: &'static str| {
+        app.client
+            .post(format!("{}{SITE}{path}", app.base))
+            .bearer_auth(&token)
+            .header("idempotency-key", key)
+            .json(&body)
+    };
+    let early = keyed("follow-up-key-01").send().await.expect("request");
+    problem(early, StatusCode::CONFLICT, "follow-up-not-allowed").await;
+    for status in ["onsite"] {
+        assert_eq!(change(&app, &number, &token, json!({ "status": status })).await.status(), StatusCode::OK);
+    }
+    let closed = json!({ "status": "closed_incomplete", "reason_code": "customer-absent" });
+    assert_eq!(change(&app, &number, &token, closed).await.status(), StatusCode::OK);
+    let slots = send(&app, Method::GET, &format!("{path}/slots?days=3"), &token, None, None).await;
+    assert_eq!(slots.status(), StatusCode::OK);
+    let booked = keyed("follow-up-key-02").send().await.expect("request");
+    assert_eq!(booked.status(), StatusCode::CREATED);
+    assert!(booked.headers()["location"].to_str().expect("location").contains("/work-orders/WO-"));
+    let created: WorkOrderCreated = booked.json().await.expect("json");
+    let (first, _) = detail(&app, &number, &token).await;
+    assert_eq!(first.order.follow_ups, [created.number]);
+}

@@ -3,6 +3,7 @@
 //! The DynamoDB half is `#[ignore]`d in a plain `cargo test` because it needs a server;
 //! `cargo xtask test` starts moto and runs it with `--ignored`.
 
+mod follow_ups;
 mod suite;
 #[path = "../support/mod.rs"]
 mod support;
@@ -66,4 +67,6 @@ conformance!(
     cancelling_or_rejecting_frees_the_time_and_closing_keeps_it,
     dispatchers_rescheduling_one_order_at_once_one_wins_and_the_locks_match,
     a_stale_version_gets_412_and_a_missing_one_428,
+    a_follow_up_books_a_linked_order_for_the_same_place_and_service,
+    a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_and_the_slot_free,
 );

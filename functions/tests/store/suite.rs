@@ -19,6 +19,7 @@ use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError,
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
+pub use crate::follow_ups::*;
 pub use crate::work_orders::*;
 
 fn item(pk: &str, sk: &str, data: &str) -> Item {
@@ -240,6 +241,7 @@ pub async fn an_overlapping_booking_is_refused_and_leaves_nothing(store: impl St
     let order = app.repository().work_order(&first.site, &first.work_order).await.expect("r").expect("wo");
     let new = NewBooking {
         booked_by: "customer".into(),
+        follows: None,
         booking: overlapping.clone(),
         work_order: jobslot_domain::work_order::WorkOrder { number: overlapping.work_order.clone(), ..order },
         idempotency: None,
@@ -318,6 +320,7 @@ pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(stor
             let number = jobslot_domain::ids::WorkOrderNumber::from_random(1_000 + i);
             let new = NewBooking {
                 booked_by: "customer".into(),
+                follows: None,
                 booking: Booking {
                     site: site.clone(),
                     technician: sam(),

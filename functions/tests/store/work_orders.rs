@@ -29,7 +29,7 @@ fn day() -> Interval {
     Interval { start: at("2026-11-23T13:00:00Z"), end: at("2026-11-24T13:00:00Z") }
 }
 
-async fn dispatcher<S: Store>(app: &App<S>) -> UserId {
+pub async fn dispatcher<S: Store>(app: &App<S>) -> UserId {
     let user = UserId::parse("u", "dispatcher-1").expect("user");
     let member = Member {
         site: demo::site_id(),
@@ -42,7 +42,7 @@ async fn dispatcher<S: Store>(app: &App<S>) -> UserId {
     user
 }
 
-async fn book<S: Store>(app: &App<S>, technician: &str, start: &str, name: &str) -> WorkOrderNumber {
+pub async fn book<S: Store>(app: &App<S>, technician: &str, start: &str, name: &str) -> WorkOrderNumber {
     let mut request = submission(start);
     request.technician = technician.into();
     request.contact.name = name.into();
@@ -50,7 +50,7 @@ async fn book<S: Store>(app: &App<S>, technician: &str, start: &str, name: &str)
     app.submit_work_order(demo::DEMO_SITE, Some(&key), &request).await.expect("booked").created.number
 }
 
-async fn patch<S: Store>(
+pub async fn patch<S: Store>(
     app: &App<S>,
     user: &UserId,
     number: &WorkOrderNumber,

@@ -1,0 +1,161 @@
+//! Work orders: the list dispatchers search (status, days, technician, postcode, words),
+//! sorted by appointment, a page at a time.
+
+use crate::api::Api;
+use crate::format;
+use jobslot_domain::dispatch::{WorkOrderPage, WorkOrderSummary};
+use jobslot_domain::work_order::OrderStatus;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use serde::Deserialize;
+
+/// A technician as the pickers list one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct TechnicianName {
+    /// Id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// Every technician of `site`, for pickers.
+pub async fn technician_names(api: &Api, site: &str) -> Vec<TechnicianName> {
+    api.get_all::<TechnicianName>(&format!("/api/sites/{site}/technicians")).await.unwrap_or_default()
+}
+
+/// A query string from `(name, value)` pairs, leaving out the empty ones.
+pub fn query(pairs: &[(&str, String)]) -> String {
+    let parts: Vec<String> = pairs
+        .iter()
+        .filter(|(_, v)| !v.trim().is_empty())
+        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v.trim())))
+        .collect();
+    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+}
+
+/// The work-order list with its filters.
+#[component]
+pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
+    let status = RwSignal::new(String::new());
+    let from = RwSignal::new(String::new());
+    let to = RwSignal::new(String::new());
+    let technician = RwSignal::new(String::new());
+    let postcode = RwSignal::new(String::new());
+    let words = RwSignal::new(String::new());
+    let rows = RwSignal::new(Vec::<WorkOrderSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    let message = RwSignal::new(None::<String>);
+    let technicians = RwSignal::new(Vec::<TechnicianName>::new());
+    {
+        let (api, site) = (api.clone(), site.clone());
+        spawn_local(async move { technicians.set(technician_names(&api, &site).await) });
+    }
+    let load = {
+        let (api, site) = (api.clone(), site.clone());
+        move |cursor: Option<String>| {
+            let (api, site) = (api.clone(), site.clone());
+            let path = format!(
+                "/api/sites/{site}/work-orders{}",
+                query(&[
+                    ("status", status.get_untracked()),
+                    ("from", from.get_untracked()),
+                    ("to", to.get_untracked()),
+                    ("technician", technician.get_untracked()),
+                    ("postcode", postcode.get_untracked()),
+                    ("q", words.get_untracked()),
+                    ("cursor", cursor.clone().unwrap_or_default()),
+                ])
+            );
+            spawn_local(async move {
+                match api.get::<WorkOrderPage>(&path).await {
+                    Ok(page) => {
+                        let page = page.value;
+                        message.set(None);
+                        if cursor.is_some() {
+                            rows.update(|r| r.extend(page.items));
+                        } else {
+                            if page.items.is_empty() {
+                                message.set(Some("No work orders match.".into()));
+                            }
+                            rows.set(page.items);
+                        }
+                        next.set(page.next);
+                    }
+                    Err(failure) => message.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    load(None);
+    let search = {
+        let load = load.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            load(None);
+        }
+    };
+    let more = move || {
+        let load = load.clone();
+        move |_| load(next.get_untracked())
+    };
+    view! {
+        <section aria-labelledby="work-orders-heading">
+            <h2 id="work-orders-heading">"Work orders"</h2>
+            <form class="filters" role="search" on:submit=search>
+                <div class="field">
+                    <label for="wo-q">"Find"</label>
+                    <input id="wo-q" type="search" placeholder="Number, customer, phone, street…"
+                        prop:value=move || words.get() on:input=move |ev| words.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="wo-status">"Status"</label>
+                    <select id="wo-status" on:change=move |ev| status.set(event_target_value(&ev))>
+                        <option value="">"Any"</option>
+                        {OrderStatus::ALL.into_iter().map(|s| view! { <option value=s.name()>{s.label()}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="wo-from">"From"</label>
+                    <input id="wo-from" type="date" prop:value=move || from.get() on:input=move |ev| from.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="wo-to">"To"</label>
+                    <input id="wo-to" type="date" prop:value=move || to.get() on:input=move |ev| to.set(event_target_value(&ev)) />
+                </div>
+                <div class="field">
+                    <label for="wo-technician">"Technician"</label>
+                    <select id="wo-technician" on:change=move |ev| technician.set(event_target_value(&ev))>
+                        <option value="">"Anyone"</option>
+                        {move || technicians.get().into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="wo-postcode">"Postcode"</label>
+                    <input id="wo-postcode" prop:value=move || postcode.get() on:input=move |ev| postcode.set(event_target_value(&ev)) />
+                </div>
+                <div class="actions"><button type="submit" class="primary">"Search"</button></div>
+            </form>
+            <p class="alert" role="status">{move || message.get()}</p>
+            <table>
+                <thead><tr>
+                    <th scope="col">"When"</th><th scope="col">"Number"</th><th scope="col">"Customer"</th>
+                    <th scope="col">"Where"</th><th scope="col">"Service"</th><th scope="col">"Technician"</th><th scope="col">"Status"</th>
+                </tr></thead>
+                <tbody>
+                    {move || rows.get().into_iter().map(|row| view! {
+                        <tr>
+                            <td>{format::date_time(row.start, &row.time_zone)}</td>
+                            <td><a href=format!("#/work-orders/{}", row.number)>{row.number.to_string()}</a></td>
+                            <td>{row.customer.clone()}</td>
+                            <td>{format!("{} {}", row.city, row.postcode)}</td>
+                            <td>{row.service_name.clone()}</td>
+                            <td>{row.technician.name.clone()}</td>
+                            <td><span class=format!("status status-{}", row.status.name())>{row.status.label()}</span></td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            {move || next.get().map(|_| view! { <button type="button" on:click=more()>"More"</button> })}
+        </section>
+    }
+}

@@ -1,0 +1,112 @@
+//! Follow-up bookings: a job closed incomplete, whose order type's rules allow it, gets a new
+//! work order for the same location and service, linked both ways, in one atomic write with
+//! the new booking's locks.
+
+use super::work_orders::{Booker, Submitted, request_hash};
+use super::{App, AppError, IDEMPOTENCY_HEADER};
+use crate::repository::StoredOrder;
+use crate::store::Store;
+use jobslot_domain::api::{SlotsQuery, SlotsResponse, Submission};
+use jobslot_domain::availability::Interval;
+use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
+use jobslot_domain::ids::{IdempotencyKey, UserId};
+use jobslot_domain::site::Site;
+use jobslot_domain::work_order::{OrderStatus, WorkOrder};
+
+impl<S: Store> App<S> {
+    /// Free slots for a follow-up of a work order: its location and service, the same
+    /// technician's first on each day, then everyone else's who serves the area.
+    pub async fn follow_up_slots(
+        &self,
+        site: &str,
+        user: &UserId,
+        number: &str,
+        query: &FollowUpSlotsQuery,
+    ) -> Result<SlotsResponse, AppError> {
+        let (site, _, stored) = self.order_for(site, user, number).await?;
+        follow_up_allowed(&site, &stored.order)?;
+        let order = &stored.order;
+        let search = SlotsQuery {
+            postcode: order.location.postcode.to_string(),
+            service: order.service.id.to_string(),
+            from: query.from.clone(),
+            days: query.days,
+        };
+        let mut slots = self.slots(site.id.as_str(), &search).await?;
+        let own = |id: &jobslot_domain::ids::TechnicianId| *id != order.technician.id;
+        for day in &mut slots.days {
+            day.slots.sort_by_key(|s| (own(&s.technician), s.start));
+        }
+        slots.technicians.sort_by_key(|t| own(&t.id));
+        Ok(slots)
+    }
+
+    /// Books a follow-up of a work order against a free slot. A retry with the same key gets
+    /// the first answer.
+    pub async fn book_follow_up(
+        &self,
+        site: &str,
+        user: &UserId,
+        number: &str,
+        idempotency_key: Option<&str>,
+        input: &FollowUpInput,
+    ) -> Result<Submitted, AppError> {
+        let (site, member, stored) = self.order_for(site, user, number).await?;
+        let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
+        let hash = request_hash(&(number, input))?;
+        if let Some(done) = self.replay(&site, &key, &hash).await? {
+            return Ok(done);
+        }
+        follow_up_allowed(&site, &stored.order)?;
+        let (technician, start) = input.parse().map_err(AppError::Validation)?;
+        let submission = follow_up_of(&site, &stored, technician, start)?;
+        let booker = Booker { by: member.email.as_str().to_owned(), follows: Some(&stored) };
+        match self.book(&site, &key, &hash, &submission, &booker).await {
+            Err(AppError::SlotUnavailable) => {
+                self.replay(&site, &key, &hash).await?.ok_or(AppError::SlotUnavailable)
+            }
+            outcome => outcome,
+        }
+    }
+}
+
+/// Refuses a follow-up the order's state or rules do not allow.
+fn follow_up_allowed(site: &Site, order: &WorkOrder) -> Result<(), AppError> {
+    if order.status != OrderStatus::ClosedIncomplete {
+        return Err(AppError::FollowUpNotAllowed(format!(
+            "Only a job closed incomplete can be followed up; this one is {}.",
+            order.status.label().to_lowercase()
+        )));
+    }
+    if !site.rules_for(order.order_type).can_schedule_followup {
+        return Err(AppError::FollowUpNotAllowed(format!(
+            "Follow-ups are off for {} work orders (rule CanScheduleFollowup in the site's work-order rules).",
+            order.order_type.label().to_lowercase()
+        )));
+    }
+    Ok(())
+}
+
+/// The booking a follow-up makes: the first order's service, customer, location, answers and
+/// notes, at the slot chosen.
+fn follow_up_of(
+    site: &Site,
+    stored: &StoredOrder,
+    technician: jobslot_domain::ids::TechnicianId,
+    start: jiff::Timestamp,
+) -> Result<Submission, AppError> {
+    let order = &stored.order;
+    let service = site.parse_service("service", order.service.id.as_str())?;
+    let end = start
+        .checked_add(service.duration.span())
+        .map_err(|_| jobslot_domain::FieldError::new("start", "That time is out of range."))?;
+    Ok(Submission {
+        service,
+        technician,
+        slot: Interval { start, end },
+        location: order.location.clone(),
+        contact: order.contact.clone(),
+        answers: order.asset.clone(),
+        notes: order.notes.clone(),
+    })
+}
