@@ -12,6 +12,7 @@ pub mod booking;
 pub mod contact;
 pub mod dispatch;
 pub mod error;
+pub mod events;
 pub mod follow_up;
 pub mod form;
 pub mod ids;

@@ -2,6 +2,7 @@
 //! and (in [`staff`]) members, operators and the local issuer's records.
 
 mod audit;
+mod outbox;
 mod staff;
 mod technicians;
 mod work_orders;
@@ -220,6 +221,7 @@ impl<S: Store> Repository<S> {
             }],
         };
         writes.push(work_orders::history_write(&booking.site, &work_order.number, &booked)?);
+        writes.push(outbox::event_write(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
         let followed_index = writes.len();
         if let Some(followed) = follows {
             writes.extend(work_orders::change_writes(followed)?);

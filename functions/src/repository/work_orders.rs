@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use jobslot_domain::availability::grid_cells;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::dispatch::{HistoryEntry, WorkOrderSummary, search_text};
+use jobslot_domain::events;
 use jobslot_domain::ids::{SiteId, TechnicianId, WorkOrderNumber};
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 use serde::{Deserialize, Serialize};
@@ -199,6 +200,9 @@ impl<S: Store> Repository<S> {
             writes.push(Write::Delete { key: old });
         }
         writes.extend(list_writes(after)?);
+        for event in events::changed(&before.order, after, entry.at, super::outbox::event_id) {
+            writes.push(super::outbox::event_write(&event)?);
+        }
 
         // Cells held before and after stay as they are: the order's own condition above
         // makes sure nobody moved them meanwhile.

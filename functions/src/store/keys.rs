@@ -11,6 +11,7 @@
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
 //! | its history   | `SITE#{site}#WO#{number}`       | `HIST#{at}#{id}`            |
 //! | order list    | `SITE#{site}#WOLIST#{view}`     | `AT#{start}#{number}`       |
+//! | outbox event  | `SITE#{site}#OUTBOX`            | `EV#{at}#{id}` (TTL)        |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
 //! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
@@ -149,6 +150,16 @@ pub fn order_list_between(from: Option<Timestamp>, to: Option<Timestamp>) -> SkR
         |t| format!("AT#{}$", instant(t.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap_or(t))),
     );
     SkRange::Between(lower, upper)
+}
+
+/// The partition of a site's outbox.
+pub fn outbox_partition(site: &SiteId) -> String {
+    format!("SITE#{site}#OUTBOX")
+}
+
+/// One event in a site's outbox, in time order to the nanosecond.
+pub fn outbox_event(site: &SiteId, at: Timestamp, id: &str) -> Key {
+    Key::new(outbox_partition(site), format!("EV#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()))
 }
 
 /// The record of an idempotency key.

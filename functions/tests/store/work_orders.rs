@@ -275,3 +275,30 @@ pub async fn a_stale_version_gets_412_and_a_missing_one_428(store: impl Store) {
         app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read").value.order;
     assert_eq!(order.priority, 5);
 }
+
+pub async fn every_change_writes_its_events_in_its_own_transaction(store: impl Store) {
+    use jobslot_domain::events::EventKind::*;
+    let app = demo_app(store).await;
+    let user = dispatcher(&app).await;
+    let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    let before = app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read");
+    patch(&app, &user, &number, json!({ "status": "enroute" })).await.expect("enroute");
+    patch(&app, &user, &number, json!({ "start": "2026-11-24T02:00:00Z" })).await.expect("moved");
+    // Refused changes leave no event: a stale version, a taken slot.
+    let stale: WorkOrderPatch = serde_json::from_value(json!({ "status": "onsite" })).expect("patch");
+    let refused = app
+        .change_work_order(demo::DEMO_SITE, &user, number.as_str(), &Expect::Version(before.version), &stale)
+        .await;
+    assert!(matches!(refused, Err(AppError::PreconditionFailed)), "{refused:?}");
+    book(&app, "sam-nguyen", FIRST_SLOT, "Bob").await;
+    let onto_bob = patch(&app, &user, &number, json!({ "start": FIRST_SLOT })).await;
+    assert!(matches!(onto_bob, Err(AppError::SlotUnavailable)), "{onto_bob:?}");
+    patch(&app, &user, &number, json!({ "status": "cancelled" })).await.expect("cancelled");
+
+    let events = app.repository().outbox(&demo::site_id()).await.expect("outbox");
+    let alice: Vec<_> = events.iter().filter(|e| e.work_order == number).map(|e| e.kind).collect();
+    assert_eq!(alice, [BookingCreated, StatusChanged, BookingRescheduled, StatusChanged, BookingCancelled]);
+    assert_eq!(events.iter().filter(|e| e.kind == BookingCreated).count(), 2, "Alice's and Bob's bookings");
+    let ids: std::collections::HashSet<_> = events.iter().map(|e| e.id.clone()).collect();
+    assert_eq!(ids.len(), events.len(), "every event has its own id");
+}

@@ -1,0 +1,159 @@
+//! What happened to a booking or a work order, for those who listen: the events a change
+//! writes into the outbox in the same atomic write as the change itself, so an event is never
+//! lost or invented. Delivery (webhooks, e-mail) reads them from there.
+//!
+//! Events name the work order and what changed, never the customer's personal details: a
+//! receiver that needs those reads the work order with its own credentials.
+
+use crate::ids::{ReasonCode, SiteId, TechnicianId, WorkOrderNumber};
+use crate::work_order::{OrderStatus, WorkOrder};
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// The kinds of event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub enum EventKind {
+    /// A booking (and its work order) was made, by a customer or as a follow-up.
+    #[serde(rename = "booking.created")]
+    BookingCreated,
+    /// A booking moved to another time or technician.
+    #[serde(rename = "booking.rescheduled")]
+    BookingRescheduled,
+    /// A booking no longer holds its time (cancelled, or rejected by the business).
+    #[serde(rename = "booking.cancelled")]
+    BookingCancelled,
+    /// A work order's status changed.
+    #[serde(rename = "work_order.status_changed")]
+    StatusChanged,
+}
+
+/// One event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Event {
+    /// Unique id: the receiver's key for telling a retried delivery from a new event.
+    pub id: String,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// When.
+    pub at: Timestamp,
+    /// The site.
+    pub site: SiteId,
+    /// The work order.
+    pub work_order: WorkOrderNumber,
+    /// Its status after the change.
+    pub status: OrderStatus,
+    /// Its status before, for a status change.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_status: Option<OrderStatus>,
+    /// The reason code of a close incomplete or a rejection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<ReasonCode>,
+    /// The booked start after the change.
+    pub start: Timestamp,
+    /// The booked end after the change.
+    pub end: Timestamp,
+    /// The technician after the change.
+    pub technician: TechnicianId,
+    /// The work order a new one follows up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_of: Option<WorkOrderNumber>,
+}
+
+fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event {
+    Event {
+        id,
+        kind,
+        at,
+        site: order.site.clone(),
+        work_order: order.number.clone(),
+        status: order.status,
+        previous_status: None,
+        reason_code: None,
+        start: order.planned_start,
+        end: order.planned_end,
+        technician: order.technician.id.clone(),
+        follow_up_of: order.follow_up_of.clone(),
+    }
+}
+
+/// The event of a new booking.
+pub fn booked(order: &WorkOrder, id: String) -> Event {
+    event(EventKind::BookingCreated, order, order.created_at, id)
+}
+
+/// The events of a change from `before` to `after`, in the order they happened; `id` makes
+/// each event's id.
+pub fn changed(
+    before: &WorkOrder,
+    after: &WorkOrder,
+    at: Timestamp,
+    mut id: impl FnMut() -> String,
+) -> Vec<Event> {
+    let mut events = Vec::new();
+    if before.status != after.status {
+        let mut status = event(EventKind::StatusChanged, after, at, id());
+        status.previous_status = Some(before.status);
+        status.reason_code =
+            after.reason.as_ref().filter(|_| after.status.reason_list().is_some()).map(|r| r.code.clone());
+        events.push(status);
+    }
+    let held = before.status.holds_time();
+    if held && !after.status.holds_time() {
+        events.push(event(EventKind::BookingCancelled, after, at, id()));
+    } else if held
+        && (before.technician.id != after.technician.id || before.planned_start != after.planned_start)
+    {
+        events.push(event(EventKind::BookingRescheduled, after, at, id()));
+    }
+    events
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order() -> WorkOrder {
+        serde_json::from_value(serde_json::json!({
+            "site": "acme", "number": "WO-0000000A", "status": "new", "order_type": "repair", "priority": 50,
+            "service": { "id": "basic", "name": "Basic", "price": { "minor": 100, "currency": "AUD" } },
+            "account": { "name": "Mary Jones" },
+            "contact": { "name": "Mary Jones", "email": "mary@example.com", "phone": "0412345678" },
+            "location": { "line1": "1 George St", "city": "Sydney", "postcode": { "country": "AU", "code": "2000" } },
+            "asset": [], "planned_start": "2026-12-07T22:00:00Z", "planned_end": "2026-12-07T23:00:00Z",
+            "time_zone": "Australia/Sydney", "technician": { "id": "sam", "name": "Sam" },
+            "created_at": "2026-12-01T00:00:00Z"
+        }))
+        .expect("order")
+    }
+
+    fn kinds(events: &[Event]) -> Vec<EventKind> {
+        events.iter().map(|e| e.kind).collect()
+    }
+
+    #[test]
+    fn a_change_emits_what_a_listener_needs_and_nothing_personal() {
+        let at: Timestamp = "2026-12-02T00:00:00Z".parse().expect("at");
+        let mut n = 0;
+        let mut id = || {
+            n += 1;
+            format!("ev-{n}")
+        };
+        let before = order();
+        let mut moved = before.clone();
+        moved.planned_start = "2026-12-08T22:00:00Z".parse().expect("t");
+        assert_eq!(kinds(&changed(&before, &moved, at, &mut id)), [EventKind::BookingRescheduled]);
+        let mut cancelled = before.clone();
+        cancelled.status = OrderStatus::Cancelled;
+        let events = changed(&before, &cancelled, at, &mut id);
+        assert_eq!(kinds(&events), [EventKind::StatusChanged, EventKind::BookingCancelled]);
+        assert_eq!(events[0].previous_status, Some(OrderStatus::New));
+        let mut noted = before.clone();
+        noted.priority = 1;
+        assert!(changed(&before, &noted, at, &mut id).is_empty());
+        let json = serde_json::to_string(&booked(&before, id())).expect("json");
+        assert!(json.contains("\"type\":\"booking.created\"") && !json.contains("mary"), "{json}");
+    }
+}

@@ -1,0 +1,34 @@
+//! The outbox: events written in the same transaction as the change that causes them (see
+//! `jobslot_domain::events`), kept per site in time order until they expire. The delivery
+//! side (webhooks, e-mail) reads them from here, or from the table's stream on AWS.
+
+use super::{Repository, decode, encode, put};
+use crate::store::{Condition, SkRange, Store, StoreError, Write, keys};
+use jiff::SignedDuration;
+use jobslot_domain::events::Event;
+use jobslot_domain::ids::SiteId;
+
+/// How long an event is kept: long enough for a day of delivery retries and a look back.
+const KEPT: SignedDuration = SignedDuration::from_hours(30 * 24);
+
+/// A fresh event id. Ids of one instant (one change's events; a fixed test clock) sort in
+/// the order this process made them; the random part keeps processes apart.
+pub(super) fn event_id() -> String {
+    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    format!("ev_{sequence:012x}{}", hex::encode(crate::random::bytes::<8>()))
+}
+
+/// The write that puts `event` in the outbox; unconditional, as its key is unique.
+pub(super) fn event_write(event: &Event) -> Result<Write, StoreError> {
+    let expires = event.at.checked_add(KEPT).map(|t| t.as_second()).ok();
+    Ok(put(encode(keys::outbox_event(&event.site, event.at, &event.id), event, expires)?, Condition::Always))
+}
+
+impl<S: Store> Repository<S> {
+    /// The site's events still kept, oldest first.
+    pub async fn outbox(&self, site: &SiteId) -> Result<Vec<Event>, StoreError> {
+        let items = self.store.query(&keys::outbox_partition(site), &SkRange::Prefix("EV#".into())).await?;
+        items.iter().map(decode).collect()
+    }
+}
