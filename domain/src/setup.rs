@@ -430,6 +430,27 @@ pub struct OrderFormInput {
     pub form: OrderForm,
 }
 
+/// `POST /api/sites/{site}/integrations`: a machine client for an integrator's system.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct IntegrationInput {
+    /// What to call it (the integrator's system).
+    pub name: String,
+}
+
+/// A new machine client: its credentials, shown once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntegrationCreated {
+    /// The client id (also its member id on the site, with the integrator role).
+    pub client_id: UserId,
+    /// Its secret: returned this once, stored only as a hash.
+    pub client_secret: String,
+    /// Where it gets access tokens with the client-credentials grant.
+    pub token_endpoint: String,
+}
+
 /// `PUT /api/sites/{site}/members`: give someone a role on the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -469,7 +490,7 @@ impl MemberInput {
         };
         let role = errors.take(
             serde_json::from_value::<Role>(serde_json::Value::String(self.role.trim().to_owned()))
-                .map_err(|_| FieldError::new("role", "Choose owner, dispatcher or technician.")),
+                .map_err(|_| FieldError::new("role", "Choose owner, dispatcher, technician or integrator.")),
         );
         let technician = match (self.technician.as_deref().map(str::trim).filter(|t| !t.is_empty()), role) {
             (Some(raw), Some(Role::Technician)) => {

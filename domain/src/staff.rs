@@ -16,6 +16,8 @@ pub enum Role {
     Dispatcher,
     /// Their own jobs, mostly to read.
     Technician,
+    /// An integrator's system (a machine client): reads the site's work orders.
+    Integrator,
 }
 
 /// Something a staff request wants to do on a site.
@@ -47,6 +49,9 @@ impl Role {
                 matches!(action, ViewSetup | ViewWorkOrders | DispatchWorkOrders | WorkOwnJobs)
             }
             Role::Technician => matches!(action, WorkOwnJobs),
+            // Reading any order goes through the gate of one's own jobs; an integrator has
+            // none, so it reads and changes nothing else.
+            Role::Integrator => matches!(action, WorkOwnJobs | ViewWorkOrders),
         }
     }
 }
@@ -71,5 +76,6 @@ mod tests {
         assert!(!Role::Dispatcher.allows(ChangeSetup) && !Role::Dispatcher.allows(ManageMembers));
         assert!(Role::Dispatcher.allows(DispatchWorkOrders));
         assert_eq!(all.iter().filter(|a| Role::Technician.allows(**a)).count(), 1);
+        assert!(Role::Integrator.allows(ViewWorkOrders) && !Role::Integrator.allows(DispatchWorkOrders));
     }
 }

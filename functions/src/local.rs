@@ -2,7 +2,7 @@
 
 use crate::app::identity::Identity;
 use crate::app::{App, Clock};
-use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+use crate::auth::issuer::generate_key;
 use crate::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
 use crate::config;
 use crate::http::identity::router as identity_router;
@@ -214,7 +214,7 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     let verifier = TokenVerifier::new(IssuerConfig {
         issuer: public_url.clone(),
         jwks_url: format!("http://{addr}/.well-known/jwks.json"),
-        clients: vec![CONSOLE_CLIENT_ID.to_owned()],
+        clients: crate::auth::issuer::accepted_clients(),
     })?;
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);

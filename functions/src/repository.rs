@@ -8,7 +8,7 @@ mod technicians;
 mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
-pub use staff::{Account, AccountRefused, Member};
+pub use staff::{Account, AccountRefused, MachineClient, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 

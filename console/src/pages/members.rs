@@ -2,7 +2,7 @@
 
 use crate::api::{Api, Failure};
 use crate::form::{Errors, Input};
-use jobslot_domain::setup::MemberInput;
+use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use serde::Deserialize;
@@ -31,6 +31,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new("dispatcher".to_owned());
     let technician = RwSignal::new(String::new());
+    let (api_for_integrations, site_for_integrations) = (api.clone(), site.clone());
     let path = format!("/api/sites/{site}/members");
     let load = {
         let (api, path) = (api.clone(), path.clone());
@@ -105,6 +106,58 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
                 })}
                 <div class="actions"><button type="submit" class="primary">"Save member"</button></div>
             </form>
+            <Integrations api=api_for_integrations site=site_for_integrations />
         </section>
+    }
+}
+
+/// "Connect an integrator's system": a machine client for the client-credentials grant, its
+/// secret shown once.
+#[component]
+fn Integrations(api: Api, site: String) -> impl IntoView {
+    let errors = Errors::new();
+    let name = RwSignal::new(String::new());
+    let created = RwSignal::new(None::<IntegrationCreated>);
+    let status = RwSignal::new(None::<String>);
+    let create = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let (api, site) = (api.clone(), site.clone());
+        let input = IntegrationInput { name: name.get_untracked() };
+        spawn_local(async move {
+            let key = crate::session::idempotency_key().unwrap_or_default();
+            match api
+                .post::<_, IntegrationCreated>(&format!("/api/sites/{site}/integrations"), &input, &key)
+                .await
+            {
+                Ok(done) => {
+                    errors.set(Vec::new());
+                    status.set(None);
+                    created.set(Some(done.value));
+                }
+                Err(failure) => {
+                    errors.set(failure.field_errors());
+                    status.set(Some(failure.message()));
+                }
+            }
+        });
+    };
+    view! {
+        <h3>"Connect an integrator's system"</h3>
+        <p class="hint">"It signs in with the OAuth 2.0 client-credentials grant and may read this site's work orders."</p>
+        <p class="alert" role="status">{move || status.get()}</p>
+        <form on:submit=create novalidate>
+            <Input label="What to call it" field="name" value=name errors=errors />
+            <div class="actions"><button type="submit">"Create credentials"</button></div>
+        </form>
+        {move || created.get().map(|c| view! {
+            <div class="alert" role="status">
+                <p>"Give these to the integrator now; the secret is not shown again."</p>
+                <dl class="facts">
+                    <dt>"Client id"</dt><dd><code>{c.client_id.to_string()}</code></dd>
+                    <dt>"Client secret"</dt><dd><code>{c.client_secret.clone()}</code></dd>
+                    <dt>"Token endpoint"</dt><dd><code>{c.token_endpoint.clone()}</code></dd>
+                </dl>
+            </div>
+        })}
     }
 }

@@ -96,7 +96,9 @@ impl<S: Store> App<S> {
     ) -> Result<Versioned<WorkOrderDetail>, AppError> {
         let (site, member, stored) = self.order_for(site, user, number).await?;
         let patch = patch.parse().map_err(AppError::Validation)?;
-        if !member.role.allows(Action::DispatchWorkOrders) && !patch.is_field_work() {
+        let own_job = member.technician.as_ref() == Some(&stored.order.technician.id);
+        let may = member.role.allows(Action::DispatchWorkOrders) || (own_job && patch.is_field_work());
+        if !may {
             return Err(AppError::Forbidden);
         }
         match expect {

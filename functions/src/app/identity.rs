@@ -81,8 +81,9 @@ pub struct TokenResponse {
     pub token_type: String,
     /// Seconds until the access token expires.
     pub expires_in: i64,
-    /// One-time token for the next access token.
-    pub refresh_token: String,
+    /// One-time token for the next access token (not for machine clients, which ask again).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
 }
 
 /// Why a token request is refused, as RFC 6749 §5.2 error codes.
@@ -466,7 +467,53 @@ impl<S: Store> Identity<S> {
             access_token,
             token_type: "Bearer".into(),
             expires_in: ACCESS_TOKEN_SECONDS,
-            refresh_token,
+            refresh_token: Some(refresh_token),
         })
+    }
+
+    /// An access token for a machine client that proves its secret (RFC 6749 §4.4).
+    pub async fn client_credentials(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+    ) -> Result<TokenResponse, TokenRefused> {
+        let id = UserId::parse("client_id", client_id).map_err(|_| TokenRefused::InvalidClient)?;
+        let client = self.repo.machine_client(&id).await.map_err(|_| TokenRefused::ServerError)?;
+        let expected = client.as_ref().map(|c| c.secret_hash.as_bytes()).unwrap_or_default();
+        let given = digest(client_secret);
+        // Hashes compared in constant time; an unknown client compares against nothing.
+        if client.is_none() || !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected)) {
+            return Err(TokenRefused::InvalidClient);
+        }
+        let now = self.clock.now().as_second();
+        let access_token = self
+            .issuer
+            .machine_token(id.as_str(), now, ACCESS_TOKEN_SECONDS)
+            .map_err(|_| TokenRefused::ServerError)?;
+        Ok(TokenResponse {
+            access_token,
+            token_type: "Bearer".into(),
+            expires_in: ACCESS_TOKEN_SECONDS,
+            refresh_token: None,
+        })
+    }
+
+    /// A new machine client's id and secret, and its record holding the secret's hash.
+    pub fn new_machine_client(
+        &self,
+        site: &jobslot_domain::ids::SiteId,
+        name: &str,
+    ) -> Result<(crate::repository::MachineClient, String), super::AppError> {
+        let secret = secret();
+        let client_id =
+            UserId::parse("client_id", &format!("mc-{}", hex::encode(crate::random::bytes::<10>())))?;
+        let client = crate::repository::MachineClient {
+            client_id,
+            site: site.clone(),
+            name: name.to_owned(),
+            secret_hash: digest(&secret),
+            created_at: self.clock.now(),
+        };
+        Ok((client, secret))
     }
 }

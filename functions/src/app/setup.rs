@@ -14,8 +14,8 @@ use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
-    Me, MemberRequest, MySite, NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput,
-    TechnicianInput,
+    IntegrationCreated, IntegrationInput, Me, MemberRequest, MySite, NewSiteInput, OrderFormInput,
+    ServiceInput, ServicesInput, SettingsInput, TechnicianInput,
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::{Action, Role};
@@ -340,6 +340,40 @@ impl<S: Store> App<S> {
             self.audit_entry(&member, "work_order_rules.changed", changed.id.as_str()).write(&changed.id)?;
         let version = saved(self.repo.save_site_if(&changed, precondition, vec![audit]).await)?;
         Ok(Versioned { value: WorkOrderRulesInput::of(&changed), version })
+    }
+
+    /// Makes a machine client of the local issuer for an integrator's system, a member of the
+    /// site with the integrator role, in one write; its secret is in the answer, once.
+    pub async fn create_integration(
+        &self,
+        site: &str,
+        user: &UserId,
+        identity: &super::identity::Identity<S>,
+        input: &IntegrationInput,
+    ) -> Result<IntegrationCreated, AppError> {
+        let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
+        let name = jobslot_domain::text::Text::parse("name", &input.name, 60)?;
+        let (client, secret) = identity.new_machine_client(&site.id, name.as_str())?;
+        // Machine clients have no mailbox: `.invalid` (RFC 2606) says so wherever it shows.
+        let email = jobslot_domain::contact::Email::parse(
+            "email",
+            &format!("{}@integrations.invalid", client.client_id),
+        )?;
+        let machine = Member {
+            site: site.id.clone(),
+            user: client.client_id.clone(),
+            email,
+            role: Role::Integrator,
+            technician: None,
+        };
+        let audit =
+            self.audit_entry(&member, "integration.created", client.client_id.as_str()).write(&site.id)?;
+        self.repo.create_machine_client(&client, &machine, vec![audit]).await?;
+        Ok(IntegrationCreated {
+            client_id: client.client_id,
+            client_secret: secret,
+            token_endpoint: format!("{}/oauth2/token", identity.issuer().issuer()),
+        })
     }
 
     /// A site's order form.

@@ -15,6 +15,14 @@ use sha2::{Digest, Sha256};
 
 /// The console's OAuth client id at the local issuer.
 pub const CONSOLE_CLIENT_ID: &str = "jobslot-console";
+/// The client id in the tokens of integrators' machine clients; the machine client itself is
+/// the token's `sub`, as in Cognito's client-credentials tokens.
+pub const INTEGRATIONS_CLIENT_ID: &str = "jobslot-integrations";
+
+/// The client ids whose tokens from the local issuer the API accepts.
+pub fn accepted_clients() -> Vec<String> {
+    vec![CONSOLE_CLIENT_ID.to_owned(), INTEGRATIONS_CLIENT_ID.to_owned()]
+}
 /// How long an access token lives: short, the console refreshes it.
 pub const ACCESS_TOKEN_SECONDS: i64 = 15 * 60;
 
@@ -116,11 +124,20 @@ impl LocalIssuer {
 
     /// A signed access token for `subject`, valid from `now` (Unix seconds) for `lifetime`.
     pub fn access_token(&self, subject: &str, now: i64, lifetime: i64) -> anyhow::Result<String> {
+        self.token(subject, CONSOLE_CLIENT_ID, now, lifetime)
+    }
+
+    /// A signed access token for the machine client `client`, valid from `now` for `lifetime`.
+    pub fn machine_token(&self, client: &str, now: i64, lifetime: i64) -> anyhow::Result<String> {
+        self.token(client, INTEGRATIONS_CLIENT_ID, now, lifetime)
+    }
+
+    fn token(&self, subject: &str, client: &str, now: i64, lifetime: i64) -> anyhow::Result<String> {
         self.sign(&AccessClaims {
             iss: &self.issuer,
             sub: subject,
-            aud: CONSOLE_CLIENT_ID,
-            client_id: CONSOLE_CLIENT_ID,
+            aud: client,
+            client_id: client,
             token_use: "access",
             iat: now,
             exp: now + lifetime,

@@ -25,7 +25,7 @@ impl KeySource for StaticKeys {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+    use crate::auth::issuer::generate_key;
     use base64::Engine;
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;
     use std::sync::Arc;
@@ -41,7 +41,7 @@ mod tests {
         IssuerConfig {
             issuer: ISSUER.into(),
             jwks_url: format!("{ISSUER}/.well-known/jwks.json"),
-            clients: vec![CONSOLE_CLIENT_ID.into()],
+            clients: crate::auth::issuer::accepted_clients(),
         }
     }
 

@@ -117,14 +117,39 @@ struct TokenForm {
     code_verifier: String,
     #[serde(default)]
     refresh_token: String,
+    #[serde(default)]
+    client_secret: String,
 }
 
-async fn token<S: Store>(State(identity): State<Identity<S>>, Form(form): Form<TokenForm>) -> Response {
+/// A client's id and secret from HTTP Basic authentication (RFC 6749 §2.3.1), else the form.
+fn client_credentials(headers: &axum::http::HeaderMap, form: &TokenForm) -> (String, String) {
+    let basic = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("basic"))
+        .and_then(|(_, encoded)| {
+            base64::Engine::decode(&base64::engine::general_purpose::STANDARD, encoded.trim()).ok()
+        })
+        .and_then(|bytes| String::from_utf8(bytes).ok())
+        .and_then(|pair| pair.split_once(':').map(|(id, secret)| (id.to_owned(), secret.to_owned())));
+    basic.unwrap_or_else(|| (form.client_id.clone(), form.client_secret.clone()))
+}
+
+async fn token<S: Store>(
+    State(identity): State<Identity<S>>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<TokenForm>,
+) -> Response {
     let outcome = match form.grant_type.as_str() {
         "authorization_code" => {
             identity.exchange_code(&form.code, &form.client_id, &form.redirect_uri, &form.code_verifier).await
         }
         "refresh_token" => identity.refresh(&form.refresh_token, &form.client_id).await,
+        "client_credentials" => {
+            let (id, secret) = client_credentials(&headers, &form);
+            identity.client_credentials(&id, &secret).await
+        }
         _ => Err(TokenRefused::UnsupportedGrantType),
     };
     let mut response = match outcome {

@@ -44,6 +44,7 @@ pub(super) const STAFF: &str = "staff";
         work_orders::follow_up_slots,
         work_orders::follow_up,
         staff::board,
+        staff::create_integration,
         staff::me,
         staff::create_site,
         staff::settings,

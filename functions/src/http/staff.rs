@@ -26,7 +26,8 @@ use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::ids::TechnicianId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::setup::{
-    Me, MemberInput, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
+    IntegrationCreated, IntegrationInput, Me, MemberInput, NewSiteInput, OrderFormInput, ServicesInput,
+    SettingsInput, SiteCreated, TechnicianInput,
 };
 use serde::Serialize;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -47,6 +48,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
         .route("/api/sites/{site}/audit", get(audit::<S>))
         .route("/api/sites/{site}/board", get(board::<S>))
+        .route("/api/sites/{site}/integrations", post(create_integration::<S>))
         // Staff data is per person and changes under them: never from a cache.
         .layer(SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
@@ -383,6 +385,37 @@ async fn board<S: Store>(
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> Result<Response, ApiError> {
     Ok(Json(state.app.board(&site, &user, &query).await?).into_response())
+}
+
+/// Makes a machine client for an integrator's system (self-hosted: the local issuer's client
+/// credentials, shown once). On AWS, create a Cognito app client with the client-credentials
+/// grant instead and add its client id as a member with the `integrator` role.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/integrations",
+    tag = "setup",
+    params(SitePath),
+    request_body = IntegrationInput,
+    security(("staff" = [])),
+    responses(
+        (status = 201, body = IntegrationCreated, description = "Created; the secret is not shown again."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn create_integration<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiJson(input): ApiJson<IntegrationInput>,
+) -> Result<Response, ApiError> {
+    let Some(identity) = &state.accounts else {
+        let message = "Create a Cognito app client with the client-credentials grant and add its client id as a member with the integrator role.";
+        return Err(AppError::from(FieldError::new("name", message)).into());
+    };
+    let created = state.app.create_integration(&site, &user, identity, &input).await?;
+    Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
 /// The site's technicians, by id, a page at a time.

@@ -39,6 +39,22 @@ pub struct Account {
     pub created_at: Timestamp,
 }
 
+/// A machine client of the local issuer (an integrator's system): its secret's hash and the
+/// site it was made for. What it may do is its membership of that site.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MachineClient {
+    /// The client id, also the `sub` of its tokens.
+    pub client_id: UserId,
+    /// The site it belongs to.
+    pub site: SiteId,
+    /// What the owner called it.
+    pub name: String,
+    /// SHA-256 of its secret (a random 256-bit secret needs no slow hash).
+    pub secret_hash: String,
+    /// When it was made.
+    pub created_at: Timestamp,
+}
+
 #[derive(Serialize, Deserialize)]
 struct SigningKey {
     pkcs8_hex: String,
@@ -61,6 +77,26 @@ pub enum AccountRefused {
 }
 
 impl<S: Store> Repository<S> {
+    /// A machine client by id.
+    pub async fn machine_client(&self, client_id: &UserId) -> Result<Option<MachineClient>, StoreError> {
+        self.load(&keys::machine_client(client_id)).await
+    }
+
+    /// Saves a new machine client with its membership (and `extra` writes: the audit entry)
+    /// in one write.
+    pub async fn create_machine_client(
+        &self,
+        client: &MachineClient,
+        member: &Member,
+        extra: Vec<Write>,
+    ) -> Result<(), StoreError> {
+        let mut writes =
+            vec![put(encode(keys::machine_client(&client.client_id), client, None)?, Condition::NotExists)];
+        writes.extend(self.member_writes(member)?);
+        writes.extend(extra);
+        self.store.transact(writes).await
+    }
+
     /// The user's membership of `site`, if any.
     pub async fn member(&self, site: &SiteId, user: &UserId) -> Result<Option<Member>, StoreError> {
         self.load(&keys::member(site, user)).await

@@ -17,6 +17,7 @@
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
 //! | operator      | `OPERATORS`                     | `USER#{user}`               |
 //! | local account | `ACCOUNT#{e-mail}`              | `ACCOUNT`                   |
+//! | machine client| `CLIENT#{client id}`            | `CLIENT`                    |
 //! | signing key   | `ISSUER`                        | `SIGNING_KEY`               |
 //! | one-time grant| `GRANT#{sha256 of the secret}`  | `GRANT`, then `USED`        |
 //! | ended sign-in | `GRANT#FAMILY#{family}`         | `REVOKED`                   |
@@ -195,6 +196,11 @@ pub fn operator(user: &UserId) -> Key {
 /// An account of the local issuer, by lower-cased e-mail address.
 pub fn account(email: &str) -> Key {
     Key::new(format!("ACCOUNT#{}", email.to_lowercase()), "ACCOUNT")
+}
+
+/// A machine client of the local issuer.
+pub fn machine_client(client_id: &UserId) -> Key {
+    Key::new(format!("CLIENT#{client_id}"), "CLIENT")
 }
 
 /// The local issuer's signing key.

@@ -54,6 +54,7 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "POST /api/sites/{site}/work-orders/{number}/follow-up",
         "GET /api/sites/{site}/work-orders/{number}/follow-up/slots",
         "GET /api/sites/{site}/board",
+        "POST /api/sites/{site}/integrations",
         "GET /api/sites/{site}/work-order-rules",
         "PUT /api/sites/{site}/work-order-rules",
         "GET /api/sites/{site}/settings",

@@ -9,6 +9,7 @@ mod contract;
 mod dispatch;
 mod hardening;
 mod helpers;
+mod integrations;
 mod problems;
 mod search;
 mod sign_in;

@@ -141,7 +141,7 @@ async fn staff_sign_in_with_pkce_and_use_refresh_and_read_a_work_order() {
 
     let refresh = [
         ("grant_type", "refresh_token"),
-        ("refresh_token", tokens.refresh_token.as_str()),
+        ("refresh_token", tokens.refresh_token.as_deref().expect("a refresh token")),
         ("client_id", "jobslot-console"),
     ];
     let renewed = exchange(&app, &refresh).await;
@@ -150,7 +150,7 @@ async fn staff_sign_in_with_pkce_and_use_refresh_and_read_a_work_order() {
     assert_ne!(renewed.refresh_token, tokens.refresh_token);
     let read = app.client.get(&url).bearer_auth(&renewed.access_token).send().await.expect("get");
     assert_eq!(read.status(), StatusCode::OK);
-    let next = refresh_form(&renewed.refresh_token);
+    let next = refresh_form(renewed.refresh_token.as_deref().expect("a refresh token"));
     let newest: TokenResponse =
         exchange(&app, &next).await.json().await.expect("the renewed token refreshes");
 
@@ -161,7 +161,7 @@ async fn staff_sign_in_with_pkce_and_use_refresh_and_read_a_work_order() {
         StatusCode::BAD_REQUEST,
         "a refresh token works once"
     );
-    let after_reuse = refresh_form(&newest.refresh_token);
+    let after_reuse = refresh_form(newest.refresh_token.as_deref().expect("a refresh token"));
     assert_eq!(
         exchange(&app, &after_reuse).await.status(),
         StatusCode::BAD_REQUEST,
@@ -197,11 +197,16 @@ async fn signing_out_revokes_the_refresh_token() {
     let revoke = app
         .client
         .post(format!("{}/oauth2/revoke", app.base))
-        .form(&[("token", tokens.refresh_token.as_str())])
+        .form(&[("token", tokens.refresh_token.as_deref().expect("a refresh token"))])
         .send()
         .await;
     assert_eq!(revoke.expect("revoke").status(), StatusCode::OK);
-    assert_eq!(exchange(&app, &refresh_form(&tokens.refresh_token)).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        exchange(&app, &refresh_form(tokens.refresh_token.as_deref().expect("a refresh token")))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]

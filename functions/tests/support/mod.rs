@@ -176,7 +176,7 @@ pub fn local_auth<S: Store>(
     jobslot_functions::app::identity::Identity<S>,
     jobslot_functions::auth::TokenVerifier,
 ) {
-    use jobslot_functions::auth::issuer::{CONSOLE_CLIENT_ID, generate_key};
+    use jobslot_functions::auth::issuer::generate_key;
     use jobslot_functions::auth::{IssuerConfig, LocalIssuer, TokenVerifier};
     let issuer = LocalIssuer::new(base, &generate_key().expect("key")).expect("issuer");
     // The issuer's own clock: tokens are checked against the real time, not the fixed one.
@@ -188,7 +188,7 @@ pub fn local_auth<S: Store>(
     let verifier = TokenVerifier::new(IssuerConfig {
         issuer: base.to_owned(),
         jwks_url: format!("{base}/.well-known/jwks.json"),
-        clients: vec![CONSOLE_CLIENT_ID.into()],
+        clients: jobslot_functions::auth::issuer::accepted_clients(),
     })
     .expect("verifier");
     (issuer, identity, verifier)
