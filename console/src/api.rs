@@ -170,8 +170,7 @@ impl Api {
         body: &B,
         version: &Version,
     ) -> Result<Tagged<T>, Failure> {
-        let json = serde_json::to_string(body).map_err(network)?;
-        decode(self.send(Method::PUT, path, Some(json), Some(version)).await?).await
+        self.versioned(Method::PUT, path, body, version).await
     }
 
     /// `PATCH` a record under a version; answers with the stored record and its new version.
@@ -181,8 +180,18 @@ impl Api {
         body: &B,
         version: &Version,
     ) -> Result<Tagged<T>, Failure> {
+        self.versioned(Method::PATCH, path, body, version).await
+    }
+
+    async fn versioned<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: &B,
+        version: &Version,
+    ) -> Result<Tagged<T>, Failure> {
         let json = serde_json::to_string(body).map_err(network)?;
-        decode(self.send(Method::PATCH, path, Some(json), Some(version)).await?).await
+        decode(self.send(method, path, Some(json), Some(version)).await?).await
     }
 
     /// Every item of a paged list, following its cursors.

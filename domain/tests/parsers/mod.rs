@@ -4,9 +4,12 @@
 
 use jobslot_domain::api::SubmitWorkOrder;
 use jobslot_domain::area::ServiceArea;
+use jobslot_domain::board::BoardQuery;
 use jobslot_domain::contact::{Email, Phone};
+use jobslot_domain::dispatch::{WorkOrderListQuery, WorkOrderPatch, WorkOrderRulesInput};
+use jobslot_domain::follow_up::FollowUpInput;
 use jobslot_domain::ids::{
-    FieldId, IdempotencyKey, ServiceId, SiteId, TechnicianId, UserId, WorkOrderNumber,
+    FieldId, IdempotencyKey, ReasonCode, ServiceId, SiteId, TechnicianId, UserId, WorkOrderNumber,
 };
 use jobslot_domain::money::minor_units;
 use jobslot_domain::postcode::{Country, Postcode};
@@ -16,6 +19,7 @@ use jobslot_domain::setup::{
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::text::{Lines, Text};
+use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 use serde::de::DeserializeOwned;
 
 const COUNTRIES: [Country; 3] = [Country::Au, Country::Us, Country::Gb];
@@ -45,6 +49,10 @@ pub fn text(raw: &str) {
         assert_eq!(WorkOrderNumber::parse("number", number.as_str()).ok(), Some(number), "{raw:?}");
     }
     let _ = WorkingInterval::parse("hours", raw);
+    let _ = ReasonCode::parse("reason_code", raw);
+    if let Ok(status) = OrderStatus::parse("status", raw) {
+        assert_eq!(OrderStatus::parse("status", status.name()).ok(), Some(status), "{raw:?}");
+    }
     let _ = minor_units(raw);
     for max in [0, 1, 80, 1000] {
         for lines in [Lines::Single, Lines::Multi] {
@@ -81,6 +89,39 @@ pub fn json_bodies(body: &[u8]) {
     if let Some(member) = read::<MemberInput>(body) {
         let _ = member.parse();
     }
+    if let Some(patch) = read::<WorkOrderPatch>(body)
+        && let Ok(patch) = patch.parse()
+    {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let _ = patch.apply(&order(), &site, None, "staff@example.com", now, || "n".into());
+    }
+    if let Some(query) = read::<WorkOrderListQuery>(body) {
+        let _ = query.parse(site.country);
+    }
+    if let Some(query) = read::<BoardQuery>(body) {
+        let _ = query.parse(jiff::civil::date(2026, 12, 1));
+    }
+    if let Some(follow_up) = read::<FollowUpInput>(body) {
+        let _ = follow_up.parse();
+    }
+    if let Some(rules) = read::<WorkOrderRulesInput>(body) {
+        let _ = rules.apply(&site);
+    }
+}
+
+/// A booked work order of [`site`], for patches to change.
+pub fn order() -> WorkOrder {
+    serde_json::from_value(serde_json::json!({
+        "site": "acme", "number": "WO-0000000A", "status": "onsite", "order_type": "maintenance", "priority": 50,
+        "service": { "id": "basic", "name": "Basic", "price": { "minor": 100, "currency": "AUD" } },
+        "account": { "name": "Mary Jones" },
+        "contact": { "name": "Mary Jones", "email": "mary@example.com", "phone": "0412345678" },
+        "location": { "line1": "1 George St", "city": "Sydney", "postcode": { "country": "AU", "code": "2000" } },
+        "asset": [], "planned_start": "2026-12-07T22:00:00Z", "planned_end": "2026-12-07T23:00:00Z",
+        "time_zone": "Australia/Sydney", "technician": { "id": "sam", "name": "Sam" },
+        "created_at": "2026-12-01T00:00:00Z"
+    }))
+    .expect("order")
 }
 
 fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {
