@@ -31,18 +31,18 @@ pub fn MyJobs(api: Api, site: String) -> impl IntoView {
                 Ok(page) => page.value,
                 Err(failure) => return message.set(Some(failure.message())),
             };
-            let mut loaded = Vec::new();
-            for summary in page.items {
+            // Earlier days' closed jobs are done with; the rest load at once, in list order.
+            let wanted = page.items.into_iter().filter(|summary| {
                 let today = format::iso_date(format::now(), &summary.time_zone);
-                let day = format::iso_date(summary.start, &summary.time_zone);
-                if day < today && summary.status.is_closed() {
-                    continue;
-                }
-                let path = format!("/api/sites/{site}/work-orders/{}", summary.number);
-                if let Ok(job) = api.get::<WorkOrderDetail>(&path).await {
-                    loaded.push(RwSignal::new(Some(job)));
-                }
-            }
+                format::iso_date(summary.start, &summary.time_zone) >= today || !summary.status.is_closed()
+            });
+            let details = futures::future::join_all(wanted.map(|summary| {
+                let (api, path) = (api.clone(), format!("/api/sites/{site}/work-orders/{}", summary.number));
+                async move { api.get::<WorkOrderDetail>(&path).await }
+            }))
+            .await;
+            let loaded: Vec<_> =
+                details.into_iter().filter_map(Result::ok).map(|job| RwSignal::new(Some(job))).collect();
             if loaded.is_empty() {
                 message.set(Some("No jobs today or coming up.".into()));
             }

@@ -11,6 +11,7 @@ use jobslot_domain::availability::Interval;
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::{IdempotencyKey, UserId};
 use jobslot_domain::site::Site;
+use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 
 impl<S: Store> App<S> {
@@ -52,6 +53,12 @@ impl<S: Store> App<S> {
         input: &FollowUpInput,
     ) -> Result<Submitted, AppError> {
         let (site, member, stored) = self.order_for(site, user, number).await?;
+        // Dispatchers and owners book follow-ups of any job, technicians of their own; an
+        // integrator, who may read every order, books none.
+        let own_job = member.technician.as_ref() == Some(&stored.order.technician.id);
+        if !(member.role.allows(Action::DispatchWorkOrders) || own_job) {
+            return Err(AppError::Forbidden);
+        }
         let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
         let hash = request_hash(&(number, input))?;
         if let Some(done) = self.replay(&site, &key, &hash).await? {

@@ -82,6 +82,16 @@ async fn an_integrators_client_reads_work_orders_and_nothing_else() {
         .await
         .expect("patch");
     problem(change, StatusCode::FORBIDDEN, "forbidden").await;
+    let follow_up = app
+        .client
+        .post(format!("{}{SITE}/work-orders/{number}/follow-up", app.base))
+        .bearer_auth(&machine)
+        .header("idempotency-key", "integrator-follow-up-1")
+        .json(&json!({ "technician": "sam-nguyen", "start": "2026-11-24T22:00:00Z" }))
+        .send()
+        .await
+        .expect("follow-up");
+    problem(follow_up, StatusCode::FORBIDDEN, "forbidden").await;
 
     // It is listed among the members, as an integrator.
     let members = app.staff_get(&format!("{SITE}/members"), &owner).await;

@@ -70,4 +70,5 @@ conformance!(
     a_follow_up_books_a_linked_order_for_the_same_place_and_service,
     a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_and_the_slot_free,
     every_change_writes_its_events_in_its_own_transaction,
+    a_reassignment_and_a_booking_racing_for_one_slot_leave_one_holder,
 );

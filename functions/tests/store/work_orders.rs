@@ -4,6 +4,7 @@
 use crate::support::{FIRST_SLOT, demo_app, submission};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::availability::Interval;
+use jobslot_domain::booking::Booking;
 use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::{HistoryEntry, WorkOrderListQuery, WorkOrderPatch};
 use jobslot_domain::ids::{TechnicianId, UserId, WorkOrderNumber};
@@ -11,7 +12,7 @@ use jobslot_domain::staff::Role;
 use jobslot_functions::app::setup::Expect;
 use jobslot_functions::app::{App, AppError};
 use jobslot_functions::demo;
-use jobslot_functions::repository::{ChangeRefused, Member};
+use jobslot_functions::repository::{ChangeRefused, Member, NewBooking};
 use jobslot_functions::store::{SkRange, Store};
 use serde_json::json;
 use std::sync::Arc;
@@ -301,4 +302,73 @@ pub async fn every_change_writes_its_events_in_its_own_transaction(store: impl S
     assert_eq!(events.iter().filter(|e| e.kind == BookingCreated).count(), 2, "Alice's and Bob's bookings");
     let ids: std::collections::HashSet<_> = events.iter().map(|e| e.id.clone()).collect();
     assert_eq!(ids.len(), events.len(), "every event has its own id");
+}
+
+pub async fn a_reassignment_and_a_booking_racing_for_one_slot_leave_one_holder(store: impl Store) {
+    let app = demo_app(store).await;
+    let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    let repo = app.repository().clone();
+    let site = demo::site_id();
+    // Eight rounds, each a fresh hour of Priya's: the reassignment and a new booking of the same
+    // hour leave the repository at the same instant; only the locks decide.
+    for (round, start) in [
+        "2026-11-24T00:00:00Z",
+        "2026-11-24T02:00:00Z",
+        "2026-11-24T03:00:00Z",
+        "2026-11-24T04:00:00Z",
+        "2026-11-24T05:00:00Z",
+        "2026-11-24T22:00:00Z",
+        "2026-11-24T23:00:00Z",
+        "2026-11-25T00:00:00Z",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let stored = repo.stored_order(&site, &number).await.expect("read").expect("stored");
+        let time = hour(start);
+        let mut moved = stored.order.clone();
+        moved.technician =
+            jobslot_domain::work_order::Assignee { id: tech("priya-shah"), name: "Priya Shah".into() };
+        moved.planned_start = time.start;
+        moved.planned_end = time.end;
+        let rival_number = WorkOrderNumber::from_random(90_000 + round as u64);
+        let rival = NewBooking {
+            booking: Booking {
+                site: site.clone(),
+                technician: tech("priya-shah"),
+                work_order: rival_number.clone(),
+                time,
+            },
+            work_order: jobslot_domain::work_order::WorkOrder { number: rival_number, ..moved.clone() },
+            idempotency: None,
+            booked_by: "customer".into(),
+            follows: None,
+        };
+        let barrier = Arc::new(Barrier::new(2));
+        let entry = HistoryEntry { at: time.start, by: "race".into(), changes: Vec::new() };
+        let (r1, b1, r2, b2) = (repo.clone(), Arc::clone(&barrier), repo.clone(), Arc::clone(&barrier));
+        let reassign = tokio::spawn(async move {
+            b1.wait().await;
+            r1.change_order(&stored, &moved, &entry).await.is_ok()
+        });
+        let booking = tokio::spawn(async move {
+            b2.wait().await;
+            r2.create_booking(&rival).await.is_ok()
+        });
+        let (reassigned, booked) = (reassign.await.expect("task"), booking.await.expect("task"));
+        assert!(reassigned ^ booked, "exactly one holds {start}: reassigned {reassigned}, booked {booked}");
+        let holders = repo.bookings(&site, &tech("priya-shah"), time).await.expect("bookings");
+        assert_eq!(holders.len(), 1, "one booking holds {start}");
+        if reassigned {
+            // Put the order back with Sam for the next round.
+            let stored = repo.stored_order(&site, &number).await.expect("read").expect("stored");
+            let mut back = stored.order.clone();
+            back.technician =
+                jobslot_domain::work_order::Assignee { id: tech("sam-nguyen"), name: "Sam Nguyen".into() };
+            back.planned_start = at(FIRST_SLOT);
+            back.planned_end = at(FIRST_SLOT) + SignedDuration::from_hours(1);
+            let entry = HistoryEntry { at: time.start, by: "reset".into(), changes: Vec::new() };
+            repo.change_order(&stored, &back, &entry).await.expect("moved back");
+        }
+    }
 }
