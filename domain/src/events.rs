@@ -103,9 +103,7 @@ pub fn changed(
     let held = before.status.holds_time();
     if held && !after.status.holds_time() {
         events.push(event(EventKind::BookingCancelled, after, at, id()));
-    } else if held
-        && (before.technician.id != after.technician.id || before.planned_start != after.planned_start)
-    {
+    } else if held && after.moved_from(before) {
         events.push(event(EventKind::BookingRescheduled, after, at, id()));
     }
     events
@@ -116,17 +114,7 @@ mod tests {
     use super::*;
 
     fn order() -> WorkOrder {
-        serde_json::from_value(serde_json::json!({
-            "site": "acme", "number": "WO-0000000A", "status": "new", "order_type": "repair", "priority": 50,
-            "service": { "id": "basic", "name": "Basic", "price": { "minor": 100, "currency": "AUD" } },
-            "account": { "name": "Mary Jones" },
-            "contact": { "name": "Mary Jones", "email": "mary@example.com", "phone": "0412345678" },
-            "location": { "line1": "1 George St", "city": "Sydney", "postcode": { "country": "AU", "code": "2000" } },
-            "asset": [], "planned_start": "2026-12-07T22:00:00Z", "planned_end": "2026-12-07T23:00:00Z",
-            "time_zone": "Australia/Sydney", "technician": { "id": "sam", "name": "Sam" },
-            "created_at": "2026-12-01T00:00:00Z"
-        }))
-        .expect("order")
+        crate::work_order::fixtures::order("new")
     }
 
     fn kinds(events: &[Event]) -> Vec<EventKind> {

@@ -392,8 +392,38 @@ pub struct WorkOrder {
     pub updated_at: Option<Timestamp>,
 }
 
+impl WorkOrder {
+    /// True when this order, changed from `before`, still holds time but at another time or
+    /// with another technician: its booking and slot locks must move.
+    pub fn moved_from(&self, before: &WorkOrder) -> bool {
+        self.status.holds_time()
+            && (before.technician.id != self.technician.id || before.planned_start != self.planned_start)
+    }
+}
+
 /// Priority given to work orders booked by customers.
 pub const DEFAULT_PRIORITY: u8 = 50;
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::WorkOrder;
+
+    /// A booked work order of site `acme` in `status`: Mary Jones at 1 George St, Unit 4, Sydney 2000,
+    /// with Sam from 09:00 to 10:00 Sydney time on 8 December 2026.
+    pub fn order(status: &str) -> WorkOrder {
+        serde_json::from_value(serde_json::json!({
+            "site": "acme", "number": "WO-0000000A", "status": status, "order_type": "repair", "priority": 50,
+            "service": { "id": "basic", "name": "Basic", "price": { "minor": 100, "currency": "AUD" } },
+            "account": { "name": "Mary Jones" },
+            "contact": { "name": "Mary Jones", "email": "mary@example.com", "phone": "0412 345 678" },
+            "location": { "line1": "1 George St", "line2": "Unit 4", "city": "Sydney", "postcode": { "country": "AU", "code": "2000" } },
+            "asset": [], "planned_start": "2026-12-07T22:00:00Z", "planned_end": "2026-12-07T23:00:00Z",
+            "time_zone": "Australia/Sydney", "technician": { "id": "sam", "name": "Sam" },
+            "created_at": "2026-12-01T00:00:00Z"
+        }))
+        .expect("order")
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -13,17 +13,7 @@ fn site() -> Site {
 }
 
 fn order(status: &str) -> WorkOrder {
-    serde_json::from_value(json!({
-        "site": "acme", "number": "WO-0000000A", "status": status, "order_type": "repair", "priority": 50,
-        "service": { "id": "basic", "name": "Basic", "price": { "minor": 100, "currency": "AUD" } },
-        "account": { "name": "Mary Jones" },
-        "contact": { "name": "Mary Jones", "email": "mary@example.com", "phone": "0412 345 678" },
-        "location": { "line1": "1 George St", "line2": "Unit 4", "city": "Sydney", "postcode": { "country": "AU", "code": "2000" } },
-        "asset": [], "planned_start": "2026-12-07T22:00:00Z", "planned_end": "2026-12-07T23:00:00Z",
-        "time_zone": "Australia/Sydney", "technician": { "id": "sam", "name": "Sam" },
-        "created_at": "2026-12-01T00:00:00Z"
-    }))
-    .expect("order")
+    crate::work_order::fixtures::order(status)
 }
 
 fn patch(body: Value) -> Result<Patch, Vec<FieldError>> {

@@ -127,7 +127,7 @@ impl<S: Store> App<S> {
             return Ok(detail(stored));
         }
         let after = applied.order;
-        if moves_time(&stored.order, &after) {
+        if after.moved_from(&stored.order) {
             let technician = match assignee {
                 Some(tech) => tech,
                 None => self.technician_of(&site, &after.technician.id).await?,
@@ -224,12 +224,6 @@ impl<S: Store> App<S> {
             self.technician_slots(&staff_site, technician, &service, time, now, Some(&order.number)).await?;
         if offered.contains(&time) { Ok(()) } else { Err(AppError::SlotUnavailable) }
     }
-}
-
-/// True when the change moves the time the order holds to another technician or time.
-fn moves_time(before: &WorkOrder, after: &WorkOrder) -> bool {
-    after.status.holds_time()
-        && (before.technician.id != after.technician.id || before.planned_start != after.planned_start)
 }
 
 fn detail(stored: StoredOrder) -> Versioned<WorkOrderDetail> {

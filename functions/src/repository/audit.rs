@@ -34,11 +34,7 @@ pub struct AuditPage {
 impl AuditEntry {
     /// The write that records the entry in `site`'s trail.
     pub fn write(&self, site: &SiteId) -> Result<Write, StoreError> {
-        // Entries of one instant (a fixed test clock, two saves in one nanosecond) keep the
-        // order this process made them in; the random part keeps processes apart.
-        static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-        let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let id = format!("{sequence:016x}{}", hex::encode(crate::random::bytes::<4>()));
+        let id = crate::random::ordered_id();
         Ok(put(encode(keys::audit(site, self.at, &id), self, None)?, Condition::NotExists))
     }
 }

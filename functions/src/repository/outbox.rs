@@ -11,12 +11,9 @@ use jobslot_domain::ids::SiteId;
 /// How long an event is kept: long enough for a day of delivery retries and a look back.
 const KEPT: SignedDuration = SignedDuration::from_hours(30 * 24);
 
-/// A fresh event id. Ids of one instant (one change's events; a fixed test clock) sort in
-/// the order this process made them; the random part keeps processes apart.
+/// A fresh event id, in the order events were made (see [`crate::random::ordered_id`]).
 pub(super) fn event_id() -> String {
-    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    format!("ev_{sequence:012x}{}", hex::encode(crate::random::bytes::<8>()))
+    format!("ev_{}", crate::random::ordered_id())
 }
 
 /// The write that puts `event` in the outbox; unconditional, as its key is unique.

@@ -130,9 +130,7 @@ pub(super) fn history_write(
     number: &WorkOrderNumber,
     entry: &HistoryEntry,
 ) -> Result<Write, StoreError> {
-    static SEQUENCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
-    let sequence = SEQUENCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let id = format!("{sequence:016x}{}", hex::encode(crate::random::bytes::<4>()));
+    let id = crate::random::ordered_id();
     Ok(put(encode(keys::work_order_change(site, number, entry.at, &id), entry, None)?, Condition::Always))
 }
 
