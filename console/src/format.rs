@@ -2,6 +2,7 @@
 //! ships no time-zone data).
 
 use jiff::Timestamp;
+use jobslot_domain::availability::Interval;
 use js_sys::{Array, Function, Intl, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -38,6 +39,14 @@ pub fn date_time(t: Timestamp, zone: &str) -> String {
         ("minute", "2-digit"),
     ];
     format(t.as_millisecond() as f64, &Array::new(), &pairs)
+}
+
+/// "Tue 24 Nov, 9:00 am – 10:00 am" in `zone`, or what an order waiting for its slot shows.
+pub fn booked(time: Option<Interval>, zone: &str) -> String {
+    match time {
+        Some(time) => format!("{} – {}", date_time(time.start, zone), self::time(time.end, zone)),
+        None => "Not booked yet".into(),
+    }
 }
 
 /// "9:00 am" in `zone`.

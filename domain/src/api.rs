@@ -241,17 +241,14 @@ impl AddressInput {
     }
 }
 
-/// `POST /api/sites/{site}/work-orders`, with an `Idempotency-Key` header: book a slot.
+/// What a work order is for, as typed: the service, where, who, and the business's own
+/// questions. A booking names a slot besides; an order created in advance does not.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
-pub struct SubmitWorkOrder {
+pub struct JobInput {
     /// Service id.
     pub service: String,
-    /// Technician id of the chosen slot.
-    pub technician: String,
-    /// Start instant of the chosen slot (RFC 3339).
-    pub start: String,
     /// Postcode of the job.
     pub postcode: String,
     /// Address of the job.
@@ -262,19 +259,13 @@ pub struct SubmitWorkOrder {
     pub contact: ContactInput,
     /// Anything else the technician should know.
     pub notes: String,
-    /// The customer accepted the site's terms.
-    pub terms_accepted: bool,
 }
 
-/// A submission whose every field has been parsed against its site.
+/// What a work order is for, parsed against its site.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Submission {
-    /// The service booked.
+pub struct Job {
+    /// The service.
     pub service: Service,
-    /// The technician asked for.
-    pub technician: TechnicianId,
-    /// The slot asked for.
-    pub slot: Interval,
     /// Where.
     pub location: Address,
     /// Who.
@@ -285,42 +276,81 @@ pub struct Submission {
     pub notes: Option<Text>,
 }
 
-impl SubmitWorkOrder {
-    /// Parses the whole submission against the site, reporting every problem at once.
-    /// Whether the slot is still free is the booking service's question, not this one's.
-    pub fn parse(&self, site: &Site) -> Result<Submission, Vec<FieldError>> {
+impl JobInput {
+    /// Parses every field against the site, reporting every problem at once.
+    pub fn parse(&self, site: &Site) -> Result<Job, Vec<FieldError>> {
         let mut errors = FieldErrors::default();
+        let job = self.parse_into(site, &mut errors);
+        errors.finish(|| job)
+    }
+
+    /// Parses every field against the site into `errors`; the job if all were valid.
+    pub fn parse_into(&self, site: &Site, errors: &mut FieldErrors) -> Option<Job> {
         let service = errors.take(site.parse_service("service", &self.service));
-        let technician = errors.take(TechnicianId::parse("technician", &self.technician));
-        let start = errors.take(
-            self.start
-                .trim()
-                .parse::<Timestamp>()
-                .map_err(|_| FieldError::new("start", "Choose a time slot.")),
-        );
         let postcode = Postcode::parse("postcode", site.country, &self.postcode);
         let location = self.address.parse(postcode).map_err(|e| errors.extend(e)).ok();
         let contact = self.contact.parse().map_err(|e| errors.extend(e)).ok();
         let answers = site.order_form.parse_answers(&self.answers).map_err(|e| errors.extend(e)).ok();
         let notes = errors.take(Text::parse_optional("notes", Some(&self.notes), NOTES_MAX, Lines::Multi));
+        Some(Job {
+            service: service?,
+            location: location?,
+            contact: contact?,
+            answers: answers?,
+            notes: notes?,
+        })
+    }
+}
+
+/// `POST /api/sites/{site}/work-orders`, with an `Idempotency-Key` header: book a slot.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct SubmitWorkOrder {
+    /// The job.
+    #[serde(flatten)]
+    pub job: JobInput,
+    /// Technician id of the chosen slot.
+    pub technician: String,
+    /// Start instant of the chosen slot (RFC 3339).
+    pub start: String,
+    /// The customer accepted the site's terms.
+    pub terms_accepted: bool,
+}
+
+/// A submission whose every field has been parsed against its site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Submission {
+    /// The job.
+    pub job: Job,
+    /// The technician asked for.
+    pub technician: TechnicianId,
+    /// The slot asked for.
+    pub slot: Interval,
+}
+
+impl SubmitWorkOrder {
+    /// Parses the whole submission against the site, reporting every problem at once.
+    /// Whether the slot is still free is the booking service's question, not this one's.
+    pub fn parse(&self, site: &Site) -> Result<Submission, Vec<FieldError>> {
+        let mut errors = FieldErrors::default();
+        let job = self.job.parse_into(site, &mut errors);
+        let technician = errors.take(TechnicianId::parse("technician", &self.technician));
+        let start = errors.take(parse_start(&self.start));
         if !self.terms_accepted {
             errors.push(FieldError::new("terms_accepted", "Accept the terms to book."));
         }
         errors.finish(|| {
-            let service = service?;
-            let start = start?;
-            let end = start.checked_add(service.duration.span()).ok()?;
-            Some(Submission {
-                service,
-                technician: technician?,
-                slot: Interval { start, end },
-                location: location?,
-                contact: contact?,
-                answers: answers?,
-                notes: notes?,
-            })
+            let job = job?;
+            let slot = job.service.slot_from(start?)?;
+            Some(Submission { job, technician: technician?, slot })
         })
     }
+}
+
+/// The start of a slot asked for, as `start`.
+pub fn parse_start(raw: &str) -> Result<Timestamp, FieldError> {
+    raw.trim().parse::<Timestamp>().map_err(|_| FieldError::new("start", "Choose a time slot."))
 }
 
 /// Answer to a successful booking.
@@ -380,12 +410,14 @@ pub enum ProblemKind {
     AlreadyExists,
     /// The work order cannot be followed up: not closed incomplete, or its rules say no (409).
     FollowUpNotAllowed,
+    /// The work order cannot be booked through its link: booked already, or called off (409).
+    NotBookable,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 18] = [
+    const ALL: [ProblemKind; 19] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -403,6 +435,7 @@ impl ProblemKind {
         ProblemKind::PreconditionRequired,
         ProblemKind::AlreadyExists,
         ProblemKind::FollowUpNotAllowed,
+        ProblemKind::NotBookable,
         ProblemKind::Internal,
     ];
 
@@ -426,6 +459,7 @@ impl ProblemKind {
             ProblemKind::PreconditionRequired => "https://jobslot.dev/problems/if-match-required",
             ProblemKind::AlreadyExists => "https://jobslot.dev/problems/already-exists",
             ProblemKind::FollowUpNotAllowed => "https://jobslot.dev/problems/follow-up-not-allowed",
+            ProblemKind::NotBookable => "https://jobslot.dev/problems/work-order-not-bookable",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

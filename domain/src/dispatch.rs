@@ -6,12 +6,15 @@
 //! Parsing and applying a change are pure; whether a new time or technician is free is the
 //! booking service's question, asked before the change is written.
 
+use crate::availability::Interval;
 use crate::contact::{Email, NAME_MAX, Phone};
 use crate::ids::{ReasonCode, TechnicianId, WorkOrderNumber};
 use crate::postcode::{Country, Postcode};
 use crate::site::Site;
 use crate::text::{Lines, Text};
-use crate::work_order::{Assignee, Note, OrderRules, OrderStatus, OrderType, Reason, ReasonCodes, WorkOrder};
+use crate::work_order::{
+    Appointment, Assignee, Note, OrderRules, OrderStatus, OrderType, Reason, ReasonCodes, WorkOrder,
+};
 use crate::{FieldError, FieldErrors};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -48,12 +51,15 @@ pub struct WorkOrderSummary {
     pub priority: u8,
     /// Service name when booked.
     pub service_name: String,
-    /// The technician.
-    pub technician: Assignee,
+    /// The technician; none (with no start or end) while the order waits for a slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician: Option<Assignee>,
     /// Planned start.
-    pub start: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Timestamp>,
     /// Planned end.
-    pub end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Timestamp>,
     /// The zone the job's local times are in.
     pub time_zone: String,
     /// The customer's name.
@@ -68,6 +74,11 @@ pub struct WorkOrderSummary {
 }
 
 impl WorkOrderSummary {
+    /// The booked time, if booked yet.
+    pub fn time(&self) -> Option<Interval> {
+        Some(Interval { start: self.start?, end: self.end? })
+    }
+
     /// The list line of `order`.
     pub fn of(order: &WorkOrder) -> Self {
         Self {
@@ -76,9 +87,9 @@ impl WorkOrderSummary {
             order_type: order.order_type,
             priority: order.priority,
             service_name: order.service.name.clone(),
-            technician: order.technician.clone(),
-            start: order.planned_start,
-            end: order.planned_end,
+            technician: order.technician().cloned(),
+            start: order.appointment.as_ref().map(|a| a.planned_start),
+            end: order.appointment.as_ref().map(|a| a.planned_end),
             time_zone: order.time_zone.clone(),
             customer: order.contact.name.as_str().to_owned(),
             postcode: order.location.postcode.to_string(),
@@ -99,8 +110,10 @@ pub fn search_text(order: &WorkOrder) -> String {
         order.location.line1.as_str(),
         order.location.city.as_str(),
         order.service.name.as_str(),
-        order.technician.name.as_str(),
     ];
+    if let Some(technician) = order.technician() {
+        parts.push(technician.name.as_str());
+    }
     if let Some(line2) = &order.location.line2 {
         parts.push(line2.as_str());
     }
@@ -245,7 +258,10 @@ impl WorkOrderFilter {
     /// range of the index, not a filter).
     pub fn matches(&self, summary: &WorkOrderSummary, search_text: &str) -> bool {
         (self.statuses.is_empty() || self.statuses.contains(&summary.status))
-            && self.technician.as_ref().is_none_or(|t| *t == summary.technician.id)
+            && self
+                .technician
+                .as_ref()
+                .is_none_or(|t| summary.technician.as_ref().is_some_and(|a| a.id == *t))
             && self.postcode.as_ref().is_none_or(|p| p.to_string() == summary.postcode)
             && self.words.iter().all(|w| search_text.contains(w.as_str()))
     }
@@ -711,28 +727,69 @@ impl Patch {
             change("priority", Some(order.priority.to_string()), Some(priority.to_string()));
             next.priority = priority;
         }
-        let moves = self.technician.as_ref().is_some_and(|t| *t != order.technician.id)
-            || self.start.is_some_and(|s| s != order.planned_start);
+        let current = order.appointment.as_ref();
+        let moves = self.technician.as_ref().is_some_and(|t| current.is_none_or(|a| *t != a.technician.id))
+            || self.start.is_some_and(|s| current.is_none_or(|a| s != a.planned_start));
         if moves && !next.status.holds_time() {
             errors.push(FieldError::new(
                 if self.start.is_some() { "start" } else { "technician" },
                 "A cancelled or rejected work order has no time to move.",
             ));
         }
-        if let Some(start) = self.start {
-            let length = order.planned_end.duration_since(order.planned_start);
-            match start.checked_add(length) {
-                Ok(end) => {
-                    change("start", Some(order.planned_start.to_string()), Some(start.to_string()));
-                    next.planned_start = start;
-                    next.planned_end = end;
+        match (current, self.start, assignee) {
+            (Some(was), start, assignee) => {
+                let mut now = was.clone();
+                if let Some(start) = start {
+                    match start.checked_add(was.planned_end.duration_since(was.planned_start)) {
+                        Ok(end) => {
+                            change("start", Some(was.planned_start.to_string()), Some(start.to_string()));
+                            now.planned_start = start;
+                            now.planned_end = end;
+                        }
+                        Err(_) => errors.push(FieldError::new("start", "That time is out of range.")),
+                    }
                 }
-                Err(_) => errors.push(FieldError::new("start", "That time is out of range.")),
+                if let Some(assignee) = assignee.filter(|a| a.id != was.technician.id) {
+                    change("technician", Some(was.technician.id.to_string()), Some(assignee.id.to_string()));
+                    now.technician = assignee;
+                }
+                next.appointment = Some(now);
             }
+            (None, Some(start), Some(technician)) => {
+                let length =
+                    site.services.iter().find(|s| s.id == order.service.id).map(|s| s.duration.span());
+                match length.map(|length| start.checked_add(length)) {
+                    Some(Ok(planned_end)) => {
+                        change("start", None, Some(start.to_string()));
+                        change("technician", None, Some(technician.id.to_string()));
+                        next.appointment =
+                            Some(Appointment { planned_start: start, planned_end, technician });
+                    }
+                    Some(Err(_)) => errors.push(FieldError::new("start", "That time is out of range.")),
+                    None => errors.push(FieldError::new(
+                        "start",
+                        "The site no longer offers this work order's service, so it has no length to book.",
+                    )),
+                }
+            }
+            (None, Some(_), None) => errors.push(FieldError::new(
+                "technician",
+                "This work order has no appointment yet: give its technician with its start.",
+            )),
+            (None, None, Some(_)) => errors.push(FieldError::new(
+                "start",
+                "This work order has no appointment yet: give its start with its technician.",
+            )),
+            (None, None, None) => {}
         }
-        if let Some(assignee) = assignee.filter(|a| a.id != order.technician.id) {
-            change("technician", Some(order.technician.id.to_string()), Some(assignee.id.to_string()));
-            next.technician = assignee;
+        if next.appointment.is_none() && next.status.needs_appointment() {
+            errors.push(FieldError::new(
+                "status",
+                format!(
+                    "This work order has no appointment yet: book it before marking it {}.",
+                    next.status.label().to_lowercase()
+                ),
+            ));
         }
         if let Some(remarks) = &self.remarks {
             change("remarks", text(order.remarks.as_ref()), text(remarks.as_ref()));

@@ -51,12 +51,15 @@ pub struct Event {
     /// The reason code of a close incomplete or a rejection.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<ReasonCode>,
-    /// The booked start after the change.
-    pub start: Timestamp,
+    /// The booked start after the change; none while the order waits for a slot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<Timestamp>,
     /// The booked end after the change.
-    pub end: Timestamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end: Option<Timestamp>,
     /// The technician after the change.
-    pub technician: TechnicianId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician: Option<TechnicianId>,
     /// The work order a new one follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<WorkOrderNumber>,
@@ -72,9 +75,9 @@ fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event
         status: order.status,
         previous_status: None,
         reason_code: None,
-        start: order.planned_start,
-        end: order.planned_end,
-        technician: order.technician.id.clone(),
+        start: order.appointment.as_ref().map(|a| a.planned_start),
+        end: order.appointment.as_ref().map(|a| a.planned_end),
+        technician: order.technician().map(|t| t.id.clone()),
         follow_up_of: order.follow_up_of.clone(),
     }
 }
@@ -100,11 +103,14 @@ pub fn changed(
             after.reason.as_ref().filter(|_| after.status.reason_list().is_some()).map(|r| r.code.clone());
         events.push(status);
     }
-    let held = before.status.holds_time();
-    if held && !after.status.holds_time() {
-        events.push(event(EventKind::BookingCancelled, after, at, id()));
-    } else if held && after.moved_from(before) {
-        events.push(event(EventKind::BookingRescheduled, after, at, id()));
+    match (before.held(), after.held()) {
+        (Some(_), None) => events.push(event(EventKind::BookingCancelled, after, at, id())),
+        // An order created in advance gets its slot.
+        (None, Some(_)) => events.push(event(EventKind::BookingCreated, after, at, id())),
+        (Some(_), Some(_)) if after.moved_from(before) => {
+            events.push(event(EventKind::BookingRescheduled, after, at, id()))
+        }
+        _ => {}
     }
     events
 }
@@ -131,8 +137,16 @@ mod tests {
         };
         let before = order();
         let mut moved = before.clone();
-        moved.planned_start = "2026-12-08T22:00:00Z".parse().expect("t");
+        if let Some(appointment) = &mut moved.appointment {
+            appointment.planned_start = "2026-12-08T22:00:00Z".parse().expect("t");
+        }
         assert_eq!(kinds(&changed(&before, &moved, at, &mut id)), [EventKind::BookingRescheduled]);
+        let mut waiting = before.clone();
+        waiting.appointment = None;
+        assert_eq!(kinds(&changed(&waiting, &before, at, &mut id)), [EventKind::BookingCreated]);
+        let mut called_off = waiting.clone();
+        called_off.status = OrderStatus::Cancelled;
+        assert_eq!(kinds(&changed(&waiting, &called_off, at, &mut id)), [EventKind::StatusChanged]);
         let mut cancelled = before.clone();
         cancelled.status = OrderStatus::Cancelled;
         let events = changed(&before, &cancelled, at, &mut id);

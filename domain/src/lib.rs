@@ -9,6 +9,7 @@ pub mod area;
 pub mod availability;
 pub mod board;
 pub mod booking;
+pub mod connector;
 pub mod contact;
 pub mod dispatch;
 pub mod error;

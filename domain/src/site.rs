@@ -91,6 +91,13 @@ pub struct Service {
     pub active: bool,
 }
 
+impl Service {
+    /// The slot of one job of this service starting at `start` (none past the end of time).
+    pub fn slot_from(&self, start: jiff::Timestamp) -> Option<crate::availability::Interval> {
+        Some(crate::availability::Interval { start, end: start.checked_add(self.duration.span()).ok()? })
+    }
+}
+
 /// A technician (or a location) that takes bookings.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Technician {

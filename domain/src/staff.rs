@@ -16,7 +16,8 @@ pub enum Role {
     Dispatcher,
     /// Their own jobs, mostly to read.
     Technician,
-    /// An integrator's system (a machine client): reads the site's work orders.
+    /// An integrator's system (a machine client): reads the site's work orders and creates
+    /// orders in advance for customers to book.
     Integrator,
 }
 
@@ -37,6 +38,8 @@ pub enum Action {
     DispatchWorkOrders,
     /// Read and update the work orders assigned to oneself.
     WorkOwnJobs,
+    /// Create work orders in advance, for their customers to book through a link.
+    CreateWorkOrders,
 }
 
 impl Role {
@@ -46,12 +49,15 @@ impl Role {
         match self {
             Role::Owner => true,
             Role::Dispatcher => {
-                matches!(action, ViewSetup | ViewWorkOrders | DispatchWorkOrders | WorkOwnJobs)
+                matches!(
+                    action,
+                    ViewSetup | ViewWorkOrders | DispatchWorkOrders | WorkOwnJobs | CreateWorkOrders
+                )
             }
             Role::Technician => matches!(action, WorkOwnJobs),
             // Reading any order goes through the gate of one's own jobs; an integrator has
             // none, so it reads and changes nothing else.
-            Role::Integrator => matches!(action, WorkOwnJobs | ViewWorkOrders),
+            Role::Integrator => matches!(action, WorkOwnJobs | ViewWorkOrders | CreateWorkOrders),
         }
     }
 }
@@ -71,11 +77,13 @@ mod tests {
             ViewWorkOrders,
             DispatchWorkOrders,
             WorkOwnJobs,
+            CreateWorkOrders,
         ];
         assert!(all.iter().all(|a| Role::Owner.allows(*a)));
         assert!(!Role::Dispatcher.allows(ChangeSetup) && !Role::Dispatcher.allows(ManageMembers));
         assert!(Role::Dispatcher.allows(DispatchWorkOrders));
         assert_eq!(all.iter().filter(|a| Role::Technician.allows(**a)).count(), 1);
         assert!(Role::Integrator.allows(ViewWorkOrders) && !Role::Integrator.allows(DispatchWorkOrders));
+        assert!(Role::Integrator.allows(CreateWorkOrders) && !Role::Technician.allows(CreateWorkOrders));
     }
 }

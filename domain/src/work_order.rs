@@ -3,6 +3,8 @@
 //! Shaped after the work order object of the source documents: order status and type codes,
 //! account, location, contact, asset details from the form, planned dates and the technician.
 
+use crate::api::Job;
+use crate::availability::Interval;
 use crate::contact::Contact;
 use crate::form::Answer;
 use crate::ids::{ReasonCode, ServiceId, SiteId, TechnicianId, WorkOrderNumber};
@@ -120,6 +122,19 @@ impl OrderStatus {
     /// it, a closed one keeps the record of the time it took.
     pub fn holds_time(self) -> bool {
         !matches!(self, OrderStatus::Rejected | OrderStatus::Cancelled)
+    }
+
+    /// True for the statuses of work on site, which an order waiting for its slot cannot
+    /// reach before it is booked.
+    pub fn needs_appointment(self) -> bool {
+        matches!(
+            self,
+            OrderStatus::Enroute
+                | OrderStatus::Onsite
+                | OrderStatus::TravelComplete
+                | OrderStatus::ClosedComplete
+                | OrderStatus::ClosedIncomplete
+        )
     }
 
     /// Which list of reason codes a move to this status must pick from, if any.
@@ -362,14 +377,13 @@ pub struct WorkOrder {
     /// Notes from the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notes: Option<Text>,
-    /// Planned start.
-    pub planned_start: Timestamp,
-    /// Planned end.
-    pub planned_end: Timestamp,
+    /// When and with whom; none while the order waits for its customer to pick a slot
+    /// (created in advance by an integrator or a dispatcher).
+    #[serde(flatten, deserialize_with = "all_or_nothing")]
+    #[cfg_attr(feature = "openapi", schema(schema_with = crate::openapi::appointment))]
+    pub appointment: Option<Appointment>,
     /// The zone the job's local times are in.
     pub time_zone: String,
-    /// The technician.
-    pub technician: Assignee,
     /// When it was created.
     pub created_at: Timestamp,
     /// Why it was closed incomplete or rejected (a code from the site's lists).
@@ -392,12 +406,121 @@ pub struct WorkOrder {
     pub updated_at: Option<Timestamp>,
 }
 
+/// When a work order is to be done, and by whom. Stored and returned as the order's own
+/// `planned_start`, `planned_end` and `technician` properties, as before orders could wait
+/// for a slot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Appointment {
+    /// Planned start.
+    pub planned_start: Timestamp,
+    /// Planned end.
+    pub planned_end: Timestamp,
+    /// The technician.
+    pub technician: Assignee,
+}
+
+impl Appointment {
+    /// The booked time.
+    pub fn time(&self) -> Interval {
+        Interval { start: self.planned_start, end: self.planned_end }
+    }
+}
+
+/// Reads the flattened appointment: all three properties or none. (serde's own flattened
+/// `Option` turns a half-present appointment into none without a word.)
+fn all_or_nothing<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<Appointment>, D::Error> {
+    #[derive(Deserialize)]
+    struct Parts {
+        planned_start: Option<Timestamp>,
+        planned_end: Option<Timestamp>,
+        technician: Option<Assignee>,
+    }
+    let parts = Parts::deserialize(deserializer)?;
+    match (parts.planned_start, parts.planned_end, parts.technician) {
+        (Some(planned_start), Some(planned_end), Some(technician)) => {
+            Ok(Some(Appointment { planned_start, planned_end, technician }))
+        }
+        (None, None, None) => Ok(None),
+        _ => Err(serde::de::Error::custom("planned_start, planned_end and technician go together")),
+    }
+}
+
 impl WorkOrder {
-    /// True when this order, changed from `before`, still holds time but at another time or
-    /// with another technician: its booking and slot locks must move.
+    /// A new work order of site `site` for `job`, booked at `appointment` or waiting for its
+    /// slot, its local times in `time_zone`.
+    pub fn new(
+        site: &SiteId,
+        number: WorkOrderNumber,
+        job: &Job,
+        appointment: Option<Appointment>,
+        time_zone: String,
+        now: Timestamp,
+    ) -> Self {
+        WorkOrder {
+            site: site.clone(),
+            number,
+            status: OrderStatus::New,
+            order_type: job.service.order_type,
+            priority: DEFAULT_PRIORITY,
+            service: BookedService {
+                id: job.service.id.clone(),
+                name: job.service.name.clone(),
+                price: job.service.price,
+            },
+            account: Account { name: job.contact.name.clone() },
+            contact: job.contact.clone(),
+            location: job.location.clone(),
+            asset: job.answers.clone(),
+            notes: job.notes.clone(),
+            appointment,
+            time_zone,
+            created_at: now,
+            reason: None,
+            remarks: None,
+            staff_notes: Vec::new(),
+            follow_up_of: None,
+            follow_ups: Vec::new(),
+            updated_at: None,
+        }
+    }
+
+    /// The order's job, for `service` as the site offers it now: what a follow-up repeats
+    /// and what booking an order created in advance books.
+    pub fn job(&self, service: crate::site::Service) -> Job {
+        Job {
+            service,
+            location: self.location.clone(),
+            contact: self.contact.clone(),
+            answers: self.asset.clone(),
+            notes: self.notes.clone(),
+        }
+    }
+
+    /// True when this order, changed from `before`, holds time now but not the time it held
+    /// (another start or technician, or it had none): its booking and slot locks must move.
     pub fn moved_from(&self, before: &WorkOrder) -> bool {
-        self.status.holds_time()
-            && (before.technician.id != self.technician.id || before.planned_start != self.planned_start)
+        let Some(now) = self.appointment.as_ref().filter(|_| self.status.holds_time()) else { return false };
+        before.appointment.as_ref().is_none_or(|was| {
+            was.technician.id != now.technician.id || was.planned_start != now.planned_start
+        })
+    }
+
+    /// The appointment while the order holds its time (not cancelled or rejected).
+    pub fn held(&self) -> Option<&Appointment> {
+        self.appointment.as_ref().filter(|_| self.status.holds_time())
+    }
+
+    /// Whose job it is, if anyone's yet.
+    pub fn technician(&self) -> Option<&Assignee> {
+        self.appointment.as_ref().map(|a| &a.technician)
+    }
+
+    /// True when it is the job of `technician` (if the caller is one).
+    pub fn is_job_of(&self, technician: Option<&TechnicianId>) -> bool {
+        technician.is_some_and(|t| self.technician().is_some_and(|a| a.id == *t))
     }
 }
 

@@ -16,6 +16,8 @@ fn raw() -> impl Strategy<Value = String> {
         any::<String>(),
         // Near misses of the real formats.
         "[0-9A-Za-z +:/#()._@*-]{0,30}",
+        // Return addresses on, near and far from the allowed origins.
+        "(https?|HTTPS|javascript)://(fieldapp\\.example|FieldApp\\.Example|127\\.0\\.0\\.1:8080|evil\\.example)[@/?#\\\\a-z.:%]{0,24}",
     ]
 }
 
@@ -44,6 +46,8 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
                     Just("role".to_owned()),
                     Just("start".to_owned()),
                     Just("time_zone".to_owned()),
+                    Just("callback_uri".to_owned()),
+                    Just("terms_accepted".to_owned()),
                     "[a-z_]{1,12}",
                 ],
                 inner,

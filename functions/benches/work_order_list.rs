@@ -9,14 +9,16 @@
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
+use jobslot_domain::api::Job;
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::WorkOrderListQuery;
 use jobslot_domain::ids::{UserId, WorkOrderNumber};
+use jobslot_domain::site::{Service, Technician};
 use jobslot_domain::staff::Role;
 use jobslot_domain::text::Text;
-use jobslot_domain::work_order::{Account, Assignee, BookedService, OrderStatus, OrderType, WorkOrder};
+use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
 use jobslot_functions::app::App;
 use jobslot_functions::repository::{Member, NewBooking};
 use jobslot_functions::store::embedded::EmbeddedStore;
@@ -26,44 +28,37 @@ const ORDERS: u64 = 10_000;
 const STATUSES: [OrderStatus; 4] =
     [OrderStatus::New, OrderStatus::Enroute, OrderStatus::ClosedComplete, OrderStatus::Pending];
 
-fn order(i: u64, technician: &jobslot_domain::site::Technician, start: Timestamp) -> WorkOrder {
-    let text = |s: &str| Text::parse("t", s, 200).expect("text");
-    let contact: jobslot_domain::contact::Contact = serde_json::from_value(serde_json::json!({
-        "name": format!("Customer {i}"), "email": format!("customer{i}@example.com"), "phone": "0412345678"
-    }))
-    .expect("contact");
-    let postcode = technician.areas[0].to_string();
-    WorkOrder {
-        site: technician.site.clone(),
-        number: WorkOrderNumber::from_random(i * 7_919 + 13),
-        status: STATUSES[(i % 4) as usize],
-        order_type: OrderType::Maintenance,
-        priority: 50,
-        service: BookedService {
-            id: jobslot_domain::ids::ServiceId::parse("s", "basic-service").expect("id"),
-            name: "Basic service".into(),
-            price: jobslot_domain::money::Money { minor: 14_900, currency: jobslot_domain::money::Currency::Aud },
-        },
-        account: Account { name: contact.name.clone() },
-        contact,
+fn order(i: u64, service: &Service, technician: &Technician, start: Timestamp) -> WorkOrder {
+    let job = Job {
+        service: service.clone(),
         location: serde_json::from_value(serde_json::json!({
-            "line1": format!("{i} George Street"), "city": "Sydney", "postcode": { "country": "AU", "code": postcode }
+            "line1": format!("{i} George Street"), "city": "Sydney",
+            "postcode": { "country": "AU", "code": technician.areas[0].to_string() }
         }))
         .expect("address"),
-        asset: Vec::new(),
-        notes: Some(text("Side gate")),
+        contact: serde_json::from_value(serde_json::json!({
+            "name": format!("Customer {i}"), "email": format!("customer{i}@example.com"), "phone": "0412345678"
+        }))
+        .expect("contact"),
+        answers: Vec::new(),
+        notes: Some(Text::parse("t", "Side gate", 200).expect("text")),
+    };
+    let appointment = Appointment {
         planned_start: start,
         planned_end: start + SignedDuration::from_hours(1),
-        time_zone: "Australia/Sydney".into(),
         technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
-        created_at: start,
-        reason: None,
-        remarks: None,
-        staff_notes: Vec::new(),
-        follow_up_of: None,
-        follow_ups: Vec::new(),
-        updated_at: None,
-    }
+    };
+    let number = WorkOrderNumber::from_random(i * 7_919 + 13);
+    let mut order = WorkOrder::new(
+        &technician.site,
+        number,
+        &job,
+        Some(appointment),
+        technician.time_zone.clone(),
+        start,
+    );
+    order.status = STATUSES[(i % 4) as usize];
+    order
 }
 
 fn list(c: &mut Criterion) {
@@ -73,6 +68,7 @@ fn list(c: &mut Criterion) {
     let app = App::new(store);
     let user = UserId::parse("u", "dispatcher").expect("user");
     let technicians = jobslot_functions::demo::technicians().expect("demo");
+    let service = jobslot_functions::demo::site().expect("demo").services.remove(0);
     let first: Timestamp = "2026-12-01T21:00:00Z".parse().expect("start");
     runtime.block_on(async {
         jobslot_functions::demo::seed_site(app.repository()).await.expect("seed");
@@ -89,12 +85,12 @@ fn list(c: &mut Criterion) {
             let technician = &technicians[(i % 3) as usize];
             let slot = i / 3;
             let start = first + SignedDuration::from_hours(((slot / 10) * 24 + slot % 10) as i64);
-            let work_order = order(i, technician, start);
+            let work_order = order(i, &service, technician, start);
             let booking = Booking {
                 site: work_order.site.clone(),
                 technician: technician.id.clone(),
                 work_order: work_order.number.clone(),
-                time: Interval { start, end: work_order.planned_end },
+                time: Interval { start, end: start + SignedDuration::from_hours(1) },
             };
             let new = NewBooking {
                 booking,

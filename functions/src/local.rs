@@ -246,8 +246,9 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// The API, the local issuer, the demo page at `/`, the widget's files under `/widget/` and
-/// the console's under `/admin/`.
+/// The API, the local issuer, the demo page at `/`, the widget's files under `/widget/` (and
+/// its hosted booking page of orders created in advance under `/book/`) and the console's
+/// under `/admin/`.
 pub fn router<S: Store>(
     state: AppState<S>,
     identity: Identity<S>,
@@ -259,19 +260,21 @@ pub fn router<S: Store>(
         .route("/config.json", axum::routing::get(move || async move { console_config }));
     let static_files = Router::new()
         .route_service("/", ServeFile::new(&options.demo_page))
+        // The hosted booking page of an order created in advance; the widget reads the rest
+        // from the page's address.
+        .route_service("/book/{site}/work-orders/{number}", page(options.widget_dir.join("book.html")))
         .nest("/widget", static_dir(&options.widget_dir))
         // A nested router does not see its own root with a trailing slash; the console lives there.
-        .route_service(
-            "/admin/",
-            tower::ServiceBuilder::new()
-                .layer(SetResponseHeaderLayer::overriding(
-                    header::CACHE_CONTROL,
-                    HeaderValue::from_static("no-cache"),
-                ))
-                .service(ServeFile::new(options.console_dir.join("index.html"))),
-        )
+        .route_service("/admin/", page(options.console_dir.join("index.html")))
         .nest("/admin", console);
     with_layers(api_router(state).merge(identity_router(identity)).merge(static_files), http)
+}
+
+/// One HTML page, revalidated on every visit (it names the current build's files).
+fn page(file: PathBuf) -> tower_http::set_header::SetResponseHeader<ServeFile, HeaderValue> {
+    use tower::Layer;
+    SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"))
+        .layer(ServeFile::new(file))
 }
 
 /// The files of `dir`. They keep stable names (a pasted script tag must never break), so

@@ -2,12 +2,14 @@
 //! and (in [`staff`]) members, operators and the local issuer's records.
 
 mod audit;
+mod connector;
 mod outbox;
 mod staff;
 mod technicians;
 mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
+pub use connector::CreateRefused;
 pub use staff::{Account, AccountRefused, MachineClient, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
@@ -17,7 +19,7 @@ use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::availability::{Interval, grid_cells};
 use jobslot_domain::booking::Booking;
-use jobslot_domain::dispatch::{Change, HistoryEntry};
+
 use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
 use jobslot_domain::site::Site;
 use jobslot_domain::work_order::WorkOrder;
@@ -211,16 +213,7 @@ impl<S: Store> Repository<S> {
         let locks_end = writes.len();
         // Unconditional, so never among the failed writes the answer below tells apart.
         writes.extend(work_orders::list_writes(work_order)?);
-        let booked = HistoryEntry {
-            at: work_order.created_at,
-            by: booked_by.clone(),
-            changes: vec![Change {
-                field: "status".into(),
-                from: None,
-                to: Some(work_order.status.name().into()),
-            }],
-        };
-        writes.push(work_orders::history_write(&booking.site, &work_order.number, &booked)?);
+        writes.push(work_orders::created_write(work_order, booked_by)?);
         writes.push(outbox::event_write(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
         let followed_index = writes.len();
         if let Some(followed) = follows {

@@ -1,10 +1,12 @@
 //! The HTTP API as the widget calls it: typed requests, problem documents as errors.
 
+use crate::linked::Link;
 use gloo_net::http::{Request, Response};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{
     Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
 };
+use jobslot_domain::connector::{LinkBookingInput, LinkedOrder, TOKEN_HEADER};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -90,6 +92,25 @@ impl Api {
             .header("Idempotency-Key", idempotency_key)
             .json(body)
             .map_err(network)?;
+        decode(request.send().await).await
+    }
+}
+
+impl Api {
+    /// The work order of a booking link, returning to `callback_uri` if given.
+    pub async fn linked_order(&self, link: &Link) -> Result<LinkedOrder, ApiFailure> {
+        let path = format!("work-orders/{}/booking", js_sys::encode_uri_component(&link.number));
+        let request = Request::get(&self.url(&path))
+            .header(TOKEN_HEADER, &link.token)
+            .query([("callback_uri", link.callback_uri.as_str())]);
+        decode(request.send().await).await
+    }
+
+    /// Books a slot for the work order of a booking link.
+    pub async fn book_linked(&self, link: &Link, body: &LinkBookingInput) -> Result<LinkedOrder, ApiFailure> {
+        let path = format!("work-orders/{}/booking", js_sys::encode_uri_component(&link.number));
+        let request =
+            Request::post(&self.url(&path)).header(TOKEN_HEADER, &link.token).json(body).map_err(network)?;
         decode(request.send().await).await
     }
 }

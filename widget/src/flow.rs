@@ -1,9 +1,11 @@
 //! The booking flow: its steps, the state they share, and the transitions between them.
 
 use crate::api::{Api, ApiFailure};
+use crate::linked::{Link, LinkedDoneStep, LinkedReviewStep};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::connector::LinkedOrder;
 use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -40,15 +42,19 @@ impl Step {
         }
     }
 
-    /// Position shown as "Step n of 5".
-    fn number(self) -> u8 {
-        match self {
-            Step::Search => 1,
-            Step::Slots => 2,
-            Step::Details => 3,
-            Step::Contact => 4,
-            Step::Review | Step::Done => 5,
-        }
+    /// Position shown as "Step n of 5" ("of 2" for a booking link, which has only the slots
+    /// and the review).
+    fn progress(self, linked: bool) -> String {
+        let (n, of) = match (self, linked) {
+            (Step::Slots, true) => (1, 2),
+            (_, true) => (2, 2),
+            (Step::Search, false) => (1, 5),
+            (Step::Slots, false) => (2, 5),
+            (Step::Details, false) => (3, 5),
+            (Step::Contact, false) => (4, 5),
+            (Step::Review | Step::Done, false) => (5, 5),
+        };
+        format!("Step {n} of {of}")
     }
 }
 
@@ -114,6 +120,10 @@ pub struct Flow {
     /// A submission whose outcome is unknown (the answer never arrived): retried with the
     /// same key, it can never book twice.
     pub pending: RwSignal<Option<PendingSubmission>>,
+    /// The booking link this page was opened with, for an order created in advance.
+    pub link: Option<Arc<Link>>,
+    /// That link's order, as last read or booked.
+    pub linked_order: RwSignal<Option<LinkedOrder>>,
 }
 
 impl Flow {
@@ -144,6 +154,8 @@ impl Flow {
             busy: RwSignal::new(false),
             booked: RwSignal::new(None),
             pending: RwSignal::new(None),
+            link: None,
+            linked_order: RwSignal::new(None),
         }
     }
 
@@ -178,30 +190,55 @@ impl Flow {
         }
     }
 
+    /// The chosen slot's time in the site's zone, and its technician's name.
+    pub fn chosen_slot_text(&self) -> (String, String) {
+        let Some(slot) = self.chosen.get_untracked() else { return Default::default() };
+        let when = crate::format::date_time(slot.start, &self.config.time_zone);
+        let technician = self.slots.with_untracked(|s| {
+            s.as_ref()?.technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone())
+        });
+        (when, technician.unwrap_or_default())
+    }
+
     /// The message for `field`, if it has one.
     pub fn error_for(&self, field: &str) -> Option<String> {
         self.errors.with(|errors| errors.iter().find(|e| e.field == field).map(|e| e.message.clone()))
     }
 }
 
-/// Loads the site's configuration, then runs the flow; shows loading and failure states.
+/// Loads the site's configuration (and the order of a booking link), then runs the flow;
+/// shows loading and failure states.
 #[component]
 pub fn BookingWidget(
     /// The API client for the site.
     api: Api,
+    /// The booking link the page was opened with, if any.
+    #[prop(default = None)]
+    link: Option<Link>,
 ) -> impl IntoView {
     let loader = api.clone();
-    let config = LocalResource::new(move || {
-        let api = loader.clone();
-        async move { api.config().await }
+    let loaded = LocalResource::new(move || {
+        let (api, link) = (loader.clone(), link.clone());
+        async move {
+            let config = api.config().await?;
+            let linked = match link {
+                Some(link) => {
+                    let order = api.linked_order(&link).await.map_err(|f| (true, f))?;
+                    Some((link, order))
+                }
+                None => None,
+            };
+            Ok::<_, (bool, ApiFailure)>((config, linked))
+        }
     });
     view! {
         <div class="widget" aria-live="polite">
-            {move || match config.get() {
+            {move || match loaded.get() {
                 None => view! { <p class="loading" role="status">"Loading booking options…"</p> }.into_any(),
-                Some(Ok(config)) => view! { <BookingFlow config=config api=api.clone() /> }.into_any(),
-                Some(Err(failure)) => {
+                Some(Ok((config, linked))) => view! { <BookingFlow config=config api=api.clone() linked=linked /> }.into_any(),
+                Some(Err((for_link, failure))) => {
                     let message = match failure {
+                        ref f if for_link => crate::linked::load_failure(f),
                         ApiFailure::Problem(ref p) if p.status == 404 => "Online booking is not set up for this site.".to_owned(),
                         other => other.message(),
                     };
@@ -212,6 +249,12 @@ pub fn BookingWidget(
     }
 }
 
+impl From<ApiFailure> for (bool, ApiFailure) {
+    fn from(failure: ApiFailure) -> Self {
+        (false, failure)
+    }
+}
+
 /// The steps of the booking flow for a loaded site.
 #[component]
 pub fn BookingFlow(
@@ -219,11 +262,31 @@ pub fn BookingFlow(
     config: SiteConfigResponse,
     /// The API client.
     api: Api,
+    /// The booking link and its order, when the page was opened with one.
+    #[prop(default = None)]
+    linked: Option<(Link, LinkedOrder)>,
 ) -> impl IntoView {
-    let flow = Flow::new(config, api);
+    let mut flow = Flow::new(config, api);
+    if let Some((link, order)) = linked {
+        flow.service.set(order.service.clone());
+        flow.postcode.set(order.postcode.clone());
+        flow.link = Some(Arc::new(link));
+        let settled = crate::linked::settled(&order);
+        flow.linked_order.set(Some(order));
+        flow.step.set(if settled { Step::Done } else { Step::Slots });
+        if !settled {
+            let flow = flow.clone();
+            leptos::task::spawn_local(async move {
+                if let Err(failure) = crate::steps::load_slots(&flow, None).await {
+                    flow.show_failure(&failure);
+                }
+            });
+        }
+    }
     provide_context(flow.clone());
     let step = flow.step;
     let notice = flow.notice;
+    let linked = flow.link.is_some();
     let title = flow.config.business_name.clone();
     // The console stores only `#rrggbb`, so the value cannot break out of the declaration.
     let accent = flow.config.accent_colour.clone().map(|c| format!("--jobslot-site-accent: {c}"));
@@ -231,16 +294,18 @@ pub fn BookingFlow(
         <section class="booking" aria-label=format!("Book with {title}") style=accent>
             <header>
                 <h2>{format!("Book with {title}")}</h2>
-                <p class="progress">{move || (step.get() != Step::Done).then(|| format!("Step {} of 5", step.get().number()))}</p>
+                <p class="progress">{move || (step.get() != Step::Done).then(|| step.get().progress(linked))}</p>
             </header>
             {move || notice.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
-            {move || match step.get() {
-                Step::Search => view! { <SearchStep /> }.into_any(),
-                Step::Slots => view! { <SlotsStep /> }.into_any(),
-                Step::Details => view! { <DetailsStep /> }.into_any(),
-                Step::Contact => view! { <ContactStep /> }.into_any(),
-                Step::Review => view! { <ReviewStep /> }.into_any(),
-                Step::Done => view! { <DoneStep /> }.into_any(),
+            {move || match (step.get(), linked) {
+                (Step::Search, _) => view! { <SearchStep /> }.into_any(),
+                (Step::Slots, _) => view! { <SlotsStep /> }.into_any(),
+                (Step::Details, _) => view! { <DetailsStep /> }.into_any(),
+                (Step::Contact, _) => view! { <ContactStep /> }.into_any(),
+                (Step::Review, false) => view! { <ReviewStep /> }.into_any(),
+                (Step::Review, true) => view! { <LinkedReviewStep /> }.into_any(),
+                (Step::Done, false) => view! { <DoneStep /> }.into_any(),
+                (Step::Done, true) => view! { <LinkedDoneStep /> }.into_any(),
             }}
         </section>
     }

@@ -8,6 +8,7 @@ pub mod api;
 pub mod fields;
 pub mod flow;
 pub mod format;
+pub mod linked;
 pub mod steps;
 
 use leptos::prelude::*;
@@ -36,9 +37,14 @@ extern "C" {
 #[wasm_bindgen]
 pub fn define_element(default_api: String) {
     let mount = Closure::<dyn FnMut(HtmlElement)>::new(move |host: HtmlElement| {
-        let site = host.get_attribute("site").unwrap_or_default();
         let api = host.get_attribute("api").unwrap_or_else(|| default_api.clone());
-        if let Err(error) = mount_widget(&host, site, api) {
+        // `<jobslot-booking link>` is the hosted booking page of an order created in advance:
+        // its address names the site and the order.
+        let (site, link) = match host.has_attribute("link").then(linked::Link::current).flatten() {
+            Some((site, link)) => (site, Some(link)),
+            None => (host.get_attribute("site").unwrap_or_default(), None),
+        };
+        if let Err(error) = mount_widget(&host, site, api, link) {
             web_sys::console::error_2(&"jobslot: could not mount the widget".into(), &error);
         }
     });
@@ -47,8 +53,14 @@ pub fn define_element(default_api: String) {
     mount.forget();
 }
 
-/// Attaches a shadow root to `host` and renders the booking widget for `site` into it.
-pub fn mount_widget(host: &HtmlElement, site: String, api: String) -> Result<(), JsValue> {
+/// Attaches a shadow root to `host` and renders the booking widget for `site` into it (for
+/// the order of `link`, if given).
+pub fn mount_widget(
+    host: &HtmlElement,
+    site: String,
+    api: String,
+    link: Option<linked::Link>,
+) -> Result<(), JsValue> {
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let document = gloo_document()?;
     add_styles(&root, &document)?;
@@ -56,7 +68,8 @@ pub fn mount_widget(host: &HtmlElement, site: String, api: String) -> Result<(),
     container.set_class_name("jobslot");
     root.append_child(&container)?;
     let client = api::Api::new(api, site);
-    leptos::mount::mount_to(container, move || view! { <flow::BookingWidget api=client /> }).forget();
+    leptos::mount::mount_to(container, move || view! { <flow::BookingWidget api=client link=link /> })
+        .forget();
     Ok(())
 }
 

@@ -72,7 +72,7 @@ async fn sleep(ms: i32) {
 #[wasm_bindgen_test]
 async fn the_widget_mounts_in_its_own_shadow_root_and_reports_an_unreachable_api() {
     let host = fresh_host();
-    jobslot_widget::mount_widget(&host, "acme".into(), NO_SERVER.into()).expect("mounted");
+    jobslot_widget::mount_widget(&host, "acme".into(), NO_SERVER.into(), None).expect("mounted");
     let shadow = host.shadow_root().expect("an open shadow root");
     let adopted = js_sys::Reflect::get(&shadow, &"adoptedStyleSheets".into()).expect("property");
     assert_eq!(
@@ -165,4 +165,19 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
     click(&host, "button[type=submit]");
     settle().await;
     assert_eq!(flow.step.get_untracked(), Step::Contact, "valid answers move on");
+}
+
+#[wasm_bindgen_test]
+fn a_booking_link_page_names_its_site_order_token_and_return_address() {
+    use jobslot_widget::linked::Link;
+    let search = "?token=abc_-123&callback_uri=https%3A%2F%2Fshop.example%2Fdone%3Fjob%3D7";
+    let (site, link) = Link::from_location("/book/acme/work-orders/WO-0000000A", search).expect("a link");
+    assert_eq!(site, "acme");
+    assert_eq!(link.number, "WO-0000000A");
+    assert_eq!(link.token, "abc_-123");
+    assert_eq!(link.callback_uri, "https://shop.example/done?job=7");
+    assert!(Link::from_location("/book/acme/work-orders/WO-0000000A/extra", search).is_none());
+    assert!(Link::from_location("/book/acme", search).is_none());
+    let (_, bare) = Link::from_location("/book/acme/work-orders/WO-1/", "").expect("no query");
+    assert_eq!((bare.token.as_str(), bare.callback_uri.as_str()), ("", ""));
 }

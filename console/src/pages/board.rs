@@ -90,13 +90,13 @@ pub fn BoardPage(api: Api, site: String) -> impl IntoView {
                                                     let last = off.end - SignedDuration::from_secs(1);
                                                     format::iso_date(off.start, &zone) <= day_text && day_text <= format::iso_date(last, &zone)
                                                 });
-                                                let jobs: Vec<_> = row.jobs.iter().filter(|j| format::iso_date(j.start, &zone) == day_text).cloned().collect();
+                                                let jobs: Vec<_> = row.jobs.iter().filter(|j| j.start.is_some_and(|start| format::iso_date(start, &zone) == day_text)).cloned().collect();
                                                 view! {
                                                     <td class:off=off>
                                                         {off.then(|| view! { <span class="off-label">"Time off"</span> })}
                                                         {jobs.into_iter().map(|job| view! {
                                                             <a class=format!("job status-{}", job.status.name()) href=format!("#/work-orders/{}", job.number)>
-                                                                {format!("{} {} · {}", format::time(job.start, &job.time_zone), job.customer, job.status.label())}
+                                                                {format!("{} {} · {}", job.start.map(|start| format::time(start, &job.time_zone)).unwrap_or_default(), job.customer, job.status.label())}
                                                             </a>
                                                         }).collect_view()}
                                                     </td>

@@ -34,7 +34,8 @@ pub fn MyJobs(api: Api, site: String) -> impl IntoView {
             // Earlier days' closed jobs are done with; the rest load at once, in list order.
             let wanted = page.items.into_iter().filter(|summary| {
                 let today = format::iso_date(format::now(), &summary.time_zone);
-                format::iso_date(summary.start, &summary.time_zone) >= today || !summary.status.is_closed()
+                let day = summary.start.map(|start| format::iso_date(start, &summary.time_zone));
+                day.is_some_and(|day| day >= today) || !summary.status.is_closed()
             });
             let details = futures::future::join_all(wanted.map(|summary| {
                 let (api, path) = (api.clone(), format!("/api/sites/{site}/work-orders/{}", summary.number));
@@ -61,11 +62,12 @@ pub fn MyJobs(api: Api, site: String) -> impl IntoView {
                         {move || job.get().map(|found| {
                             let order = found.value.order;
                             let zone = order.time_zone.clone();
-                            let today = format::iso_date(format::now(), &zone) == format::iso_date(order.planned_start, &zone);
+                            let time = order.appointment.as_ref().map(|a| a.time());
+                            let today = time.is_some_and(|t| format::iso_date(format::now(), &zone) == format::iso_date(t.start, &zone));
                             view! {
                                 <h3>
                                     {if today { "Today " } else { "" }}
-                                    {format!("{} – {}", format::date_time(order.planned_start, &zone), format::time(order.planned_end, &zone))}
+                                    {format::booked(time, &zone)}
                                 </h3>
                                 <p><strong>{order.service.name.clone()}</strong>" · "{order.number.to_string()}" · "
                                     <span class=format!("status status-{}", order.status.name())>{order.status.label()}</span></p>

@@ -84,9 +84,12 @@ pub fn StatusActions(
     move || {
         let Some(current) = job.get() else { return ().into_any() };
         let status = current.value.order.status;
+        let booked = current.value.order.appointment.is_some();
         let nexts: Vec<OrderStatus> = OrderStatus::ALL
             .into_iter()
             .filter(|next| status.can_become(*next))
+            // An order waiting for its customer to book has no field work yet.
+            .filter(|next| booked || !next.needs_appointment())
             .filter(|next| !field_only || !matches!(next, OrderStatus::Rejected | OrderStatus::Cancelled))
             .collect();
         let reasons = move |next: OrderStatus| {
@@ -377,8 +380,8 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                     </p>
                     <dl class="facts">
                         <dt>"Service"</dt><dd>{order.service.name.clone()}</dd>
-                        <dt>"When"</dt><dd>{format!("{} – {}", format::date_time(order.planned_start, &zone), format::time(order.planned_end, &zone))}</dd>
-                        <dt>"Technician"</dt><dd>{order.technician.name.clone()}</dd>
+                        <dt>"When"</dt><dd>{format::booked(order.appointment.as_ref().map(|a| a.time()), &zone)}</dd>
+                        <dt>"Technician"</dt><dd>{order.technician().map_or("None yet".to_owned(), |t| t.name.clone())}</dd>
                         <dt>"Customer"</dt><dd>{order.contact.name.as_str().to_owned()}</dd>
                         <dt>"E-mail"</dt><dd><a href=format!("mailto:{}", order.contact.email.as_str())>{order.contact.email.as_str().to_owned()}</a></dd>
                         <dt>"Phone"</dt><dd><a href=format!("tel:{}", order.contact.phone.as_str())>{order.contact.phone.as_str().to_owned()}</a></dd>
@@ -401,7 +404,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
             <h3>"Next"</h3>
             {status_view}
             {follow_up}
-            <h3>"Reassign or reschedule"</h3>
+            <h3>{move || if job.get().is_some_and(|j| j.value.order.appointment.is_none()) { "Book a time" } else { "Reassign or reschedule" }}</h3>
             <form class="inline-check" on:submit=reassign>
                 <label for="reassign-to">"Technician"</label>
                 <select id="reassign-to" on:change=move |ev| reassign_to.set(event_target_value(&ev))>
@@ -416,7 +419,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                 let names: std::collections::HashMap<String, String> =
                     found.technicians.iter().map(|t| (t.id.to_string(), t.name.clone())).collect();
                 let move_to = move_to.clone();
-                let current = job.get_untracked().map(|j| j.value.order.technician.id.to_string()).unwrap_or_default();
+                let current = job.get_untracked().and_then(|j| j.value.order.technician().map(|t| t.id.to_string())).unwrap_or_default();
                 view! {
                     <ul class="slots" aria-label="Free times">
                         {found.days.into_iter().flat_map(|d| d.slots).take(40).map(|slot| {

@@ -144,12 +144,12 @@ pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
                 <tbody>
                     {move || rows.get().into_iter().map(|row| view! {
                         <tr>
-                            <td>{format::date_time(row.start, &row.time_zone)}</td>
+                            <td>{format::booked(row.time(), &row.time_zone)}</td>
                             <td><a href=format!("#/work-orders/{}", row.number)>{row.number.to_string()}</a></td>
                             <td>{row.customer.clone()}</td>
                             <td>{format!("{} {}", row.city, row.postcode)}</td>
                             <td>{row.service_name.clone()}</td>
-                            <td>{row.technician.name.clone()}</td>
+                            <td>{row.technician.as_ref().map(|t| t.name.clone())}</td>
                             <td><span class=format!("status status-{}", row.status.name())>{row.status.label()}</span></td>
                         </tr>
                     }).collect_view()}

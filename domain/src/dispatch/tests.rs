@@ -143,9 +143,51 @@ fn the_status_machine_decides_and_closed_orders_take_only_notes() {
 #[test]
 fn rescheduling_keeps_the_jobs_length() {
     let applied = apply(&order("new"), json!({ "start": "2026-12-09T09:30:00+11:00" })).expect("valid");
-    assert_eq!(applied.order.planned_start.to_string(), "2026-12-08T22:30:00Z");
-    assert_eq!(applied.order.planned_end.to_string(), "2026-12-08T23:30:00Z");
+    let time = applied.order.appointment.expect("booked").time();
+    assert_eq!(time.start.to_string(), "2026-12-08T22:30:00Z");
+    assert_eq!(time.end.to_string(), "2026-12-08T23:30:00Z");
     assert_eq!(fields(&apply(&order("new"), json!({ "start": "tomorrow" })).expect_err("bad")), ["start"]);
+}
+
+#[test]
+fn an_order_waiting_for_its_slot_is_booked_with_a_start_and_a_technician_together() {
+    let mut waiting = order("new");
+    waiting.appointment = None;
+    let sam = Assignee { id: TechnicianId::parse("technician", "sam").expect("id"), name: "Sam".into() };
+    let now: Timestamp = "2026-12-02T00:00:00Z".parse().expect("now");
+    let book = |body: Value, assignee: Option<Assignee>| {
+        patch(body)?.apply(&waiting, &site(), assignee, "dispatch@acme.example", now, || "n".into())
+    };
+    let booked =
+        book(json!({ "start": "2026-12-09T09:30:00+11:00", "technician": "sam" }), Some(sam.clone()))
+            .expect("booked");
+    let appointment = booked.order.appointment.expect("an appointment");
+    assert_eq!(appointment.time().end.to_string(), "2026-12-08T23:30:00Z", "the service's 60 minutes");
+    assert_eq!(appointment.technician, sam);
+    let changed: Vec<_> = booked.changes.iter().map(|c| (c.field.as_str(), c.from.is_none())).collect();
+    assert_eq!(changed, [("start", true), ("technician", true)]);
+
+    let alone = book(json!({ "start": "2026-12-09T09:30:00+11:00" }), None).expect_err("no technician");
+    assert_eq!(fields(&alone), ["technician"]);
+    let unassigned = book(json!({ "technician": "sam" }), Some(sam)).expect_err("no start");
+    assert_eq!(fields(&unassigned), ["start"]);
+    let early = book(json!({ "status": "enroute" }), None).expect_err("nowhere to go yet");
+    assert_eq!(fields(&early), ["status"]);
+    assert!(book(json!({ "status": "cancelled" }), None).is_ok(), "it can be called off before booking");
+}
+
+#[test]
+fn a_stored_order_has_its_whole_appointment_or_none() {
+    let mut json = serde_json::to_value(order("new")).expect("json");
+    assert!(json.get("planned_start").is_some() && json.get("technician").is_some(), "flat, as before");
+    let object = json.as_object_mut().expect("object");
+    object.remove("technician");
+    assert!(serde_json::from_value::<WorkOrder>(json.clone()).is_err(), "half an appointment is refused");
+    let object = json.as_object_mut().expect("object");
+    object.remove("planned_start");
+    object.remove("planned_end");
+    let waiting: WorkOrder = serde_json::from_value(json).expect("no appointment");
+    assert_eq!(waiting.appointment, None);
 }
 
 #[test]

@@ -2,9 +2,10 @@
 //! never panic, and accept again what it rendered from an accepted value. Shared by the property
 //! tests (`tests/arbitrary_input.rs`, stable) and the `cargo fuzz` targets (`fuzz/`, nightly).
 
-use jobslot_domain::api::SubmitWorkOrder;
+use jobslot_domain::api::{JobInput, SubmitWorkOrder};
 use jobslot_domain::area::ServiceArea;
 use jobslot_domain::board::BoardQuery;
+use jobslot_domain::connector::{BookingToken, Callback, LinkBookingInput};
 use jobslot_domain::contact::{Email, Phone};
 use jobslot_domain::dispatch::{WorkOrderListQuery, WorkOrderPatch, WorkOrderRulesInput};
 use jobslot_domain::follow_up::FollowUpInput;
@@ -54,6 +55,20 @@ pub fn text(raw: &str) {
         assert_eq!(OrderStatus::parse("status", status.name()).ok(), Some(status), "{raw:?}");
     }
     let _ = minor_units(raw);
+    if let Some(token) = BookingToken::parse(raw) {
+        assert_eq!(BookingToken::parse(token.as_str()), Some(token), "{raw:?}");
+    }
+    if let Ok(Some(callback)) = Callback::parse_optional(raw, &allowed_origins()) {
+        // However the raw text was shaped, the customer lands on an allowed origin.
+        let url = callback.with_outcome(&order());
+        let lands = allowed_origins().iter().any(|origin| {
+            url.to_ascii_lowercase()
+                .strip_prefix(origin.as_str())
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with(['/', '?', '#']))
+        });
+        assert!(lands, "{raw:?} -> {url:?}");
+        assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control()), "{raw:?}");
+    }
     for max in [0, 1, 80, 1000] {
         for lines in [Lines::Single, Lines::Multi] {
             if let Ok(text) = Text::parse_lines("text", raw, max, lines) {
@@ -93,7 +108,17 @@ pub fn json_bodies(body: &[u8]) {
         && let Ok(patch) = patch.parse()
     {
         let now = jiff::Timestamp::UNIX_EPOCH;
-        let _ = patch.apply(&order(), &site, None, "staff@example.com", now, || "n".into());
+        let mut waiting = order();
+        waiting.appointment = None;
+        for order in [order(), waiting] {
+            let _ = patch.apply(&order, &site, None, "staff@example.com", now, || "n".into());
+        }
+    }
+    if let Some(job) = read::<JobInput>(body) {
+        let _ = job.parse(&site);
+    }
+    if let Some(booking) = read::<LinkBookingInput>(body) {
+        let _ = booking.parse(&allowed_origins());
     }
     if let Some(query) = read::<WorkOrderListQuery>(body) {
         let _ = query.parse(site.country);
@@ -122,6 +147,11 @@ pub fn order() -> WorkOrder {
         "created_at": "2026-12-01T00:00:00Z"
     }))
     .expect("order")
+}
+
+/// The origins a site allows callbacks to, as it stores them.
+pub fn allowed_origins() -> Vec<String> {
+    vec!["https://fieldapp.example".into(), "http://127.0.0.1:8080".into()]
 }
 
 fn read<T: DeserializeOwned>(body: &[u8]) -> Option<T> {

@@ -12,7 +12,7 @@ mod seed;
 mod session;
 
 use anyhow::{Context, Result, bail};
-use jobslot_domain::api::{AddressInput, ContactInput, SlotOffer, SubmitWorkOrder};
+use jobslot_domain::api::{AddressInput, ContactInput, JobInput, SlotOffer, SubmitWorkOrder};
 use run::{Outcome, open_loop};
 use serde::Serialize;
 use std::sync::Arc;
@@ -165,10 +165,8 @@ async fn answered_ok(sent: reqwest::Result<reqwest::Response>) -> bool {
 fn booking(slot: &SlotOffer) -> SubmitWorkOrder {
     let answers =
         serde_json::json!({"car_make": "Toyota", "car_model": "Corolla", "car_year": 2019, "fuel": "Petrol"});
-    SubmitWorkOrder {
+    let job = JobInput {
         service: seed::SERVICE.into(),
-        technician: slot.technician.to_string(),
-        start: slot.start.to_string(),
         postcode: seed::POSTCODE.into(),
         address: AddressInput {
             line1: "1 Load Street".into(),
@@ -182,6 +180,11 @@ fn booking(slot: &SlotOffer) -> SubmitWorkOrder {
             phone: "0412 345 678".into(),
         },
         notes: String::new(),
+    };
+    SubmitWorkOrder {
+        job,
+        technician: slot.technician.to_string(),
+        start: slot.start.to_string(),
         terms_accepted: true,
     }
 }

@@ -51,7 +51,11 @@ impl<S: Store> App<S> {
                         .filter_map(|off| off.interval(&tech_zone))
                         .filter(|off| off.overlaps(&window))
                         .collect(),
-                    jobs: jobs.iter().filter(|job| job.technician.id == tech.id).cloned().collect(),
+                    jobs: jobs
+                        .iter()
+                        .filter(|job| job.technician.as_ref().is_some_and(|t| t.id == tech.id))
+                        .cloned()
+                        .collect(),
                 })
             })
             .collect::<Result<_, AppError>>()?;

@@ -96,7 +96,7 @@ impl<S: Store> App<S> {
     ) -> Result<Versioned<WorkOrderDetail>, AppError> {
         let (site, member, stored) = self.order_for(site, user, number).await?;
         let patch = patch.parse().map_err(AppError::Validation)?;
-        let own_job = member.technician.as_ref() == Some(&stored.order.technician.id);
+        let own_job = stored.order.is_job_of(member.technician.as_ref());
         let may = member.role.allows(Action::DispatchWorkOrders) || (own_job && patch.is_field_work());
         if !may {
             return Err(AppError::Forbidden);
@@ -107,7 +107,7 @@ impl<S: Store> App<S> {
             Expect::Unstated => return Err(AppError::PreconditionRequired),
         }
         let assignee = match &patch.technician {
-            Some(id) if *id != stored.order.technician.id => {
+            Some(id) if stored.order.technician().is_none_or(|t| t.id != *id) => {
                 Some(self.assignable(&site, &stored.order, id).await?)
             }
             _ => None,
@@ -127,12 +127,12 @@ impl<S: Store> App<S> {
             return Ok(detail(stored));
         }
         let after = applied.order;
-        if after.moved_from(&stored.order) {
+        if let Some(appointment) = after.held().filter(|_| after.moved_from(&stored.order)) {
             let technician = match assignee {
                 Some(tech) => tech,
-                None => self.technician_of(&site, &after.technician.id).await?,
+                None => self.technician_of(&site, &appointment.technician.id).await?,
             };
-            self.check_free(&site, &technician, &after, now).await?;
+            self.check_free(&site, &technician, &after, appointment.time(), now).await?;
         }
         let entry = HistoryEntry { at: now, by: member.email.as_str().to_owned(), changes: applied.changes };
         let version = match self.repo.change_order(&stored, &after, &entry).await {
@@ -155,7 +155,7 @@ impl<S: Store> App<S> {
         let (site, member) = self.authorize(site, user, Action::WorkOwnJobs).await?;
         let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
         let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
-        let own_job = member.technician.as_ref() == Some(&stored.order.technician.id);
+        let own_job = stored.order.is_job_of(member.technician.as_ref());
         if member.role.allows(Action::ViewWorkOrders) || own_job {
             Ok((site, member, stored))
         } else {
@@ -200,9 +200,9 @@ impl<S: Store> App<S> {
         site: &Site,
         technician: &Technician,
         order: &WorkOrder,
+        time: Interval,
         now: Timestamp,
     ) -> Result<(), AppError> {
-        let time = Interval { start: order.planned_start, end: order.planned_end };
         let length = time.end.duration_since(time.start).as_mins();
         let duration = u16::try_from(length)
             .ok()

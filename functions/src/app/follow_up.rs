@@ -7,7 +7,7 @@ use super::{App, AppError, IDEMPOTENCY_HEADER};
 use crate::repository::StoredOrder;
 use crate::store::Store;
 use jobslot_domain::api::{SlotsQuery, SlotsResponse, Submission};
-use jobslot_domain::availability::Interval;
+
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::{IdempotencyKey, UserId};
 use jobslot_domain::site::Site;
@@ -34,7 +34,7 @@ impl<S: Store> App<S> {
             days: query.days,
         };
         let mut slots = self.slots(site.id.as_str(), &search).await?;
-        let own = |id: &jobslot_domain::ids::TechnicianId| *id != order.technician.id;
+        let own = |id: &jobslot_domain::ids::TechnicianId| !order.is_job_of(Some(id));
         for day in &mut slots.days {
             day.slots.sort_by_key(|s| (own(&s.technician), s.start));
         }
@@ -55,7 +55,7 @@ impl<S: Store> App<S> {
         let (site, member, stored) = self.order_for(site, user, number).await?;
         // Dispatchers and owners book follow-ups of any job, technicians of their own; an
         // integrator, who may read every order, books none.
-        let own_job = member.technician.as_ref() == Some(&stored.order.technician.id);
+        let own_job = stored.order.is_job_of(member.technician.as_ref());
         if !(member.role.allows(Action::DispatchWorkOrders) || own_job) {
             return Err(AppError::Forbidden);
         }
@@ -104,16 +104,8 @@ fn follow_up_of(
 ) -> Result<Submission, AppError> {
     let order = &stored.order;
     let service = site.parse_service("service", order.service.id.as_str())?;
-    let end = start
-        .checked_add(service.duration.span())
-        .map_err(|_| jobslot_domain::FieldError::new("start", "That time is out of range."))?;
-    Ok(Submission {
-        service,
-        technician,
-        slot: Interval { start, end },
-        location: order.location.clone(),
-        contact: order.contact.clone(),
-        answers: order.asset.clone(),
-        notes: order.notes.clone(),
-    })
+    let slot = service
+        .slot_from(start)
+        .ok_or_else(|| jobslot_domain::FieldError::new("start", "That time is out of range."))?;
+    Ok(Submission { job: order.job(service), technician, slot })
 }

@@ -173,11 +173,13 @@ impl SignIn {
     }
 }
 
-fn secret() -> String {
-    URL_SAFE_NO_PAD.encode(crate::random::bytes::<32>())
+/// A new random secret: 32 bytes, URL-safe base64 (43 characters).
+pub(super) fn secret() -> String {
+    URL_SAFE_NO_PAD.encode(crate::random::bytes::<{ jobslot_domain::connector::TOKEN_BYTES }>())
 }
 
-fn digest(secret: &str) -> String {
+/// What is stored of a secret: its SHA-256, hex.
+pub(super) fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 

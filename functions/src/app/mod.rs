@@ -6,6 +6,7 @@
 mod assets;
 mod board;
 mod bookings;
+mod connector;
 mod dispatch;
 mod failed_sign_ins;
 mod follow_up;
@@ -78,6 +79,9 @@ pub enum AppError {
     /// The work order cannot be followed up (the sentence says why).
     #[error("follow-up not allowed")]
     FollowUpNotAllowed(String),
+    /// The work order cannot be booked through its link (the sentence says why).
+    #[error("work order not bookable")]
+    NotBookable(String),
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,

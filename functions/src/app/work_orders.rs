@@ -5,21 +5,19 @@ use crate::repository::{BookingRefused, FollowedUp, IdempotencyRecord, NewBookin
 use crate::store::{Store, StoreError};
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
-use jobslot_domain::api::{Submission, SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::api::{Job, Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::booking::Booking;
 use jobslot_domain::dispatch::{Change, HistoryEntry};
-use jobslot_domain::ids::{IdempotencyKey, WorkOrderNumber};
+use jobslot_domain::ids::{IdempotencyKey, TechnicianId, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
-use jobslot_domain::work_order::{
-    Account, Assignee, BookedService, DEFAULT_PRIORITY, OrderStatus, WorkOrder,
-};
+use jobslot_domain::work_order::{Appointment, Assignee, WorkOrder};
 use sha2::{Digest, Sha256};
 
 /// How long a retried request with the same idempotency key gets the first answer back.
 const IDEMPOTENCY_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 /// Attempts at writing the booking: a random work-order number that collides, or a DynamoDB
 /// transaction conflicting with a concurrent one, is retried; anything else is final.
-const WRITE_ATTEMPTS: u32 = 4;
+pub(super) const WRITE_ATTEMPTS: u32 = 4;
 /// Name of the header carrying the idempotency key.
 pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
@@ -78,17 +76,25 @@ impl<S: Store> App<S> {
         submission: &Submission,
         booker: &Booker<'_>,
     ) -> Result<Submitted, AppError> {
-        let technician = self.chosen_technician(site, submission).await?;
+        let technician = self.chosen_technician(site, &submission.job, &submission.technician).await?;
         let now = self.clock.now();
-        let offered =
-            self.technician_slots(site, &technician, &submission.service, submission.slot, now, None).await?;
+        let offered = self
+            .technician_slots(site, &technician, &submission.job.service, submission.slot, now, None)
+            .await?;
         if !offered.contains(&submission.slot) {
             return Err(AppError::SlotUnavailable);
         }
 
         for attempt in 1..=WRITE_ATTEMPTS {
             let number = WorkOrderNumber::from_random(crate::random::u64());
-            let mut work_order = work_order(site, &technician, submission, number.clone(), now);
+            let appointment = Appointment {
+                planned_start: submission.slot.start,
+                planned_end: submission.slot.end,
+                technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
+            };
+            let zone = technician.time_zone.clone();
+            let mut work_order =
+                WorkOrder::new(&site.id, number.clone(), &submission.job, Some(appointment), zone, now);
             let follows = booker.follows.map(|first| {
                 work_order.follow_up_of = Some(first.order.number.clone());
                 work_order.priority = first.order.priority;
@@ -102,7 +108,7 @@ impl<S: Store> App<S> {
             let created = WorkOrderCreated {
                 number: number.clone(),
                 status: work_order.status,
-                service_name: submission.service.name.clone(),
+                service_name: submission.job.service.name.clone(),
                 technician_name: technician.name.clone(),
                 start: submission.slot.start,
                 end: submission.slot.end,
@@ -162,50 +168,18 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// The technician asked for, if they serve the job's postcode.
-    async fn chosen_technician(&self, site: &Site, submission: &Submission) -> Result<Technician, AppError> {
-        let serving = self.serving(site, &submission.location.postcode).await?;
-        let mut doing = serving.into_iter().filter(|t| t.does(&submission.service.id));
-        doing.find(|t| t.id == submission.technician).ok_or_else(|| {
+    /// The technician asked for, if they do the service and serve the job's postcode.
+    pub(super) async fn chosen_technician(
+        &self,
+        site: &Site,
+        job: &Job,
+        id: &TechnicianId,
+    ) -> Result<Technician, AppError> {
+        let serving = self.serving(site, &job.location.postcode).await?;
+        let mut doing = serving.into_iter().filter(|t| t.does(&job.service.id));
+        doing.find(|t| t.id == *id).ok_or_else(|| {
             FieldError::new("technician", "This technician does not serve your postcode.").into()
         })
-    }
-}
-
-fn work_order(
-    site: &Site,
-    technician: &Technician,
-    submission: &Submission,
-    number: WorkOrderNumber,
-    now: jiff::Timestamp,
-) -> WorkOrder {
-    WorkOrder {
-        site: site.id.clone(),
-        number,
-        status: OrderStatus::New,
-        order_type: submission.service.order_type,
-        priority: DEFAULT_PRIORITY,
-        service: BookedService {
-            id: submission.service.id.clone(),
-            name: submission.service.name.clone(),
-            price: submission.service.price,
-        },
-        account: Account { name: submission.contact.name.clone() },
-        contact: submission.contact.clone(),
-        location: submission.location.clone(),
-        asset: submission.answers.clone(),
-        notes: submission.notes.clone(),
-        planned_start: submission.slot.start,
-        planned_end: submission.slot.end,
-        time_zone: technician.time_zone.clone(),
-        technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
-        created_at: now,
-        reason: None,
-        remarks: None,
-        staff_notes: Vec::new(),
-        follow_up_of: None,
-        follow_ups: Vec::new(),
-        updated_at: None,
     }
 }
 

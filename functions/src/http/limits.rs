@@ -61,7 +61,10 @@ impl Limited {
         match (method, route) {
             // axum answers HEAD with the GET handler, search included.
             (&Method::GET | &Method::HEAD, "/api/sites/{site}/slots") => Some(Limited::Search),
-            (&Method::POST, "/api/sites/{site}/work-orders") => Some(Limited::Booking),
+            (
+                &Method::POST,
+                "/api/sites/{site}/work-orders" | "/api/sites/{site}/work-orders/{number}/booking",
+            ) => Some(Limited::Booking),
             (&Method::POST, "/oauth2/authorize") => Some(Limited::SignIn),
             _ => None,
         }

@@ -5,6 +5,7 @@
 mod assets;
 pub mod auth;
 mod bookings;
+mod connector;
 pub mod extract;
 pub mod identity;
 pub mod limits;
@@ -107,9 +108,10 @@ pub fn bookings_router<S: Store>(state: AppState<S>) -> Router {
     bookings::routes().with_state(state)
 }
 
-/// The work-orders function: submit and read work orders.
+/// The work-orders function: submit, read and change work orders, create them in advance
+/// and book them through their links.
 pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
-    work_orders::routes().with_state(state)
+    work_orders::routes().merge(connector::routes()).with_state(state)
 }
 
 /// The staff function: setting up a business.
@@ -154,6 +156,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
             header::CONTENT_TYPE,
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("booking-token"),
             header::IF_MATCH,
             header::IF_NONE_MATCH,
         ])

@@ -5,7 +5,7 @@
 //! malformed request, rate limits, an outage, a missing token on a staff route, an unreadable
 //! body) are added to every operation here, so no operation can forget one.
 
-use super::{assets, bookings, staff, work_orders};
+use super::{assets, bookings, connector, staff, work_orders};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::api::Problem;
@@ -43,6 +43,9 @@ pub(super) const STAFF: &str = "staff";
         work_orders::change,
         work_orders::follow_up_slots,
         work_orders::follow_up,
+        connector::create,
+        connector::linked,
+        connector::book,
         staff::board,
         staff::create_integration,
         staff::me,
@@ -69,6 +72,7 @@ pub(super) const STAFF: &str = "staff";
         NotFound,
         SlotUnavailable,
         FollowUpNotAllowed,
+        LinkBookingConflict,
         AlreadyExists,
         ChangedBySomeoneElse,
         BodyTooLarge,
@@ -150,6 +154,8 @@ problem_responses! {
     NotFound("No such site, or nothing with this id on it.", retry_after: false),
     SlotUnavailable("The slot is not offered any more (just taken, or never offered).", retry_after: false),
     FollowUpNotAllowed("The work order is not closed incomplete, or its order type's rules allow no follow-up.", retry_after: false),
+    LinkBookingConflict("The slot was just taken (`slot-unavailable`), or the work order is booked already or \
+        called off (`work-order-not-bookable`).", retry_after: false),
     AlreadyExists("It exists already.", retry_after: false),
     ChangedBySomeoneElse("It changed since the version `If-Match` names; read it again.", retry_after: false),
     BodyTooLarge("The body is larger than 64 KiB.", retry_after: false),

@@ -159,6 +159,13 @@ impl IntoResponse for ApiError {
                 Some(why),
                 vec![],
             ),
+            ApiError::App(AppError::NotBookable(why)) => problem(
+                K::NotBookable,
+                StatusCode::CONFLICT,
+                "This work order cannot be booked",
+                Some(why),
+                vec![],
+            ),
             ApiError::App(AppError::IdempotencyKeyReused) => problem(
                 K::IdempotencyKeyReused,
                 StatusCode::UNPROCESSABLE_ENTITY,

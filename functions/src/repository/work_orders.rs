@@ -6,7 +6,7 @@ use crate::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, keys
 use jiff::Timestamp;
 use jobslot_domain::availability::grid_cells;
 use jobslot_domain::booking::Booking;
-use jobslot_domain::dispatch::{HistoryEntry, WorkOrderSummary, search_text};
+use jobslot_domain::dispatch::{Change, HistoryEntry, WorkOrderSummary, search_text};
 use jobslot_domain::events;
 use jobslot_domain::ids::{SiteId, TechnicianId, WorkOrderNumber};
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
@@ -45,14 +45,15 @@ impl ListView {
         }
     }
 
-    /// The views an order is listed in.
-    fn of(order: &WorkOrder) -> [ListView; 4] {
-        [
+    /// The views an order is listed in (an order waiting for its slot is nobody's yet).
+    fn of(order: &WorkOrder) -> Vec<ListView> {
+        let mut views = vec![
             ListView::All,
             ListView::Status(order.status),
-            ListView::Technician(order.technician.id.clone()),
             ListView::Postcode(order.location.postcode.to_string()),
-        ]
+        ];
+        views.extend(order.technician().map(|t| ListView::Technician(t.id.clone())));
+        views
     }
 }
 
@@ -109,7 +110,7 @@ pub(super) fn change_writes(change: &FollowedUp) -> Result<Vec<Write>, StoreErro
 const LIST_CHUNK: usize = 200;
 
 fn list_keys(order: &WorkOrder) -> Vec<Key> {
-    let sk = keys::order_list_entry(order.planned_start, &order.number);
+    let sk = keys::order_list_entry(order.appointment.as_ref().map(|a| a.planned_start), &order.number);
     ListView::of(order)
         .iter()
         .map(|view| Key::new(keys::order_list(&order.site, &view.name()), sk.clone()))
@@ -134,16 +135,21 @@ pub(super) fn history_write(
     Ok(put(encode(keys::work_order_change(site, number, entry.at, &id), entry, None)?, Condition::Always))
 }
 
+/// The write of the history entry of a new order: `by` created it.
+pub(super) fn created_write(order: &WorkOrder, by: &str) -> Result<Write, StoreError> {
+    let change = Change { field: "status".into(), from: None, to: Some(order.status.name().into()) };
+    let entry = HistoryEntry { at: order.created_at, by: by.to_owned(), changes: vec![change] };
+    history_write(&order.site, &order.number, &entry)
+}
+
 /// The booking and lock items of the time an order holds, if it holds any.
 fn held_time(order: &WorkOrder) -> Result<Vec<(Key, String)>, StoreError> {
-    if !order.status.holds_time() {
-        return Ok(Vec::new());
-    }
+    let Some(appointment) = order.held() else { return Ok(Vec::new()) };
     let booking = Booking {
         site: order.site.clone(),
-        technician: order.technician.id.clone(),
+        technician: appointment.technician.id.clone(),
         work_order: order.number.clone(),
-        time: jobslot_domain::availability::Interval { start: order.planned_start, end: order.planned_end },
+        time: appointment.time(),
     };
     let key = keys::booking(&order.site, &booking.technician, booking.time.start, &order.number);
     let mut items = vec![(key, serde_json::to_string(&booking).map_err(|e| StoreError::Backend(e.into()))?)];

@@ -125,6 +125,12 @@ pub fn work_order_change(site: &SiteId, number: &WorkOrderNumber, at: Timestamp,
     )
 }
 
+/// The booking link of a work order created in advance. Its sort key sorts after `WO`, out
+/// of [`work_order_with_history`]'s range: reading an order never reads its link.
+pub fn work_order_link(site: &SiteId, number: &WorkOrderNumber) -> Key {
+    Key::new(work_order_partition(site, number), "WO#LINK")
+}
+
 /// The sort keys of a work order's partition: its history entries, then the order itself.
 pub fn work_order_with_history() -> SkRange {
     SkRange::Between("HIST#".into(), "WO".into())
@@ -135,9 +141,13 @@ pub fn order_list(site: &SiteId, view: &str) -> String {
     format!("SITE#{site}#WOLIST#{view}")
 }
 
-/// The sort key of a work order in the list views: by appointment, then number.
-pub fn order_list_entry(start: Timestamp, number: &WorkOrderNumber) -> String {
-    format!("AT#{}#{number}", instant(start))
+/// The sort key of a work order in the list views: by appointment, then number; orders
+/// waiting for a slot (`AT#~#…`) after every appointment and outside every date range.
+pub fn order_list_entry(start: Option<Timestamp>, number: &WorkOrderNumber) -> String {
+    match start {
+        Some(start) => format!("AT#{}#{number}", instant(start)),
+        None => format!("AT#~#{number}"),
+    }
 }
 
 /// Sort keys of list entries with appointments from `from` (inclusive) to `to` (exclusive);
@@ -147,7 +157,8 @@ pub fn order_list_between(from: Option<Timestamp>, to: Option<Timestamp>) -> SkR
     // The entry of an order at exactly `to` is `AT#{to}#WO-…`, which sorts after `AT#{to}`;
     // the first second before `to` with '$' (after '#') takes every number at that second.
     let upper = to.map_or_else(
-        || "AT$".to_owned(),
+        // With a start, the orders waiting for a slot (`AT#~#…`, after `AT#~`) are left out.
+        || if from.is_some() { "AT#~".to_owned() } else { "AT$".to_owned() },
         |t| format!("AT#{}$", instant(t.checked_sub(jiff::SignedDuration::from_secs(1)).unwrap_or(t))),
     );
     SkRange::Between(lower, upper)
@@ -253,13 +264,20 @@ mod tests {
         let nine: Timestamp = "2026-11-24T09:00:00Z".parse().expect("t");
         let midnight: Timestamp = "2026-11-25T00:00:00Z".parse().expect("t");
         let day = order_list_between(Some("2026-11-24T00:00:00Z".parse().expect("t")), Some(midnight));
-        assert!(day.contains(&order_list_entry(nine, &number)));
-        assert!(!day.contains(&order_list_entry(midnight, &number)));
-        assert!(day.contains(&order_list_entry(midnight - jiff::SignedDuration::from_secs(1), &number)));
-        assert!(order_list_between(None, None).contains(&order_list_entry(nine, &number)));
+        let at = |t: Timestamp| order_list_entry(Some(t), &number);
+        assert!(day.contains(&at(nine)));
+        assert!(!day.contains(&at(midnight)));
+        assert!(day.contains(&at(midnight - jiff::SignedDuration::from_secs(1))));
+        assert!(order_list_between(None, None).contains(&at(nine)));
+        let waiting = order_list_entry(None, &number);
+        assert!(order_list_between(None, None).contains(&waiting), "listed, after every appointment");
+        assert!(waiting > at("2099-12-31T23:59:59Z".parse().expect("t")));
+        assert!(!order_list_between(Some(nine), None).contains(&waiting), "in no date range");
+        assert!(!day.contains(&waiting));
         let site = SiteId::parse("s", "acme").expect("site");
         let change = work_order_change(&site, &number, nine, "x");
         assert!(work_order_with_history().contains(&change.sk));
         assert!(work_order_with_history().contains(&work_order(&site, &number).sk));
+        assert!(!work_order_with_history().contains(&work_order_link(&site, &number).sk));
     }
 }

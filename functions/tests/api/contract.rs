@@ -39,7 +39,7 @@ async fn the_document_is_openapi_3_1_with_every_route() {
     let mut documented: Vec<String> =
         operations(&document).iter().map(|(method, path, _)| format!("{method} {path}")).collect();
     documented.sort();
-    // The routers' routes (`http::{assets,bookings,work_orders,staff}::routes`); a route added
+    // The routers' routes (`http::{assets,bookings,work_orders,connector,staff}::routes`); a route added
     // there and not here is a route integrators cannot see.
     let mut routed = vec![
         "GET /api/me",
@@ -53,6 +53,9 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "PATCH /api/sites/{site}/work-orders/{number}",
         "POST /api/sites/{site}/work-orders/{number}/follow-up",
         "GET /api/sites/{site}/work-orders/{number}/follow-up/slots",
+        "POST /api/sites/{site}/work-orders/unscheduled",
+        "GET /api/sites/{site}/work-orders/{number}/booking",
+        "POST /api/sites/{site}/work-orders/{number}/booking",
         "GET /api/sites/{site}/board",
         "POST /api/sites/{site}/integrations",
         "GET /api/sites/{site}/work-order-rules",

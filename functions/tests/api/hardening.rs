@@ -52,11 +52,11 @@ async fn a_path_that_is_not_utf8_is_a_400_problem() {
 async fn line_breaks_and_invisible_characters_are_refused_per_field() {
     let app = spawn_app().await;
     let mut request = submission(FIRST_SLOT);
-    request.contact.name = "Mary\nSmith".into();
-    request.address.line1 = "1 George St\u{202E}".into();
-    request.address.city = "Syd\u{200B}ney".into();
-    request.answers.insert("car_model".into(), serde_json::json!("Corolla\r\nHybrid"));
-    request.notes = "Gate code 1234\r\nDog in the yard".into();
+    request.job.contact.name = "Mary\nSmith".into();
+    request.job.address.line1 = "1 George St\u{202E}".into();
+    request.job.address.city = "Syd\u{200B}ney".into();
+    request.job.answers.insert("car_model".into(), serde_json::json!("Corolla\r\nHybrid"));
+    request.job.notes = "Gate code 1234\r\nDog in the yard".into();
     let problem =
         problem(app.submit("hidden-chars-1", &request).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
             .await;
@@ -72,7 +72,7 @@ async fn an_unknown_answer_key_is_not_echoed_back_at_length() {
     let app = spawn_app().await;
     let mut request = submission(FIRST_SLOT);
     let key = "k".repeat(20_000);
-    request.answers.insert(key.clone(), serde_json::json!(1));
+    request.job.answers.insert(key.clone(), serde_json::json!(1));
     let response = app.submit("long-key-1", &request).await;
     let body = response.text().await.expect("body");
     assert!(body.len() < 1_000, "a {} byte answer to a 20 kB key", body.len());

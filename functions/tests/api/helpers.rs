@@ -119,6 +119,30 @@ impl TestApp {
         self.issuer.access_token(user.as_str(), jiff::Timestamp::now().as_second(), 900).expect("token")
     }
 
+    /// An access token of a new integration of the demo site, got as its system gets one: the
+    /// owner creates the integration, and the client-credentials grant trades its secret.
+    pub async fn integrator_token(&self) -> String {
+        let owner = self.owner_token().await;
+        let response = self
+            .client
+            .post(format!("{}{SITE}/integrations", self.base))
+            .bearer_auth(&owner)
+            .json(&serde_json::json!({ "name": "Field app" }))
+            .send()
+            .await
+            .expect("create");
+        let created: serde_json::Value = response.json().await.expect("json");
+        let (id, secret) = (created["client_id"].as_str().expect("id"), created["client_secret"].as_str());
+        let form = [
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret.expect("secret")),
+        ];
+        let response = self.client.post(format!("{}/oauth2/token", self.base)).form(&form).send().await;
+        let body: serde_json::Value = response.expect("token").json().await.expect("json");
+        body["access_token"].as_str().expect("an access token").to_owned()
+    }
+
     /// The demo owner's token.
     pub async fn owner_token(&self) -> String {
         self.staff(Role::Owner).await.1

@@ -5,6 +5,7 @@ mod support;
 
 mod abuse;
 mod arbitrary;
+mod connector;
 mod contract;
 mod dispatch;
 mod hardening;

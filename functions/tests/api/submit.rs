@@ -87,9 +87,9 @@ async fn a_missing_idempotency_key_is_named() {
 async fn missing_required_fields_are_all_named_and_nothing_is_stored() {
     let app = spawn_app().await;
     let mut request = submission(FIRST_SLOT);
-    request.answers.remove("car_make");
-    request.contact.email = "mary-at-example".into();
-    request.address.city = "  ".into();
+    request.job.answers.remove("car_make");
+    request.job.contact.email = "mary-at-example".into();
+    request.job.address.city = "  ".into();
     request.terms_accepted = false;
     let problem =
         problem(app.submit("missing-1", &request).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
@@ -102,10 +102,10 @@ async fn missing_required_fields_are_all_named_and_nothing_is_stored() {
 async fn over_long_strings_are_refused() {
     let app = spawn_app().await;
     let mut request = submission(FIRST_SLOT);
-    request.contact.name = "M".repeat(101);
-    request.address.line1 = "1".repeat(121);
-    request.answers.insert("car_model".into(), serde_json::json!("C".repeat(41)));
-    request.notes = "n".repeat(1001);
+    request.job.contact.name = "M".repeat(101);
+    request.job.address.line1 = "1".repeat(121);
+    request.job.answers.insert("car_model".into(), serde_json::json!("C".repeat(41)));
+    request.job.notes = "n".repeat(1001);
     let problem =
         problem(app.submit("long-strings-1", &request).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
             .await;
@@ -132,7 +132,7 @@ async fn a_slot_taken_meanwhile_is_a_conflict() {
     let app = spawn_app().await;
     assert_eq!(app.submit("taker-key-1", &submission(FIRST_SLOT)).await.status(), StatusCode::CREATED);
     let mut late = submission(FIRST_SLOT);
-    late.contact.name = "Late Comer".into();
+    late.job.contact.name = "Late Comer".into();
     problem(app.submit("taker-key-2", &late).await, StatusCode::CONFLICT, "slot-unavailable").await;
     assert_eq!(app.bookings_stored().await, 1);
 }
@@ -146,7 +146,7 @@ async fn a_technician_who_does_not_serve_the_postcode_cannot_be_booked_there() {
         problem(app.submit("wrong-tech-1", &request).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
             .await;
     assert_eq!(fields(&problem), ["technician"]);
-    request.postcode = "9999".into();
+    request.job.postcode = "9999".into();
     problem_not_served(app.submit("wrong-tech-2", &request).await).await;
     assert_eq!(app.bookings_stored().await, 0);
 }

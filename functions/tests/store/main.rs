@@ -3,6 +3,7 @@
 //! The DynamoDB half is `#[ignore]`d in a plain `cargo test` because it needs a server;
 //! `cargo xtask test` starts moto and runs it with `--ignored`.
 
+mod connector;
 mod follow_ups;
 mod suite;
 #[path = "../support/mod.rs"]
@@ -71,4 +72,8 @@ conformance!(
     a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_and_the_slot_free,
     every_change_writes_its_events_in_its_own_transaction,
     a_reassignment_and_a_booking_racing_for_one_slot_leave_one_holder,
+    an_order_created_in_advance_is_listed_unscheduled_and_holds_no_time,
+    the_customer_books_an_order_through_its_link_and_only_its_link,
+    a_dispatcher_books_an_order_created_in_advance_from_the_console,
+    two_bookings_of_one_linked_order_at_once_leave_one,
 );

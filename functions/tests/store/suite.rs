@@ -19,6 +19,7 @@ use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError,
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
+pub use crate::connector::*;
 pub use crate::follow_ups::*;
 pub use crate::work_orders::*;
 
@@ -221,7 +222,7 @@ pub async fn a_booking_is_stored_with_its_work_order(store: impl Store) {
     let order =
         app.repository().work_order(&site, &submitted.created.number).await.expect("read").expect("stored");
     assert_eq!(order.contact.email.as_str(), "mary@example.com");
-    assert_eq!(order.planned_start, bookings[0].time.start);
+    assert_eq!(order.appointment.map(|a| a.planned_start), Some(bookings[0].time.start));
 }
 
 pub async fn an_overlapping_booking_is_refused_and_leaves_nothing(store: impl Store) {
@@ -296,7 +297,7 @@ pub async fn a_retried_submission_gets_the_first_answer(store: impl Store) {
     assert!(!first.replayed && again.replayed);
     assert_eq!(first.created, again.created);
     let mut changed = request.clone();
-    changed.contact.name = "Someone Else".into();
+    changed.job.contact.name = "Someone Else".into();
     let reused = app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &changed).await;
     assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
     let bookings =

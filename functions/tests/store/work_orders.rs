@@ -9,10 +9,11 @@ use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::{HistoryEntry, WorkOrderListQuery, WorkOrderPatch};
 use jobslot_domain::ids::{TechnicianId, UserId, WorkOrderNumber};
 use jobslot_domain::staff::Role;
+use jobslot_domain::work_order::{Appointment, Assignee};
 use jobslot_functions::app::setup::Expect;
 use jobslot_functions::app::{App, AppError};
 use jobslot_functions::demo;
-use jobslot_functions::repository::{ChangeRefused, Member, NewBooking};
+use jobslot_functions::repository::{ChangeRefused, Member, NewBooking, Repository, StoredOrder};
 use jobslot_functions::store::{SkRange, Store};
 use serde_json::json;
 use std::sync::Arc;
@@ -46,9 +47,45 @@ pub async fn dispatcher<S: Store>(app: &App<S>) -> UserId {
 pub async fn book<S: Store>(app: &App<S>, technician: &str, start: &str, name: &str) -> WorkOrderNumber {
     let mut request = submission(start);
     request.technician = technician.into();
-    request.contact.name = name.into();
+    request.job.contact.name = name.into();
     let key = format!("key-{technician}-{name}-{}", start.replace(':', "-"));
     app.submit_work_order(demo::DEMO_SITE, Some(&key), &request).await.expect("booked").created.number
+}
+
+/// Moves `stored` to each of `starts` with `technician` at the same moment (a barrier at the
+/// repository releases the edits together); the times whose edit was written.
+pub async fn move_at_once<S: Store>(
+    repo: &Repository<S>,
+    stored: &StoredOrder,
+    starts: &[&str],
+    technician: Assignee,
+) -> Vec<Interval> {
+    let barrier = Arc::new(Barrier::new(starts.len()));
+    let edits: Vec<_> = starts
+        .iter()
+        .map(|start| {
+            let (repo, barrier, stored, technician) =
+                (repo.clone(), Arc::clone(&barrier), stored.clone(), technician.clone());
+            let time = hour(start);
+            tokio::spawn(async move {
+                let mut after = stored.order.clone();
+                after.appointment =
+                    Some(Appointment { planned_start: time.start, planned_end: time.end, technician });
+                let entry = HistoryEntry { at: time.start, by: "race".into(), changes: Vec::new() };
+                barrier.wait().await;
+                (time, repo.change_order(&stored, &after, &entry).await)
+            })
+        })
+        .collect();
+    let mut winners = Vec::new();
+    for edit in futures::future::join_all(edits).await {
+        match edit.expect("task") {
+            (time, Ok(_)) => winners.push(time),
+            (_, Err(ChangeRefused::Changed)) => {}
+            (_, Err(other)) => panic!("unexpected outcome: {other:?}"),
+        }
+    }
+    winners
 }
 
 pub async fn patch<S: Store>(
@@ -209,34 +246,12 @@ pub async fn dispatchers_rescheduling_one_order_at_once_one_wins_and_the_locks_m
         "2026-11-24T23:00:00Z",
         "2026-11-25T00:00:00Z",
     ];
-    let barrier = Arc::new(Barrier::new(targets.len()));
-    let edits: Vec<_> = targets
-        .iter()
-        .map(|start| {
-            let (repo, barrier, stored) = (repo.clone(), Arc::clone(&barrier), stored.clone());
-            let time = hour(start);
-            tokio::spawn(async move {
-                let mut after = stored.order.clone();
-                after.planned_start = time.start;
-                after.planned_end = time.end;
-                let entry = HistoryEntry { at: time.start, by: "race".into(), changes: Vec::new() };
-                barrier.wait().await;
-                (time, repo.change_order(&stored, &after, &entry).await)
-            })
-        })
-        .collect();
-    let mut winners = Vec::new();
-    for edit in futures::future::join_all(edits).await {
-        match edit.expect("task") {
-            (time, Ok(_)) => winners.push(time),
-            (_, Err(ChangeRefused::Changed)) => {}
-            (_, Err(other)) => panic!("unexpected outcome: {other:?}"),
-        }
-    }
+    let technician = stored.order.technician().cloned().expect("booked");
+    let winners = move_at_once(&repo, &stored, &targets, technician).await;
     assert_eq!(winners.len(), 1, "exactly one edit wins");
     let winner = winners[0];
     let order = repo.work_order(&demo::site_id(), &number).await.expect("read").expect("stored");
-    assert_eq!((order.planned_start, order.planned_end), (winner.start, winner.end));
+    assert_eq!(order.appointment.map(|a| a.time()), Some(winner));
     let bookings = repo
         .bookings(
             &demo::site_id(),
@@ -327,10 +342,11 @@ pub async fn a_reassignment_and_a_booking_racing_for_one_slot_leave_one_holder(s
         let stored = repo.stored_order(&site, &number).await.expect("read").expect("stored");
         let time = hour(start);
         let mut moved = stored.order.clone();
-        moved.technician =
-            jobslot_domain::work_order::Assignee { id: tech("priya-shah"), name: "Priya Shah".into() };
-        moved.planned_start = time.start;
-        moved.planned_end = time.end;
+        moved.appointment = Some(Appointment {
+            planned_start: time.start,
+            planned_end: time.end,
+            technician: Assignee { id: tech("priya-shah"), name: "Priya Shah".into() },
+        });
         let rival_number = WorkOrderNumber::from_random(90_000 + round as u64);
         let rival = NewBooking {
             booking: Booking {
@@ -363,10 +379,11 @@ pub async fn a_reassignment_and_a_booking_racing_for_one_slot_leave_one_holder(s
             // Put the order back with Sam for the next round.
             let stored = repo.stored_order(&site, &number).await.expect("read").expect("stored");
             let mut back = stored.order.clone();
-            back.technician =
-                jobslot_domain::work_order::Assignee { id: tech("sam-nguyen"), name: "Sam Nguyen".into() };
-            back.planned_start = at(FIRST_SLOT);
-            back.planned_end = at(FIRST_SLOT) + SignedDuration::from_hours(1);
+            back.appointment = Some(Appointment {
+                planned_start: at(FIRST_SLOT),
+                planned_end: at(FIRST_SLOT) + SignedDuration::from_hours(1),
+                technician: Assignee { id: tech("sam-nguyen"), name: "Sam Nguyen".into() },
+            });
             let entry = HistoryEntry { at: time.start, by: "reset".into(), changes: Vec::new() };
             repo.change_order(&stored, &back, &entry).await.expect("moved back");
         }

@@ -2,7 +2,7 @@
 #![allow(dead_code, missing_docs)]
 
 use jiff::Timestamp;
-use jobslot_domain::api::{AddressInput, ContactInput, SubmitWorkOrder};
+use jobslot_domain::api::{AddressInput, ContactInput, JobInput, SubmitWorkOrder};
 use jobslot_functions::app::{App, Clock};
 use jobslot_functions::store::Store;
 use jobslot_functions::store::dynamodb::{ClientLimits, DynamoStore};
@@ -45,12 +45,11 @@ pub async fn demo_app<S: Store>(store: S) -> App<S> {
     app
 }
 
-/// A valid booking request for the demo site's basic service with Sam at `start`.
-pub fn submission(start: &str) -> SubmitWorkOrder {
-    SubmitWorkOrder {
+/// The job of [`submission`]: the demo site's basic service for Mary Citizen at 1 George
+/// Street, Sydney 2000, with the demo form answered.
+pub fn job() -> JobInput {
+    JobInput {
         service: "basic-service".into(),
-        technician: "sam-nguyen".into(),
-        start: start.into(),
         postcode: "2000".into(),
         address: AddressInput {
             line1: "1 George Street".into(),
@@ -67,8 +66,12 @@ pub fn submission(start: &str) -> SubmitWorkOrder {
             phone: "0412 345 678".into(),
         },
         notes: String::new(),
-        terms_accepted: true,
     }
+}
+
+/// A valid booking request for the demo site's basic service with Sam at `start`.
+pub fn submission(start: &str) -> SubmitWorkOrder {
+    SubmitWorkOrder { job: job(), technician: "sam-nguyen".into(), start: start.into(), terms_accepted: true }
 }
 
 /// A real store that counts what is asked of it: transactions tried (to show a request was

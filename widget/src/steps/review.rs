@@ -5,7 +5,7 @@ use crate::api::ApiFailure;
 use crate::fields::{FieldError, invalid};
 use crate::flow::{Flow, PendingSubmission, Step, use_flow};
 use crate::format;
-use jobslot_domain::api::{ProblemKind, SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::api::{JobInput, ProblemKind, SubmitWorkOrder, WorkOrderCreated};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,15 +23,18 @@ fn new_idempotency_key() -> String {
 fn submission(flow: &Flow) -> Option<SubmitWorkOrder> {
     let slot = flow.chosen.get_untracked()?;
     let (contact, address) = contact_input(flow);
-    Some(SubmitWorkOrder {
+    let job = JobInput {
         service: flow.service.get_untracked(),
-        technician: slot.technician.to_string(),
-        start: slot.start.to_string(),
         postcode: flow.postcode.get_untracked(),
         address,
         answers: flow.answers.get_untracked(),
         contact,
         notes: flow.contact.notes.get_untracked(),
+    };
+    Some(SubmitWorkOrder {
+        job,
+        technician: slot.technician.to_string(),
+        start: slot.start.to_string(),
         terms_accepted: flow.terms.get_untracked(),
     })
 }
@@ -61,19 +64,23 @@ fn submit(flow: Flow) {
                 }
             }
             Err(failure) if failure.kind() == Some(ProblemKind::SlotUnavailable) => {
-                // Back to the times, freshly fetched, with the reason beside them.
-                flow.chosen.set(None);
-                match super::load_slots(&flow, None).await {
-                    Ok(()) => {
-                        flow.go(Step::Slots);
-                        flow.errors.set(failure.field_errors());
-                    }
-                    Err(reload) => flow.show_failure(&reload),
-                }
+                back_to_fresh_slots(&flow, &failure).await
             }
             Err(failure) => flow.show_failure(&failure),
         }
     });
+}
+
+/// Back to the times, freshly fetched, with the reason the chosen one failed beside them.
+pub async fn back_to_fresh_slots(flow: &Flow, failure: &ApiFailure) {
+    flow.chosen.set(None);
+    match super::load_slots(flow, None).await {
+        Ok(()) => {
+            flow.go(Step::Slots);
+            flow.errors.set(failure.field_errors());
+        }
+        Err(reload) => flow.show_failure(&reload),
+    }
 }
 
 const EARLIER_BOOKING: &str = "Your booking went through before the connection dropped. \
@@ -118,41 +125,19 @@ fn is_final(failure: &ApiFailure) -> bool {
 pub fn ReviewStep() -> impl IntoView {
     let flow = use_flow();
     let config = flow.config.clone();
-    let zone = config.time_zone.clone();
-    let slot = flow.chosen.get_untracked();
     let service = config.services.iter().find(|s| s.id.as_str() == flow.service.get_untracked()).cloned();
-    let technician = flow
-        .slots
-        .with_untracked(|s| {
-            let slot = slot.as_ref()?;
-            s.as_ref()?.technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone())
-        })
-        .unwrap_or_default();
+    let (when, technician) = flow.chosen_slot_text();
     let answers = config.order_form.parse_answers(&flow.answers.get_untracked()).unwrap_or_default();
     let (contact, address) = contact_input(&flow);
     let c = flow.contact;
-    let (busy, terms) = (flow.busy, flow.terms);
-    let when = slot.as_ref().map(|s| format::date_time(s.start, &zone)).unwrap_or_default();
     let what = service.map(|s| format!("{} · {}", s.name, format::money(s.price))).unwrap_or_default();
     let place = [address.line1, address.line2, address.city, flow.postcode.get_untracked()]
         .into_iter()
         .filter(|p| !p.trim().is_empty())
         .collect::<Vec<_>>()
         .join(", ");
-    let on_submit = {
-        let flow = flow.clone();
-        move |ev: leptos::ev::SubmitEvent| {
-            ev.prevent_default();
-            submit(flow.clone());
-        }
-    };
-    let back = {
-        let flow = flow.clone();
-        move |_| flow.go(Step::Contact)
-    };
     view! {
-        <form class="step" on:submit=on_submit novalidate>
-            <h3>"Check and book"</h3>
+        <ReviewForm back_to=Step::Contact book=submit>
             <dl class="summary">
                 <dt>"Service"</dt><dd>{what}</dd>
                 <dt>"When"</dt><dd>{when}</dd>
@@ -162,7 +147,37 @@ pub fn ReviewStep() -> impl IntoView {
                 {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value.to_string()}</dd> }).collect_view()}
                 {move || { let n = c.notes.get(); (!n.trim().is_empty()).then(|| view! { <dt>"Notes"</dt><dd>{n}</dd> }) }}
             </dl>
-            <div class="terms" tabindex="0" aria-label="Terms and conditions">{config.terms.clone()}</div>
+        </ReviewForm>
+    }
+}
+
+/// A review's frame around its summary: the site's terms to accept, and back and book.
+#[component]
+pub fn ReviewForm(
+    /// Where "Back" goes.
+    back_to: Step,
+    /// What "Book now" does.
+    book: fn(Flow),
+    children: Children,
+) -> impl IntoView {
+    let flow = use_flow();
+    let (busy, terms) = (flow.busy, flow.terms);
+    let on_submit = {
+        let flow = flow.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            book(flow.clone());
+        }
+    };
+    let back = {
+        let flow = flow.clone();
+        move |_| flow.go(back_to)
+    };
+    view! {
+        <form class="step" on:submit=on_submit novalidate>
+            <h3>"Check and book"</h3>
+            {children()}
+            <div class="terms" tabindex="0" aria-label="Terms and conditions">{flow.config.terms.clone()}</div>
             <div class="field checkbox">
                 <input id="jobslot-terms-accepted" type="checkbox" aria-invalid=invalid("terms_accepted")
                     aria-describedby="jobslot-terms-accepted-error"

@@ -16,6 +16,9 @@ pub fn SlotsStep() -> impl IntoView {
     let slots = flow.slots;
     move || match slots.get() {
         Some(found) => found_slots(&flow, found).into_any(),
+        None if flow.link.is_some() => {
+            view! { <p class="loading" role="status">"Finding free times…"</p> }.into_any()
+        }
         None => view! { <p class="notice">"Search for a postcode first."</p> }.into_any(),
     }
 }
@@ -34,6 +37,8 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
         move |_| find_slots(flow.clone(), next_from)
     };
     let empty = days.is_empty();
+    // A booking link's order has its postcode and service: there is no search to go back to.
+    let linked = flow.link.is_some();
     let tabs = days
         .iter()
         .enumerate()
@@ -60,7 +65,7 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
             <div class="day-tabs" role="group" aria-label="Choose a day">{tabs}</div>
             {chosen_day}
             <div class="actions">
-                <button type="button" on:click=back>"Back"</button>
+                {(!linked).then(|| view! { <button type="button" on:click=back>"Back"</button> })}
                 <button type="button" on:click=later disabled=move || busy.get()>"Later dates"</button>
             </div>
         </div>
@@ -104,5 +109,10 @@ fn day_slots(
 fn choose(flow: &Flow, slot: &SlotOffer) {
     let has_form = !flow.config.order_form.fields.is_empty();
     flow.chosen.set(Some(slot.clone()));
-    flow.go(if has_form { Step::Details } else { Step::Contact });
+    // A booking link's order has its answers and contact already.
+    flow.go(match (flow.link.is_some(), has_form) {
+        (true, _) => Step::Review,
+        (false, true) => Step::Details,
+        (false, false) => Step::Contact,
+    });
 }

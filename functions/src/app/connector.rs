@@ -1,0 +1,154 @@
+//! Seed 003's connector: work orders created in advance, and customers booking them through
+//! their links.
+
+use super::identity::{digest, secret};
+use super::work_orders::WRITE_ATTEMPTS;
+use super::{App, AppError};
+use crate::repository::{ChangeRefused, CreateRefused, StoredOrder};
+use crate::store::{Store, StoreError};
+use jobslot_domain::api::{Job, JobInput};
+use jobslot_domain::connector::{
+    BookingToken, Callback, LinkBookingInput, LinkedOrder, UnscheduledOrderCreated, booking_path,
+};
+use jobslot_domain::dispatch::{Change, HistoryEntry};
+use jobslot_domain::ids::{UserId, WorkOrderNumber};
+use jobslot_domain::site::Site;
+use jobslot_domain::staff::Action;
+use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
+use subtle::ConstantTimeEq;
+
+impl<S: Store> App<S> {
+    /// Creates a work order with everything but a slot, and the link its customer books it
+    /// through.
+    pub async fn create_unscheduled_order(
+        &self,
+        site: &str,
+        user: &UserId,
+        input: &JobInput,
+    ) -> Result<UnscheduledOrderCreated, AppError> {
+        let (site, member) = self.authorize(site, user, Action::CreateWorkOrders).await?;
+        let job = input.parse(&site).map_err(AppError::Validation)?;
+        let now = self.clock.now();
+        for _ in 0..WRITE_ATTEMPTS {
+            let number = WorkOrderNumber::from_random(crate::random::u64());
+            let order = WorkOrder::new(&site.id, number.clone(), &job, None, site.time_zone.clone(), now);
+            let token = secret();
+            match self.repo.create_unscheduled(&order, member.email.as_str(), &digest(&token)).await {
+                Ok(()) => {
+                    let booking_path = booking_path(&site.id, &number, &token);
+                    return Ok(UnscheduledOrderCreated { number, status: order.status, booking_path });
+                }
+                Err(CreateRefused::NumberTaken) => continue,
+                Err(CreateRefused::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Unavailable(StoreError::Conflict))
+    }
+
+    /// The order a booking link is for, as its page shows it, returning to `callback_uri`
+    /// if the link names one the site allows.
+    pub async fn linked_order(
+        &self,
+        site: &str,
+        number: &str,
+        token: Option<&str>,
+        callback_uri: &str,
+    ) -> Result<LinkedOrder, AppError> {
+        let (site, stored) = self.linked(site, number, token).await?;
+        let callback = Callback::parse_optional(callback_uri, &site.allowed_origins)?;
+        Ok(LinkedOrder::of(&stored.order, callback.as_ref()))
+    }
+
+    /// Books the slot the customer picked for the order of a booking link: the order gets
+    /// its appointment in one write with the slot's locks, its list entries and history,
+    /// and the `booking.created` event. Asked again for the slot it has (an answer lost on
+    /// the way), it answers the same.
+    pub async fn book_linked_order(
+        &self,
+        site: &str,
+        number: &str,
+        token: Option<&str>,
+        input: &LinkBookingInput,
+    ) -> Result<LinkedOrder, AppError> {
+        let (site, mut stored) = self.linked(site, number, token).await?;
+        let (technician, start, callback) =
+            input.parse(&site.allowed_origins).map_err(AppError::Validation)?;
+        for _ in 0..WRITE_ATTEMPTS {
+            let order = &stored.order;
+            if let Some(held) = order.held() {
+                if held.technician.id == technician && held.planned_start == start {
+                    return Ok(LinkedOrder::of(order, callback.as_ref()));
+                }
+                return Err(AppError::NotBookable("This work order is booked already.".into()));
+            }
+            if order.status != OrderStatus::New {
+                let why = format!("This work order is {}.", order.status.label().to_lowercase());
+                return Err(AppError::NotBookable(why));
+            }
+            let job = job_of(&site, order)?;
+            let slot = job.service.slot_from(start).ok_or(AppError::SlotUnavailable)?;
+            let chosen = self.chosen_technician(&site, &job, &technician).await?;
+            let now = self.clock.now();
+            let offered = self.technician_slots(&site, &chosen, &job.service, slot, now, None).await?;
+            if !offered.contains(&slot) {
+                return Err(AppError::SlotUnavailable);
+            }
+            let mut after = order.clone();
+            after.appointment = Some(Appointment {
+                planned_start: slot.start,
+                planned_end: slot.end,
+                technician: Assignee { id: chosen.id.clone(), name: chosen.name.clone() },
+            });
+            after.time_zone = chosen.time_zone.clone();
+            after.updated_at = Some(now);
+            let changes = vec![
+                Change { field: "start".into(), from: None, to: Some(slot.start.to_string()) },
+                Change { field: "technician".into(), from: None, to: Some(chosen.id.to_string()) },
+            ];
+            let entry = HistoryEntry { at: now, by: "customer".into(), changes };
+            match self.repo.change_order(&stored, &after, &entry).await {
+                Ok(_) => return Ok(LinkedOrder::of(&after, callback.as_ref())),
+                // Changed meanwhile (by staff, or this customer in another tab): decide again.
+                Err(ChangeRefused::Changed) => {
+                    stored =
+                        self.repo.stored_order(&site.id, &order.number).await?.ok_or(AppError::NotFound)?;
+                }
+                Err(ChangeRefused::SlotTaken) => return Err(AppError::SlotUnavailable),
+                Err(ChangeRefused::Store(e)) => return Err(e.into()),
+            }
+        }
+        Err(AppError::Unavailable(StoreError::Conflict))
+    }
+
+    /// The site and the order of a booking link. A wrong number, a wrong token, or no token
+    /// all get [`AppError::NotFound`]: a link tells nothing about any other order.
+    async fn linked(
+        &self,
+        site: &str,
+        number: &str,
+        token: Option<&str>,
+    ) -> Result<(Site, StoredOrder), AppError> {
+        let site = self.site(site).await?;
+        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        let token = token.and_then(BookingToken::parse).ok_or(AppError::NotFound)?;
+        let (hash, stored) = tokio::try_join!(
+            self.repo.booking_link(&site.id, &number),
+            self.repo.stored_order(&site.id, &number)
+        )?;
+        let given = digest(token.as_str());
+        let matches = hash.is_some_and(|hash| bool::from(given.as_bytes().ct_eq(hash.as_bytes())));
+        match stored {
+            Some(stored) if matches => Ok((site, stored)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+}
+
+/// The job of an order created in advance, with its service as the site offers it now.
+fn job_of(site: &Site, order: &WorkOrder) -> Result<Job, AppError> {
+    let service =
+        site.services.iter().find(|s| s.id == order.service.id && s.active).cloned().ok_or_else(|| {
+            AppError::NotBookable(format!("{} is no longer offered online.", order.service.name))
+        })?;
+    Ok(order.job(service))
+}

@@ -1,0 +1,123 @@
+//! Routes of seed 003's connector: work orders created in advance, and the booking links
+//! their customers book them through.
+
+use super::AppState;
+use super::auth::StaffUser;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::openapi::{Forbidden, Invalid, LinkBookingConflict, NotFound, SitePath};
+use super::problem::ApiError;
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jobslot_domain::api::JobInput;
+use jobslot_domain::connector::{
+    LinkBookingInput, LinkQuery, LinkedOrder, TOKEN_HEADER, UnscheduledOrderCreated,
+};
+use jobslot_domain::ids::WorkOrderNumber;
+
+pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/api/sites/{site}/work-orders/unscheduled", post(create::<S>))
+        .route("/api/sites/{site}/work-orders/{number}/booking", get(linked::<S>).post(book::<S>))
+        // The customer's name and address: no cache may keep them.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// Creates a work order in advance: the customer, location, service and form answers, but
+/// no slot yet. The answer has its number and the path of its hosted booking page, where
+/// the customer picks a slot; the token in that path is shown only here.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/work-orders/unscheduled",
+    tag = "work orders",
+    params(SitePath),
+    request_body = JobInput,
+    security(("staff" = [])),
+    responses(
+        (status = 201, body = UnscheduledOrderCreated, description = "Created, waiting for its customer to book.",
+            headers(("Location" = String, description = "The work order's URL."))),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn create<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+    ApiJson(input): ApiJson<JobInput>,
+) -> Result<Response, ApiError> {
+    let created = state.app.create_unscheduled_order(&site, &user, &input).await?;
+    let location = format!("/api/sites/{site}/work-orders/{}", created.number);
+    let mut response = (StatusCode::CREATED, Json(created)).into_response();
+    if let Ok(location) = HeaderValue::from_str(&location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    Ok(response)
+}
+
+fn token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok())
+}
+
+/// The work order a booking link is for, as the hosted booking page shows it. Needs the
+/// link's token; a wrong one gets 404, as a wrong number does.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/work-orders/{number}/booking",
+    tag = "booking",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The number in the link."),
+        ("Booking-Token" = String, Header, description = "The link's `token`."),
+        LinkQuery,
+    ),
+    responses(
+        (status = 200, body = LinkedOrder, description = "OK."),
+        (status = 404, response = NotFound),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn linked<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    ApiQuery(query): ApiQuery<LinkQuery>,
+) -> Result<Json<LinkedOrder>, ApiError> {
+    Ok(Json(state.app.linked_order(&site, &number, token(&headers), &query.callback_uri).await?))
+}
+
+/// Books the slot the customer picked for the work order of a booking link, atomically; the
+/// answer's `return_to` sends them back to the link's `callback_uri`. Sent again for the
+/// slot the order has (an answer lost on the way), it answers the same.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/work-orders/{number}/booking",
+    tag = "booking",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The number in the link."),
+        ("Booking-Token" = String, Header, description = "The link's `token`."),
+    ),
+    request_body = LinkBookingInput,
+    responses(
+        (status = 200, body = LinkedOrder, description = "Booked."),
+        (status = 404, response = NotFound),
+        (status = 409, response = LinkBookingConflict),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn book<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<LinkBookingInput>,
+) -> Result<Json<LinkedOrder>, ApiError> {
+    Ok(Json(state.app.book_linked_order(&site, &number, token(&headers), &input).await?))
+}

@@ -1,0 +1,62 @@
+//! Work orders created in advance, and the links their customers book them through.
+
+use super::{Repository, decode, encode, put, work_orders};
+use crate::store::{Condition, Store, StoreError, keys};
+use jobslot_domain::ids::{SiteId, WorkOrderNumber};
+use jobslot_domain::work_order::WorkOrder;
+use serde::{Deserialize, Serialize};
+
+/// What a booking link's item keeps: the SHA-256 of its token, never the token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct LinkRecord {
+    token_hash: String,
+}
+
+/// Why a work order created in advance was not written.
+#[derive(Debug, thiserror::Error)]
+pub enum CreateRefused {
+    /// The work-order number exists already (a random collision); nothing was written.
+    #[error("work order number already used")]
+    NumberTaken,
+    /// The store failed.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl<S: Store> Repository<S> {
+    /// Writes a work order that waits for its slot, its list entries, the history entry of
+    /// its creation by `by`, and its booking link's `token_hash`, atomically.
+    pub async fn create_unscheduled(
+        &self,
+        order: &WorkOrder,
+        by: &str,
+        token_hash: &str,
+    ) -> Result<(), CreateRefused> {
+        let mut writes = vec![put(
+            encode(keys::work_order(&order.site, &order.number), order, None)?,
+            Condition::NotExists,
+        )];
+        writes.extend(work_orders::list_writes(order)?);
+        writes.push(work_orders::created_write(order, by)?);
+        let link = LinkRecord { token_hash: token_hash.to_owned() };
+        writes.push(put(
+            encode(keys::work_order_link(&order.site, &order.number), &link, None)?,
+            Condition::Always,
+        ));
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed(_)) => Err(CreateRefused::NumberTaken),
+            Err(other) => Err(other.into()),
+        }
+    }
+
+    /// The token hash of the order's booking link, if it has one.
+    pub async fn booking_link(
+        &self,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+    ) -> Result<Option<String>, StoreError> {
+        let item = self.store.get(&keys::work_order_link(site, number)).await?;
+        item.map(|item| decode::<LinkRecord>(&item).map(|link| link.token_hash)).transpose()
+    }
+}
