@@ -847,6 +847,10 @@ impl Patch {
         if !changes.is_empty() {
             next.updated_at = Some(now);
         }
+        if order.held().is_some() && (next.moved_from(order) || next.held().is_none()) {
+            // The customer's calendar has the booking: its next invitation must supersede it.
+            next.calendar_sequence += 1;
+        }
         errors.finish(|| Some(Applied { order: next, changes }))
     }
 }

@@ -63,6 +63,9 @@ pub struct Event {
     /// The work order a new one follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<WorkOrderNumber>,
+    /// The customer's calendar invitation's `SEQUENCE` after the change.
+    #[serde(default)]
+    pub sequence: u32,
 }
 
 fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event {
@@ -79,6 +82,7 @@ fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event
         end: order.appointment.as_ref().map(|a| a.planned_end),
         technician: order.technician().map(|t| t.id.clone()),
         follow_up_of: order.follow_up_of.clone(),
+        sequence: order.calendar_sequence,
     }
 }
 

@@ -9,6 +9,7 @@ pub mod area;
 pub mod availability;
 pub mod board;
 pub mod booking;
+pub mod calendar;
 pub mod connector;
 pub mod contact;
 pub mod dispatch;
@@ -18,6 +19,7 @@ pub mod follow_up;
 pub mod form;
 pub mod ids;
 pub mod money;
+pub mod notification;
 pub mod number;
 #[cfg(feature = "openapi")]
 mod openapi;

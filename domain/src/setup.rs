@@ -5,7 +5,7 @@
 
 use crate::area::ServiceArea;
 use crate::availability::{SlotRules, TimeOff};
-use crate::contact::Email;
+use crate::contact::{Email, Phone};
 use crate::form::OrderForm;
 use crate::ids::{ServiceId, SiteId, TechnicianId, UserId};
 use crate::money::{Currency, Money};
@@ -83,6 +83,12 @@ pub struct SettingsInput {
     pub allowed_origins: Vec<String>,
     /// The widget's accent colour, `#rrggbb`.
     pub accent_colour: String,
+    /// Where customers write to the business (shown in their e-mails, and their reply-to).
+    pub contact_email: String,
+    /// The business's phone number for customers.
+    pub contact_phone: String,
+    /// Where notices of new bookings go.
+    pub notification_email: String,
 }
 
 impl SettingsInput {
@@ -99,6 +105,13 @@ impl SettingsInput {
             days_ahead: site.rules.days_ahead,
             allowed_origins: site.allowed_origins.clone(),
             accent_colour: site.accent_colour.clone().unwrap_or_default(),
+            contact_email: site.contact_email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default(),
+            contact_phone: site.contact_phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
+            notification_email: site
+                .notification_email
+                .as_ref()
+                .map(|e| e.as_str().to_owned())
+                .unwrap_or_default(),
         }
     }
 
@@ -131,6 +144,16 @@ impl SettingsInput {
             "" => Some(None),
             raw => errors.take(parse_colour("accent_colour", raw).map(Some)),
         };
+        let optional_email = |field: &str, raw: &str| match raw.trim() {
+            "" => Ok(None),
+            raw => Email::parse(field, raw).map(Some),
+        };
+        let contact_email = errors.take(optional_email("contact_email", &self.contact_email));
+        let notification_email = errors.take(optional_email("notification_email", &self.notification_email));
+        let contact_phone = match self.contact_phone.trim() {
+            "" => Some(None),
+            raw => errors.take(Phone::parse("contact_phone", raw).map(Some)),
+        };
         errors.finish(|| {
             Some(Site {
                 business_name: name?.to_string(),
@@ -145,6 +168,9 @@ impl SettingsInput {
                 },
                 allowed_origins: origins,
                 accent_colour: accent?,
+                contact_email: contact_email?,
+                contact_phone: contact_phone?,
+                notification_email: notification_email?,
                 ..site.clone()
             })
         })

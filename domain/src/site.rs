@@ -3,6 +3,7 @@
 use crate::FieldError;
 use crate::area::ServiceArea;
 use crate::availability::{SlotRules, TimeOff};
+use crate::contact::{Email, Phone};
 use crate::form::OrderForm;
 use crate::ids::{ServiceId, SiteId, TechnicianId};
 use crate::money::{Currency, Money};
@@ -45,6 +46,15 @@ pub struct Site {
     /// Rules per order type; a type not listed has every rule off.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub order_rules: BTreeMap<OrderType, OrderRules>,
+    /// Where customers write to the business: shown in their e-mails, and their reply-to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_email: Option<Email>,
+    /// The business's phone number for customers.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<Phone>,
+    /// Where notices of new bookings go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notification_email: Option<Email>,
 }
 
 impl Site {

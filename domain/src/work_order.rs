@@ -404,6 +404,14 @@ pub struct WorkOrder {
     /// When it last changed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub updated_at: Option<Timestamp>,
+    /// The `SEQUENCE` of the customer's calendar invitation: 0 as booked, one more for each
+    /// move or cancellation of the booked time.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub calendar_sequence: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// When a work order is to be done, and by whom. Stored and returned as the order's own
@@ -484,6 +492,7 @@ impl WorkOrder {
             follow_up_of: None,
             follow_ups: Vec::new(),
             updated_at: None,
+            calendar_sequence: 0,
         }
     }
 

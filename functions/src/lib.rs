@@ -8,6 +8,7 @@ pub mod demo;
 pub mod http;
 pub mod lambda;
 pub mod local;
+pub mod mail;
 pub mod random;
 pub mod repository;
 pub mod store;

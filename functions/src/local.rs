@@ -69,7 +69,8 @@ const USAGE: &str =
     "usage: jobslot-local [--port N] [--demo] [--public-url URL] [--data-dir DIR] [--widget-dir DIR] \
 [--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL] [--no-rate-limits]
        jobslot-local add-operator EMAIL [--data-dir DIR] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
-environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT, RUST_LOG";
+environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT,
+             JOBSLOT_SMTP_URL (e-mail on: smtp://host:port), JOBSLOT_MAIL_FROM, RUST_LOG";
 
 impl Command {
     /// The command in command-line arguments (and the environment).
@@ -216,6 +217,18 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
         jwks_url: format!("http://{addr}/.well-known/jwks.json"),
         clients: crate::auth::issuer::accepted_clients(),
     })?;
+    match crate::mail::SmtpMailer::from_env()? {
+        Some(mailer) => {
+            let every = std::time::Duration::from_millis(500);
+            tokio::spawn(crate::app::deliveries::run_dispatcher(app.clone(), Box::new(mailer), every));
+            // The URL may carry the server's password: only its host is shown.
+            let url = config::var(crate::mail::SMTP_URL_VAR).unwrap_or_default();
+            let host =
+                url::Url::parse(&url).ok().and_then(|u| Some(format!("{}:{}", u.host_str()?, u.port()?)));
+            println!("E-mail: on, through {}", host.unwrap_or_else(|| "the configured server".into()));
+        }
+        None => println!("E-mail: off (set {} to send confirmations)", crate::mail::SMTP_URL_VAR),
+    }
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
     let state = AppState { app, verifier, accounts: Some(identity.clone()) };

@@ -3,6 +3,7 @@
 
 mod audit;
 mod connector;
+mod deliveries;
 mod outbox;
 mod staff;
 mod technicians;
@@ -10,6 +11,8 @@ mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
 pub use connector::CreateRefused;
+pub use deliveries::{Delivery, DeliveryStatus, StoredDelivery};
+pub use outbox::PendingEvent;
 pub use staff::{Account, AccountRefused, MachineClient, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
@@ -214,7 +217,7 @@ impl<S: Store> Repository<S> {
         // Unconditional, so never among the failed writes the answer below tells apart.
         writes.extend(work_orders::list_writes(work_order)?);
         writes.push(work_orders::created_write(work_order, booked_by)?);
-        writes.push(outbox::event_write(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
+        writes.extend(outbox::event_writes(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
         let followed_index = writes.len();
         if let Some(followed) = follows {
             writes.extend(work_orders::change_writes(followed)?);

@@ -21,6 +21,11 @@ pub fn run(args: &[String]) -> Result<()> {
     widget::report(&dist);
     let console = widget::build_console()?;
     let root = root();
+    // A local mail catcher: the demo's confirmation e-mails land as files a newcomer can open.
+    let mail_port = crate::process::free_port()?;
+    let mail_dir = root.join(".jobslot-data").join("mail");
+    let _sink = tools::mail_sink(mail_port, &mail_dir)?;
+    println!("E-mail sent by the demo is kept as .eml files in {}", mail_dir.display());
     crate::process::run(
         cargo()
             .args(["run", "--package", "jobslot-functions", "--bin", "jobslot-local", "--"])
@@ -31,6 +36,7 @@ pub fn run(args: &[String]) -> Result<()> {
             .arg("--console-dir")
             .arg(&console)
             .arg("--demo-page")
-            .arg(root.join("index.html")),
+            .arg(root.join("index.html"))
+            .env("JOBSLOT_SMTP_URL", format!("smtp://127.0.0.1:{mail_port}")),
     )
 }

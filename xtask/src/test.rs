@@ -38,6 +38,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
             ]))
         })?;
         step("store conformance, faults and Cognito tokens on DynamoDB (moto)", &mut dynamodb_conformance)?;
+        step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
         step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
         let mut dist = None;
@@ -124,6 +125,19 @@ fn dynamodb_conformance() -> Result<()> {
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
 }
 
+/// The e-mail tests against a fresh SMTP sink: what the dispatcher sends, read back from
+/// the files the sink keeps.
+fn mail() -> Result<()> {
+    let port = free_port()?;
+    let dir = scratch().join("mail-test");
+    let _ = std::fs::remove_dir_all(&dir);
+    let _sink = tools::mail_sink(port, &dir)?;
+    run(cargo()
+        .args(["test", "-p", "jobslot-functions", "--test", "mail", "--", "--ignored"])
+        .env("JOBSLOT_TEST_SMTP_PORT", port.to_string())
+        .env("JOBSLOT_TEST_MAIL_DIR", &dir))
+}
+
 /// How long each fuzz target runs per `cargo xtask test`; the corpus under `target/` carries
 /// what earlier runs found interesting into the next one.
 const FUZZ_SECONDS: u32 = 30;
@@ -191,6 +205,9 @@ fn end_to_end() -> Result<()> {
         .filter(|p| !p.is_empty())
         .context("add-operator printed no password")?
         .to_owned();
+    let (mail_port, mail_dir) = (free_port()?, scratch().join("e2e-mail"));
+    let _ = std::fs::remove_dir_all(&mail_dir);
+    let _sink = tools::mail_sink(mail_port, &mail_dir)?;
     let mut server = Service::start(
         "jobslot-local",
         cmd(root.join("target/debug/jobslot-local"))
@@ -204,7 +221,8 @@ fn end_to_end() -> Result<()> {
             .arg(root.join("target/console"))
             .arg("--demo-page")
             .arg(root.join("index.html"))
-            .env("RUST_LOG", "info"),
+            .env("RUST_LOG", "info")
+            .env("JOBSLOT_SMTP_URL", format!("smtp://127.0.0.1:{mail_port}")),
         &scratch().join("e2e-server.log"),
     )?;
     server.wait_for_port(port, Duration::from_secs(60))?;
@@ -215,6 +233,7 @@ fn end_to_end() -> Result<()> {
         .env("JOBSLOT_E2E_OUT", scratch().join("e2e-results"))
         .env("JOBSLOT_E2E_OPERATOR", operator)
         .env("JOBSLOT_E2E_OPERATOR_PASSWORD", &operator_password)
+        .env("JOBSLOT_E2E_MAIL_DIR", &mail_dir)
         .env("CHROMIUM", CHROMIUM))
 }
 

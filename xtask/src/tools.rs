@@ -175,3 +175,21 @@ pub fn ensure_python_tools() -> Result<PathBuf> {
     std::fs::write(&marker, wanted)?;
     Ok(venv)
 }
+
+/// A real SMTP server on `port` that keeps every message it gets as a file in `dir`
+/// (aiosmtpd, from the virtualenv): the tests read what was sent, and `cargo xtask dev`
+/// shows a newcomer the e-mail of their demo booking.
+pub fn mail_sink(port: u16, dir: &std::path::Path) -> Result<crate::process::Service> {
+    let venv = ensure_python_tools()?;
+    std::fs::create_dir_all(dir)?;
+    let mut sink = crate::process::Service::start(
+        "mail sink",
+        cmd(venv.join("bin").join("python"))
+            .arg(root().join("xtask/python/mail_sink.py"))
+            .arg(port.to_string())
+            .arg(dir),
+        &scratch().join(format!("mail-sink-{port}.log")),
+    )?;
+    sink.wait_for_port(port, std::time::Duration::from_secs(30))?;
+    Ok(sink)
+}

@@ -24,6 +24,9 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
     let days = RwSignal::new(String::new());
     let origins = RwSignal::new(String::new());
     let accent = RwSignal::new(String::new());
+    let contact_email = RwSignal::new(String::new());
+    let contact_phone = RwSignal::new(String::new());
+    let notification_email = RwSignal::new(String::new());
     let fill = move |s: SettingsInput| {
         business_name.set(s.business_name);
         country.set(s.country);
@@ -35,6 +38,9 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
         days.set(s.days_ahead.to_string());
         origins.set(s.allowed_origins.join("\n"));
         accent.set(s.accent_colour);
+        contact_email.set(s.contact_email);
+        contact_phone.set(s.contact_phone);
+        notification_email.set(s.notification_email);
     };
     let path = format!("/api/sites/{site}/settings");
     let load = {
@@ -70,6 +76,9 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 days_ahead: number(days) as u16,
                 allowed_origins: items(&origins.get_untracked()),
                 accent_colour: accent.get_untracked(),
+                contact_email: contact_email.get_untracked(),
+                contact_phone: contact_phone.get_untracked(),
+                notification_email: notification_email.get_untracked(),
             };
             let (api, path) = (api.clone(), path.clone());
             let version_to_send = Version::Of(version.get_untracked().unwrap_or_default());
@@ -126,6 +135,11 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 <Input multiline=true label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
                     hint="One origin per line, e.g. https://shop.example." />
                 <Input label="Accent colour" field="accent_colour" value=accent errors=errors hint="Like #1a56db; empty for the default." />
+                <Input label="E-mail for customers" field="contact_email" value=contact_email errors=errors kind="email"
+                    hint="Shown in customers' booking e-mails; their replies go here." />
+                <Input label="Phone for customers" field="contact_phone" value=contact_phone errors=errors kind="tel" />
+                <Input label="E-mail for new-booking notices" field="notification_email" value=notification_email errors=errors kind="email"
+                    hint="Empty: no notices." />
                 <div class="actions">
                     <button type="button" on:click={ let load = load.clone(); move |_| load() }>"Reload"</button>
                     <button type="submit" class="primary">"Save settings"</button>

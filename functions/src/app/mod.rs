@@ -7,6 +7,7 @@ mod assets;
 mod board;
 mod bookings;
 mod connector;
+pub mod deliveries;
 mod dispatch;
 mod failed_sign_ins;
 mod follow_up;
@@ -125,6 +126,12 @@ impl<S: Store> App<S> {
     /// The application with a chosen clock.
     pub fn with_clock(store: S, clock: Clock) -> Self {
         Self { repo: Repository::new(store), clock }
+    }
+
+    /// The same application, on the same store, with its clock stopped at `now` (what a
+    /// retry due later sees).
+    pub fn at(&self, now: Timestamp) -> Self {
+        Self { repo: self.repo.clone(), clock: Clock::Fixed(now) }
     }
 
     /// The typed store (for seeding and administration).

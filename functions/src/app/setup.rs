@@ -564,6 +564,9 @@ fn empty_site(id: SiteId) -> Site {
         accent_colour: None,
         reasons: Default::default(),
         order_rules: Default::default(),
+        contact_email: None,
+        contact_phone: None,
+        notification_email: None,
     }
 }
 

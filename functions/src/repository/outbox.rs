@@ -1,25 +1,46 @@
 //! The outbox: events written in the same transaction as the change that causes them (see
-//! `jobslot_domain::events`), kept per site in time order until they expire. The delivery
-//! side (webhooks, e-mail) reads them from here, or from the table's stream on AWS.
+//! `jobslot_domain::events`), kept per site in time order until they expire, each with an
+//! item in the index of events waiting for delivery (sharded across sites) that the
+//! dispatcher removes once every message of the event is delivered or given up.
 
 use super::{Repository, decode, encode, put};
 use crate::store::{Condition, SkRange, Store, StoreError, Write, keys};
-use jiff::SignedDuration;
+use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::events::Event;
 use jobslot_domain::ids::SiteId;
+use serde::{Deserialize, Serialize};
 
 /// How long an event is kept: long enough for a day of delivery retries and a look back.
-const KEPT: SignedDuration = SignedDuration::from_hours(30 * 24);
+pub(super) const KEPT: SignedDuration = SignedDuration::from_hours(30 * 24);
 
 /// A fresh event id, in the order events were made (see [`crate::random::ordered_id`]).
 pub(super) fn event_id() -> String {
     format!("ev_{}", crate::random::ordered_id())
 }
 
-/// The write that puts `event` in the outbox; unconditional, as its key is unique.
-pub(super) fn event_write(event: &Event) -> Result<Write, StoreError> {
+/// An event waiting for delivery, as its index item names it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PendingEvent {
+    /// The event's site.
+    pub site: SiteId,
+    /// When it happened.
+    pub at: Timestamp,
+    /// Its id.
+    pub id: String,
+}
+
+/// The writes that put `event` in the outbox and in the index of events waiting for
+/// delivery; unconditional, as their keys are unique.
+pub(super) fn event_writes(event: &Event) -> Result<[Write; 2], StoreError> {
     let expires = event.at.checked_add(KEPT).map(|t| t.as_second()).ok();
-    Ok(put(encode(keys::outbox_event(&event.site, event.at, &event.id), event, expires)?, Condition::Always))
+    let pending = PendingEvent { site: event.site.clone(), at: event.at, id: event.id.clone() };
+    Ok([
+        put(encode(keys::outbox_event(&event.site, event.at, &event.id), event, expires)?, Condition::Always),
+        put(
+            encode(keys::pending_delivery(&event.site, event.at, &event.id), &pending, expires)?,
+            Condition::Always,
+        ),
+    ])
 }
 
 impl<S: Store> Repository<S> {

@@ -205,7 +205,7 @@ impl<S: Store> Repository<S> {
         }
         writes.extend(list_writes(after)?);
         for event in events::changed(&before.order, after, entry.at, super::outbox::event_id) {
-            writes.push(super::outbox::event_write(&event)?);
+            writes.extend(super::outbox::event_writes(&event)?);
         }
 
         // Cells held before and after stay as they are: the order's own condition above

@@ -174,6 +174,29 @@ pub fn outbox_event(site: &SiteId, at: Timestamp, id: &str) -> Key {
     Key::new(outbox_partition(site), format!("EV#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()))
 }
 
+/// Shards of the index of events waiting for delivery: writes spread over these partitions
+/// instead of one hot one; the dispatcher reads them all.
+pub const PENDING_SHARDS: u32 = 4;
+
+/// Partition of one shard of the events waiting for delivery, across every site.
+pub fn pending_partition(shard: u32) -> String {
+    format!("OUTBOX#PENDING#{shard}")
+}
+
+/// An event waiting for delivery, in its shard (chosen from its id), in time order.
+pub fn pending_delivery(site: &SiteId, at: Timestamp, id: &str) -> Key {
+    let shard = id.bytes().fold(0u32, |h, b| h.wrapping_mul(31).wrapping_add(u32::from(b))) % PENDING_SHARDS;
+    Key::new(
+        pending_partition(shard),
+        format!("EV#{}.{:09}#{site}#{id}", instant(at), at.subsec_nanosecond()),
+    )
+}
+
+/// The delivery record of one message of an event (`audience`: `customer`, `business`, …).
+pub fn delivery(site: &SiteId, event_id: &str, audience: &str) -> Key {
+    Key::new(outbox_partition(site), format!("MSG#{event_id}#{audience}"))
+}
+
 /// The record of an idempotency key.
 pub fn idempotency(site: &SiteId, key: &IdempotencyKey) -> Key {
     Key::new(format!("SITE#{site}#IDEM#{}", key.as_str()), "IDEM")

@@ -4,6 +4,7 @@
 //! `cargo xtask test` starts moto and runs it with `--ignored`.
 
 mod connector;
+mod deliveries;
 mod follow_ups;
 mod suite;
 #[path = "../support/mod.rs"]
@@ -76,4 +77,10 @@ conformance!(
     the_customer_books_an_order_through_its_link_and_only_its_link,
     a_dispatcher_books_an_order_created_in_advance_from_the_console,
     two_bookings_of_one_linked_order_at_once_leave_one,
+    a_booking_e_mails_the_customer_an_invitation_and_the_office_once,
+    a_mail_server_that_is_down_delays_the_e_mail_and_loses_nothing,
+    a_refused_message_is_given_up_at_once_and_a_failing_one_after_a_day,
+    two_dispatchers_at_once_send_each_message_once,
+    a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_message_id,
+    a_move_and_a_cancellation_update_and_cancel_the_same_invitation,
 );

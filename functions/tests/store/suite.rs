@@ -20,6 +20,7 @@ use std::sync::Arc;
 use tokio::sync::Barrier;
 
 pub use crate::connector::*;
+pub use crate::deliveries::*;
 pub use crate::follow_ups::*;
 pub use crate::work_orders::*;
 

@@ -1,0 +1,342 @@
+//! The e-mails an event sends: the customer's confirmation, update or cancellation with its
+//! calendar invitation, and the business's notice of a new booking. Pure: the delivery side
+//! sends what this renders.
+//!
+//! Times are shown in the job's zone with the zone named, as the customer may read the
+//! e-mail anywhere. Everything the customer or staff typed is escaped in the HTML part.
+
+use crate::calendar::{Invitation, Method, Party};
+use crate::events::{Event, EventKind};
+use crate::site::Site;
+use crate::work_order::WorkOrder;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+
+/// Who a message is for; with the event id, it names one delivery.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Audience {
+    /// The customer who booked.
+    Customer,
+    /// The business's notification address.
+    Business,
+}
+
+impl Audience {
+    /// Its name in delivery records and message ids.
+    pub fn name(self) -> &'static str {
+        match self {
+            Audience::Customer => "customer",
+            Audience::Business => "business",
+        }
+    }
+}
+
+/// One e-mail to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// Who it is for.
+    pub audience: Audience,
+    /// The recipient.
+    pub to: Party,
+    /// Where replies go (the business's contact address), if it has one.
+    pub reply_to: Option<String>,
+    /// The sender's display name (the business).
+    pub sender_name: String,
+    /// Subject line.
+    pub subject: String,
+    /// The plain-text part.
+    pub text: String,
+    /// The HTML part.
+    pub html: String,
+    /// The calendar invitation, if the message carries one.
+    pub invitation: Option<Invitation>,
+}
+
+/// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed about.
+pub fn messages(event: &Event, order: &WorkOrder, site: &Site) -> Vec<Message> {
+    let (Some(start), Some(end)) = (event.start, event.end) else { return Vec::new() };
+    let facts = Facts::of(event, order, site, start, end);
+    let (subject, opening, method) = match event.kind {
+        EventKind::BookingCreated => (
+            format!("Booked: {} on {}", order.service.name, facts.day),
+            format!("Your booking with {} is confirmed.", site.business_name),
+            Method::Request,
+        ),
+        EventKind::BookingRescheduled => (
+            format!("New time: {} on {}", order.service.name, facts.day),
+            format!("Your booking with {} has a new time.", site.business_name),
+            Method::Request,
+        ),
+        EventKind::BookingCancelled => (
+            format!("Cancelled: {} on {}", order.service.name, facts.day),
+            format!("Your booking with {} is cancelled.", site.business_name),
+            Method::Cancel,
+        ),
+        EventKind::StatusChanged => return Vec::new(),
+    };
+    let customer = Party {
+        name: order.contact.name.as_str().to_owned(),
+        email: order.contact.email.as_str().to_owned(),
+    };
+    let organizer = Party {
+        name: site.business_name.clone(),
+        email: site
+            .contact_email
+            .as_ref()
+            .map_or_else(|| format!("bookings@{}.jobslot", site.id), |e| e.as_str().to_owned()),
+    };
+    let invitation = Invitation {
+        uid: format!("{}@{}.jobslot", order.number, site.id),
+        sequence: event.sequence,
+        method,
+        stamp: event.at,
+        start,
+        end,
+        summary: format!("{} – {}", order.service.name, site.business_name),
+        location: facts.address.clone(),
+        description: format!("Work order {} with {}.", order.number, facts.technician),
+        organizer,
+        attendee: customer.clone(),
+    };
+    let contact = contact_line(site);
+    let rows = [
+        ("What", order.service.name.clone()),
+        ("When", facts.when.clone()),
+        ("Technician", facts.technician.clone()),
+        ("Where", facts.address.clone()),
+        ("Work order", order.number.to_string()),
+    ];
+    let mut closing = vec![contact];
+    if !site.terms.trim().is_empty() && method == Method::Request {
+        closing.push(format!("Terms: {}", site.terms.trim()));
+    }
+    let greeting = format!("Hello {},", order.contact.name.as_str());
+    let mut messages = vec![Message {
+        audience: Audience::Customer,
+        to: customer,
+        reply_to: site.contact_email.as_ref().map(|e| e.as_str().to_owned()),
+        sender_name: site.business_name.clone(),
+        subject,
+        text: text_body(&greeting, &opening, &rows, &closing),
+        html: html_body(&greeting, &opening, &rows, &closing),
+        invitation: Some(invitation),
+    }];
+    if let (EventKind::BookingCreated, Some(office)) = (event.kind, &site.notification_email) {
+        messages.push(business_notice(order, site, &facts, office.as_str()));
+    }
+    messages
+}
+
+/// What every message says about the booking, in the job's zone.
+struct Facts {
+    day: String,
+    when: String,
+    technician: String,
+    address: String,
+}
+
+impl Facts {
+    fn of(event: &Event, order: &WorkOrder, site: &Site, start: Timestamp, end: Timestamp) -> Self {
+        let zone_name =
+            if order.time_zone.is_empty() { site.time_zone.as_str() } else { order.time_zone.as_str() };
+        let zone = TimeZone::get(zone_name).unwrap_or(TimeZone::UTC);
+        let shown = if TimeZone::get(zone_name).is_ok() { zone_name } else { "UTC" };
+        let (from, to) = (start.to_zoned(zone.clone()), end.to_zoned(zone));
+        let technician = match (order.technician(), &event.technician) {
+            (Some(now), Some(then)) if now.id == *then => now.name.clone(),
+            (_, Some(then)) => then.to_string(),
+            (Some(now), None) => now.name.clone(),
+            (None, None) => String::new(),
+        };
+        let location = &order.location;
+        let mut address = vec![location.line1.as_str()];
+        address.extend(location.line2.as_ref().map(|l| l.as_str()));
+        address.push(location.city.as_str());
+        Self {
+            day: from.strftime("%a %-d %b").to_string(),
+            when: format!(
+                "{}, {} – {} ({shown} time)",
+                from.strftime("%A %-d %B %Y"),
+                from.strftime("%-I:%M %P"),
+                to.strftime("%-I:%M %P"),
+            ),
+            technician,
+            address: format!("{} {}", address.join(", "), location.postcode),
+        }
+    }
+}
+
+fn contact_line(site: &Site) -> String {
+    let ways: Vec<&str> =
+        [site.contact_email.as_ref().map(|e| e.as_str()), site.contact_phone.as_ref().map(|p| p.as_str())]
+            .into_iter()
+            .flatten()
+            .collect();
+    if ways.is_empty() {
+        format!("To change or cancel, contact {}.", site.business_name)
+    } else {
+        format!("To change or cancel, contact {}: {}.", site.business_name, ways.join(", "))
+    }
+}
+
+fn business_notice(order: &WorkOrder, site: &Site, facts: &Facts, office: &str) -> Message {
+    let contact = &order.contact;
+    let mut rows = vec![
+        ("Work order", order.number.to_string()),
+        ("Customer", contact.name.as_str().to_owned()),
+        ("E-mail", contact.email.as_str().to_owned()),
+        ("Phone", contact.phone.as_str().to_owned()),
+        ("What", order.service.name.clone()),
+        ("When", facts.when.clone()),
+        ("Technician", facts.technician.clone()),
+        ("Where", facts.address.clone()),
+    ];
+    let answers: Vec<(String, String)> =
+        order.asset.iter().map(|a| (a.label.clone(), a.value.to_string())).collect();
+    let notes = order.notes.as_ref().map(|n| n.as_str().to_owned());
+    let mut owned: Vec<(&str, String)> = answers.iter().map(|(l, v)| (l.as_str(), v.clone())).collect();
+    if let Some(notes) = &notes {
+        owned.push(("Notes", notes.clone()));
+    }
+    rows.extend(owned);
+    let opening = format!("New booking {} through the booking page.", order.number);
+    let closing = ["Find it in the console's work orders by its number.".to_owned()];
+    Message {
+        audience: Audience::Business,
+        to: Party { name: site.business_name.clone(), email: office.to_owned() },
+        reply_to: Some(contact.email.as_str().to_owned()),
+        sender_name: "Jobslot".into(),
+        subject: format!("New booking {}: {}, {}", order.number, order.service.name, facts.day),
+        text: text_body("", &opening, &rows, &closing),
+        html: html_body("", &opening, &rows, &closing),
+        invitation: None,
+    }
+}
+
+fn text_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[String]) -> String {
+    let mut out = String::new();
+    if !greeting.is_empty() {
+        out.push_str(greeting);
+        out.push_str("\n\n");
+    }
+    out.push_str(opening);
+    out.push_str("\n\n");
+    for (label, value) in rows {
+        out.push_str(&format!("{label}: {value}\n"));
+    }
+    for line in closing {
+        out.push('\n');
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
+
+fn html_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[String]) -> String {
+    let mut out = String::from("<!doctype html><html><body style=\"font-family:sans-serif\">");
+    if !greeting.is_empty() {
+        out.push_str(&format!("<p>{}</p>", escape(greeting)));
+    }
+    out.push_str(&format!("<p>{}</p><table>", escape(opening)));
+    for (label, value) in rows {
+        out.push_str(&format!(
+            "<tr><th align=\"left\">{}</th><td>{}</td></tr>",
+            escape(label),
+            escape(value)
+        ));
+    }
+    out.push_str("</table>");
+    for line in closing {
+        out.push_str(&format!("<p>{}</p>", escape(line)));
+    }
+    out.push_str("</body></html>");
+    out
+}
+
+/// Text as HTML content or a quoted attribute value.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\n' => out.push_str("<br>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::work_order::fixtures;
+
+    fn site() -> Site {
+        serde_json::from_value(serde_json::json!({
+            "id": "acme", "business_name": "Acme <Cars>", "country": "AU", "time_zone": "Australia/Sydney",
+            "currency": "AUD", "terms": "Cancel 24 hours ahead.", "order_form": { "fields": [] },
+            "services": [], "rules": { "step": 30, "min_notice_minutes": 120, "days_ahead": 30 },
+            "contact_email": "hello@acme.example", "contact_phone": "02 9000 1234",
+            "notification_email": "office@acme.example"
+        }))
+        .expect("site")
+    }
+
+    fn event(kind: EventKind, order: &WorkOrder) -> Event {
+        let mut event = crate::events::booked(order, "ev_1".into());
+        event.kind = kind;
+        event
+    }
+
+    #[test]
+    fn a_booking_confirms_to_the_customer_with_an_invitation_and_tells_the_office() {
+        let mut order = fixtures::order("new");
+        order.contact.name = crate::text::Text::parse("n", "Mary <b>Jones</b>", 80).expect("name");
+        let sent = messages(&event(EventKind::BookingCreated, &order), &order, &site());
+        assert_eq!(
+            sent.iter().map(|m| m.audience).collect::<Vec<_>>(),
+            [Audience::Customer, Audience::Business]
+        );
+        let customer = &sent[0];
+        assert_eq!(customer.to.email, "mary@example.com");
+        assert_eq!(customer.reply_to.as_deref(), Some("hello@acme.example"));
+        assert_eq!(customer.subject, "Booked: Basic on Tue 8 Dec");
+        assert!(
+            customer
+                .text
+                .contains("When: Tuesday 8 December 2026, 9:00 am – 10:00 am (Australia/Sydney time)")
+        );
+        assert!(customer.text.contains("Where: 1 George St, Unit 4, Sydney 2000"));
+        assert!(
+            customer.text.contains("02 9000 1234") && customer.text.contains("Terms: Cancel 24 hours ahead.")
+        );
+        assert!(
+            customer.html.contains("Mary &lt;b&gt;Jones&lt;/b&gt;") && !customer.html.contains("<b>Jones")
+        );
+        assert!(customer.html.contains("Acme &lt;Cars&gt;"));
+        let invitation = customer.invitation.as_ref().expect("an invitation");
+        assert_eq!((invitation.method, invitation.sequence), (Method::Request, 0));
+        assert_eq!(invitation.uid, "WO-0000000A@acme.jobslot");
+        let office = &sent[1];
+        assert_eq!(office.to.email, "office@acme.example");
+        assert!(office.text.contains("Phone: 0412 345 678") && office.invitation.is_none());
+    }
+
+    #[test]
+    fn a_move_updates_and_a_cancellation_cancels_the_same_calendar_entry() {
+        let mut order = fixtures::order("new");
+        order.calendar_sequence = 3;
+        let moved = messages(&event(EventKind::BookingRescheduled, &order), &order, &site());
+        assert_eq!(moved.len(), 1, "the office hears of new bookings only");
+        let invitation = moved[0].invitation.as_ref().expect("invitation");
+        assert_eq!((invitation.method, invitation.sequence), (Method::Request, 3));
+        let cancelled = messages(&event(EventKind::BookingCancelled, &order), &order, &site());
+        assert_eq!(cancelled[0].invitation.as_ref().map(|i| i.method), Some(Method::Cancel));
+        assert!(cancelled[0].subject.starts_with("Cancelled: "));
+        assert!(messages(&event(EventKind::StatusChanged, &order), &order, &site()).is_empty());
+    }
+}
