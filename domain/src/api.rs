@@ -412,12 +412,16 @@ pub enum ProblemKind {
     FollowUpNotAllowed,
     /// The work order cannot be booked through its link: booked already, or called off (409).
     NotBookable,
+    /// The customer can no longer move or cancel the booking online (409).
+    ChangeClosed,
+    /// The link was genuine but is past its time (410).
+    LinkExpired,
     /// Something failed on our side (500).
     Internal,
 }
 
 impl ProblemKind {
-    const ALL: [ProblemKind; 19] = [
+    const ALL: [ProblemKind; 21] = [
         ProblemKind::Validation,
         ProblemKind::MalformedBody,
         ProblemKind::BodyTooLarge,
@@ -436,6 +440,8 @@ impl ProblemKind {
         ProblemKind::AlreadyExists,
         ProblemKind::FollowUpNotAllowed,
         ProblemKind::NotBookable,
+        ProblemKind::ChangeClosed,
+        ProblemKind::LinkExpired,
         ProblemKind::Internal,
     ];
 
@@ -460,6 +466,8 @@ impl ProblemKind {
             ProblemKind::AlreadyExists => "https://jobslot.dev/problems/already-exists",
             ProblemKind::FollowUpNotAllowed => "https://jobslot.dev/problems/follow-up-not-allowed",
             ProblemKind::NotBookable => "https://jobslot.dev/problems/work-order-not-bookable",
+            ProblemKind::ChangeClosed => "https://jobslot.dev/problems/change-closed",
+            ProblemKind::LinkExpired => "https://jobslot.dev/problems/link-expired",
             ProblemKind::Internal => "https://jobslot.dev/problems/internal",
         }
     }

@@ -52,8 +52,9 @@ pub struct Message {
     pub invitation: Option<Invitation>,
 }
 
-/// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed about.
-pub fn messages(event: &Event, order: &WorkOrder, site: &Site) -> Vec<Message> {
+/// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed
+/// about. `manage` is the customer's link to see, move or cancel the booking.
+pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&str>) -> Vec<Message> {
     let (Some(start), Some(end)) = (event.start, event.end) else { return Vec::new() };
     let facts = Facts::of(event, order, site, start, end);
     let (subject, opening, method) = match event.kind {
@@ -106,7 +107,11 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site) -> Vec<Message> {
         ("Where", facts.address.clone()),
         ("Work order", order.number.to_string()),
     ];
-    let mut closing = vec![contact];
+    let mut closing = Vec::new();
+    if let (Some(link), Method::Request) = (manage, method) {
+        closing.push(format!("See, move or cancel your booking: {link}"));
+    }
+    closing.push(contact);
     if !site.terms.trim().is_empty() && method == Method::Request {
         closing.push(format!("Terms: {}", site.terms.trim()));
     }
@@ -247,10 +252,21 @@ fn html_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[
     }
     out.push_str("</table>");
     for line in closing {
-        out.push_str(&format!("<p>{}</p>", escape(line)));
+        out.push_str(&format!("<p>{}</p>", linked(line)));
     }
     out.push_str("</body></html>");
     out
+}
+
+/// A closing line as HTML, its trailing `https://…` or `http://…` address a link.
+fn linked(line: &str) -> String {
+    match line.rfind("http") {
+        Some(at) if line[at..].starts_with("https://") || line[at..].starts_with("http://") => {
+            let (text, url) = line.split_at(at);
+            format!("{}<a href=\"{}\">{}</a>", escape(text), escape(url), escape(url))
+        }
+        _ => escape(line),
+    }
 }
 
 /// Text as HTML content or a quoted attribute value.
@@ -296,7 +312,8 @@ mod tests {
     fn a_booking_confirms_to_the_customer_with_an_invitation_and_tells_the_office() {
         let mut order = fixtures::order("new");
         order.contact.name = crate::text::Text::parse("n", "Mary <b>Jones</b>", 80).expect("name");
-        let sent = messages(&event(EventKind::BookingCreated, &order), &order, &site());
+        let link = "https://book.example/manage/acme/WO-0000000A?token=1.abc";
+        let sent = messages(&event(EventKind::BookingCreated, &order), &order, &site(), Some(link));
         assert_eq!(
             sent.iter().map(|m| m.audience).collect::<Vec<_>>(),
             [Audience::Customer, Audience::Business]
@@ -318,6 +335,8 @@ mod tests {
             customer.html.contains("Mary &lt;b&gt;Jones&lt;/b&gt;") && !customer.html.contains("<b>Jones")
         );
         assert!(customer.html.contains("Acme &lt;Cars&gt;"));
+        assert!(customer.text.contains(&format!("See, move or cancel your booking: {link}")));
+        assert!(customer.html.contains(&format!("<a href=\"{link}\">")));
         let invitation = customer.invitation.as_ref().expect("an invitation");
         assert_eq!((invitation.method, invitation.sequence), (Method::Request, 0));
         assert_eq!(invitation.uid, "WO-0000000A@acme.jobslot");
@@ -330,13 +349,19 @@ mod tests {
     fn a_move_updates_and_a_cancellation_cancels_the_same_calendar_entry() {
         let mut order = fixtures::order("new");
         order.calendar_sequence = 3;
-        let moved = messages(&event(EventKind::BookingRescheduled, &order), &order, &site());
+        let moved = messages(&event(EventKind::BookingRescheduled, &order), &order, &site(), None);
         assert_eq!(moved.len(), 1, "the office hears of new bookings only");
         let invitation = moved[0].invitation.as_ref().expect("invitation");
         assert_eq!((invitation.method, invitation.sequence), (Method::Request, 3));
-        let cancelled = messages(&event(EventKind::BookingCancelled, &order), &order, &site());
+        let cancelled = messages(
+            &event(EventKind::BookingCancelled, &order),
+            &order,
+            &site(),
+            Some("https://x.example/m"),
+        );
         assert_eq!(cancelled[0].invitation.as_ref().map(|i| i.method), Some(Method::Cancel));
         assert!(cancelled[0].subject.starts_with("Cancelled: "));
-        assert!(messages(&event(EventKind::StatusChanged, &order), &order, &site()).is_empty());
+        assert!(!cancelled[0].text.contains("https://x.example/m"), "nothing left to change");
+        assert!(messages(&event(EventKind::StatusChanged, &order), &order, &site(), None).is_empty());
     }
 }

@@ -89,6 +89,10 @@ pub struct SettingsInput {
     pub contact_phone: String,
     /// Where notices of new bookings go.
     pub notification_email: String,
+    /// Hours before an appointment until which customers move or cancel it online.
+    #[serde(deserialize_with = "crate::number::whole")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 720))]
+    pub change_notice_hours: u16,
 }
 
 impl SettingsInput {
@@ -112,6 +116,7 @@ impl SettingsInput {
                 .as_ref()
                 .map(|e| e.as_str().to_owned())
                 .unwrap_or_default(),
+            change_notice_hours: site.change_notice_hours,
         }
     }
 
@@ -150,6 +155,9 @@ impl SettingsInput {
         };
         let contact_email = errors.take(optional_email("contact_email", &self.contact_email));
         let notification_email = errors.take(optional_email("notification_email", &self.notification_email));
+        if self.change_notice_hours > CHANGE_NOTICE_MAX_HOURS {
+            errors.push(FieldError::new("change_notice_hours", "Ask for at most 30 days' notice."));
+        }
         let contact_phone = match self.contact_phone.trim() {
             "" => Some(None),
             raw => errors.take(Phone::parse("contact_phone", raw).map(Some)),
@@ -171,6 +179,7 @@ impl SettingsInput {
                 contact_email: contact_email?,
                 contact_phone: contact_phone?,
                 notification_email: notification_email?,
+                change_notice_hours: self.change_notice_hours,
                 ..site.clone()
             })
         })
@@ -584,6 +593,9 @@ fn parse_currency(field: &str, raw: &str) -> Result<Currency, FieldError> {
 }
 
 /// `https://shop.example` or `http://127.0.0.1:8080`: scheme, host, optional port, no path.
+/// Most hours of notice a site may ask before online changes close.
+const CHANGE_NOTICE_MAX_HOURS: u16 = 720;
+
 fn parse_origin(field: &str, raw: &str) -> Result<String, FieldError> {
     let invalid = || FieldError::new(field, "Enter an origin like https://shop.example (no path).");
     let raw = raw.trim().trim_end_matches('/');

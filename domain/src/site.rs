@@ -55,6 +55,14 @@ pub struct Site {
     /// Where notices of new bookings go.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub notification_email: Option<Email>,
+    /// Hours before an appointment after which customers can no longer move or cancel it
+    /// online (through their manage link).
+    #[serde(default = "change_notice_hours")]
+    pub change_notice_hours: u16,
+}
+
+fn change_notice_hours() -> u16 {
+    crate::manage::CHANGE_NOTICE_HOURS
 }
 
 impl Site {

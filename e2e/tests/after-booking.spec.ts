@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { BookingWidget } from './booking-widget';
 import { invitation, mailAbout } from './mailbox';
@@ -5,10 +6,12 @@ import { signIn } from './staff-session';
 
 const SITE = '/api/sites/acme-car-servicing';
 
-test('a booking e-mails the customer a confirmation with a calendar invitation, and the office a notice', async ({ page, request }) => {
+test('a booking e-mails the customer an invitation and the office a notice; the manage link moves it (a new invitation) and cancels it (a cancellation)', async ({ page, request }) => {
   const widget = new BookingWidget(page);
   await widget.open();
   await widget.search('basic-service', '2000');
+  // Days ahead, so online changes (open until 24 hours before) are still open.
+  await widget.root.locator('button.day-tab').last().click();
   await widget.slots().first().click();
   await widget.describeCar();
   await widget.giveContactDetails();
@@ -32,4 +35,39 @@ test('a booking e-mails the customer a confirmation with a calendar invitation, 
   });
   const office = mail.find((m) => m.subject?.startsWith('New booking '));
   expect(office?.text).toContain('Toyota');
+
+  // The customer follows the link in their e-mail and picks another time.
+  const manage = customer!.text?.match(/\/manage\/\S+/)?.[0] ?? '';
+  expect(manage).toContain(`/manage/acme-car-servicing/${number}?token=`);
+  await page.goto(manage);
+  const hosted = page.locator('jobslot-booking');
+  await expect(hosted.getByRole('heading', { name: 'Your booking' })).toBeVisible();
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+  await hosted.getByRole('button', { name: 'Choose another time' }).click();
+  await hosted.locator('button.day-tab').last().click();
+  await hosted.locator('button.slot').last().click();
+  await hosted.getByRole('button', { name: 'Move booking' }).click();
+  await expect(hosted.getByText('Your booking has its new time.')).toBeVisible();
+  const moved = await (await request.get(`${SITE}/work-orders/${number}`, { headers: { authorization: `Bearer ${token}` } })).json();
+  expect(moved.planned_start).not.toBe(order.planned_start);
+  const update = (await mailAbout(number, 3)).find((m) => m.subject?.startsWith('New time: '));
+  expect(invitation(update!)).toEqual({
+    method: 'REQUEST',
+    uid: `${number}@acme-car-servicing.jobslot`,
+    sequence: 1,
+    start: new Date(moved.planned_start).toISOString(),
+  });
+
+  // And then cancels it.
+  await hosted.getByRole('button', { name: 'Cancel booking' }).click();
+  await hosted.getByRole('button', { name: 'Yes, cancel it' }).click();
+  await expect(hosted.getByRole('heading', { name: 'Your booking is cancelled' })).toBeVisible();
+  await expect(hosted.getByRole('button', { name: 'Choose another time' })).toHaveCount(0);
+  const cancellation = (await mailAbout(number, 4)).find((m) => m.subject?.startsWith('Cancelled: '));
+  expect(invitation(cancellation!)).toMatchObject({ method: 'CANCEL', sequence: 2 });
+
+  // A link altered by hand opens nothing.
+  await page.goto(manage.replace(/token=\d+/, 'token=1'));
+  await expect(hosted.getByRole('alert')).toHaveText(/not valid/);
 });

@@ -220,7 +220,13 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     match crate::mail::SmtpMailer::from_env()? {
         Some(mailer) => {
             let every = std::time::Duration::from_millis(500);
-            tokio::spawn(crate::app::deliveries::run_dispatcher(app.clone(), Box::new(mailer), every));
+            let dispatcher = crate::app::deliveries::run_dispatcher(
+                app.clone(),
+                Box::new(mailer),
+                public_url.clone(),
+                every,
+            );
+            tokio::spawn(dispatcher);
             // The URL may carry the server's password: only its host is shown.
             let url = config::var(crate::mail::SMTP_URL_VAR).unwrap_or_default();
             let host =
@@ -273,9 +279,10 @@ pub fn router<S: Store>(
         .route("/config.json", axum::routing::get(move || async move { console_config }));
     let static_files = Router::new()
         .route_service("/", ServeFile::new(&options.demo_page))
-        // The hosted booking page of an order created in advance; the widget reads the rest
-        // from the page's address.
+        // The hosted pages: booking an order created in advance, and the customer's manage
+        // link; the widget reads which, and the rest, from the page's address.
         .route_service("/book/{site}/work-orders/{number}", page(options.widget_dir.join("book.html")))
+        .route_service("/manage/{site}/{number}", page(options.widget_dir.join("book.html")))
         .nest("/widget", static_dir(&options.widget_dir))
         // A nested router does not see its own root with a trailing slash; the console lives there.
         .route_service("/admin/", page(options.console_dir.join("index.html")))

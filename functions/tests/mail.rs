@@ -15,6 +15,9 @@ use support::{FIRST_SLOT, demo_app, embedded_store, now, submission};
 use tokio::io::copy_bidirectional;
 use tokio::net::{TcpListener, TcpStream};
 
+/// Where the manage links in the e-mails point.
+const PUBLIC_URL: &str = "https://book.jobslot.test";
+
 fn sink() -> (u16, std::path::PathBuf) {
     let port =
         std::env::var("JOBSLOT_TEST_SMTP_PORT").expect("JOBSLOT_TEST_SMTP_PORT (cargo xtask test sets it)");
@@ -62,7 +65,7 @@ async fn the_customer_gets_a_confirmation_with_an_invitation_and_the_office_a_no
     let number = book(&app, "mail-confirmation-1").await;
     let mailer =
         SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "bookings@jobslot.test").expect("mailer");
-    let round = app.deliver_due(&mailer).await.expect("round");
+    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!(round.delivered, 2);
 
     let messages = received(&dir, &number, 2).await;
@@ -139,13 +142,13 @@ async fn a_mail_server_down_during_a_booking_delays_the_e_mail_and_loses_nothing
     drop(down);
     let mailer =
         SmtpMailer::new(&format!("smtp://127.0.0.1:{relay_port}"), "bookings@jobslot.test").expect("mailer");
-    let round = app.deliver_due(&mailer).await.expect("round");
+    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!((round.delivered, round.retrying), (0, 2), "the server is down: both wait");
 
     let back = TcpListener::bind(("127.0.0.1", relay_port)).await.expect("the server is back");
     tokio::spawn(forward(back, port));
     let later = app.at(now() + SignedDuration::from_hours(1));
-    let round = later.deliver_due(&mailer).await.expect("round");
+    let round = later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!((round.delivered, round.settled), (2, 1));
     let messages = received(&dir, &number, 2).await;
     assert_eq!(messages.len(), 2, "each message once");

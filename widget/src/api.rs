@@ -7,6 +7,7 @@ use jobslot_domain::api::{
     Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
 };
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder, TOKEN_HEADER};
+use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER as MANAGE_TOKEN};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -111,6 +112,37 @@ impl Api {
         let path = format!("work-orders/{}/booking", js_sys::encode_uri_component(&link.number));
         let request =
             Request::post(&self.url(&path)).header(TOKEN_HEADER, &link.token).json(body).map_err(network)?;
+        decode(request.send().await).await
+    }
+}
+
+impl Api {
+    fn booking_url(&self, link: &Link, action: &str) -> String {
+        self.url(&format!("bookings/{}{action}", js_sys::encode_uri_component(&link.number)))
+    }
+
+    /// The customer's booking a manage link opens.
+    pub async fn managed_booking(&self, link: &Link) -> Result<ManagedBooking, ApiFailure> {
+        let request = Request::get(&self.booking_url(link, "")).header(MANAGE_TOKEN, &link.token);
+        decode(request.send().await).await
+    }
+
+    /// Moves the booking of a manage link to another slot.
+    pub async fn reschedule(
+        &self,
+        link: &Link,
+        body: &RescheduleInput,
+    ) -> Result<ManagedBooking, ApiFailure> {
+        let request = Request::post(&self.booking_url(link, "/reschedule"))
+            .header(MANAGE_TOKEN, &link.token)
+            .json(body)
+            .map_err(network)?;
+        decode(request.send().await).await
+    }
+
+    /// Cancels the booking of a manage link.
+    pub async fn cancel(&self, link: &Link) -> Result<ManagedBooking, ApiFailure> {
+        let request = Request::post(&self.booking_url(link, "/cancel")).header(MANAGE_TOKEN, &link.token);
         decode(request.send().await).await
     }
 }

@@ -1,11 +1,13 @@
 //! The booking flow: its steps, the state they share, and the transitions between them.
 
 use crate::api::{Api, ApiFailure};
-use crate::linked::{Link, LinkedDoneStep, LinkedReviewStep};
+use crate::linked::{Link, LinkKind, LinkedDoneStep, LinkedReviewStep, Opened};
+use crate::manage::{ManageMoveStep, ManageStep};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::connector::LinkedOrder;
+use jobslot_domain::manage::ManagedBooking;
 use leptos::prelude::*;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -124,6 +126,10 @@ pub struct Flow {
     pub link: Option<Arc<Link>>,
     /// That link's order, as last read or booked.
     pub linked_order: RwSignal<Option<LinkedOrder>>,
+    /// The booking a manage link opened, as last read or changed.
+    pub managed: RwSignal<Option<ManagedBooking>>,
+    /// What the last change on the manage page did, to say so.
+    pub confirmed: RwSignal<Option<&'static str>>,
 }
 
 impl Flow {
@@ -156,6 +162,8 @@ impl Flow {
             pending: RwSignal::new(None),
             link: None,
             linked_order: RwSignal::new(None),
+            managed: RwSignal::new(None),
+            confirmed: RwSignal::new(None),
         }
     }
 
@@ -221,21 +229,24 @@ pub fn BookingWidget(
         let (api, link) = (loader.clone(), link.clone());
         async move {
             let config = api.config().await?;
-            let linked = match link {
+            let opened = match link {
                 Some(link) => {
-                    let order = api.linked_order(&link).await.map_err(|f| (true, f))?;
-                    Some((link, order))
+                    let opened = match link.kind {
+                        LinkKind::Book => api.linked_order(&link).await.map(Opened::Order),
+                        LinkKind::Manage => api.managed_booking(&link).await.map(Opened::Booking),
+                    };
+                    Some((link, opened.map_err(|f| (true, f))?))
                 }
                 None => None,
             };
-            Ok::<_, (bool, ApiFailure)>((config, linked))
+            Ok::<_, (bool, ApiFailure)>((config, opened))
         }
     });
     view! {
         <div class="widget" aria-live="polite">
             {move || match loaded.get() {
                 None => view! { <p class="loading" role="status">"Loading booking options…"</p> }.into_any(),
-                Some(Ok((config, linked))) => view! { <BookingFlow config=config api=api.clone() linked=linked /> }.into_any(),
+                Some(Ok((config, opened))) => view! { <BookingFlow config=config api=api.clone() opened=opened /> }.into_any(),
                 Some(Err((for_link, failure))) => {
                     let message = match failure {
                         ref f if for_link => crate::linked::load_failure(f),
@@ -262,17 +273,28 @@ pub fn BookingFlow(
     config: SiteConfigResponse,
     /// The API client.
     api: Api,
-    /// The booking link and its order, when the page was opened with one.
+    /// The hosted page's link and what it opened, when the page was opened with one.
     #[prop(default = None)]
-    linked: Option<(Link, LinkedOrder)>,
+    opened: Option<(Link, Opened)>,
 ) -> impl IntoView {
     let mut flow = Flow::new(config, api);
-    if let Some((link, order)) = linked {
-        flow.service.set(order.service.clone());
-        flow.postcode.set(order.postcode.clone());
+    if let Some((link, opened)) = opened {
         flow.link = Some(Arc::new(link));
-        let settled = crate::linked::settled(&order);
-        flow.linked_order.set(Some(order));
+        let settled = match opened {
+            Opened::Order(order) => {
+                flow.service.set(order.service.clone());
+                flow.postcode.set(order.postcode.clone());
+                let settled = crate::linked::settled(&order);
+                flow.linked_order.set(Some(order));
+                settled
+            }
+            Opened::Booking(booking) => {
+                flow.service.set(booking.order.service.clone());
+                flow.postcode.set(booking.order.postcode.clone());
+                flow.managed.set(Some(booking));
+                true
+            }
+        };
         flow.step.set(if settled { Step::Done } else { Step::Slots });
         if !settled {
             let flow = flow.clone();
@@ -286,7 +308,7 @@ pub fn BookingFlow(
     provide_context(flow.clone());
     let step = flow.step;
     let notice = flow.notice;
-    let linked = flow.link.is_some();
+    let mode = flow.link.as_ref().map(|l| l.kind);
     let title = flow.config.business_name.clone();
     // The console stores only `#rrggbb`, so the value cannot break out of the declaration.
     let accent = flow.config.accent_colour.clone().map(|c| format!("--jobslot-site-accent: {c}"));
@@ -294,18 +316,21 @@ pub fn BookingFlow(
         <section class="booking" aria-label=format!("Book with {title}") style=accent>
             <header>
                 <h2>{format!("Book with {title}")}</h2>
-                <p class="progress">{move || (step.get() != Step::Done).then(|| step.get().progress(linked))}</p>
+                <p class="progress">{move || (step.get() != Step::Done && mode != Some(LinkKind::Manage))
+                    .then(|| step.get().progress(mode.is_some()))}</p>
             </header>
             {move || notice.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
-            {move || match (step.get(), linked) {
+            {move || match (step.get(), mode) {
                 (Step::Search, _) => view! { <SearchStep /> }.into_any(),
                 (Step::Slots, _) => view! { <SlotsStep /> }.into_any(),
                 (Step::Details, _) => view! { <DetailsStep /> }.into_any(),
                 (Step::Contact, _) => view! { <ContactStep /> }.into_any(),
-                (Step::Review, false) => view! { <ReviewStep /> }.into_any(),
-                (Step::Review, true) => view! { <LinkedReviewStep /> }.into_any(),
-                (Step::Done, false) => view! { <DoneStep /> }.into_any(),
-                (Step::Done, true) => view! { <LinkedDoneStep /> }.into_any(),
+                (Step::Review, None) => view! { <ReviewStep /> }.into_any(),
+                (Step::Review, Some(LinkKind::Book)) => view! { <LinkedReviewStep /> }.into_any(),
+                (Step::Review, Some(LinkKind::Manage)) => view! { <ManageMoveStep /> }.into_any(),
+                (Step::Done, None) => view! { <DoneStep /> }.into_any(),
+                (Step::Done, Some(LinkKind::Book)) => view! { <LinkedDoneStep /> }.into_any(),
+                (Step::Done, Some(LinkKind::Manage)) => view! { <ManageStep /> }.into_any(),
             }}
         </section>
     }

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod flow;
 pub mod format;
 pub mod linked;
+pub mod manage;
 pub mod steps;
 
 use leptos::prelude::*;
@@ -38,8 +39,8 @@ extern "C" {
 pub fn define_element(default_api: String) {
     let mount = Closure::<dyn FnMut(HtmlElement)>::new(move |host: HtmlElement| {
         let api = host.get_attribute("api").unwrap_or_else(|| default_api.clone());
-        // `<jobslot-booking link>` is the hosted booking page of an order created in advance:
-        // its address names the site and the order.
+        // `<jobslot-booking link>` is a hosted page (an order created in advance to book, or
+        // a customer's manage link): its address names the site and the order.
         let (site, link) = match host.has_attribute("link").then(linked::Link::current).flatten() {
             Some((site, link)) => (site, Some(link)),
             None => (host.get_attribute("site").unwrap_or_default(), None),

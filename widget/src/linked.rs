@@ -13,9 +13,20 @@ use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+/// Which hosted page the widget runs on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    /// `/book/{site}/work-orders/{number}`: an integrator's order, to book.
+    Book,
+    /// `/manage/{site}/{number}`: the customer's booking, to see, move or cancel.
+    Manage,
+}
+
 /// What the page's address says: which order, the token that opens it, where to return.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Link {
+    /// Which page.
+    pub kind: LinkKind,
     /// The work order's number.
     pub number: String,
     /// The link's token.
@@ -25,17 +36,19 @@ pub struct Link {
 }
 
 impl Link {
-    /// The site and link of a page at `path` (`/book/{site}/work-orders/{number}`) with the
-    /// query `search` (`?token=…&callback_uri=…`); none for any other address.
+    /// The site and link of a page at `path` (`/book/{site}/work-orders/{number}` or
+    /// `/manage/{site}/{number}`) with the query `search` (`?token=…&callback_uri=…`); none
+    /// for any other address.
     pub fn from_location(path: &str, search: &str) -> Option<(String, Link)> {
-        let mut parts = path.trim_matches('/').split('/');
-        let (Some("book"), Some(site), Some("work-orders"), Some(number), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
+        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
+        let (kind, site, number) = match parts.as_slice() {
+            ["book", site, "work-orders", number] => (LinkKind::Book, site, number),
+            ["manage", site, number] => (LinkKind::Manage, site, number),
+            _ => return None,
         };
         let query = web_sys::UrlSearchParams::new_with_str(search).ok()?;
         let link = Link {
+            kind,
             number: decode(number),
             token: query.get("token").unwrap_or_default(),
             callback_uri: query.get("callback_uri").unwrap_or_default(),
@@ -54,6 +67,15 @@ impl Link {
 
 fn decode(segment: &str) -> String {
     js_sys::decode_uri_component(segment).ok().and_then(|s| s.as_string()).unwrap_or_default()
+}
+
+/// What a hosted page's link opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Opened {
+    /// An integrator's order, to book.
+    Order(LinkedOrder),
+    /// The customer's booking, to manage.
+    Booking(jobslot_domain::manage::ManagedBooking),
 }
 
 /// True when the order of the link can take no booking: booked already, or called off.

@@ -169,7 +169,7 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
 
 #[wasm_bindgen_test]
 fn a_booking_link_page_names_its_site_order_token_and_return_address() {
-    use jobslot_widget::linked::Link;
+    use jobslot_widget::linked::{Link, LinkKind};
     let search = "?token=abc_-123&callback_uri=https%3A%2F%2Fshop.example%2Fdone%3Fjob%3D7";
     let (site, link) = Link::from_location("/book/acme/work-orders/WO-0000000A", search).expect("a link");
     assert_eq!(site, "acme");
@@ -180,4 +180,9 @@ fn a_booking_link_page_names_its_site_order_token_and_return_address() {
     assert!(Link::from_location("/book/acme", search).is_none());
     let (_, bare) = Link::from_location("/book/acme/work-orders/WO-1/", "").expect("no query");
     assert_eq!((bare.token.as_str(), bare.callback_uri.as_str()), ("", ""));
+    let (site, manage) =
+        Link::from_location("/manage/acme/WO-0000000A", "?token=123.abc").expect("a manage link");
+    assert_eq!((site.as_str(), manage.kind, manage.token.as_str()), ("acme", LinkKind::Manage, "123.abc"));
+    assert_eq!(link.kind, LinkKind::Book);
+    assert!(Link::from_location("/manage/acme", "").is_none());
 }

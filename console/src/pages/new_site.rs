@@ -39,6 +39,7 @@ pub fn NewSitePage(api: Api) -> impl IntoView {
                 step_minutes: 30,
                 min_notice_minutes: 120,
                 days_ahead: 30,
+                change_notice_hours: jobslot_domain::manage::CHANGE_NOTICE_HOURS,
                 ..SettingsInput::default()
             },
             owner_email: owner_email.get_untracked(),

@@ -27,6 +27,7 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
     let contact_email = RwSignal::new(String::new());
     let contact_phone = RwSignal::new(String::new());
     let notification_email = RwSignal::new(String::new());
+    let change_notice = RwSignal::new(String::new());
     let fill = move |s: SettingsInput| {
         business_name.set(s.business_name);
         country.set(s.country);
@@ -41,6 +42,7 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
         contact_email.set(s.contact_email);
         contact_phone.set(s.contact_phone);
         notification_email.set(s.notification_email);
+        change_notice.set(s.change_notice_hours.to_string());
     };
     let path = format!("/api/sites/{site}/settings");
     let load = {
@@ -79,6 +81,7 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 contact_email: contact_email.get_untracked(),
                 contact_phone: contact_phone.get_untracked(),
                 notification_email: notification_email.get_untracked(),
+                change_notice_hours: number(change_notice) as u16,
             };
             let (api, path) = (api.clone(), path.clone());
             let version_to_send = Version::Of(version.get_untracked().unwrap_or_default());
@@ -132,6 +135,8 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 <Input label="Minutes between start times" field="step_minutes" value=step errors=errors kind="number" />
                 <Input label="Minimum notice (minutes)" field="min_notice_minutes" value=notice errors=errors kind="number" />
                 <Input label="Days ahead customers may book" field="days_ahead" value=days errors=errors kind="number" />
+                <Input label="Hours before an appointment when online changes close" field="change_notice_hours" value=change_notice errors=errors kind="number"
+                    hint="Until then, customers move or cancel through the link in their e-mail." />
                 <Input multiline=true label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
                     hint="One origin per line, e.g. https://shop.example." />
                 <Input label="Accent colour" field="accent_colour" value=accent errors=errors hint="Like #1a56db; empty for the default." />

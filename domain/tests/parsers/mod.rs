@@ -12,6 +12,7 @@ use jobslot_domain::follow_up::FollowUpInput;
 use jobslot_domain::ids::{
     FieldId, IdempotencyKey, ReasonCode, ServiceId, SiteId, TechnicianId, UserId, WorkOrderNumber,
 };
+use jobslot_domain::manage::RescheduleInput;
 use jobslot_domain::money::minor_units;
 use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_domain::schedule::WorkingInterval;
@@ -119,6 +120,9 @@ pub fn json_bodies(body: &[u8]) {
     }
     if let Some(booking) = read::<LinkBookingInput>(body) {
         let _ = booking.parse(&allowed_origins());
+    }
+    if let Some(moved) = read::<RescheduleInput>(body) {
+        let _ = moved.parse();
     }
     if let Some(query) = read::<WorkOrderListQuery>(body) {
         let _ = query.parse(site.country);

@@ -6,13 +6,15 @@ use super::work_orders::WRITE_ATTEMPTS;
 use super::{App, AppError};
 use crate::repository::{ChangeRefused, CreateRefused, StoredOrder};
 use crate::store::{Store, StoreError};
-use jobslot_domain::api::{Job, JobInput};
+use jiff::Timestamp;
+use jobslot_domain::api::JobInput;
+use jobslot_domain::availability::Interval;
 use jobslot_domain::connector::{
     BookingToken, Callback, LinkBookingInput, LinkedOrder, UnscheduledOrderCreated, booking_path,
 };
 use jobslot_domain::dispatch::{Change, HistoryEntry};
-use jobslot_domain::ids::{UserId, WorkOrderNumber};
-use jobslot_domain::site::Site;
+use jobslot_domain::ids::{TechnicianId, UserId, WorkOrderNumber};
+use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
 use subtle::ConstantTimeEq;
@@ -85,14 +87,8 @@ impl<S: Store> App<S> {
                 let why = format!("This work order is {}.", order.status.label().to_lowercase());
                 return Err(AppError::NotBookable(why));
             }
-            let job = job_of(&site, order)?;
-            let slot = job.service.slot_from(start).ok_or(AppError::SlotUnavailable)?;
-            let chosen = self.chosen_technician(&site, &job, &technician).await?;
+            let (chosen, slot) = self.customer_slot(&site, order, &technician, start, None).await?;
             let now = self.clock.now();
-            let offered = self.technician_slots(&site, &chosen, &job.service, slot, now, None).await?;
-            if !offered.contains(&slot) {
-                return Err(AppError::SlotUnavailable);
-            }
             let mut after = order.clone();
             after.appointment = Some(Appointment {
                 planned_start: slot.start,
@@ -120,6 +116,24 @@ impl<S: Store> App<S> {
         Err(AppError::Unavailable(StoreError::Conflict))
     }
 
+    /// The technician and slot a customer picked for `order`, if it is offered to customers
+    /// now (`ignoring` the order's own booking, when it moves).
+    pub(super) async fn customer_slot(
+        &self,
+        site: &Site,
+        order: &WorkOrder,
+        technician: &TechnicianId,
+        start: Timestamp,
+        ignoring: Option<&WorkOrderNumber>,
+    ) -> Result<(Technician, Interval), AppError> {
+        let job = job_of(site, order)?;
+        let slot = job.service.slot_from(start).ok_or(AppError::SlotUnavailable)?;
+        let chosen = self.chosen_technician(site, &job, technician).await?;
+        let offered =
+            self.technician_slots(site, &chosen, &job.service, slot, self.clock.now(), ignoring).await?;
+        if offered.contains(&slot) { Ok((chosen, slot)) } else { Err(AppError::SlotUnavailable) }
+    }
+
     /// The site and the order of a booking link. A wrong number, a wrong token, or no token
     /// all get [`AppError::NotFound`]: a link tells nothing about any other order.
     async fn linked(
@@ -145,7 +159,7 @@ impl<S: Store> App<S> {
 }
 
 /// The job of an order created in advance, with its service as the site offers it now.
-fn job_of(site: &Site, order: &WorkOrder) -> Result<Job, AppError> {
+fn job_of(site: &Site, order: &WorkOrder) -> Result<jobslot_domain::api::Job, AppError> {
     let service =
         site.services.iter().find(|s| s.id == order.service.id && s.active).cloned().ok_or_else(|| {
             AppError::NotBookable(format!("{} is no longer offered online.", order.service.name))

@@ -53,11 +53,12 @@ fn message_id(event: &Event, message: &Message) -> String {
 
 impl<S: Store> App<S> {
     /// Delivers what is due: every message of every waiting event whose time has come.
-    pub async fn deliver_due(&self, mailer: &dyn Mailer) -> Result<Round, StoreError> {
+    /// `public_url` is where the customers' manage links point (this host's address).
+    pub async fn deliver_due(&self, mailer: &dyn Mailer, public_url: &str) -> Result<Round, StoreError> {
         let mut round = Round::default();
         for shard in 0..keys::PENDING_SHARDS {
             for pending in self.repo.pending_events(shard, BATCH).await? {
-                if self.deliver_event(mailer, &pending, &mut round).await? {
+                if self.deliver_event(mailer, public_url, &pending, &mut round).await? {
                     self.repo.settle_event(&pending).await?;
                     round.settled += 1;
                 }
@@ -70,6 +71,7 @@ impl<S: Store> App<S> {
     async fn deliver_event(
         &self,
         mailer: &dyn Mailer,
+        public_url: &str,
         pending: &PendingEvent,
         round: &mut Round,
     ) -> Result<bool, StoreError> {
@@ -80,8 +82,9 @@ impl<S: Store> App<S> {
         else {
             return Ok(true);
         };
+        let manage = self.manage_path(&order).await?.map(|path| format!("{public_url}{path}"));
         let mut settled = true;
-        for message in messages(&event, &order, &site) {
+        for message in messages(&event, &order, &site, manage.as_deref()) {
             let audience = message.audience.name();
             let record = self.repo.delivery(&event.site, &event.id, audience).await?;
             let mail = Mail { message_id: message_id(&event, &message), message };
@@ -158,12 +161,17 @@ impl<S: Store> App<S> {
 
 /// Runs [`App::deliver_due`] every `every` until the process ends, logging counts only (the
 /// messages and their errors can hold customers' addresses).
-pub async fn run_dispatcher<S: Store>(app: App<S>, mailer: Box<dyn Mailer>, every: std::time::Duration) {
+pub async fn run_dispatcher<S: Store>(
+    app: App<S>,
+    mailer: Box<dyn Mailer>,
+    public_url: String,
+    every: std::time::Duration,
+) {
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match app.deliver_due(mailer.as_ref()).await {
+        match app.deliver_due(mailer.as_ref(), &public_url).await {
             Ok(round) if round == Round::default() => {}
             Ok(round) => tracing::info!(
                 delivered = round.delivered,

@@ -12,6 +12,7 @@ mod dispatch;
 mod failed_sign_ins;
 mod follow_up;
 pub mod identity;
+mod manage;
 pub mod setup;
 mod work_orders;
 
@@ -83,6 +84,12 @@ pub enum AppError {
     /// The work order cannot be booked through its link (the sentence says why).
     #[error("work order not bookable")]
     NotBookable(String),
+    /// The customer can no longer move or cancel the booking online (the sentence says why).
+    #[error("online changes closed")]
+    ChangeClosed(String),
+    /// A genuine link past its time.
+    #[error("link expired")]
+    LinkExpired,
     /// The idempotency key was used for a different request.
     #[error("idempotency key reused with a different request")]
     IdempotencyKeyReused,

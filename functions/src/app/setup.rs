@@ -567,6 +567,7 @@ fn empty_site(id: SiteId) -> Site {
         contact_email: None,
         contact_phone: None,
         notification_email: None,
+        change_notice_hours: jobslot_domain::manage::CHANGE_NOTICE_HOURS,
     }
 }
 

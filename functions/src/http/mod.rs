@@ -9,6 +9,7 @@ mod connector;
 pub mod extract;
 pub mod identity;
 pub mod limits;
+mod manage;
 pub mod openapi;
 mod origins;
 pub mod problem;
@@ -109,9 +110,9 @@ pub fn bookings_router<S: Store>(state: AppState<S>) -> Router {
 }
 
 /// The work-orders function: submit, read and change work orders, create them in advance
-/// and book them through their links.
+/// and book them through their links, and the customers' manage links.
 pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
-    work_orders::routes().merge(connector::routes()).with_state(state)
+    work_orders::routes().merge(connector::routes()).merge(manage::routes()).with_state(state)
 }
 
 /// The staff function: setting up a business.
@@ -157,6 +158,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
             header::AUTHORIZATION,
             HeaderName::from_static("idempotency-key"),
             HeaderName::from_static("booking-token"),
+            HeaderName::from_static("manage-token"),
             header::IF_MATCH,
             header::IF_NONE_MATCH,
         ])

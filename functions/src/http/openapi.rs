@@ -5,7 +5,7 @@
 //! malformed request, rate limits, an outage, a missing token on a staff route, an unreadable
 //! body) are added to every operation here, so no operation can forget one.
 
-use super::{assets, bookings, connector, staff, work_orders};
+use super::{assets, bookings, connector, manage, staff, work_orders};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::api::Problem;
@@ -46,6 +46,9 @@ pub(super) const STAFF: &str = "staff";
         connector::create,
         connector::linked,
         connector::book,
+        manage::booking,
+        manage::reschedule,
+        manage::cancel,
         staff::board,
         staff::create_integration,
         staff::me,
@@ -73,6 +76,8 @@ pub(super) const STAFF: &str = "staff";
         SlotUnavailable,
         FollowUpNotAllowed,
         LinkBookingConflict,
+        ManageConflict,
+        LinkExpired,
         AlreadyExists,
         ChangedBySomeoneElse,
         BodyTooLarge,
@@ -156,6 +161,9 @@ problem_responses! {
     FollowUpNotAllowed("The work order is not closed incomplete, or its order type's rules allow no follow-up.", retry_after: false),
     LinkBookingConflict("The slot was just taken (`slot-unavailable`), or the work order is booked already or \
         called off (`work-order-not-bookable`).", retry_after: false),
+    ManageConflict("The slot was just taken (`slot-unavailable`), or online changes are closed \
+        (`change-closed`: too close to the appointment, started, or cancelled).", retry_after: false),
+    LinkExpired("The link is genuine but past its time.", retry_after: false),
     AlreadyExists("It exists already.", retry_after: false),
     ChangedBySomeoneElse("It changed since the version `If-Match` names; read it again.", retry_after: false),
     BodyTooLarge("The body is larger than 64 KiB.", retry_after: false),

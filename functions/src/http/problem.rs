@@ -166,6 +166,20 @@ impl IntoResponse for ApiError {
                 Some(why),
                 vec![],
             ),
+            ApiError::App(AppError::ChangeClosed(why)) => problem(
+                K::ChangeClosed,
+                StatusCode::CONFLICT,
+                "This booking can no longer be changed online",
+                Some(why),
+                vec![],
+            ),
+            ApiError::App(AppError::LinkExpired) => problem(
+                K::LinkExpired,
+                StatusCode::GONE,
+                "This link has expired",
+                Some("Links in booking e-mails work until a week after the appointment.".into()),
+                vec![],
+            ),
             ApiError::App(AppError::IdempotencyKeyReused) => problem(
                 K::IdempotencyKeyReused,
                 StatusCode::UNPROCESSABLE_ENTITY,

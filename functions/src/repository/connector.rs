@@ -12,6 +12,12 @@ struct LinkRecord {
     token_hash: String,
 }
 
+/// A secret of the deployment, as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Secret {
+    hex: String,
+}
+
 /// Why a work order created in advance was not written.
 #[derive(Debug, thiserror::Error)]
 pub enum CreateRefused {
@@ -48,6 +54,24 @@ impl<S: Store> Repository<S> {
             Err(StoreError::ConditionFailed(_)) => Err(CreateRefused::NumberTaken),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// The deployment's secret called `name` (a key for signing links), creating `fresh` as
+    /// the secret if there is none yet. Concurrent first uses agree: the first write wins.
+    pub async fn secret_or_insert(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
+        let record = Secret { hex: hex::encode(fresh) };
+        let key = keys::secret(name);
+        match self.store.transact(vec![put(encode(key.clone(), &record, None)?, Condition::NotExists)]).await
+        {
+            Ok(()) => return Ok(fresh.to_vec()),
+            Err(StoreError::ConditionFailed(_)) => {}
+            Err(other) => return Err(other),
+        }
+        let stored: Secret = self
+            .load(&key)
+            .await?
+            .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("secret {name} vanished")))?;
+        hex::decode(stored.hex).map_err(|e| StoreError::Backend(e.into()))
     }
 
     /// The token hash of the order's booking link, if it has one.

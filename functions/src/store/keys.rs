@@ -237,6 +237,11 @@ pub fn machine_client(client_id: &UserId) -> Key {
     Key::new(format!("CLIENT#{client_id}"), "CLIENT")
 }
 
+/// A secret of the deployment (a key for signing customers' links).
+pub fn secret(name: &str) -> Key {
+    Key::new("SECRETS", name)
+}
+
 /// The local issuer's signing key.
 pub fn signing_key() -> Key {
     Key::new("ISSUER", "SIGNING_KEY")

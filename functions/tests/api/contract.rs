@@ -39,7 +39,7 @@ async fn the_document_is_openapi_3_1_with_every_route() {
     let mut documented: Vec<String> =
         operations(&document).iter().map(|(method, path, _)| format!("{method} {path}")).collect();
     documented.sort();
-    // The routers' routes (`http::{assets,bookings,work_orders,connector,staff}::routes`); a route added
+    // The routers' routes (`http::{assets,bookings,work_orders,connector,manage,staff}::routes`); a route added
     // there and not here is a route integrators cannot see.
     let mut routed = vec![
         "GET /api/me",
@@ -56,6 +56,9 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "POST /api/sites/{site}/work-orders/unscheduled",
         "GET /api/sites/{site}/work-orders/{number}/booking",
         "POST /api/sites/{site}/work-orders/{number}/booking",
+        "GET /api/sites/{site}/bookings/{number}",
+        "POST /api/sites/{site}/bookings/{number}/reschedule",
+        "POST /api/sites/{site}/bookings/{number}/cancel",
         "GET /api/sites/{site}/board",
         "POST /api/sites/{site}/integrations",
         "GET /api/sites/{site}/work-order-rules",

@@ -11,6 +11,7 @@ mod dispatch;
 mod hardening;
 mod helpers;
 mod integrations;
+mod manage;
 mod problems;
 mod search;
 mod sign_in;

@@ -16,11 +16,14 @@ use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+/// Where the manage links in the e-mails point.
+pub const PUBLIC_URL: &str = "https://book.jobslot.test";
+
 /// A mailer that keeps what it is given and fails, as a mail server that is down would, the
 /// first `down_for` times it is called.
 #[derive(Clone, Default)]
-struct RecordingMailer {
-    sent: Arc<Mutex<Vec<Mail>>>,
+pub struct RecordingMailer {
+    pub sent: Arc<Mutex<Vec<Mail>>>,
     calls: Arc<AtomicUsize>,
     down_for: usize,
     refuse: bool,
@@ -28,7 +31,7 @@ struct RecordingMailer {
 }
 
 impl RecordingMailer {
-    fn sent(&self) -> Vec<Mail> {
+    pub fn sent(&self) -> Vec<Mail> {
         self.sent.lock().expect("lock").clone()
     }
 }
@@ -66,7 +69,7 @@ pub async fn a_booking_e_mails_the_customer_an_invitation_and_the_office_once(st
     let app = demo_app(store).await;
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let mailer = RecordingMailer::default();
-    let round = app.deliver_due(&mailer).await.expect("round");
+    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!((round.delivered, round.settled), (2, 1));
     let sent = mailer.sent();
     let customer = sent.iter().find(|m| m.message.audience == Audience::Customer).expect("customer");
@@ -79,7 +82,7 @@ pub async fn a_booking_e_mails_the_customer_an_invitation_and_the_office_once(st
     assert_eq!(office.message.to.email, "office@acme.example");
     assert_ne!(customer.message_id, office.message_id);
 
-    assert_eq!(app.deliver_due(&mailer).await.expect("round").delivered, 0, "nothing twice");
+    assert_eq!(app.deliver_due(&mailer, PUBLIC_URL).await.expect("round").delivered, 0, "nothing twice");
     assert_eq!(mailer.sent().len(), 2);
     assert_eq!(waiting(&app).await, 0, "the event left the index");
     let statuses: Vec<_> = records(&app).await.iter().map(|d| (d.status, d.attempts)).collect();
@@ -90,15 +93,15 @@ pub async fn a_mail_server_that_is_down_delays_the_e_mail_and_loses_nothing(stor
     let app = demo_app(store).await;
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let mailer = RecordingMailer { down_for: 2, ..Default::default() };
-    let first = app.deliver_due(&mailer).await.expect("round");
+    let first = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!((first.delivered, first.retrying, first.settled), (0, 2, 0));
-    assert_eq!(app.deliver_due(&mailer).await.expect("round").retrying, 0, "not due again yet");
+    assert_eq!(app.deliver_due(&mailer, PUBLIC_URL).await.expect("round").retrying, 0, "not due again yet");
     assert_eq!(waiting(&app).await, 1, "still waiting");
     let pending = records(&app).await;
     assert!(pending.iter().all(|d| d.status == DeliveryStatus::Pending && d.last_error.is_some()));
 
     let later = app.at(now() + SignedDuration::from_hours(1));
-    let second = later.deliver_due(&mailer).await.expect("round");
+    let second = later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     assert_eq!((second.delivered, second.settled), (2, 1));
     let sent = mailer.sent();
     assert_eq!(sent.len(), 2, "each message once");
@@ -110,15 +113,15 @@ pub async fn a_refused_message_is_given_up_at_once_and_a_failing_one_after_a_day
     let app = demo_app(store).await;
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let refusing = RecordingMailer { refuse: true, ..Default::default() };
-    let round = app.deliver_due(&refusing).await.expect("round");
+    let round = app.deliver_due(&refusing, PUBLIC_URL).await.expect("round");
     assert_eq!((round.failed, round.settled), (2, 1));
     assert!(records(&app).await.iter().all(|d| d.status == DeliveryStatus::Failed));
 
     book(&app, "sam-nguyen", "2026-11-24T22:00:00Z", "Bob").await;
     let down = RecordingMailer { down_for: usize::MAX, ..Default::default() };
-    app.deliver_due(&down).await.expect("round");
+    app.deliver_due(&down, PUBLIC_URL).await.expect("round");
     let next_day = app.at(now() + SignedDuration::from_hours(25));
-    let round = next_day.deliver_due(&down).await.expect("round");
+    let round = next_day.deliver_due(&down, PUBLIC_URL).await.expect("round");
     assert_eq!((round.failed, round.settled), (2, 1), "given up after a day of retries");
     assert_eq!(waiting(&next_day).await, 0);
 }
@@ -135,7 +138,7 @@ pub async fn two_dispatchers_at_once_send_each_message_once(store: impl Store) {
             let (app, mailer, barrier) = (app.clone(), mailer.clone(), Arc::clone(&barrier));
             tokio::spawn(async move {
                 barrier.wait().await;
-                app.deliver_due(&mailer).await.expect("round")
+                app.deliver_due(&mailer, PUBLIC_URL).await.expect("round")
             })
         })
         .collect();
@@ -158,7 +161,7 @@ pub async fn a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_
     let crashed = RecordingMailer { delay: Some(std::time::Duration::from_secs(30)), ..Default::default() };
     let dying = tokio::spawn({
         let app = app.clone();
-        async move { app.deliver_due(&crashed).await }
+        async move { app.deliver_due(&crashed, PUBLIC_URL).await }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     dying.abort();
@@ -169,11 +172,11 @@ pub async fn a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_
     assert_eq!(claim.audience, "customer", "it died sending the first message");
 
     let mailer = RecordingMailer::default();
-    app.deliver_due(&mailer).await.expect("round");
+    app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     let audiences: Vec<_> = mailer.sent().iter().map(|m| m.message.audience).collect();
     assert_eq!(audiences, [Audience::Business], "the claimed message waits for its lease to run out");
     let later = app.at(now() + SignedDuration::from_mins(5));
-    later.deliver_due(&mailer).await.expect("round");
+    later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     let sent = mailer.sent();
     assert_eq!(sent.len(), 2);
     let expected = format!("<{}.customer@acme-car-servicing.jobslot>", claim.event_id);
@@ -188,7 +191,7 @@ pub async fn a_move_and_a_cancellation_update_and_cancel_the_same_invitation(sto
     patch(&app, &user, &number, json!({ "start": "2026-11-24T22:00:00Z" })).await.expect("moved");
     patch(&app, &user, &number, json!({ "status": "cancelled" })).await.expect("cancelled");
     let mailer = RecordingMailer::default();
-    app.deliver_due(&mailer).await.expect("round");
+    app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
     let mut to_customer: Vec<_> = mailer
         .sent()
         .into_iter()

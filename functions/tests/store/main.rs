@@ -6,6 +6,7 @@
 mod connector;
 mod deliveries;
 mod follow_ups;
+mod manage;
 mod suite;
 #[path = "../support/mod.rs"]
 mod support;
@@ -83,4 +84,6 @@ conformance!(
     two_dispatchers_at_once_send_each_message_once,
     a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_message_id,
     a_move_and_a_cancellation_update_and_cancel_the_same_invitation,
+    the_manage_link_moves_and_then_cancels_its_own_booking_only,
+    online_changes_close_before_the_appointment_and_the_link_expires_after_it,
 );

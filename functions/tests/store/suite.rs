@@ -22,6 +22,7 @@ use tokio::sync::Barrier;
 pub use crate::connector::*;
 pub use crate::deliveries::*;
 pub use crate::follow_ups::*;
+pub use crate::manage::*;
 pub use crate::work_orders::*;
 
 fn item(pk: &str, sk: &str, data: &str) -> Item {

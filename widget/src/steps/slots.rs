@@ -30,7 +30,9 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     let (busy, selected) = (flow.busy, RwSignal::new(0usize));
     let back = {
         let flow = flow.clone();
-        move |_| flow.go(Step::Search)
+        // The manage page's times go back to the booking; the search's to the search.
+        let to = if flow.link.is_some() { Step::Done } else { Step::Search };
+        move |_| flow.go(to)
     };
     let later = {
         let flow = flow.clone();
@@ -38,7 +40,7 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     };
     let empty = days.is_empty();
     // A booking link's order has its postcode and service: there is no search to go back to.
-    let linked = flow.link.is_some();
+    let linked = flow.link.as_ref().is_some_and(|l| l.kind == crate::linked::LinkKind::Book);
     let tabs = days
         .iter()
         .enumerate()

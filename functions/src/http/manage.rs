@@ -1,0 +1,111 @@
+//! Routes of the customer's manage link: their booking, seen, moved or cancelled with the
+//! link's token, without signing in.
+
+use super::AppState;
+use super::extract::{ApiJson, ApiPath};
+use super::openapi::{ChangedBySomeoneElse, Invalid, LinkExpired, ManageConflict, NotFound, SitePath};
+use super::problem::ApiError;
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jobslot_domain::ids::WorkOrderNumber;
+use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER};
+
+pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/api/sites/{site}/bookings/{number}", get(booking::<S>))
+        .route("/api/sites/{site}/bookings/{number}/reschedule", post(reschedule::<S>))
+        .route("/api/sites/{site}/bookings/{number}/cancel", post(cancel::<S>))
+        // The customer's name and address: no cache may keep them.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+fn token(headers: &HeaderMap) -> Option<&str> {
+    headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok())
+}
+
+/// The booking a manage link opens: its time, place and whether it can still be changed
+/// online. A wrong or altered token gets 404, as a wrong number does.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/bookings/{number}",
+    tag = "booking",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The number in the link."),
+        ("Manage-Token" = String, Header, description = "The link's `token`."),
+    ),
+    responses(
+        (status = 200, body = ManagedBooking, description = "OK."),
+        (status = 404, response = NotFound),
+        (status = 410, response = LinkExpired),
+    )
+)]
+async fn booking<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<ManagedBooking>, ApiError> {
+    Ok(Json(state.app.managed_booking(&site, &number, token(&headers)).await?))
+}
+
+/// Moves the booking to another offered slot: the new time's locks are taken and the old
+/// ones freed in one write, or nothing changes. Only while online changes are open.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/bookings/{number}/reschedule",
+    tag = "booking",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The number in the link."),
+        ("Manage-Token" = String, Header, description = "The link's `token`."),
+    ),
+    request_body = RescheduleInput,
+    responses(
+        (status = 200, body = ManagedBooking, description = "Moved."),
+        (status = 404, response = NotFound),
+        (status = 409, response = ManageConflict),
+        (status = 410, response = LinkExpired),
+        (status = 412, response = ChangedBySomeoneElse),
+        (status = 422, response = Invalid),
+    )
+)]
+async fn reschedule<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+    ApiJson(input): ApiJson<RescheduleInput>,
+) -> Result<Json<ManagedBooking>, ApiError> {
+    Ok(Json(state.app.reschedule_booking(&site, &number, token(&headers), &input).await?))
+}
+
+/// Cancels the booking and frees its time. Only while online changes are open.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/bookings/{number}/cancel",
+    tag = "booking",
+    params(
+        SitePath,
+        ("number" = WorkOrderNumber, Path, description = "The number in the link."),
+        ("Manage-Token" = String, Header, description = "The link's `token`."),
+    ),
+    responses(
+        (status = 200, body = ManagedBooking, description = "Cancelled."),
+        (status = 404, response = NotFound),
+        (status = 409, response = ManageConflict),
+        (status = 410, response = LinkExpired),
+        (status = 412, response = ChangedBySomeoneElse),
+    )
+)]
+async fn cancel<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Json<ManagedBooking>, ApiError> {
+    Ok(Json(state.app.cancel_booking(&site, &number, token(&headers)).await?))
+}

@@ -1,0 +1,150 @@
+//! The customer's manage page (`/manage/{site}/{number}?token=…`, linked from every e-mail
+//! about the booking): the booking, and while online changes are open, another time or a
+//! cancellation. The API decides what is still allowed; this page shows what it says.
+
+use crate::api::ApiFailure;
+use crate::flow::{Flow, Step, use_flow};
+use crate::format;
+use jobslot_domain::api::ProblemKind;
+use jobslot_domain::manage::{ManagedBooking, RescheduleInput};
+use jobslot_domain::work_order::OrderStatus;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn booked_line(booking: &ManagedBooking) -> Option<String> {
+    let order = &booking.order;
+    order.booked.as_ref().map(|b| {
+        let time = format::date_time(b.start, &b.time_zone);
+        format!("{} with {}, {time}.", order.service_name, b.technician_name)
+    })
+}
+
+/// Runs `call`, then shows the booking it answers with on the overview with `done`.
+fn act(
+    flow: Flow,
+    done: &'static str,
+    call: impl AsyncFnOnce(&Flow) -> Result<ManagedBooking, ApiFailure> + 'static,
+) {
+    if flow.busy.get_untracked() {
+        return;
+    }
+    flow.busy.set(true);
+    spawn_local(async move {
+        let outcome = call(&flow).await;
+        flow.busy.set(false);
+        match outcome {
+            Ok(booking) => {
+                flow.managed.set(Some(booking));
+                flow.go(Step::Done);
+                flow.notice.set(None);
+                flow.confirmed.set(Some(done));
+            }
+            Err(failure) if failure.kind() == Some(ProblemKind::SlotUnavailable) => {
+                crate::steps::back_to_fresh_slots(&flow, &failure).await
+            }
+            Err(failure) => flow.show_failure(&failure),
+        }
+    });
+}
+
+/// The booking, what happened to it last, and the ways to change it while they are open.
+#[component]
+pub fn ManageStep() -> impl IntoView {
+    let flow = use_flow();
+    let (managed, busy, confirmed) = (flow.managed, flow.busy, flow.confirmed);
+    let asking_cancel = RwSignal::new(false);
+    let choose_time = {
+        let flow = flow.clone();
+        move |_| {
+            flow.confirmed.set(None);
+            crate::steps::find_slots(flow.clone(), None);
+        }
+    };
+    let cancel = {
+        let flow = flow.clone();
+        move |_| {
+            let Some(link) = flow.link.clone() else { return };
+            act(flow.clone(), "Your booking is cancelled.", async move |flow: &Flow| {
+                flow.api.cancel(&link).await
+            });
+        }
+    };
+    move || {
+        let booking = managed.get()?;
+        let heading = match booking.order.status {
+            OrderStatus::Cancelled => "Your booking is cancelled".to_owned(),
+            _ => "Your booking".to_owned(),
+        };
+        let open = booking.changeable_until.is_some();
+        let until = booking
+            .changeable_until
+            .zip(booking.order.booked.as_ref())
+            .map(|(t, b)| format::date_time(t, &b.time_zone));
+        let (choose_time, cancel) = (choose_time.clone(), cancel.clone());
+        Some(view! {
+            <div class="step done" role="status">
+                <h3>{heading}</h3>
+                {move || confirmed.get().map(|c| view! { <p class="confirmed">{c}</p> })}
+                <p>"Work order "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
+                {booked_line(&booking).map(|w| view! { <p>{w}</p> })}
+                <p>{booking.order.address.clone()}</p>
+                {booking.locked.clone().map(|why| view! { <p class="hint">{why}</p> })}
+                {open.then(|| view! {
+                    <p class="hint">{format!("You can change or cancel it here until {}.", until.clone().unwrap_or_default())}</p>
+                    <div class="actions">
+                        <button type="button" on:click=choose_time.clone() disabled=move || busy.get()>"Choose another time"</button>
+                        {move || (!asking_cancel.get()).then(|| view! {
+                            <button type="button" on:click=move |_| asking_cancel.set(true)>"Cancel booking"</button>
+                        })}
+                    </div>
+                    {move || asking_cancel.get().then(|| view! {
+                        <div class="confirm" role="group" aria-label="Cancel this booking?">
+                            <p>"Cancel this booking? The time is released for others."</p>
+                            <button type="button" class="primary" on:click=cancel.clone() disabled=move || busy.get()>"Yes, cancel it"</button>
+                            <button type="button" on:click=move |_| asking_cancel.set(false)>"Keep it"</button>
+                        </div>
+                    })}
+                })}
+            </div>
+        })
+    }
+}
+
+/// The new time, to confirm.
+#[component]
+pub fn ManageMoveStep() -> impl IntoView {
+    let flow = use_flow();
+    let (when, technician) = flow.chosen_slot_text();
+    let busy = flow.busy;
+    let confirm = {
+        let flow = flow.clone();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let (Some(link), Some(slot)) = (flow.link.clone(), flow.chosen.get_untracked()) else { return };
+            let body =
+                RescheduleInput { technician: slot.technician.to_string(), start: slot.start.to_string() };
+            act(flow.clone(), "Your booking has its new time.", async move |flow: &Flow| {
+                flow.api.reschedule(&link, &body).await
+            });
+        }
+    };
+    let back = {
+        let flow = flow.clone();
+        move |_| flow.go(Step::Slots)
+    };
+    view! {
+        <form class="step" on:submit=confirm novalidate>
+            <h3>"Move your booking"</h3>
+            <dl class="summary">
+                <dt>"New time"</dt><dd>{when}</dd>
+                <dt>"Technician"</dt><dd>{technician}</dd>
+            </dl>
+            <div class="actions">
+                <button type="button" on:click=back disabled=move || busy.get()>"Back"</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>
+                    {move || if busy.get() { "Moving…" } else { "Move booking" }}
+                </button>
+            </div>
+        </form>
+    }
+}
