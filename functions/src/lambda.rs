@@ -12,9 +12,8 @@ use lambda_http::{Request, RequestExt};
 use tower::ServiceExt;
 use tower::util::MapRequest;
 
-/// Runs one function: configuration and the SDK client are built once, at init.
-pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
-    crate::telemetry::init(true);
+/// The table, its SDK client built once and its connection warmed during init.
+async fn store() -> Result<DynamoStore, lambda_http::Error> {
     let table = config::var(config::TABLE_VAR).ok_or("JOBSLOT_TABLE is not set")?;
     let endpoint = config::var(config::ENDPOINT_VAR);
     let store =
@@ -22,6 +21,13 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
     if let Err(error) = store.warm_up().await {
         tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry");
     }
+    Ok(store)
+}
+
+/// Runs one function: configuration and the SDK client are built once, at init.
+pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
+    crate::telemetry::init(true);
+    let store = store().await?;
     // The HTTP API's JWT authorizer has checked the token already; checking again here means a
     // misconfigured route or a direct invocation cannot skip it.
     let verifier = TokenVerifier::new(config::issuer()?)?;
@@ -34,6 +40,39 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
         ..HttpConfig::default()
     };
     lambda_http::run(handler(with_layers(router(state), &http))).await
+}
+
+/// Runs the dispatcher: invoked by the table's stream when events wait for delivery, and on
+/// a schedule for retries that come due; each invocation delivers what is due. E-mail goes
+/// through SES unless `JOBSLOT_SMTP_URL` names an SMTP server.
+pub async fn run_dispatcher() -> Result<(), lambda_http::Error> {
+    use crate::mail::{MAIL_FROM_VAR, Mailer, SES_ENDPOINT_VAR, SesMailer, SmtpMailer};
+    crate::telemetry::init(true);
+    let app = App::new(store().await?);
+    let public_url = config::var(config::PUBLIC_URL_VAR).ok_or("JOBSLOT_PUBLIC_URL is not set")?;
+    let mailer: std::sync::Arc<dyn Mailer> = match SmtpMailer::from_env()? {
+        Some(smtp) => std::sync::Arc::new(smtp),
+        None => {
+            let from = config::var(MAIL_FROM_VAR).ok_or("JOBSLOT_MAIL_FROM is not set")?;
+            std::sync::Arc::new(SesMailer::new(&from, config::var(SES_ENDPOINT_VAR).as_deref()).await?)
+        }
+    };
+    let handler = lambda_http::service_fn(move |_: lambda_http::LambdaEvent<serde_json::Value>| {
+        let (app, mailer, public_url) = (app.clone(), mailer.clone(), public_url.clone());
+        async move {
+            let round = app.deliver_due(mailer.as_ref(), &public_url).await?;
+            tracing::info!(
+                delivered = round.delivered,
+                retrying = round.retrying,
+                failed = round.failed,
+                "delivery round"
+            );
+            Ok::<_, lambda_http::Error>(
+                serde_json::json!({ "delivered": round.delivered, "retrying": round.retrying }),
+            )
+        }
+    });
+    lambda_http::lambda_runtime::run(handler).await
 }
 
 /// A function's router as Lambda calls it: API Gateway events, stage prefix removed.

@@ -67,51 +67,106 @@ impl SmtpMailer {
         let from = crate::config::var(MAIL_FROM_VAR).unwrap_or_else(|| "bookings@jobslot.localhost".into());
         Self::new(&url, &from).map(Some)
     }
+}
 
-    fn build(&self, mail: &Mail) -> Result<lettre::Message, MailError> {
-        let message = &mail.message;
-        let bad = |e: &dyn std::fmt::Display| MailError::Permanent(format!("unusable message: {e}"));
-        let to = Mailbox::new(Some(message.to.name.clone()), message.to.email.parse().map_err(|e| bad(&e))?);
-        let mut builder = lettre::Message::builder()
-            .message_id(Some(mail.message_id.clone()))
-            .from(Mailbox::new(Some(message.sender_name.clone()), self.from.clone()))
-            .to(to)
-            .subject(&message.subject);
-        if let Some(reply_to) = &message.reply_to {
-            builder = builder.reply_to(Mailbox::new(None, reply_to.parse().map_err(|e| bad(&e))?));
-        }
-        let mut alternative = MultiPart::alternative()
-            .singlepart(SinglePart::plain(message.text.clone()))
-            .singlepart(SinglePart::html(message.html.clone()));
-        let Some(invitation) = &message.invitation else {
-            return builder.multipart(alternative).map_err(|e| bad(&e));
-        };
-        // The calendar part inside the alternative is what mail clients show as an invitation;
-        // the attachment is for those that only offer files.
-        let method = match invitation.method {
-            Method::Request => "REQUEST",
-            Method::Cancel => "CANCEL",
-        };
-        let ics = invitation.to_ics();
-        let calendar = ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}"))
-            .map_err(|e| bad(&e))?;
-        alternative = alternative.singlepart(SinglePart::builder().header(calendar).body(ics.clone()));
-        let file = ContentType::parse("application/ics").map_err(|e| bad(&e))?;
-        let attachment = Attachment::new("invite.ics".into()).body(ics, file);
-        builder
-            .multipart(MultiPart::mixed().multipart(alternative).singlepart(attachment))
-            .map_err(|e| bad(&e))
+/// `mail` as a MIME message from `from`: plain text and HTML alternatives, and the calendar
+/// invitation both inline (what mail clients show as an invitation) and attached.
+fn compose(from: &lettre::Address, mail: &Mail) -> Result<lettre::Message, MailError> {
+    let message = &mail.message;
+    let bad = |e: &dyn std::fmt::Display| MailError::Permanent(format!("unusable message: {e}"));
+    let to = Mailbox::new(Some(message.to.name.clone()), message.to.email.parse().map_err(|e| bad(&e))?);
+    let mut builder = lettre::Message::builder()
+        .message_id(Some(mail.message_id.clone()))
+        .from(Mailbox::new(Some(message.sender_name.clone()), from.clone()))
+        .to(to)
+        .subject(&message.subject);
+    if let Some(reply_to) = &message.reply_to {
+        builder = builder.reply_to(Mailbox::new(None, reply_to.parse().map_err(|e| bad(&e))?));
     }
+    let mut alternative = MultiPart::alternative()
+        .singlepart(SinglePart::plain(message.text.clone()))
+        .singlepart(SinglePart::html(message.html.clone()));
+    let Some(invitation) = &message.invitation else {
+        return builder.multipart(alternative).map_err(|e| bad(&e));
+    };
+    // The calendar part inside the alternative is what mail clients show as an invitation;
+    // the attachment is for those that only offer files.
+    let method = match invitation.method {
+        Method::Request => "REQUEST",
+        Method::Cancel => "CANCEL",
+    };
+    let ics = invitation.to_ics();
+    let calendar =
+        ContentType::parse(&format!("text/calendar; charset=utf-8; method={method}")).map_err(|e| bad(&e))?;
+    alternative = alternative.singlepart(SinglePart::builder().header(calendar).body(ics.clone()));
+    let file = ContentType::parse("application/ics").map_err(|e| bad(&e))?;
+    let attachment = Attachment::new("invite.ics".into()).body(ics, file);
+    builder.multipart(MultiPart::mixed().multipart(alternative).singlepart(attachment)).map_err(|e| bad(&e))
 }
 
 #[async_trait::async_trait]
 impl Mailer for SmtpMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
-        let message = self.build(mail)?;
+        let message = compose(&self.from, mail)?;
         match self.transport.send(message).await {
             Ok(_) => Ok(()),
             Err(e) if e.is_permanent() => Err(MailError::Permanent(e.to_string())),
             Err(e) => Err(MailError::Transient(e.to_string())),
+        }
+    }
+}
+
+/// Name of the variable that points the SES client elsewhere (an emulator in tests).
+pub const SES_ENDPOINT_VAR: &str = "JOBSLOT_SES_ENDPOINT";
+
+/// Sends through Amazon SES (API v2) as raw MIME, the message SMTP would carry.
+pub struct SesMailer {
+    client: aws_sdk_sesv2::Client,
+    from: lettre::Address,
+}
+
+impl SesMailer {
+    /// A mailer sending from `from` with the SDK's configuration from the environment (the
+    /// function's role on Lambda), at `endpoint` when given.
+    pub async fn new(from: &str, endpoint: Option<&str>) -> anyhow::Result<Self> {
+        let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+        if let Some(endpoint) = endpoint {
+            loader = loader.endpoint_url(endpoint);
+        }
+        Self::with_config(&loader.load().await, from)
+    }
+
+    /// A mailer sending from `from` with this SDK configuration.
+    pub fn with_config(config: &aws_config::SdkConfig, from: &str) -> anyhow::Result<Self> {
+        let client = aws_sdk_sesv2::Client::new(config);
+        let from = from.parse().map_err(|e| anyhow::anyhow!("{MAIL_FROM_VAR}: {e}"))?;
+        Ok(Self { client, from })
+    }
+}
+
+#[async_trait::async_trait]
+impl Mailer for SesMailer {
+    async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        use aws_sdk_sesv2::operation::send_email::SendEmailError as E;
+        use aws_sdk_sesv2::types::{EmailContent, RawMessage};
+        let raw = compose(&self.from, mail)?.formatted();
+        let raw = RawMessage::builder()
+            .data(aws_sdk_sesv2::primitives::Blob::new(raw))
+            .build()
+            .map_err(|e| MailError::Permanent(e.to_string()))?;
+        let sent = self.client.send_email().content(EmailContent::builder().raw(raw).build()).send().await;
+        match sent {
+            Ok(_) => Ok(()),
+            Err(error) => Err(match error.as_service_error() {
+                // The message or the sender is refused: sending again cannot help.
+                Some(
+                    E::MessageRejected(_)
+                    | E::MailFromDomainNotVerifiedException(_)
+                    | E::BadRequestException(_),
+                ) => MailError::Permanent(error.to_string()),
+                // Throttled, paused, or not reachable: later.
+                _ => MailError::Transient(error.to_string()),
+            }),
         }
     }
 }

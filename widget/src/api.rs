@@ -1,12 +1,15 @@
 //! The HTTP API as the widget calls it: typed requests, problem documents as errors.
 
-use crate::linked::Link;
+#[cfg(feature = "hosted")]
+use crate::hosted::Link;
 use gloo_net::http::{Request, Response};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{
     Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
 };
+#[cfg(feature = "hosted")]
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder, TOKEN_HEADER};
+#[cfg(feature = "hosted")]
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER as MANAGE_TOKEN};
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
@@ -97,6 +100,7 @@ impl Api {
     }
 }
 
+#[cfg(feature = "hosted")]
 impl Api {
     /// The work order of a booking link, returning to `callback_uri` if given.
     pub async fn linked_order(&self, link: &Link) -> Result<LinkedOrder, ApiFailure> {
@@ -116,6 +120,7 @@ impl Api {
     }
 }
 
+#[cfg(feature = "hosted")]
 impl Api {
     fn booking_url(&self, link: &Link, action: &str) -> String {
         self.url(&format!("bookings/{}{action}", js_sys::encode_uri_component(&link.number)))

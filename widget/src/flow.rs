@@ -1,8 +1,7 @@
 //! The booking flow: its steps, the state they share, and the transitions between them.
 
 use crate::api::{Api, ApiFailure};
-use crate::linked::{Link, LinkKind, LinkedDoneStep, LinkedReviewStep, Opened};
-use crate::manage::{ManageMoveStep, ManageStep};
+use crate::hosted::{Link, LinkKind, Opened};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
@@ -231,11 +230,8 @@ pub fn BookingWidget(
             let config = api.config().await?;
             let opened = match link {
                 Some(link) => {
-                    let opened = match link.kind {
-                        LinkKind::Book => api.linked_order(&link).await.map(Opened::Order),
-                        LinkKind::Manage => api.managed_booking(&link).await.map(Opened::Booking),
-                    };
-                    Some((link, opened.map_err(|f| (true, f))?))
+                    let opened = crate::hosted::open(&api, &link).await.map_err(|f| (true, f))?;
+                    Some((link, opened))
                 }
                 None => None,
             };
@@ -249,7 +245,7 @@ pub fn BookingWidget(
                 Some(Ok((config, opened))) => view! { <BookingFlow config=config api=api.clone() opened=opened /> }.into_any(),
                 Some(Err((for_link, failure))) => {
                     let message = match failure {
-                        ref f if for_link => crate::linked::load_failure(f),
+                        ref f if for_link => crate::hosted::load_failure(f),
                         ApiFailure::Problem(ref p) if p.status == 404 => "Online booking is not set up for this site.".to_owned(),
                         other => other.message(),
                     };
@@ -284,7 +280,7 @@ pub fn BookingFlow(
             Opened::Order(order) => {
                 flow.service.set(order.service.clone());
                 flow.postcode.set(order.postcode.clone());
-                let settled = crate::linked::settled(&order);
+                let settled = crate::hosted::settled(&order);
                 flow.linked_order.set(Some(order));
                 settled
             }
@@ -320,17 +316,19 @@ pub fn BookingFlow(
                     .then(|| step.get().progress(mode.is_some()))}</p>
             </header>
             {move || notice.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
-            {move || match (step.get(), mode) {
-                (Step::Search, _) => view! { <SearchStep /> }.into_any(),
-                (Step::Slots, _) => view! { <SlotsStep /> }.into_any(),
-                (Step::Details, _) => view! { <DetailsStep /> }.into_any(),
-                (Step::Contact, _) => view! { <ContactStep /> }.into_any(),
-                (Step::Review, None) => view! { <ReviewStep /> }.into_any(),
-                (Step::Review, Some(LinkKind::Book)) => view! { <LinkedReviewStep /> }.into_any(),
-                (Step::Review, Some(LinkKind::Manage)) => view! { <ManageMoveStep /> }.into_any(),
-                (Step::Done, None) => view! { <DoneStep /> }.into_any(),
-                (Step::Done, Some(LinkKind::Book)) => view! { <LinkedDoneStep /> }.into_any(),
-                (Step::Done, Some(LinkKind::Manage)) => view! { <ManageStep /> }.into_any(),
+            {move || {
+                let step = step.get();
+                if let Some(hosted) = mode.and_then(|kind| crate::hosted::step_view(step, kind)) {
+                    return hosted;
+                }
+                match step {
+                    Step::Search => view! { <SearchStep /> }.into_any(),
+                    Step::Slots => view! { <SlotsStep /> }.into_any(),
+                    Step::Details => view! { <DetailsStep /> }.into_any(),
+                    Step::Contact => view! { <ContactStep /> }.into_any(),
+                    Step::Review => view! { <ReviewStep /> }.into_any(),
+                    Step::Done => view! { <DoneStep /> }.into_any(),
+                }
             }}
         </section>
     }

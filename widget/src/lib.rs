@@ -8,7 +8,10 @@ pub mod api;
 pub mod fields;
 pub mod flow;
 pub mod format;
+pub mod hosted;
+#[cfg(feature = "hosted")]
 pub mod linked;
+#[cfg(feature = "hosted")]
 pub mod manage;
 pub mod steps;
 
@@ -40,8 +43,14 @@ pub fn define_element(default_api: String) {
     let mount = Closure::<dyn FnMut(HtmlElement)>::new(move |host: HtmlElement| {
         let api = host.get_attribute("api").unwrap_or_else(|| default_api.clone());
         // `<jobslot-booking link>` is a hosted page (an order created in advance to book, or
-        // a customer's manage link): its address names the site and the order.
-        let (site, link) = match host.has_attribute("link").then(linked::Link::current).flatten() {
+        // a customer's manage link): its address names the site and the order. Only the
+        // hosted build looks, so the embedded one carries none of the hosted code.
+        let opened = if cfg!(feature = "hosted") {
+            host.has_attribute("link").then(hosted::Link::current)
+        } else {
+            None
+        };
+        let (site, link) = match opened.flatten() {
             Some((site, link)) => (site, Some(link)),
             None => (host.get_attribute("site").unwrap_or_default(), None),
         };
@@ -60,7 +69,7 @@ pub fn mount_widget(
     host: &HtmlElement,
     site: String,
     api: String,
-    link: Option<linked::Link>,
+    link: Option<hosted::Link>,
 ) -> Result<(), JsValue> {
     let root = host.attach_shadow(&ShadowRootInit::new(ShadowRootMode::Open))?;
     let document = gloo_document()?;

@@ -3,85 +3,13 @@
 //! accepts the terms and books; then the page sends them back to the integrator's
 //! `callback_uri`, which the API has checked against the site's allowed origins.
 
-use crate::api::ApiFailure;
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
 use crate::steps::ReviewForm;
 use jobslot_domain::api::ProblemKind;
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder};
-use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-/// Which hosted page the widget runs on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LinkKind {
-    /// `/book/{site}/work-orders/{number}`: an integrator's order, to book.
-    Book,
-    /// `/manage/{site}/{number}`: the customer's booking, to see, move or cancel.
-    Manage,
-}
-
-/// What the page's address says: which order, the token that opens it, where to return.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Link {
-    /// Which page.
-    pub kind: LinkKind,
-    /// The work order's number.
-    pub number: String,
-    /// The link's token.
-    pub token: String,
-    /// The link's `callback_uri` (empty when none).
-    pub callback_uri: String,
-}
-
-impl Link {
-    /// The site and link of a page at `path` (`/book/{site}/work-orders/{number}` or
-    /// `/manage/{site}/{number}`) with the query `search` (`?token=…&callback_uri=…`); none
-    /// for any other address.
-    pub fn from_location(path: &str, search: &str) -> Option<(String, Link)> {
-        let parts: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let (kind, site, number) = match parts.as_slice() {
-            ["book", site, "work-orders", number] => (LinkKind::Book, site, number),
-            ["manage", site, number] => (LinkKind::Manage, site, number),
-            _ => return None,
-        };
-        let query = web_sys::UrlSearchParams::new_with_str(search).ok()?;
-        let link = Link {
-            kind,
-            number: decode(number),
-            token: query.get("token").unwrap_or_default(),
-            callback_uri: query.get("callback_uri").unwrap_or_default(),
-        };
-        Some((decode(site), link))
-    }
-}
-
-impl Link {
-    /// The site and link of the page the widget runs on, if it is a booking link's page.
-    pub fn current() -> Option<(String, Link)> {
-        let location = web_sys::window()?.location();
-        Link::from_location(&location.pathname().ok()?, &location.search().ok()?)
-    }
-}
-
-fn decode(segment: &str) -> String {
-    js_sys::decode_uri_component(segment).ok().and_then(|s| s.as_string()).unwrap_or_default()
-}
-
-/// What a hosted page's link opened.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Opened {
-    /// An integrator's order, to book.
-    Order(LinkedOrder),
-    /// The customer's booking, to manage.
-    Booking(jobslot_domain::manage::ManagedBooking),
-}
-
-/// True when the order of the link can take no booking: booked already, or called off.
-pub fn settled(order: &LinkedOrder) -> bool {
-    order.booked.is_some() || order.status != OrderStatus::New
-}
 
 /// Sends the browser back to the integrator, if the link asked to return.
 fn return_now(order: &LinkedOrder) {
@@ -176,17 +104,4 @@ pub fn LinkedDoneStep() -> impl IntoView {
             {order.return_to.clone().map(|url| view! { <p><a class="primary" href=url>"Continue"</a></p> })}
         </div>
     })
-}
-
-/// Shows why the link's order could not be loaded.
-pub fn load_failure(failure: &ApiFailure) -> String {
-    match failure {
-        ApiFailure::Problem(p) if p.status == 404 => {
-            "This booking link is not valid. Ask whoever sent it for a new one.".to_owned()
-        }
-        ApiFailure::Problem(p) if !p.errors.is_empty() => {
-            p.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
-        }
-        other => other.message(),
-    }
 }

@@ -169,7 +169,7 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
 
 #[wasm_bindgen_test]
 fn a_booking_link_page_names_its_site_order_token_and_return_address() {
-    use jobslot_widget::linked::{Link, LinkKind};
+    use jobslot_widget::hosted::{Link, LinkKind};
     let search = "?token=abc_-123&callback_uri=https%3A%2F%2Fshop.example%2Fdone%3Fjob%3D7";
     let (site, link) = Link::from_location("/book/acme/work-orders/WO-0000000A", search).expect("a link");
     assert_eq!(site, "acme");

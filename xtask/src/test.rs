@@ -37,7 +37,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "jobslot-console",
             ]))
         })?;
-        step("store conformance, faults and Cognito tokens on DynamoDB (moto)", &mut dynamodb_conformance)?;
+        step("store conformance, faults, Cognito tokens and SES on moto", &mut dynamodb_conformance)?;
         step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
         step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
@@ -71,19 +71,16 @@ pub fn run_all(args: &[String]) -> Result<()> {
     outcome
 }
 
-/// Clippy with warnings as errors on a crate that only builds for the browser.
+/// Clippy with warnings as errors on a crate that only builds for the browser, with its
+/// default features and with all of them (the widget's hosted pages).
 fn clippy_wasm(package: &str) -> Result<()> {
-    run(cargo().args([
-        "clippy",
-        "-p",
-        package,
-        "--target",
-        "wasm32-unknown-unknown",
-        "--all-targets",
-        "--",
-        "-D",
-        "warnings",
-    ]))
+    for features in [None, Some("--all-features")] {
+        run(cargo()
+            .args(["clippy", "-p", package, "--target", "wasm32-unknown-unknown", "--all-targets"])
+            .args(features)
+            .args(["--", "-D", "warnings"]))?;
+    }
+    Ok(())
 }
 
 fn install() -> Result<()> {
@@ -95,8 +92,9 @@ fn install() -> Result<()> {
     Ok(())
 }
 
-/// The conformance suite's DynamoDB half, the API behind a fault-injecting proxy, and Cognito
-/// tokens through the verifier, against a fresh moto server on a free port.
+/// The conformance suite's DynamoDB half, the API behind a fault-injecting proxy, Cognito
+/// tokens through the verifier and e-mail through SES, against a fresh moto server on a free
+/// port.
 fn dynamodb_conformance() -> Result<()> {
     let venv = tools::ensure_python_tools()?;
     let port = free_port()?;
@@ -119,6 +117,8 @@ fn dynamodb_conformance() -> Result<()> {
             "faults",
             "--test",
             "cognito",
+            "--test",
+            "ses",
             "--",
             "--ignored",
         ])

@@ -8,14 +8,26 @@ use flate2::write::GzEncoder;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Where the hosted pages' build of the widget goes, under the embedded one's directory.
+pub const HOSTED: &str = "hosted";
+
 /// Builds the widget in release mode (size-optimised profile, wasm-opt -Oz) into
-/// `target/widget`, offline: Trunk uses the pinned tools on PATH and downloads nothing.
+/// `target/widget`, and its build with the hosted pages (`--features hosted`) into
+/// `target/widget/hosted`, offline: Trunk uses the pinned tools on PATH and downloads nothing.
 pub fn build() -> Result<PathBuf> {
-    run(cmd("trunk")
-        .args(["build", "--release", "--offline", "--cargo-profile", "wasm-release"])
-        .env("PATH", tool_path()?)
-        .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))?;
-    Ok(root().join("target").join("widget"))
+    let dist = root().join("target").join("widget");
+    let trunk = |extra: &[&str]| {
+        run(cmd("trunk")
+            .args(["build", "--release", "--offline", "--cargo-profile", "wasm-release"])
+            .args(extra)
+            .env("PATH", tool_path()?)
+            .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))
+    };
+    trunk(&[])?;
+    // After the embedded build, which empties its whole directory.
+    let hosted = dist.join(HOSTED);
+    trunk(&["--features", "hosted", "--dist", hosted.to_str().unwrap_or("target/widget/hosted")])?;
+    Ok(dist)
 }
 
 fn gzip_len(bytes: &[u8]) -> usize {
@@ -27,6 +39,10 @@ fn gzip_len(bytes: &[u8]) -> usize {
 fn files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
+        // The hosted pages' build is reported on its own.
+        if path.is_dir() && path.file_name().is_some_and(|n| n == HOSTED) {
+            continue;
+        }
         if path.is_dir() {
             files(&path, out);
         } else if matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js")) {
@@ -52,9 +68,11 @@ pub fn build_console() -> Result<PathBuf> {
     Ok(root().join("target").join("console"))
 }
 
-/// Prints raw and gzip -9 sizes of every file a page that embeds the widget downloads.
+/// Prints raw and gzip -9 sizes of every file a page that embeds the widget downloads, then
+/// those of the hosted pages' build.
 pub fn report(dist: &Path) {
     report_as("Widget", dist);
+    report_as("Hosted pages' widget", &dist.join(HOSTED));
 }
 
 /// Prints raw and gzip -9 sizes of the wasm and JS under `dist`, titled `what`.

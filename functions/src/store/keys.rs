@@ -11,7 +11,11 @@
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
 //! | its history   | `SITE#{site}#WO#{number}`       | `HIST#{at}#{id}`            |
 //! | order list    | `SITE#{site}#WOLIST#{view}`     | `AT#{start}#{number}`       |
+//! | booking link  | `SITE#{site}#WO#{number}`       | `WO#LINK` (its token's hash)|
 //! | outbox event  | `SITE#{site}#OUTBOX`            | `EV#{at}#{id}` (TTL)        |
+//! | delivery      | `SITE#{site}#OUTBOX`            | `MSG#{event}#{audience}`    |
+//! | waiting event | `OUTBOX#PENDING#{shard}`        | `EV#{at}#{site}#{id}` (TTL) |
+//! | link key      | `SECRETS`                       | `MANAGE_LINKS`              |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
 //! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |

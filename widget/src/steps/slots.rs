@@ -40,7 +40,7 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     };
     let empty = days.is_empty();
     // A booking link's order has its postcode and service: there is no search to go back to.
-    let linked = flow.link.as_ref().is_some_and(|l| l.kind == crate::linked::LinkKind::Book);
+    let linked = flow.link.as_ref().is_some_and(|l| l.kind == crate::hosted::LinkKind::Book);
     let tabs = days
         .iter()
         .enumerate()
