@@ -19,6 +19,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pages::audit::AuditPage;
 use pages::board::BoardPage;
+use pages::deliveries::DeliveriesPage;
 use pages::members::MembersPage;
 use pages::my_jobs::MyJobs;
 use pages::new_site::NewSitePage;
@@ -162,6 +163,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             ["order-form"] => view! { <OrderFormPage api=api.clone() site=site /> }.into_any(),
             ["members"] => view! { <MembersPage api=api.clone() site=site /> }.into_any(),
             ["audit"] => view! { <AuditPage api=api.clone() site=site /> }.into_any(),
+            ["e-mail"] => view! { <DeliveriesPage api=api.clone() site=site /> }.into_any(),
             ["technicians", "new"] => {
                 view! { <TechnicianEditor api=api.clone() site=site id=None /> }.into_any()
             }
@@ -188,6 +190,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
                 view! {
                     <a href="#/work-orders">"Work orders"</a>
                     <a href="#/board">"Board"</a>
+                    <a href="#/e-mail">"E-mail"</a>
                     <a href="#/technicians">"Technicians"</a>
                     <a href="#/services">"Services"</a>
                     <a href="#/order-form">"Order form"</a>

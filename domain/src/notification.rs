@@ -7,10 +7,12 @@
 
 use crate::calendar::{Invitation, Method, Party};
 use crate::events::{Event, EventKind};
+use crate::ids::WorkOrderNumber;
 use crate::site::Site;
 use crate::work_order::WorkOrder;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
 
 /// Who a message is for; with the event id, it names one delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -29,6 +31,60 @@ impl Audience {
             Audience::Business => "business",
         }
     }
+}
+
+/// Where one message of an event stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    /// Not sent yet, or to be tried again at `next_attempt_at`.
+    Pending,
+    /// A dispatcher is sending it; another may take over after `next_attempt_at`.
+    Sending,
+    /// Accepted by the mail server.
+    Delivered,
+    /// Given up: retried for a day without success, or refused by the mail server.
+    Failed,
+}
+
+/// The delivery record of one message of an event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Delivery {
+    /// The event.
+    pub event_id: String,
+    /// What happened.
+    pub event: EventKind,
+    /// When.
+    pub event_at: Timestamp,
+    /// The work order.
+    pub work_order: WorkOrderNumber,
+    /// Who the message is for (`customer`, `business`).
+    pub audience: String,
+    /// Where it stands.
+    pub status: DeliveryStatus,
+    /// Attempts made.
+    pub attempts: u32,
+    /// Times staff asked for it to be sent again.
+    #[serde(default)]
+    pub resends: u32,
+    /// When it may be tried (again): the retry time, or a sender's lease.
+    pub next_attempt_at: Timestamp,
+    /// Why the last attempt failed, in the mail server's words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
+    /// When it was delivered or given up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settled_at: Option<Timestamp>,
+}
+
+/// `GET /api/sites/{site}/deliveries`: the site's messages, newest event first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DeliveryPage {
+    /// Up to 200 of them.
+    pub items: Vec<Delivery>,
 }
 
 /// One e-mail to send.

@@ -122,6 +122,11 @@ test('the sign-in page and the console pages have no accessibility violations (a
   await page.getByRole('link', { name: 'Board' }).click();
   await expect(page.getByRole('table')).toBeVisible();
   await check('board');
+  // The after-booking test before this one sent e-mail.
+  await page.getByRole('link', { name: 'E-mail', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'E-mail' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Delivered' }).first()).toBeVisible();
+  await check('e-mail');
   // The customer tests before this one booked: one of their orders.
   await page.getByRole('link', { name: 'Work orders' }).click();
   await page.getByRole('link', { name: /^WO-/ }).first().click();

@@ -11,7 +11,7 @@ mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
 pub use connector::CreateRefused;
-pub use deliveries::{Delivery, DeliveryStatus, StoredDelivery};
+pub use deliveries::StoredDelivery;
 pub use outbox::PendingEvent;
 pub use staff::{Account, AccountRefused, MachineClient, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod board;
+pub mod deliveries;
 pub mod members;
 pub mod my_jobs;
 pub mod new_site;

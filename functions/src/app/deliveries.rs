@@ -6,13 +6,15 @@
 //! before marking leaves the claim to expire; the message is then sent again with the same
 //! `Message-ID`, which mail clients show as the one message they already have.
 
-use super::App;
+use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{Delivery, DeliveryStatus, PendingEvent, StoredDelivery};
+use crate::repository::{PendingEvent, StoredDelivery};
 use crate::store::{Store, StoreError, keys};
 use jiff::SignedDuration;
 use jobslot_domain::events::Event;
-use jobslot_domain::notification::{Message, messages};
+use jobslot_domain::ids::UserId;
+use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus, Message, messages};
+use jobslot_domain::staff::Action;
 
 /// Events read per shard per round.
 const BATCH: usize = 50;
@@ -46,9 +48,11 @@ fn backoff(attempts: u32) -> SignedDuration {
     SignedDuration::from_secs(wait + jitter)
 }
 
-/// The stable id of one message of one event.
-fn message_id(event: &Event, message: &Message) -> String {
-    format!("<{}.{}@{}.jobslot>", event.id, message.audience.name(), event.site)
+/// The id of one message of one event: the same for every attempt, another for each time
+/// staff ask for it again (a mail client would hide a resend with the first one's id).
+fn message_id(event: &Event, message: &Message, resends: u32) -> String {
+    let again = if resends == 0 { String::new() } else { format!(".r{resends}") };
+    format!("<{}.{}{again}@{}.jobslot>", event.id, message.audience.name(), event.site)
 }
 
 impl<S: Store> App<S> {
@@ -87,7 +91,8 @@ impl<S: Store> App<S> {
         for message in messages(&event, &order, &site, manage.as_deref()) {
             let audience = message.audience.name();
             let record = self.repo.delivery(&event.site, &event.id, audience).await?;
-            let mail = Mail { message_id: message_id(&event, &message), message };
+            let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
+            let mail = Mail { message_id: message_id(&event, &message, resends), message };
             settled &= self.deliver_one(mailer, &event, audience, record, &mail, round).await?;
         }
         Ok(settled)
@@ -117,6 +122,10 @@ impl<S: Store> App<S> {
         let attempts = current.map_or(0, |d| d.attempts) + 1;
         let claim = Delivery {
             event_id: event.id.clone(),
+            event: event.kind,
+            event_at: event.at,
+            work_order: event.work_order.clone(),
+            resends: current.map_or(0, |d| d.resends),
             audience: audience.to_owned(),
             status: DeliveryStatus::Sending,
             attempts,
@@ -156,6 +165,49 @@ impl<S: Store> App<S> {
         // then its record stands.
         let (_, _) = self.repo.save_delivery(&event.site, Some(&claimed), &done).await?;
         Ok(settled)
+    }
+}
+
+/// Most delivery records one listing shows.
+const LISTED: usize = 200;
+
+impl<S: Store> App<S> {
+    /// The site's messages and where each stands, newest event first.
+    pub async fn deliveries(&self, site: &str, user: &UserId) -> Result<DeliveryPage, AppError> {
+        let (site, _) = self.authorize(site, user, Action::DispatchWorkOrders).await?;
+        let mut items = self.repo.deliveries(&site.id).await?;
+        items.reverse();
+        items.truncate(LISTED);
+        Ok(DeliveryPage { items })
+    }
+
+    /// Sends a delivered or given-up message again, under a new message id; one still on its
+    /// way is left as it is.
+    pub async fn resend(
+        &self,
+        site: &str,
+        user: &UserId,
+        event_id: &str,
+        audience: &str,
+    ) -> Result<Delivery, AppError> {
+        let (site, _) = self.authorize(site, user, Action::DispatchWorkOrders).await?;
+        let stored = self.repo.delivery(&site.id, event_id, audience).await?.ok_or(AppError::NotFound)?;
+        let current = &stored.delivery;
+        if matches!(current.status, DeliveryStatus::Pending | DeliveryStatus::Sending) {
+            return Ok(current.clone());
+        }
+        let again = Delivery {
+            status: DeliveryStatus::Pending,
+            resends: current.resends + 1,
+            next_attempt_at: self.clock.now(),
+            settled_at: None,
+            ..current.clone()
+        };
+        if self.repo.requeue(&site.id, &stored, &again).await? {
+            Ok(again)
+        } else {
+            Err(AppError::PreconditionFailed)
+        }
     }
 }
 

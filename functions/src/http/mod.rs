@@ -6,6 +6,7 @@ mod assets;
 pub mod auth;
 mod bookings;
 mod connector;
+mod deliveries;
 pub mod extract;
 pub mod identity;
 pub mod limits;
@@ -115,9 +116,9 @@ pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
     work_orders::routes().merge(connector::routes()).merge(manage::routes()).with_state(state)
 }
 
-/// The staff function: setting up a business.
+/// The staff function: setting up a business, and its outgoing e-mail.
 pub fn staff_router<S: Store>(state: AppState<S>) -> Router {
-    staff::routes().with_state(state)
+    staff::routes().merge(deliveries::routes()).with_state(state)
 }
 
 /// Every function in one router, as the local server mounts them.

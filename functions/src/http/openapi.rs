@@ -5,7 +5,7 @@
 //! malformed request, rate limits, an outage, a missing token on a staff route, an unreadable
 //! body) are added to every operation here, so no operation can forget one.
 
-use super::{assets, bookings, connector, manage, staff, work_orders};
+use super::{assets, bookings, connector, deliveries, manage, staff, work_orders};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::api::Problem;
@@ -49,6 +49,8 @@ pub(super) const STAFF: &str = "staff";
         manage::booking,
         manage::reschedule,
         manage::cancel,
+        deliveries::list,
+        deliveries::resend,
         staff::board,
         staff::create_integration,
         staff::me,

@@ -5,45 +5,9 @@
 use super::outbox::PendingEvent;
 use super::{Repository, decode, encode, put};
 use crate::store::{Condition, Item, SkRange, Store, StoreError, Write, keys};
-use jiff::Timestamp;
 use jobslot_domain::events::Event;
 use jobslot_domain::ids::SiteId;
-use serde::{Deserialize, Serialize};
-
-/// Where one message stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    /// Not sent yet, or to be tried again at `next_attempt_at`.
-    Pending,
-    /// A dispatcher is sending it; another may take over after `next_attempt_at`.
-    Sending,
-    /// Accepted by the mail server or the endpoint.
-    Delivered,
-    /// Given up: retried for a day without success.
-    Failed,
-}
-
-/// The delivery record of one message.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Delivery {
-    /// The event.
-    pub event_id: String,
-    /// Who the message is for (`customer`, `business`).
-    pub audience: String,
-    /// Where it stands.
-    pub status: DeliveryStatus,
-    /// Attempts made.
-    pub attempts: u32,
-    /// When it may be tried (again): the retry time, or a sender's lease.
-    pub next_attempt_at: Timestamp,
-    /// Why the last attempt failed (the server's or the network's words, no message content).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub last_error: Option<String>,
-    /// When it was delivered or given up.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settled_at: Option<Timestamp>,
-}
+use jobslot_domain::notification::Delivery;
 
 /// A delivery record as read, with what a write over it must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -115,5 +79,29 @@ impl<S: Store> Repository<S> {
     pub async fn deliveries(&self, site: &SiteId) -> Result<Vec<Delivery>, StoreError> {
         let items = self.store.query(&keys::outbox_partition(site), &SkRange::Prefix("MSG#".into())).await?;
         items.iter().map(decode).collect()
+    }
+
+    /// Sends a settled message again: its record back to pending, `delivery`, and its event
+    /// back in the index of events waiting for delivery, in one write, if the record is still
+    /// `before`.
+    pub async fn requeue(
+        &self,
+        site: &SiteId,
+        before: &StoredDelivery,
+        delivery: &Delivery,
+    ) -> Result<bool, StoreError> {
+        let expires = delivery.next_attempt_at.checked_add(super::outbox::KEPT).map(|t| t.as_second()).ok();
+        let record = encode(keys::delivery(site, &delivery.event_id, &delivery.audience), delivery, expires)?;
+        let pending =
+            PendingEvent { site: site.clone(), at: delivery.event_at, id: delivery.event_id.clone() };
+        let index =
+            encode(keys::pending_delivery(site, delivery.event_at, &delivery.event_id), &pending, expires)?;
+        let writes =
+            vec![put(record, Condition::Unchanged(before.stored.clone())), put(index, Condition::Always)];
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(true),
+            Err(StoreError::ConditionFailed(_)) => Ok(false),
+            Err(other) => Err(other),
+        }
     }
 }

@@ -75,6 +75,8 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "GET /api/sites/{site}/members",
         "PUT /api/sites/{site}/members",
         "GET /api/sites/{site}/audit",
+        "GET /api/sites/{site}/deliveries",
+        "POST /api/sites/{site}/deliveries/{event}/{audience}/resend",
     ];
     routed.sort_unstable();
     assert_eq!(documented, routed);

@@ -7,10 +7,10 @@ use crate::work_orders::{book, dispatcher, patch};
 use jiff::SignedDuration;
 use jobslot_domain::calendar::Method;
 use jobslot_domain::notification::Audience;
+use jobslot_domain::notification::{Delivery, DeliveryStatus};
 use jobslot_functions::app::App;
 use jobslot_functions::demo;
 use jobslot_functions::mail::{Mail, MailError, Mailer};
-use jobslot_functions::repository::{Delivery, DeliveryStatus};
 use jobslot_functions::store::Store;
 use serde_json::json;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -205,4 +205,40 @@ pub async fn a_move_and_a_cancellation_update_and_cancel_the_same_invitation(sto
         to_customer,
         [(uid.clone(), 0, Method::Request), (uid.clone(), 1, Method::Request), (uid, 2, Method::Cancel)]
     );
+}
+
+/// Staff see each message's state and send a given-up one again once the server is back:
+/// its event returns to the index, and it goes out under a new message id.
+pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
+    let app = demo_app(store).await;
+    let user = dispatcher(&app).await;
+    let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    let refusing = RecordingMailer { refuse: true, ..Default::default() };
+    app.deliver_due(&refusing, PUBLIC_URL).await.expect("round");
+    let listed = app.deliveries(demo::DEMO_SITE, &user).await.expect("listed").items;
+    assert_eq!(listed.len(), 2);
+    assert!(listed.iter().all(|d| d.status == DeliveryStatus::Failed && d.work_order == number));
+    assert_eq!(listed[0].last_error.as_deref(), Some("550 no such user"));
+
+    let customer = listed.iter().find(|d| d.audience == "customer").expect("customer");
+    let again = app.resend(demo::DEMO_SITE, &user, &customer.event_id, "customer").await.expect("queued");
+    assert_eq!((again.status, again.resends), (DeliveryStatus::Pending, 1));
+    assert_eq!(waiting(&app).await, 1, "the event waits again");
+    let mailer = RecordingMailer::default();
+    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    assert_eq!((round.delivered, round.settled), (1, 1), "the office's message stays given up");
+    let sent = mailer.sent();
+    assert!(sent[0].message_id.contains(".customer.r1@"), "{}", sent[0].message_id);
+
+    let technician = jobslot_domain::ids::UserId::parse("u", "tech-1").expect("user");
+    let member = jobslot_functions::repository::Member {
+        site: demo::site_id(),
+        user: technician.clone(),
+        email: jobslot_domain::contact::Email::parse("e", "sam@acme.example").expect("email"),
+        role: jobslot_domain::staff::Role::Technician,
+        technician: Some(jobslot_domain::ids::TechnicianId::parse("t", "sam-nguyen").expect("id")),
+    };
+    app.repository().save_member(&member).await.expect("member");
+    let refused = app.deliveries(demo::DEMO_SITE, &technician).await;
+    assert!(matches!(refused, Err(jobslot_functions::app::AppError::Forbidden)));
 }

@@ -86,4 +86,5 @@ conformance!(
     a_move_and_a_cancellation_update_and_cancel_the_same_invitation,
     the_manage_link_moves_and_then_cancels_its_own_booking_only,
     online_changes_close_before_the_appointment_and_the_link_expires_after_it,
+    staff_see_a_given_up_message_and_send_it_again,
 );

@@ -1,0 +1,97 @@
+//! The site's outgoing e-mail: each message's state, the mail server's last answer when it
+//! failed, and sending one again.
+
+use crate::api::Api;
+use crate::format;
+use jobslot_domain::events::EventKind;
+use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn what(delivery: &Delivery) -> String {
+    let kind = match delivery.event {
+        EventKind::BookingCreated => "Booked",
+        EventKind::BookingRescheduled => "New time",
+        EventKind::BookingCancelled => "Cancelled",
+        EventKind::StatusChanged => "Status",
+    };
+    let to = if delivery.audience == "customer" { "to the customer" } else { "to the office" };
+    format!("{kind}, {to}")
+}
+
+fn state(delivery: &Delivery) -> String {
+    match delivery.status {
+        DeliveryStatus::Delivered => "Delivered".into(),
+        DeliveryStatus::Failed => format!("Given up after {} attempts", delivery.attempts),
+        DeliveryStatus::Pending if delivery.attempts == 0 => "Waiting".into(),
+        DeliveryStatus::Pending => format!("Retrying ({} attempts so far)", delivery.attempts),
+        DeliveryStatus::Sending => "Sending".into(),
+    }
+}
+
+/// The newest 200 messages.
+#[component]
+pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
+    let items = RwSignal::new(Vec::<Delivery>::new());
+    let status = RwSignal::new(None::<String>);
+    let load = {
+        let (api, site) = (api.clone(), site.clone());
+        move || {
+            let (api, site) = (api.clone(), site.clone());
+            spawn_local(async move {
+                match api.get::<DeliveryPage>(&format!("/api/sites/{site}/deliveries")).await {
+                    Ok(page) => items.set(page.value.items),
+                    Err(failure) => status.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    load();
+    let resend = move |delivery: Delivery| {
+        let (api, site, load) = (api.clone(), site.clone(), load.clone());
+        spawn_local(async move {
+            let path =
+                format!("/api/sites/{site}/deliveries/{}/{}/resend", delivery.event_id, delivery.audience);
+            let key = format!("resend-{}-{}-{}", delivery.event_id, delivery.audience, delivery.resends);
+            match api.post::<_, Delivery>(&path, &serde_json::json!({}), &key).await {
+                Ok(_) => {
+                    status.set(Some(format!("{} will be sent again.", what(&delivery))));
+                    load();
+                }
+                Err(failure) => status.set(Some(failure.message())),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="deliveries-heading">
+            <h2 id="deliveries-heading">"E-mail"</h2>
+            <p class="alert" role="status">{move || status.get()}</p>
+            <table>
+                <thead><tr>
+                    <th scope="col">"When"</th><th scope="col">"Work order"</th><th scope="col">"Message"</th>
+                    <th scope="col">"State"</th><th scope="col">"Mail server's answer"</th><th scope="col">"Actions"</th>
+                </tr></thead>
+                <tbody>
+                    {move || items.get().into_iter().map(|d| {
+                        let resend = resend.clone();
+                        let settled = matches!(d.status, DeliveryStatus::Delivered | DeliveryStatus::Failed);
+                        let label = format!("Send again: {} for {}", what(&d), d.work_order);
+                        let again = d.clone();
+                        view! {
+                            <tr>
+                                <td>{format::date_time(d.event_at, "UTC")}</td>
+                                <td><a href=format!("#/work-orders/{}", d.work_order)>{d.work_order.to_string()}</a></td>
+                                <td>{what(&d)}</td>
+                                <td>{state(&d)}</td>
+                                <td>{d.last_error.clone().unwrap_or_default()}</td>
+                                <td>{settled.then(|| view! {
+                                    <button type="button" aria-label=label on:click=move |_| resend(again.clone())>"Send again"</button>
+                                })}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}

@@ -1,0 +1,72 @@
+//! Routes of the site's outgoing messages: where each stands, and sending one again.
+
+use super::AppState;
+use super::auth::StaffUser;
+use super::extract::ApiPath;
+use super::openapi::{ChangedBySomeoneElse, Forbidden, NotFound, SitePath};
+use super::problem::ApiError;
+use crate::store::Store;
+use axum::extract::State;
+use axum::http::{HeaderValue, header};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use jobslot_domain::notification::{Delivery, DeliveryPage};
+
+pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
+    Router::new()
+        .route("/api/sites/{site}/deliveries", get(list::<S>))
+        .route("/api/sites/{site}/deliveries/{event}/{audience}/resend", post(resend::<S>))
+        // Customers' addresses appear in the mail servers' answers: no cache may keep them.
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// The site's e-mail, newest event first: delivered, waiting for a retry (with the mail
+/// server's last answer), or given up. Owners and dispatchers.
+#[utoipa::path(
+    get,
+    path = "/api/sites/{site}/deliveries",
+    tag = "work orders",
+    params(SitePath),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = DeliveryPage, description = "OK."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+    )
+)]
+async fn list<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath(site): ApiPath<String>,
+    StaffUser(user): StaffUser,
+) -> Result<Json<DeliveryPage>, ApiError> {
+    Ok(Json(state.app.deliveries(&site, &user).await?))
+}
+
+/// Sends a delivered or given-up message again (one still on its way is left as it is).
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/deliveries/{event}/{audience}/resend",
+    tag = "work orders",
+    params(
+        SitePath,
+        ("event" = String, Path, description = "The event's id."),
+        ("audience" = String, Path, description = "`customer` or `business`."),
+    ),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = Delivery, description = "Queued again."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 412, response = ChangedBySomeoneElse),
+    )
+)]
+async fn resend<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, event, audience)): ApiPath<(String, String, String)>,
+    StaffUser(user): StaffUser,
+) -> Result<Json<Delivery>, ApiError> {
+    Ok(Json(state.app.resend(&site, &user, &event, &audience).await?))
+}
