@@ -86,6 +86,10 @@ impl<S: Store> App<S> {
         else {
             return Ok(true);
         };
+        // Only events that e-mail anyone need the customer's link (and its key's read).
+        if messages(&event, &order, &site, None).is_empty() {
+            return Ok(true);
+        }
         let manage = self.manage_path(&order).await?.map(|path| format!("{public_url}{path}"));
         let mut settled = true;
         for message in messages(&event, &order, &site, manage.as_deref()) {

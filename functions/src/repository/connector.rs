@@ -59,8 +59,13 @@ impl<S: Store> Repository<S> {
     /// The deployment's secret called `name` (a key for signing links), creating `fresh` as
     /// the secret if there is none yet. Concurrent first uses agree: the first write wins.
     pub async fn secret_or_insert(&self, name: &str, fresh: &[u8]) -> Result<Vec<u8>, StoreError> {
-        let record = Secret { hex: hex::encode(fresh) };
         let key = keys::secret(name);
+        let read = |stored: Secret| hex::decode(stored.hex).map_err(|e| StoreError::Backend(e.into()));
+        // Read first: after the very first use, the secret is always there.
+        if let Some(stored) = self.load::<Secret>(&key).await? {
+            return read(stored);
+        }
+        let record = Secret { hex: hex::encode(fresh) };
         match self.store.transact(vec![put(encode(key.clone(), &record, None)?, Condition::NotExists)]).await
         {
             Ok(()) => return Ok(fresh.to_vec()),
@@ -71,7 +76,7 @@ impl<S: Store> Repository<S> {
             .load(&key)
             .await?
             .ok_or_else(|| StoreError::Backend(anyhow::anyhow!("secret {name} vanished")))?;
-        hex::decode(stored.hex).map_err(|e| StoreError::Backend(e.into()))
+        read(stored)
     }
 
     /// The token hash of the order's booking link, if it has one.
