@@ -108,10 +108,18 @@ pub struct Message {
     pub invitation: Option<Invitation>,
 }
 
+/// True when `event` e-mails anyone: a booking, a move or a cancellation of a booked time.
+pub fn sends_mail(event: &Event) -> bool {
+    event.start.is_some() && event.end.is_some() && event.kind != EventKind::StatusChanged
+}
+
 /// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed
 /// about. `manage` is the customer's link to see, move or cancel the booking.
 pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&str>) -> Vec<Message> {
     let (Some(start), Some(end)) = (event.start, event.end) else { return Vec::new() };
+    if !sends_mail(event) {
+        return Vec::new();
+    }
     let facts = Facts::of(event, order, site, start, end);
     let (subject, opening, method) = match event.kind {
         EventKind::BookingCreated => (
@@ -325,21 +333,9 @@ fn linked(line: &str) -> String {
     }
 }
 
-/// Text as HTML content or a quoted attribute value.
+/// Text as HTML, its line breaks kept.
 fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::text::escape_html(text).replace('\n', "<br>")
 }
 
 #[cfg(test)]

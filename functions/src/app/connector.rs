@@ -142,8 +142,7 @@ impl<S: Store> App<S> {
         number: &str,
         token: Option<&str>,
     ) -> Result<(Site, StoredOrder), AppError> {
-        let site = self.site(site).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        let (site, number) = self.site_and_number(site, number).await?;
         let token = token.and_then(BookingToken::parse).ok_or(AppError::NotFound)?;
         let (hash, stored) = tokio::try_join!(
             self.repo.booking_link(&site.id, &number),

@@ -13,7 +13,7 @@ use crate::store::{Store, StoreError, keys};
 use jiff::SignedDuration;
 use jobslot_domain::events::Event;
 use jobslot_domain::ids::UserId;
-use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus, Message, messages};
+use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus, Message, messages, sends_mail};
 use jobslot_domain::staff::Action;
 
 /// Events read per shard per round.
@@ -87,7 +87,7 @@ impl<S: Store> App<S> {
             return Ok(true);
         };
         // Only events that e-mail anyone need the customer's link (and its key's read).
-        if messages(&event, &order, &site, None).is_empty() {
+        if !sends_mail(&event) {
             return Ok(true);
         }
         let manage = self.manage_path(&order).await?.map(|path| format!("{public_url}{path}"));

@@ -48,8 +48,7 @@ impl<S: Store> App<S> {
         number: &str,
         token: Option<&str>,
     ) -> Result<(Site, StoredOrder), AppError> {
-        let site = self.site(site).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        let (site, number) = self.site_and_number(site, number).await?;
         let (expires, tag) = token.and_then(|t| t.trim().split_once('.')).ok_or(AppError::NotFound)?;
         let expires: i64 = expires.parse().map_err(|_| AppError::NotFound)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| AppError::NotFound)?;

@@ -24,7 +24,7 @@ use crate::store::{Store, StoreError};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
-use jobslot_domain::ids::{SiteId, UserId};
+use jobslot_domain::ids::{SiteId, UserId, WorkOrderNumber};
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::staff::Action;
@@ -150,6 +150,14 @@ impl<S: Store> App<S> {
     async fn site(&self, raw_id: &str) -> Result<Site, AppError> {
         let id = SiteId::parse("site", raw_id).map_err(|_| AppError::UnknownSite)?;
         self.repo.site(&id).await?.ok_or(AppError::UnknownSite)
+    }
+
+    /// The site and the work-order number a public link names; a number of the wrong shape
+    /// is as unknown as a missing order.
+    async fn site_and_number(&self, site: &str, number: &str) -> Result<(Site, WorkOrderNumber), AppError> {
+        let site = self.site(site).await?;
+        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        Ok((site, number))
     }
 
     /// The site, and the caller's membership of it, when their role allows `action`. A user

@@ -12,6 +12,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jobslot_domain::text::escape_html;
 use serde::Deserialize;
 
 /// The issuer's routes over `identity`.
@@ -208,10 +209,10 @@ fn page(status: StatusCode, request: &AuthorizationRequest, email: &str, error: 
         ("state", request.state.as_deref().unwrap_or("")),
     ]
     .iter()
-    .map(|(name, value)| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape(value)))
+    .map(|(name, value)| format!("<input type=\"hidden\" name=\"{name}\" value=\"{}\">", escape_html(value)))
     .collect::<String>();
     let alert = error.map_or(String::new(), |e| {
-        format!("<p id=\"sign-in-error\" class=\"error\" role=\"alert\">{}</p>", escape(e))
+        format!("<p id=\"sign-in-error\" class=\"error\" role=\"alert\">{}</p>", escape_html(e))
     });
     let described =
         if error.is_some() { " aria-describedby=\"sign-in-error\" aria-invalid=\"true\"" } else { "" };
@@ -225,7 +226,7 @@ fn page(status: StatusCode, request: &AuthorizationRequest, email: &str, error: 
 <label for=\"password\">Password</label>\
 <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{described}>\
 <button type=\"submit\">Sign in</button></form></main></body></html>",
-        email = escape(email),
+        email = escape_html(email),
     );
     secure((status, Html(body)).into_response())
 }
@@ -251,22 +252,6 @@ fn secure(mut response: Response) -> Response {
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
     response
-}
-
-/// Escapes text for an HTML attribute or element.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A 303 to the client's registered redirect URI with `param` and the client's state added.
@@ -297,6 +282,6 @@ mod tests {
 
     #[test]
     fn reflected_values_cannot_break_out_of_html() {
-        assert_eq!(escape(r#""><script>x</script>"#), "&quot;&gt;&lt;script&gt;x&lt;/script&gt;");
+        assert_eq!(escape_html(r#""><script>x</script>"#), "&quot;&gt;&lt;script&gt;x&lt;/script&gt;");
     }
 }
