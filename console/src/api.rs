@@ -238,6 +238,18 @@ impl Api {
         decode(self.send(Method::PUT, path, Some(json), None).await?).await
     }
 
+    /// `DELETE` a record.
+    pub async fn delete(&self, path: &str) -> Result<(), Failure> {
+        let response = self.send(Method::DELETE, path, None, None).await?;
+        if response.ok() {
+            return Ok(());
+        }
+        match response.json::<Problem>().await {
+            Ok(problem) => Err(Failure::Problem(problem)),
+            Err(_) => Err(Failure::Network(format!("HTTP {}", response.status()))),
+        }
+    }
+
     /// A public `GET` (no token), such as who serves a postcode.
     pub async fn public<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         let response = RequestBuilder::new(&self.url(path)).send().await.map_err(network)?;

@@ -28,6 +28,7 @@ use pages::rules::RulesPage;
 use pages::services::ServicesPage;
 use pages::settings::SettingsPage;
 use pages::technicians::{TechnicianEditor, TechnicianList};
+use pages::webhooks::WebhooksPage;
 use pages::work_order::WorkOrderView;
 use pages::work_orders::WorkOrderList;
 use session::Config;
@@ -138,6 +139,11 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
         let role_on = role_on.clone();
         move || role_on(&site.get()) == Some(Role::Technician)
     };
+    // Webhook endpoints are the owners' (and integrators') to manage.
+    let owner = {
+        let role_on = role_on.clone();
+        move || role_on(&site.get()) == Some(Role::Owner)
+    };
     let page = move || {
         let site = site.get();
         if operator && route.get() == "#/new-site" {
@@ -164,6 +170,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             ["members"] => view! { <MembersPage api=api.clone() site=site /> }.into_any(),
             ["audit"] => view! { <AuditPage api=api.clone() site=site /> }.into_any(),
             ["e-mail"] => view! { <DeliveriesPage api=api.clone() site=site /> }.into_any(),
+            ["webhooks"] => view! { <WebhooksPage api=api.clone() site=site /> }.into_any(),
             ["technicians", "new"] => {
                 view! { <TechnicianEditor api=api.clone() site=site id=None /> }.into_any()
             }
@@ -197,6 +204,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
                     <a href="#/work-order-rules">"Work-order rules"</a>
                     <a href="#/settings">"Settings"</a>
                     <a href="#/members">"Members"</a>
+                    {owner().then(|| view! { <a href="#/webhooks">"Webhooks"</a> })}
                     <a href="#/audit">"Audit trail"</a>
                 }.into_any()
             }}

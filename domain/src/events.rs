@@ -28,6 +28,18 @@ pub enum EventKind {
     StatusChanged,
 }
 
+impl EventKind {
+    /// Its name in webhook bodies and subscriptions (`booking.created`, …).
+    pub fn name(self) -> &'static str {
+        match self {
+            EventKind::BookingCreated => "booking.created",
+            EventKind::BookingRescheduled => "booking.rescheduled",
+            EventKind::BookingCancelled => "booking.cancelled",
+            EventKind::StatusChanged => "work_order.status_changed",
+        }
+    }
+}
+
 /// One event.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -39,6 +51,19 @@ pub struct Event {
     pub kind: EventKind,
     /// When.
     pub at: Timestamp,
+    /// To which work order, and how it stands after.
+    #[serde(flatten)]
+    pub data: EventData,
+    /// The customer's calendar invitation's `SEQUENCE` after the change.
+    #[serde(default)]
+    pub sequence: u32,
+}
+
+/// What happened to which work order: what a listener needs, nothing personal (a receiver
+/// reads the work order with its own credentials if it needs more).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventData {
     /// The site.
     pub site: SiteId,
     /// The work order.
@@ -63,9 +88,6 @@ pub struct Event {
     /// The work order a new one follows up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub follow_up_of: Option<WorkOrderNumber>,
-    /// The customer's calendar invitation's `SEQUENCE` after the change.
-    #[serde(default)]
-    pub sequence: u32,
 }
 
 fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event {
@@ -73,15 +95,17 @@ fn event(kind: EventKind, order: &WorkOrder, at: Timestamp, id: String) -> Event
         id,
         kind,
         at,
-        site: order.site.clone(),
-        work_order: order.number.clone(),
-        status: order.status,
-        previous_status: None,
-        reason_code: None,
-        start: order.appointment.as_ref().map(|a| a.planned_start),
-        end: order.appointment.as_ref().map(|a| a.planned_end),
-        technician: order.technician().map(|t| t.id.clone()),
-        follow_up_of: order.follow_up_of.clone(),
+        data: EventData {
+            site: order.site.clone(),
+            work_order: order.number.clone(),
+            status: order.status,
+            previous_status: None,
+            reason_code: None,
+            start: order.appointment.as_ref().map(|a| a.planned_start),
+            end: order.appointment.as_ref().map(|a| a.planned_end),
+            technician: order.technician().map(|t| t.id.clone()),
+            follow_up_of: order.follow_up_of.clone(),
+        },
         sequence: order.calendar_sequence,
     }
 }
@@ -102,8 +126,8 @@ pub fn changed(
     let mut events = Vec::new();
     if before.status != after.status {
         let mut status = event(EventKind::StatusChanged, after, at, id());
-        status.previous_status = Some(before.status);
-        status.reason_code =
+        status.data.previous_status = Some(before.status);
+        status.data.reason_code =
             after.reason.as_ref().filter(|_| after.status.reason_list().is_some()).map(|r| r.code.clone());
         events.push(status);
     }
@@ -155,11 +179,20 @@ mod tests {
         cancelled.status = OrderStatus::Cancelled;
         let events = changed(&before, &cancelled, at, &mut id);
         assert_eq!(kinds(&events), [EventKind::StatusChanged, EventKind::BookingCancelled]);
-        assert_eq!(events[0].previous_status, Some(OrderStatus::New));
+        assert_eq!(events[0].data.previous_status, Some(OrderStatus::New));
         let mut noted = before.clone();
         noted.priority = 1;
         assert!(changed(&before, &noted, at, &mut id).is_empty());
         let json = serde_json::to_string(&booked(&before, id())).expect("json");
         assert!(json.contains("\"type\":\"booking.created\"") && !json.contains("mary"), "{json}");
+    }
+
+    #[test]
+    fn an_event_is_stored_flat_as_before_its_data_had_a_name() {
+        let event = booked(&order(), "ev-1".into());
+        let stored = serde_json::to_value(&event).expect("json");
+        assert_eq!(stored["work_order"], event.data.work_order.as_str());
+        assert!(stored.get("data").is_none());
+        assert_eq!(serde_json::from_value::<Event>(stored).expect("reads back"), event);
     }
 }

@@ -30,6 +30,7 @@ pub mod setup;
 pub mod site;
 pub mod staff;
 pub mod text;
+pub mod webhook;
 pub mod work_order;
 
 pub use error::{FieldError, FieldErrors};

@@ -60,7 +60,7 @@ pub struct Delivery {
     pub event_at: Timestamp,
     /// The work order.
     pub work_order: WorkOrderNumber,
-    /// Who the message is for (`customer`, `business`).
+    /// Who the message is for: `customer`, `business`, or a webhook endpoint's id (`wh_…`).
     pub audience: String,
     /// Where it stands.
     pub status: DeliveryStatus,
@@ -77,6 +77,32 @@ pub struct Delivery {
     /// When it was delivered or given up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settled_at: Option<Timestamp>,
+    /// The latest attempts, oldest first (at most [`HISTORY`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub history: Vec<Attempt>,
+}
+
+/// Attempts a delivery record keeps.
+pub const HISTORY: usize = 10;
+
+/// One try at delivering a message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    /// When it ended.
+    pub at: Timestamp,
+    /// Why it failed; none when it was delivered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl Delivery {
+    /// Records an attempt's outcome, forgetting the oldest beyond [`HISTORY`].
+    pub fn record(&mut self, attempt: Attempt) {
+        self.history.push(attempt);
+        let excess = self.history.len().saturating_sub(HISTORY);
+        self.history.drain(..excess);
+    }
 }
 
 /// `GET /api/sites/{site}/deliveries`: the site's messages, newest event first.
@@ -110,13 +136,13 @@ pub struct Message {
 
 /// True when `event` e-mails anyone: a booking, a move or a cancellation of a booked time.
 pub fn sends_mail(event: &Event) -> bool {
-    event.start.is_some() && event.end.is_some() && event.kind != EventKind::StatusChanged
+    event.data.start.is_some() && event.data.end.is_some() && event.kind != EventKind::StatusChanged
 }
 
 /// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed
 /// about. `manage` is the customer's link to see, move or cancel the booking.
 pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&str>) -> Vec<Message> {
-    let (Some(start), Some(end)) = (event.start, event.end) else { return Vec::new() };
+    let (Some(start), Some(end)) = (event.data.start, event.data.end) else { return Vec::new() };
     if !sends_mail(event) {
         return Vec::new();
     }
@@ -211,7 +237,7 @@ impl Facts {
         let zone = TimeZone::get(zone_name).unwrap_or(TimeZone::UTC);
         let shown = if TimeZone::get(zone_name).is_ok() { zone_name } else { "UTC" };
         let (from, to) = (start.to_zoned(zone.clone()), end.to_zoned(zone));
-        let technician = match (order.technician(), &event.technician) {
+        let technician = match (order.technician(), &event.data.technician) {
             (Some(now), Some(then)) if now.id == *then => now.name.clone(),
             (_, Some(then)) => then.to_string(),
             (Some(now), None) => now.name.clone(),

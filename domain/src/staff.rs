@@ -40,6 +40,8 @@ pub enum Action {
     WorkOwnJobs,
     /// Create work orders in advance, for their customers to book through a link.
     CreateWorkOrders,
+    /// Register, change and remove webhook endpoints (an integrator registers its own).
+    ManageWebhooks,
 }
 
 impl Role {
@@ -57,7 +59,9 @@ impl Role {
             Role::Technician => matches!(action, WorkOwnJobs),
             // Reading any order goes through the gate of one's own jobs; an integrator has
             // none, so it reads and changes nothing else.
-            Role::Integrator => matches!(action, WorkOwnJobs | ViewWorkOrders | CreateWorkOrders),
+            Role::Integrator => {
+                matches!(action, WorkOwnJobs | ViewWorkOrders | CreateWorkOrders | ManageWebhooks)
+            }
         }
     }
 }
@@ -78,6 +82,7 @@ mod tests {
             DispatchWorkOrders,
             WorkOwnJobs,
             CreateWorkOrders,
+            ManageWebhooks,
         ];
         assert!(all.iter().all(|a| Role::Owner.allows(*a)));
         assert!(!Role::Dispatcher.allows(ChangeSetup) && !Role::Dispatcher.allows(ManageMembers));
@@ -85,5 +90,6 @@ mod tests {
         assert_eq!(all.iter().filter(|a| Role::Technician.allows(**a)).count(), 1);
         assert!(Role::Integrator.allows(ViewWorkOrders) && !Role::Integrator.allows(DispatchWorkOrders));
         assert!(Role::Integrator.allows(CreateWorkOrders) && !Role::Technician.allows(CreateWorkOrders));
+        assert!(Role::Integrator.allows(ManageWebhooks) && !Role::Dispatcher.allows(ManageWebhooks));
     }
 }

@@ -2,11 +2,33 @@ import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '@playwright/test';
 import { BookingWidget } from './booking-widget';
 import { invitation, mailAbout } from './mailbox';
-import { signIn } from './staff-session';
+import { DEMO_OWNER, signIn } from './staff-session';
+import { WEBHOOK_URL, webhooksAbout } from './webhooks';
 
 const SITE = '/api/sites/acme-car-servicing';
 
-test('a booking e-mails the customer an invitation and the office a notice; the manage link moves it (a new invitation) and cancels it (a cancellation)', async ({ page, request }) => {
+test('a booking e-mails the customer an invitation and the office a notice; the manage link moves it (a new invitation) and cancels it (a cancellation); a webhook endpoint hears of each step', async ({ page, request }) => {
+  // The owner registers an endpoint in the console and copies its signing secret.
+  expect(WEBHOOK_URL, 'JOBSLOT_E2E_WEBHOOK_URL names the webhook sink').not.toBe('');
+  await page.goto('/admin/#/webhooks');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill(DEMO_OWNER.email);
+  await page.getByLabel('Password').fill(DEMO_OWNER.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page.getByRole('heading', { name: 'Webhooks' })).toBeVisible();
+  await page.getByLabel('Address (https://…)').fill('http://hooks.example/plain-http');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  await expect(page.getByText('Use an https:// address.', { exact: true })).toBeVisible();
+  await page.getByLabel('Address (https://…)').fill(WEBHOOK_URL);
+  await page.getByLabel('What it is for (optional)').fill('Browser test');
+  await page.getByRole('button', { name: 'Add endpoint' }).click();
+  const secret = ((await page.locator('code.secret').textContent()) ?? '').trim();
+  expect(secret).toMatch(/^whsec_/);
+  await expect(page.getByRole('button', { name: `Pause ${WEBHOOK_URL}` }).first()).toBeVisible();
+  const hooksAxe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']).analyze();
+  expect(hooksAxe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+
   const widget = new BookingWidget(page);
   await widget.open();
   await widget.search('basic-service', '2000');
@@ -66,6 +88,16 @@ test('a booking e-mails the customer an invitation and the office a notice; the 
   await expect(hosted.getByRole('button', { name: 'Choose another time' })).toHaveCount(0);
   const cancellation = (await mailAbout(number, 4)).find((m) => m.subject?.startsWith('Cancelled: '));
   expect(invitation(cancellation!)).toMatchObject({ method: 'CANCEL', sequence: 2 });
+
+  // The endpoint heard of the booking, the move and the cancellation (and the status it
+  // left), each once, each signed with the secret the console showed.
+  const hooks = await webhooksAbout(number, 4, secret);
+  expect(hooks.map((h) => h.type).sort()).toEqual(['booking.cancelled', 'booking.created', 'booking.rescheduled', 'work_order.status_changed']);
+  expect(new Set(hooks.map((h) => h.id)).size).toBe(hooks.length);
+  const moveHook = hooks.find((h) => h.type === 'booking.rescheduled')!;
+  expect(moveHook.body.data.work_order).toBe(number);
+  expect(new Date(moveHook.body.data.start).toISOString()).toBe(new Date(moved.planned_start).toISOString());
+  expect(JSON.stringify(hooks)).not.toContain('mary@example.com');
 
   // A link altered by hand opens nothing.
   await page.goto(manage.replace(/token=\d+/, 'token=1'));

@@ -127,6 +127,11 @@ test('the sign-in page and the console pages have no accessibility violations (a
   await expect(page.getByRole('heading', { name: 'E-mail' })).toBeVisible();
   await expect(page.getByRole('cell', { name: 'Delivered' }).first()).toBeVisible();
   await check('e-mail');
+  // ... and told the endpoint it registered.
+  await page.getByRole('link', { name: 'Webhooks' }).click();
+  await expect(page.getByRole('heading', { name: 'Deliveries' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Delivered' }).first()).toBeVisible();
+  await check('webhooks');
   // The customer tests before this one booked: one of their orders.
   await page.getByRole('link', { name: 'Work orders' }).click();
   await page.getByRole('link', { name: /^WO-/ }).first().click();

@@ -44,7 +44,7 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
 
 /// Runs the dispatcher: invoked by the table's stream when events wait for delivery, and on
 /// a schedule for retries that come due; each invocation delivers what is due. E-mail goes
-/// through SES unless `JOBSLOT_SMTP_URL` names an SMTP server.
+/// through SES unless `JOBSLOT_SMTP_URL` names an SMTP server; webhooks over HTTPS.
 pub async fn run_dispatcher() -> Result<(), lambda_http::Error> {
     use crate::mail::{MAIL_FROM_VAR, Mailer, SES_ENDPOINT_VAR, SesMailer, SmtpMailer};
     crate::telemetry::init(true);
@@ -57,10 +57,17 @@ pub async fn run_dispatcher() -> Result<(), lambda_http::Error> {
             std::sync::Arc::new(SesMailer::new(&from, config::var(SES_ENDPOINT_VAR).as_deref()).await?)
         }
     };
+    let webhooks = std::sync::Arc::new(crate::webhook::HttpWebhooks::new()?);
     let handler = lambda_http::service_fn(move |_: lambda_http::LambdaEvent<serde_json::Value>| {
-        let (app, mailer, public_url) = (app.clone(), mailer.clone(), public_url.clone());
+        let (app, mailer, webhooks, public_url) =
+            (app.clone(), mailer.clone(), webhooks.clone(), public_url.clone());
         async move {
-            let round = app.deliver_due(mailer.as_ref(), &public_url).await?;
+            let outlets = crate::app::deliveries::Outlets {
+                mailer: Some(mailer.as_ref()),
+                webhooks: Some(webhooks.as_ref()),
+                public_url: &public_url,
+            };
+            let round = app.deliver_due(&outlets).await?;
             tracing::info!(
                 delivered = round.delivered,
                 retrying = round.retrying,

@@ -13,3 +13,4 @@ pub mod random;
 pub mod repository;
 pub mod store;
 pub mod telemetry;
+pub mod webhook;

@@ -17,6 +17,7 @@ use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
+use jobslot_domain::webhook::Targets;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -49,6 +50,9 @@ pub struct Options {
     /// Limit each client's searches, bookings and sign-in attempts; off for load tests, or
     /// behind a proxy that limits clients itself (every client then has the proxy's address).
     pub rate_limits: bool,
+    /// Accept webhook endpoints on this machine (`http://127.0.0.1:…`): development only, as
+    /// on a shared host it lets a site owner reach its other services.
+    pub loopback_webhooks: bool,
 }
 
 /// What `jobslot-local` was asked to do.
@@ -68,6 +72,7 @@ pub enum Command {
 const USAGE: &str =
     "usage: jobslot-local [--port N] [--demo] [--public-url URL] [--data-dir DIR] [--widget-dir DIR] \
 [--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL] [--no-rate-limits]
+                    [--loopback-webhooks]
        jobslot-local add-operator EMAIL [--data-dir DIR] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
 environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT,
              JOBSLOT_SMTP_URL (e-mail on: smtp://host:port), JOBSLOT_MAIL_FROM, RUST_LOG";
@@ -103,6 +108,7 @@ impl Options {
             dynamodb_endpoint: config::var(config::ENDPOINT_VAR),
             allowed_origins: config::allowed_origins()?,
             rate_limits: true,
+            loopback_webhooks: false,
         };
         let mut args = args.into_iter();
         while let Some(flag) = args.next() {
@@ -116,6 +122,7 @@ impl Options {
                 "--demo-page" => options.demo_page = value()?.into(),
                 "--demo" => options.demo = true,
                 "--no-rate-limits" => options.rate_limits = false,
+                "--loopback-webhooks" => options.loopback_webhooks = true,
                 "--dynamodb-table" => options.dynamodb_table = Some(value()?),
                 "--dynamodb-endpoint" => options.dynamodb_endpoint = Some(value()?),
                 "-h" | "--help" => anyhow::bail!("{USAGE}"),
@@ -200,7 +207,8 @@ async fn add_operator<S: Store>(store: S, options: &Options, email: &str) -> any
 }
 
 async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
-    let app = App::new(store);
+    let targets = if options.loopback_webhooks { Targets::AlsoLoopback } else { Targets::Public };
+    let app = App::new(store).with_webhook_targets(targets);
     let listener = tokio::net::TcpListener::bind(options.addr)
         .await
         .with_context(|| format!("listening on {}", options.addr))?;
@@ -217,16 +225,9 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
         jwks_url: format!("http://{addr}/.well-known/jwks.json"),
         clients: crate::auth::issuer::accepted_clients(),
     })?;
-    match crate::mail::SmtpMailer::from_env()? {
-        Some(mailer) => {
-            let every = std::time::Duration::from_millis(500);
-            let dispatcher = crate::app::deliveries::run_dispatcher(
-                app.clone(),
-                Box::new(mailer),
-                public_url.clone(),
-                every,
-            );
-            tokio::spawn(dispatcher);
+    let mailer = crate::mail::SmtpMailer::from_env()?;
+    match &mailer {
+        Some(_) => {
             // The URL may carry the server's password: only its host is shown.
             let url = config::var(crate::mail::SMTP_URL_VAR).unwrap_or_default();
             let host =
@@ -235,6 +236,16 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
         }
         None => println!("E-mail: off (set {} to send confirmations)", crate::mail::SMTP_URL_VAR),
     }
+    let mailer = mailer.map(|m| Arc::new(m) as Arc<dyn crate::mail::Mailer>);
+    let webhooks = Arc::new(crate::webhook::HttpWebhooks::new()?);
+    let every = std::time::Duration::from_millis(500);
+    tokio::spawn(crate::app::deliveries::run_dispatcher(
+        app.clone(),
+        mailer,
+        webhooks,
+        public_url.clone(),
+        every,
+    ));
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
     let state = AppState { app, verifier, accounts: Some(identity.clone()) };

@@ -7,6 +7,7 @@ mod deliveries;
 mod outbox;
 mod staff;
 mod technicians;
+mod webhooks;
 mod work_orders;
 
 pub use audit::{AuditEntry, AuditPage};
@@ -15,6 +16,7 @@ pub use deliveries::StoredDelivery;
 pub use outbox::PendingEvent;
 pub use staff::{Account, AccountRefused, MachineClient, Member};
 pub use technicians::{Precondition, SaveRefused, version_of};
+pub use webhooks::{SigningSecret, StoredWebhook, WebhookRecord};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};

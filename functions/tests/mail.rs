@@ -7,6 +7,7 @@ mod support;
 
 use jiff::{SignedDuration, Timestamp};
 use jobslot_functions::app::App;
+use jobslot_functions::app::deliveries::Outlets;
 use jobslot_functions::demo;
 use jobslot_functions::mail::SmtpMailer;
 use jobslot_functions::store::Store;
@@ -65,7 +66,7 @@ async fn the_customer_gets_a_confirmation_with_an_invitation_and_the_office_a_no
     let number = book(&app, "mail-confirmation-1").await;
     let mailer =
         SmtpMailer::new(&format!("smtp://127.0.0.1:{port}"), "bookings@jobslot.test").expect("mailer");
-    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let round = app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!(round.delivered, 2);
 
     let messages = received(&dir, &number, 2).await;
@@ -142,13 +143,13 @@ async fn a_mail_server_down_during_a_booking_delays_the_e_mail_and_loses_nothing
     drop(down);
     let mailer =
         SmtpMailer::new(&format!("smtp://127.0.0.1:{relay_port}"), "bookings@jobslot.test").expect("mailer");
-    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let round = app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.delivered, round.retrying), (0, 2), "the server is down: both wait");
 
     let back = TcpListener::bind(("127.0.0.1", relay_port)).await.expect("the server is back");
     tokio::spawn(forward(back, port));
     let later = app.at(now() + SignedDuration::from_hours(1));
-    let round = later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let round = later.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.delivered, round.settled), (2, 1));
     let messages = received(&dir, &number, 2).await;
     assert_eq!(messages.len(), 2, "each message once");

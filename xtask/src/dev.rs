@@ -26,10 +26,18 @@ pub fn run(args: &[String]) -> Result<()> {
     let mail_dir = root.join(".jobslot-data").join("mail");
     let _sink = tools::mail_sink(mail_port, &mail_dir)?;
     println!("E-mail sent by the demo is kept as .eml files in {}", mail_dir.display());
+    // And a webhook receiver, for trying the console's Webhooks page.
+    let hook_port = crate::process::free_port()?;
+    let hook_dir = root.join(".jobslot-data").join("webhooks");
+    let _hooks = tools::webhook_sink(hook_port, &hook_dir)?;
+    println!(
+        "Webhooks: register http://127.0.0.1:{hook_port}/hooks in the console; requests are kept as .json files in {}",
+        hook_dir.display()
+    );
     crate::process::run(
         cargo()
             .args(["run", "--package", "jobslot-functions", "--bin", "jobslot-local", "--"])
-            .args(["--demo", "--port", &port, "--data-dir"])
+            .args(["--demo", "--loopback-webhooks", "--port", &port, "--data-dir"])
             .arg(root.join(".jobslot-data"))
             .arg("--widget-dir")
             .arg(&dist)

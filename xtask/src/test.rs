@@ -208,12 +208,22 @@ fn end_to_end() -> Result<()> {
     let (mail_port, mail_dir) = (free_port()?, scratch().join("e2e-mail"));
     let _ = std::fs::remove_dir_all(&mail_dir);
     let _sink = tools::mail_sink(mail_port, &mail_dir)?;
+    let (hook_port, hook_dir) = (free_port()?, scratch().join("e2e-webhooks"));
+    let _ = std::fs::remove_dir_all(&hook_dir);
+    let _hooks = tools::webhook_sink(hook_port, &hook_dir)?;
     let mut server = Service::start(
         "jobslot-local",
         cmd(root.join("target/debug/jobslot-local"))
             // The suite signs in more often in a minute than a person would; the per-client
             // limits are tested in `functions/tests/api/{abuse,sign_in}.rs`.
-            .args(["--demo", "--no-rate-limits", "--port", &port.to_string(), "--data-dir"])
+            .args([
+                "--demo",
+                "--no-rate-limits",
+                "--loopback-webhooks",
+                "--port",
+                &port.to_string(),
+                "--data-dir",
+            ])
             .arg(&data)
             .arg("--widget-dir")
             .arg(root.join("target/widget"))
@@ -234,7 +244,36 @@ fn end_to_end() -> Result<()> {
         .env("JOBSLOT_E2E_OPERATOR", operator)
         .env("JOBSLOT_E2E_OPERATOR_PASSWORD", &operator_password)
         .env("JOBSLOT_E2E_MAIL_DIR", &mail_dir)
-        .env("CHROMIUM", CHROMIUM))
+        .env("JOBSLOT_E2E_WEBHOOK_URL", format!("http://127.0.0.1:{hook_port}/hooks"))
+        .env("JOBSLOT_E2E_WEBHOOK_DIR", &hook_dir)
+        .env("CHROMIUM", CHROMIUM))?;
+    drop(server);
+    no_personal_data_in(&scratch().join("e2e-server.log"))
+}
+
+/// What the browser tests type as the customer (`e2e/tests/booking-widget.ts`), and the
+/// shapes of the secrets they are given: none may reach the server's log.
+const NEVER_LOGGED: [&str; 8] = [
+    "Mary Citizen",
+    "mary@example.com",
+    "0412 345 678",
+    "0412345678",
+    "1 George Street",
+    "?token=",
+    "whsec_",
+    "Bearer ",
+];
+
+/// Fails if the server's log of the whole browser run holds any of [`NEVER_LOGGED`].
+fn no_personal_data_in(log: &std::path::Path) -> Result<()> {
+    let text = std::fs::read_to_string(log).with_context(|| format!("reading {}", log.display()))?;
+    let found: Vec<&str> = NEVER_LOGGED.iter().copied().filter(|needle| text.contains(needle)).collect();
+    anyhow::ensure!(found.is_empty(), "{} holds personal data or secrets: {found:?}", log.display());
+    println!(
+        "The server's log of the browser run ({} lines) holds no personal data or secrets.",
+        text.lines().count()
+    );
+    Ok(())
 }
 
 /// Schemathesis against the local server's own OpenAPI document: every operation, every

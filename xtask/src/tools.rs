@@ -193,3 +193,17 @@ pub fn mail_sink(port: u16, dir: &std::path::Path) -> Result<crate::process::Ser
     sink.wait_for_port(port, std::time::Duration::from_secs(30))?;
     Ok(sink)
 }
+
+/// An HTTP server on `port` that keeps every webhook request it gets (headers and body) as a
+/// JSON file in `dir`: the browser tests verify their signatures, and `cargo xtask dev` gives
+/// a newcomer an endpoint to register.
+pub fn webhook_sink(port: u16, dir: &std::path::Path) -> Result<crate::process::Service> {
+    std::fs::create_dir_all(dir)?;
+    let mut sink = crate::process::Service::start(
+        "webhook sink",
+        cmd("python3").arg(root().join("xtask/python/webhook_sink.py")).arg(port.to_string()).arg(dir),
+        &scratch().join(format!("webhook-sink-{port}.log")),
+    )?;
+    sink.wait_for_port(port, std::time::Duration::from_secs(30))?;
+    Ok(sink)
+}

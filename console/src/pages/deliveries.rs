@@ -40,7 +40,10 @@ pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
             let (api, site) = (api.clone(), site.clone());
             spawn_local(async move {
                 match api.get::<DeliveryPage>(&format!("/api/sites/{site}/deliveries")).await {
-                    Ok(page) => items.set(page.value.items),
+                    // Webhook deliveries have their own page.
+                    Ok(page) => items.set(
+                        page.value.items.into_iter().filter(|d| !d.audience.starts_with("wh_")).collect(),
+                    ),
                     Err(failure) => status.set(Some(failure.message())),
                 }
             });

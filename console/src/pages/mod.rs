@@ -11,5 +11,6 @@ pub mod rules;
 pub mod services;
 pub mod settings;
 pub mod technicians;
+pub mod webhooks;
 pub mod work_order;
 pub mod work_orders;

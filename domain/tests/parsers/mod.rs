@@ -21,6 +21,7 @@ use jobslot_domain::setup::{
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::text::{Lines, Text};
+use jobslot_domain::webhook::{EndpointId, EndpointInput, EndpointUrl, Targets, is_public};
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 use serde::de::DeserializeOwned;
 
@@ -69,6 +70,31 @@ pub fn text(raw: &str) {
         });
         assert!(lands, "{raw:?} -> {url:?}");
         assert!(!url.chars().any(|c| c.is_whitespace() || c.is_control()), "{raw:?}");
+    }
+    if let Ok(id) = EndpointId::parse("id", raw) {
+        assert_eq!(EndpointId::parse("id", id.as_str()).ok(), Some(id), "{raw:?}");
+    }
+    for targets in [Targets::Public, Targets::AlsoLoopback] {
+        if let Ok(endpoint) = EndpointUrl::parse("url", raw, targets) {
+            assert_eq!(
+                EndpointUrl::parse("url", endpoint.as_str(), targets).ok(),
+                Some(endpoint.clone()),
+                "{raw:?}"
+            );
+            if targets == Targets::Public {
+                // However the text was shaped, our servers are sent to a public https host only.
+                let url = url::Url::parse(endpoint.as_str()).expect("an accepted address parses");
+                assert_eq!(url.scheme(), "https", "{raw:?}");
+                match url.host() {
+                    Some(url::Host::Ipv4(ip)) => assert!(is_public(ip.into()), "{raw:?}"),
+                    Some(url::Host::Ipv6(ip)) => assert!(is_public(ip.into()), "{raw:?}"),
+                    Some(url::Host::Domain(name)) => {
+                        assert!(name.contains('.') && !name.ends_with("localhost"), "{raw:?}")
+                    }
+                    None => panic!("{raw:?} has no host"),
+                }
+            }
+        }
     }
     for max in [0, 1, 80, 1000] {
         for lines in [Lines::Single, Lines::Multi] {
@@ -135,6 +161,11 @@ pub fn json_bodies(body: &[u8]) {
     }
     if let Some(rules) = read::<WorkOrderRulesInput>(body) {
         let _ = rules.apply(&site);
+    }
+    if let Some(endpoint) = read::<EndpointInput>(body) {
+        for targets in [Targets::Public, Targets::AlsoLoopback] {
+            let _ = endpoint.parse(targets);
+        }
     }
 }
 

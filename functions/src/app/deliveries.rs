@@ -1,20 +1,26 @@
-//! The dispatcher: delivers the messages of the events waiting in the outbox, at least once
-//! each, retried with backoff for a day.
+//! The dispatcher: delivers the messages of the events waiting in the outbox (e-mails and
+//! webhook requests), at least once each, retried with backoff for a day.
 //!
 //! A message is claimed (its record written `sending` with a lease) before it is sent, so two
 //! dispatchers never send it at the same time. A dispatcher that dies after sending and
 //! before marking leaves the claim to expire; the message is then sent again with the same
-//! `Message-ID`, which mail clients show as the one message they already have.
+//! `Message-ID` or `webhook-id`, which mail clients and receivers recognise as the one message
+//! they already have.
 
 use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{PendingEvent, StoredDelivery};
+use crate::repository::{PendingEvent, StoredDelivery, WebhookRecord};
 use crate::store::{Store, StoreError, keys};
+use crate::webhook::{WebhookRequest, WebhookSender, signature};
 use jiff::SignedDuration;
 use jobslot_domain::events::Event;
 use jobslot_domain::ids::UserId;
-use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus, Message, messages, sends_mail};
+use jobslot_domain::notification::{
+    Attempt, Delivery, DeliveryPage, DeliveryStatus, Message, messages, sends_mail,
+};
 use jobslot_domain::staff::Action;
+use jobslot_domain::webhook::WebhookBody;
+use std::sync::Arc;
 
 /// Events read per shard per round.
 const BATCH: usize = 50;
@@ -26,10 +32,28 @@ const RETRY_FOR: SignedDuration = SignedDuration::from_hours(24);
 const RETRY_FIRST: SignedDuration = SignedDuration::from_secs(15);
 const RETRY_MAX: SignedDuration = SignedDuration::from_hours(1);
 
+/// Where messages go. An outlet that is off sends and records nothing.
+#[derive(Clone, Copy)]
+pub struct Outlets<'a> {
+    /// E-mail; off where no mail server is configured.
+    pub mailer: Option<&'a dyn Mailer>,
+    /// Webhook requests.
+    pub webhooks: Option<&'a dyn WebhookSender>,
+    /// Where the customers' manage links point (this host's address).
+    pub public_url: &'a str,
+}
+
+impl<'a> Outlets<'a> {
+    /// E-mail only.
+    pub fn mail(mailer: &'a dyn Mailer, public_url: &'a str) -> Self {
+        Self { mailer: Some(mailer), webhooks: None, public_url }
+    }
+}
+
 /// What one round of delivery did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Round {
-    /// Messages accepted by the mail server.
+    /// Messages accepted by the mail server or the endpoint.
     pub delivered: usize,
     /// Messages that failed this time and wait for a retry.
     pub retrying: usize,
@@ -52,17 +76,58 @@ fn backoff(attempts: u32) -> SignedDuration {
 /// staff ask for it again (a mail client would hide a resend with the first one's id).
 fn message_id(event: &Event, message: &Message, resends: u32) -> String {
     let again = if resends == 0 { String::new() } else { format!(".r{resends}") };
-    format!("<{}.{}{again}@{}.jobslot>", event.id, message.audience.name(), event.site)
+    format!("<{}.{}{again}@{}.jobslot>", event.id, message.audience.name(), event.data.site)
+}
+
+/// One message on its way.
+enum Outgoing<'a> {
+    Mail(&'a dyn Mailer, &'a Mail),
+    /// An endpoint and the event's body; it is signed when sent, as receivers check the time.
+    Webhook(&'a dyn WebhookSender, &'a WebhookRecord, &'a str),
+}
+
+/// How an attempt went.
+enum Outcome {
+    Delivered,
+    Retry(String),
+    GiveUp(String),
+}
+
+impl Outgoing<'_> {
+    async fn send(&self, event: &Event, now: jiff::Timestamp) -> Outcome {
+        match self {
+            Outgoing::Mail(mailer, mail) => match mailer.send(mail).await {
+                Ok(()) => Outcome::Delivered,
+                Err(MailError::Permanent(why)) => Outcome::GiveUp(why),
+                Err(MailError::Transient(why)) => Outcome::Retry(why),
+            },
+            Outgoing::Webhook(sender, hook, body) => {
+                // The moment of sending by the wall clock, whatever the application's clock
+                // says: receivers check it against theirs to refuse replays.
+                let timestamp = jiff::Timestamp::now().as_second();
+                let request = WebhookRequest {
+                    url: hook.endpoint.url.as_str().to_owned(),
+                    id: event.id.clone(),
+                    timestamp,
+                    signature: signature(hook.signing_secrets(now), &event.id, timestamp, body),
+                    body: (*body).to_owned(),
+                };
+                match sender.post(&request).await {
+                    Ok(()) => Outcome::Delivered,
+                    Err(why) => Outcome::Retry(why),
+                }
+            }
+        }
+    }
 }
 
 impl<S: Store> App<S> {
     /// Delivers what is due: every message of every waiting event whose time has come.
-    /// `public_url` is where the customers' manage links point (this host's address).
-    pub async fn deliver_due(&self, mailer: &dyn Mailer, public_url: &str) -> Result<Round, StoreError> {
+    pub async fn deliver_due(&self, outlets: &Outlets<'_>) -> Result<Round, StoreError> {
         let mut round = Round::default();
         for shard in 0..keys::PENDING_SHARDS {
             for pending in self.repo.pending_events(shard, BATCH).await? {
-                if self.deliver_event(mailer, public_url, &pending, &mut round).await? {
+                if self.deliver_event(outlets, &pending, &mut round).await? {
                     self.repo.settle_event(&pending).await?;
                     round.settled += 1;
                 }
@@ -74,30 +139,40 @@ impl<S: Store> App<S> {
     /// Delivers the due messages of one event; true when all of them are settled.
     async fn deliver_event(
         &self,
-        mailer: &dyn Mailer,
-        public_url: &str,
+        outlets: &Outlets<'_>,
         pending: &PendingEvent,
         round: &mut Round,
     ) -> Result<bool, StoreError> {
-        // An event, order or site gone (expired, or deleted) has nothing left to send.
+        // An event or site gone (expired, or deleted) has nothing left to send.
         let Some(event) = self.repo.event(pending).await? else { return Ok(true) };
-        let (Some(order), Some(site)) =
-            (self.repo.work_order(&event.site, &event.work_order).await?, self.repo.site(&event.site).await?)
-        else {
-            return Ok(true);
-        };
-        // Only events that e-mail anyone need the customer's link (and its key's read).
-        if !sends_mail(&event) {
-            return Ok(true);
-        }
-        let manage = self.manage_path(&order).await?.map(|path| format!("{public_url}{path}"));
+        let Some(site) = self.repo.site(&event.data.site).await? else { return Ok(true) };
         let mut settled = true;
-        for message in messages(&event, &order, &site, manage.as_deref()) {
-            let audience = message.audience.name();
-            let record = self.repo.delivery(&event.site, &event.id, audience).await?;
-            let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
-            let mail = Mail { message_id: message_id(&event, &message, resends), message };
-            settled &= self.deliver_one(mailer, &event, audience, record, &mail, round).await?;
+        // Only events that e-mail anyone need the order and the customer's link.
+        if let (Some(mailer), true) = (outlets.mailer, sends_mail(&event))
+            && let Some(order) = self.repo.work_order(&event.data.site, &event.data.work_order).await?
+        {
+            let manage = self.manage_path(&order).await?.map(|path| format!("{}{path}", outlets.public_url));
+            for message in messages(&event, &order, &site, manage.as_deref()) {
+                let audience = message.audience.name();
+                let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
+                let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
+                let mail = Mail { message_id: message_id(&event, &message, resends), message };
+                let outgoing = Outgoing::Mail(mailer, &mail);
+                settled &= self.deliver_one(&event, audience, record, &outgoing, round).await?;
+            }
+        }
+        let Some(sender) = outlets.webhooks else { return Ok(settled) };
+        let hooks = self.repo.webhooks(&site.id).await?;
+        let hearing: Vec<_> = hooks.iter().filter(|h| h.record.endpoint.hears(&event)).collect();
+        if !hearing.is_empty() {
+            let body =
+                serde_json::to_string(&WebhookBody::of(&event)).map_err(|e| StoreError::Backend(e.into()))?;
+            for hook in hearing {
+                let audience = hook.record.endpoint.id.as_str();
+                let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
+                let outgoing = Outgoing::Webhook(sender, &hook.record, &body);
+                settled &= self.deliver_one(&event, audience, record, &outgoing, round).await?;
+            }
         }
         Ok(settled)
     }
@@ -105,11 +180,10 @@ impl<S: Store> App<S> {
     /// Claims, sends and marks one message if it is due; true when it is settled.
     async fn deliver_one(
         &self,
-        mailer: &dyn Mailer,
         event: &Event,
         audience: &str,
         record: Option<StoredDelivery>,
-        mail: &Mail,
+        outgoing: &Outgoing<'_>,
         round: &mut Round,
     ) -> Result<bool, StoreError> {
         let now = self.clock.now();
@@ -128,7 +202,7 @@ impl<S: Store> App<S> {
             event_id: event.id.clone(),
             event: event.kind,
             event_at: event.at,
-            work_order: event.work_order.clone(),
+            work_order: event.data.work_order.clone(),
             resends: current.map_or(0, |d| d.resends),
             audience: audience.to_owned(),
             status: DeliveryStatus::Sending,
@@ -136,21 +210,22 @@ impl<S: Store> App<S> {
             next_attempt_at: now + LEASE,
             last_error: current.and_then(|d| d.last_error.clone()),
             settled_at: None,
+            history: current.map(|d| d.history.clone()).unwrap_or_default(),
         };
-        let (won, claimed) = self.repo.save_delivery(&event.site, record.as_ref(), &claim).await?;
+        let (won, claimed) = self.repo.save_delivery(&event.data.site, record.as_ref(), &claim).await?;
         if !won {
             // Another dispatcher has it.
             return Ok(false);
         }
-        let outcome = mailer.send(mail).await;
+        let outcome = outgoing.send(event, now).await;
         let now = self.clock.now();
         let (status, last_error, next) = match outcome {
-            Ok(()) => (DeliveryStatus::Delivered, None, now),
-            Err(MailError::Permanent(why)) => (DeliveryStatus::Failed, Some(why), now),
-            Err(MailError::Transient(why)) if now + backoff(attempts) > event.at + RETRY_FOR => {
+            Outcome::Delivered => (DeliveryStatus::Delivered, None, now),
+            Outcome::GiveUp(why) => (DeliveryStatus::Failed, Some(why), now),
+            Outcome::Retry(why) if now + backoff(attempts) > event.at + RETRY_FOR => {
                 (DeliveryStatus::Failed, Some(why), now)
             }
-            Err(MailError::Transient(why)) => (DeliveryStatus::Pending, Some(why), now + backoff(attempts)),
+            Outcome::Retry(why) => (DeliveryStatus::Pending, Some(why), now + backoff(attempts)),
         };
         match status {
             DeliveryStatus::Delivered => round.delivered += 1,
@@ -158,16 +233,17 @@ impl<S: Store> App<S> {
             _ => round.retrying += 1,
         }
         let settled = matches!(status, DeliveryStatus::Delivered | DeliveryStatus::Failed);
-        let done = Delivery {
+        let mut done = Delivery {
             status,
-            last_error,
+            last_error: last_error.clone(),
             next_attempt_at: next,
             settled_at: settled.then_some(now),
             ..claim
         };
+        done.record(Attempt { at: now, error: last_error });
         // Our own claim is what is stored unless the lease ran out and another took over;
         // then its record stands.
-        let (_, _) = self.repo.save_delivery(&event.site, Some(&claimed), &done).await?;
+        let (_, _) = self.repo.save_delivery(&event.data.site, Some(&claimed), &done).await?;
         Ok(settled)
     }
 }
@@ -219,15 +295,18 @@ impl<S: Store> App<S> {
 /// messages and their errors can hold customers' addresses).
 pub async fn run_dispatcher<S: Store>(
     app: App<S>,
-    mailer: Box<dyn Mailer>,
+    mailer: Option<Arc<dyn Mailer>>,
+    webhooks: Arc<dyn WebhookSender>,
     public_url: String,
     every: std::time::Duration,
 ) {
+    let outlets =
+        Outlets { mailer: mailer.as_deref(), webhooks: Some(webhooks.as_ref()), public_url: &public_url };
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        match app.deliver_due(mailer.as_ref(), &public_url).await {
+        match app.deliver_due(&outlets).await {
             Ok(round) if round == Round::default() => {}
             Ok(round) => tracing::info!(
                 delivered = round.delivered,

@@ -14,6 +14,7 @@ mod follow_up;
 pub mod identity;
 mod manage;
 pub mod setup;
+mod webhooks;
 mod work_orders;
 
 pub use work_orders::{IDEMPOTENCY_HEADER, Submitted};
@@ -28,6 +29,7 @@ use jobslot_domain::ids::{SiteId, UserId, WorkOrderNumber};
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::staff::Action;
+use jobslot_domain::webhook::Targets;
 
 /// Where the current time comes from: the system clock, or a fixed instant in tests.
 #[derive(Clone)]
@@ -122,6 +124,7 @@ impl From<FieldError> for AppError {
 pub struct App<S> {
     repo: Repository<S>,
     clock: Clock,
+    webhook_targets: Targets,
 }
 
 impl<S: Store> App<S> {
@@ -132,13 +135,19 @@ impl<S: Store> App<S> {
 
     /// The application with a chosen clock.
     pub fn with_clock(store: S, clock: Clock) -> Self {
-        Self { repo: Repository::new(store), clock }
+        Self { repo: Repository::new(store), clock, webhook_targets: Targets::Public }
+    }
+
+    /// The same application, accepting webhook endpoints `targets` allows (loopback ones
+    /// on a developer's machine).
+    pub fn with_webhook_targets(self, targets: Targets) -> Self {
+        Self { webhook_targets: targets, ..self }
     }
 
     /// The same application, on the same store, with its clock stopped at `now` (what a
     /// retry due later sees).
     pub fn at(&self, now: Timestamp) -> Self {
-        Self { repo: self.repo.clone(), clock: Clock::Fixed(now) }
+        Self { repo: self.repo.clone(), clock: Clock::Fixed(now), webhook_targets: self.webhook_targets }
     }
 
     /// The typed store (for seeding and administration).

@@ -146,7 +146,7 @@ impl<S: Store> App<S> {
         })
     }
 
-    fn audit_entry(&self, member: &Member, action: &str, target: &str) -> AuditEntry {
+    pub(super) fn audit_entry(&self, member: &Member, action: &str, target: &str) -> AuditEntry {
         AuditEntry {
             at: self.clock.now(),
             user: member.user.clone(),

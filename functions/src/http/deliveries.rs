@@ -53,7 +53,7 @@ async fn list<S: Store>(
     params(
         SitePath,
         ("event" = String, Path, description = "The event's id."),
-        ("audience" = String, Path, description = "`customer` or `business`."),
+        ("audience" = String, Path, description = "`customer`, `business`, or a webhook endpoint's id (`wh_…`)."),
     ),
     security(("staff" = [])),
     responses(

@@ -15,6 +15,7 @@ pub mod openapi;
 mod origins;
 pub mod problem;
 mod staff;
+mod webhooks;
 mod work_orders;
 
 use crate::app::App;
@@ -118,7 +119,7 @@ pub fn work_orders_router<S: Store>(state: AppState<S>) -> Router {
 
 /// The staff function: setting up a business, and its outgoing e-mail.
 pub fn staff_router<S: Store>(state: AppState<S>) -> Router {
-    staff::routes().merge(deliveries::routes()).with_state(state)
+    staff::routes().merge(deliveries::routes()).merge(webhooks::routes()).with_state(state)
 }
 
 /// Every function in one router, as the local server mounts them.
@@ -153,7 +154,7 @@ pub fn with_layers(router: Router, config: &HttpConfig) -> Router {
         });
     let cors = CorsLayer::new()
         .allow_origin(allowed)
-        .allow_methods([Method::GET, Method::POST, Method::PUT])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::PATCH, Method::DELETE])
         .allow_headers([
             header::CONTENT_TYPE,
             header::AUTHORIZATION,

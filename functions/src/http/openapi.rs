@@ -5,11 +5,12 @@
 //! malformed request, rate limits, an outage, a missing token on a staff route, an unreadable
 //! body) are added to every operation here, so no operation can forget one.
 
-use super::{assets, bookings, connector, deliveries, manage, staff, work_orders};
+use super::{assets, bookings, connector, deliveries, manage, staff, webhooks, work_orders};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::api::Problem;
 use jobslot_domain::ids::SiteId;
+use jobslot_domain::webhook::WebhookBody;
 use std::sync::LazyLock;
 use utoipa::openapi::header::HeaderBuilder;
 use utoipa::openapi::path::Operation;
@@ -51,6 +52,11 @@ pub(super) const STAFF: &str = "staff";
         manage::cancel,
         deliveries::list,
         deliveries::resend,
+        webhooks::list,
+        webhooks::create,
+        webhooks::change,
+        webhooks::remove,
+        webhooks::rotate,
         staff::board,
         staff::create_integration,
         staff::me,
@@ -70,7 +76,7 @@ pub(super) const STAFF: &str = "staff";
         staff::put_member,
         staff::audit,
     ),
-    components(schemas(Problem), responses(
+    components(schemas(Problem, WebhookBody), responses(
         Malformed,
         Unauthorized,
         Forbidden,
@@ -95,6 +101,8 @@ pub(super) const STAFF: &str = "staff";
         (name = "booking", description = "The customer's path: what a site offers, who serves a postcode, free slots, booking."),
         (name = "setup", description = "Staff setting up a business: settings, services, order form, technicians, members."),
         (name = "work orders", description = "Work orders as staff see them."),
+        (name = "webhooks", description = "Endpoints that hear of a site's events. Each request is a `WebhookBody`, \
+            signed by the Standard Webhooks scheme (headers `webhook-id`, `webhook-timestamp`, `webhook-signature`)."),
     )
 )]
 struct ApiDoc;
@@ -199,8 +207,9 @@ impl Modify for Contract {
             ),
         );
         for item in document.paths.paths.values_mut() {
-            for operation in
-                [&mut item.get, &mut item.put, &mut item.post, &mut item.patch].into_iter().flatten()
+            for operation in [&mut item.get, &mut item.put, &mut item.post, &mut item.patch, &mut item.delete]
+                .into_iter()
+                .flatten()
             {
                 add_common_problems(operation);
             }

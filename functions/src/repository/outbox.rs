@@ -33,11 +33,14 @@ pub struct PendingEvent {
 /// delivery; unconditional, as their keys are unique.
 pub(super) fn event_writes(event: &Event) -> Result<[Write; 2], StoreError> {
     let expires = event.at.checked_add(KEPT).map(|t| t.as_second()).ok();
-    let pending = PendingEvent { site: event.site.clone(), at: event.at, id: event.id.clone() };
+    let pending = PendingEvent { site: event.data.site.clone(), at: event.at, id: event.id.clone() };
     Ok([
-        put(encode(keys::outbox_event(&event.site, event.at, &event.id), event, expires)?, Condition::Always),
         put(
-            encode(keys::pending_delivery(&event.site, event.at, &event.id), &pending, expires)?,
+            encode(keys::outbox_event(&event.data.site, event.at, &event.id), event, expires)?,
+            Condition::Always,
+        ),
+        put(
+            encode(keys::pending_delivery(&event.data.site, event.at, &event.id), &pending, expires)?,
             Condition::Always,
         ),
     ])

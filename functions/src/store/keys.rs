@@ -16,6 +16,7 @@
 //! | delivery      | `SITE#{site}#OUTBOX`            | `MSG#{event}#{audience}`    |
 //! | waiting event | `OUTBOX#PENDING#{shard}`        | `EV#{at}#{site}#{id}` (TTL) |
 //! | link key      | `SECRETS`                       | `MANAGE_LINKS`              |
+//! | webhook       | `SITE#{site}#WEBHOOKS`          | `EP#{endpoint}`             |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
 //! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
@@ -44,6 +45,7 @@
 use super::{Key, SkRange};
 use jiff::Timestamp;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId, WorkOrderNumber};
+use jobslot_domain::webhook::EndpointId;
 
 /// The site's own item.
 pub fn site(site: &SiteId) -> Key {
@@ -199,6 +201,16 @@ pub fn pending_delivery(site: &SiteId, at: Timestamp, id: &str) -> Key {
 /// The delivery record of one message of an event (`audience`: `customer`, `business`, …).
 pub fn delivery(site: &SiteId, event_id: &str, audience: &str) -> Key {
     Key::new(outbox_partition(site), format!("MSG#{event_id}#{audience}"))
+}
+
+/// The partition of a site's webhook endpoints.
+pub fn webhooks_partition(site: &SiteId) -> String {
+    format!("SITE#{site}#WEBHOOKS")
+}
+
+/// A site's webhook endpoint, with its signing secrets.
+pub fn webhook(site: &SiteId, endpoint: &EndpointId) -> Key {
+    Key::new(webhooks_partition(site), format!("EP#{endpoint}"))
 }
 
 /// The record of an idempotency key.

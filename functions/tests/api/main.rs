@@ -18,3 +18,4 @@ mod sign_in;
 mod staff;
 mod static_files;
 mod submit;
+mod webhooks;

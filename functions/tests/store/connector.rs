@@ -149,7 +149,8 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     let last = detail.history.last().expect("history");
     assert_eq!((last.by.as_str(), last.changes.len()), ("customer", 2));
     let events = app.repository().outbox(&demo::site_id()).await.expect("outbox");
-    let kinds: Vec<_> = events.iter().filter(|e| e.work_order == created.number).map(|e| e.kind).collect();
+    let kinds: Vec<_> =
+        events.iter().filter(|e| e.data.work_order == created.number).map(|e| e.kind).collect();
     assert_eq!(kinds, [EventKind::BookingCreated]);
 
     let cancelled = patch(&app, &user, &other.number, json!({ "status": "cancelled" })).await.expect("ok");

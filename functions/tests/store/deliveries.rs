@@ -9,6 +9,7 @@ use jobslot_domain::calendar::Method;
 use jobslot_domain::notification::Audience;
 use jobslot_domain::notification::{Delivery, DeliveryStatus};
 use jobslot_functions::app::App;
+use jobslot_functions::app::deliveries::Outlets;
 use jobslot_functions::demo;
 use jobslot_functions::mail::{Mail, MailError, Mailer};
 use jobslot_functions::store::Store;
@@ -69,7 +70,7 @@ pub async fn a_booking_e_mails_the_customer_an_invitation_and_the_office_once(st
     let app = demo_app(store).await;
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let mailer = RecordingMailer::default();
-    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let round = app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.delivered, round.settled), (2, 1));
     let sent = mailer.sent();
     let customer = sent.iter().find(|m| m.message.audience == Audience::Customer).expect("customer");
@@ -82,7 +83,11 @@ pub async fn a_booking_e_mails_the_customer_an_invitation_and_the_office_once(st
     assert_eq!(office.message.to.email, "office@acme.example");
     assert_ne!(customer.message_id, office.message_id);
 
-    assert_eq!(app.deliver_due(&mailer, PUBLIC_URL).await.expect("round").delivered, 0, "nothing twice");
+    assert_eq!(
+        app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round").delivered,
+        0,
+        "nothing twice"
+    );
     assert_eq!(mailer.sent().len(), 2);
     assert_eq!(waiting(&app).await, 0, "the event left the index");
     let statuses: Vec<_> = records(&app).await.iter().map(|d| (d.status, d.attempts)).collect();
@@ -93,15 +98,19 @@ pub async fn a_mail_server_that_is_down_delays_the_e_mail_and_loses_nothing(stor
     let app = demo_app(store).await;
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let mailer = RecordingMailer { down_for: 2, ..Default::default() };
-    let first = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let first = app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((first.delivered, first.retrying, first.settled), (0, 2, 0));
-    assert_eq!(app.deliver_due(&mailer, PUBLIC_URL).await.expect("round").retrying, 0, "not due again yet");
+    assert_eq!(
+        app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round").retrying,
+        0,
+        "not due again yet"
+    );
     assert_eq!(waiting(&app).await, 1, "still waiting");
     let pending = records(&app).await;
     assert!(pending.iter().all(|d| d.status == DeliveryStatus::Pending && d.last_error.is_some()));
 
     let later = app.at(now() + SignedDuration::from_hours(1));
-    let second = later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let second = later.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((second.delivered, second.settled), (2, 1));
     let sent = mailer.sent();
     assert_eq!(sent.len(), 2, "each message once");
@@ -113,15 +122,15 @@ pub async fn a_refused_message_is_given_up_at_once_and_a_failing_one_after_a_day
     let app = demo_app(store).await;
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let refusing = RecordingMailer { refuse: true, ..Default::default() };
-    let round = app.deliver_due(&refusing, PUBLIC_URL).await.expect("round");
+    let round = app.deliver_due(&Outlets::mail(&refusing, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.failed, round.settled), (2, 1));
     assert!(records(&app).await.iter().all(|d| d.status == DeliveryStatus::Failed));
 
     book(&app, "sam-nguyen", "2026-11-24T22:00:00Z", "Bob").await;
     let down = RecordingMailer { down_for: usize::MAX, ..Default::default() };
-    app.deliver_due(&down, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(&down, PUBLIC_URL)).await.expect("round");
     let next_day = app.at(now() + SignedDuration::from_hours(25));
-    let round = next_day.deliver_due(&down, PUBLIC_URL).await.expect("round");
+    let round = next_day.deliver_due(&Outlets::mail(&down, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.failed, round.settled), (2, 1), "given up after a day of retries");
     assert_eq!(waiting(&next_day).await, 0);
 }
@@ -138,7 +147,7 @@ pub async fn two_dispatchers_at_once_send_each_message_once(store: impl Store) {
             let (app, mailer, barrier) = (app.clone(), mailer.clone(), Arc::clone(&barrier));
             tokio::spawn(async move {
                 barrier.wait().await;
-                app.deliver_due(&mailer, PUBLIC_URL).await.expect("round")
+                app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round")
             })
         })
         .collect();
@@ -161,7 +170,7 @@ pub async fn a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_
     let crashed = RecordingMailer { delay: Some(std::time::Duration::from_secs(30)), ..Default::default() };
     let dying = tokio::spawn({
         let app = app.clone();
-        async move { app.deliver_due(&crashed, PUBLIC_URL).await }
+        async move { app.deliver_due(&Outlets::mail(&crashed, PUBLIC_URL)).await }
     });
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     dying.abort();
@@ -172,11 +181,11 @@ pub async fn a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_
     assert_eq!(claim.audience, "customer", "it died sending the first message");
 
     let mailer = RecordingMailer::default();
-    app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     let audiences: Vec<_> = mailer.sent().iter().map(|m| m.message.audience).collect();
     assert_eq!(audiences, [Audience::Business], "the claimed message waits for its lease to run out");
     let later = app.at(now() + SignedDuration::from_mins(5));
-    later.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    later.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     let sent = mailer.sent();
     assert_eq!(sent.len(), 2);
     let expected = format!("<{}.customer@acme-car-servicing.jobslot>", claim.event_id);
@@ -191,7 +200,7 @@ pub async fn a_move_and_a_cancellation_update_and_cancel_the_same_invitation(sto
     patch(&app, &user, &number, json!({ "start": "2026-11-24T22:00:00Z" })).await.expect("moved");
     patch(&app, &user, &number, json!({ "status": "cancelled" })).await.expect("cancelled");
     let mailer = RecordingMailer::default();
-    app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     let mut to_customer: Vec<_> = mailer
         .sent()
         .into_iter()
@@ -214,7 +223,7 @@ pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
     let user = dispatcher(&app).await;
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let refusing = RecordingMailer { refuse: true, ..Default::default() };
-    app.deliver_due(&refusing, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(&refusing, PUBLIC_URL)).await.expect("round");
     let listed = app.deliveries(demo::DEMO_SITE, &user).await.expect("listed").items;
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|d| d.status == DeliveryStatus::Failed && d.work_order == number));
@@ -225,7 +234,7 @@ pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
     assert_eq!((again.status, again.resends), (DeliveryStatus::Pending, 1));
     assert_eq!(waiting(&app).await, 1, "the event waits again");
     let mailer = RecordingMailer::default();
-    let round = app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    let round = app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     assert_eq!((round.delivered, round.settled), (1, 1), "the office's message stays given up");
     let sent = mailer.sent();
     assert!(sent[0].message_id.contains(".customer.r1@"), "{}", sent[0].message_id);

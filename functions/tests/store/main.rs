@@ -10,6 +10,7 @@ mod manage;
 mod suite;
 #[path = "../support/mod.rs"]
 mod support;
+mod webhooks;
 mod work_orders;
 
 macro_rules! conformance {
@@ -87,4 +88,7 @@ conformance!(
     the_manage_link_moves_and_then_cancels_its_own_booking_only,
     online_changes_close_before_the_appointment_and_the_link_expires_after_it,
     staff_see_a_given_up_message_and_send_it_again,
+    an_endpoint_hears_each_event_once_with_a_valid_signature_even_after_a_failure,
+    a_rotated_secret_signs_alongside_the_old_one_for_a_day,
+    an_endpoint_hears_nothing_from_before_it_existed,
 );

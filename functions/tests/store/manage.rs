@@ -12,6 +12,7 @@ use jobslot_domain::ids::{TechnicianId, WorkOrderNumber};
 use jobslot_domain::manage::RescheduleInput;
 use jobslot_domain::notification::Audience;
 use jobslot_domain::work_order::OrderStatus;
+use jobslot_functions::app::deliveries::Outlets;
 use jobslot_functions::app::{App, AppError};
 use jobslot_functions::demo;
 use jobslot_functions::store::Store;
@@ -28,7 +29,7 @@ fn hour(start: &str) -> Interval {
 
 /// The token of the manage link in the last message to the customer about `number`.
 async fn link_token<S: Store>(app: &App<S>, mailer: &RecordingMailer, number: &WorkOrderNumber) -> String {
-    app.deliver_due(mailer, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(mailer, PUBLIC_URL)).await.expect("round");
     let sent = mailer.sent();
     let about = |m: &&jobslot_functions::mail::Mail| {
         m.message.audience == Audience::Customer && m.message.text.contains(number.as_str())
@@ -92,7 +93,7 @@ pub async fn the_manage_link_moves_and_then_cancels_its_own_booking_only(store: 
         app.managed_booking(site, number.as_str(), Some(&token)).await.expect("still shown").locked.is_some()
     );
 
-    app.deliver_due(&mailer, PUBLIC_URL).await.expect("round");
+    app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
     let invitations: Vec<_> = mailer
         .sent()
         .into_iter()

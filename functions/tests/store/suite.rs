@@ -23,6 +23,7 @@ pub use crate::connector::*;
 pub use crate::deliveries::*;
 pub use crate::follow_ups::*;
 pub use crate::manage::*;
+pub use crate::webhooks::*;
 pub use crate::work_orders::*;
 
 fn item(pk: &str, sk: &str, data: &str) -> Item {

@@ -32,12 +32,17 @@ fn day() -> Interval {
 }
 
 pub async fn dispatcher<S: Store>(app: &App<S>) -> UserId {
-    let user = UserId::parse("u", "dispatcher-1").expect("user");
+    member(app, "dispatcher-1", "dispatch@acme.example", Role::Dispatcher).await
+}
+
+/// A member of the demo site with `role`.
+pub async fn member<S: Store>(app: &App<S>, id: &str, email: &str, role: Role) -> UserId {
+    let user = UserId::parse("u", id).expect("user");
     let member = Member {
         site: demo::site_id(),
         user: user.clone(),
-        email: Email::parse("e", "dispatch@acme.example").expect("email"),
-        role: Role::Dispatcher,
+        email: Email::parse("e", email).expect("email"),
+        role,
         technician: None,
     };
     app.repository().save_member(&member).await.expect("member");
@@ -312,7 +317,7 @@ pub async fn every_change_writes_its_events_in_its_own_transaction(store: impl S
     patch(&app, &user, &number, json!({ "status": "cancelled" })).await.expect("cancelled");
 
     let events = app.repository().outbox(&demo::site_id()).await.expect("outbox");
-    let alice: Vec<_> = events.iter().filter(|e| e.work_order == number).map(|e| e.kind).collect();
+    let alice: Vec<_> = events.iter().filter(|e| e.data.work_order == number).map(|e| e.kind).collect();
     assert_eq!(alice, [BookingCreated, StatusChanged, BookingRescheduled, StatusChanged, BookingCancelled]);
     assert_eq!(events.iter().filter(|e| e.kind == BookingCreated).count(), 2, "Alice's and Bob's bookings");
     let ids: std::collections::HashSet<_> = events.iter().map(|e| e.id.clone()).collect();

@@ -1,0 +1,444 @@
+//! Webhooks: the endpoints a site's integrators register to hear of its events, which endpoint
+//! hears which event, and the body each event is posted with. Signing (Standard Webhooks) and
+//! sending are the dispatcher's.
+//!
+//! An endpoint's address is checked when it is registered: `https` to a public host only, so
+//! a site owner cannot point our servers at an internal service. Plain `http` to this very
+//! machine (`127.0.0.1`) is for development and only where the host allows it.
+
+use crate::FieldError;
+use crate::events::{Event, EventData, EventKind};
+use crate::text::Text;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+/// The events an endpoint can subscribe to.
+pub const EVENTS: [EventKind; 4] = [
+    EventKind::BookingCreated,
+    EventKind::BookingRescheduled,
+    EventKind::BookingCancelled,
+    EventKind::StatusChanged,
+];
+
+/// Most endpoints one site may have.
+pub const MAX_ENDPOINTS: usize = 10;
+
+/// How long a replaced signing secret still signs, so receivers can switch without missing a
+/// delivery.
+pub const ROTATION_OVERLAP_HOURS: i64 = 24;
+
+/// Which hosts an endpoint may name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Targets {
+    /// Public hosts over `https` only: every deployment.
+    #[default]
+    Public,
+    /// Also `http://127.0.0.1` and `http://[::1]`: a developer's machine.
+    AlsoLoopback,
+}
+
+/// An endpoint's id: `wh_` and 20 lowercase letters or digits. Also the name of its deliveries
+/// (their "audience").
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct EndpointId(String);
+
+impl EndpointId {
+    const PREFIX: &'static str = "wh_";
+
+    /// Parses an id from a path or a stored record.
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let rest = raw.strip_prefix(Self::PREFIX).unwrap_or_default();
+        if rest.len() == 20 && rest.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()) {
+            Ok(Self(raw.to_owned()))
+        } else {
+            Err(FieldError::new(field, "Not a webhook endpoint id."))
+        }
+    }
+
+    /// An id made of 20 characters drawn from `random` (any bytes).
+    pub fn from_random(random: [u8; 20]) -> Self {
+        const ALPHABET: &[u8; 32] = b"abcdefghijklmnopqrstuvwxyz234567";
+        let tail: String = random.iter().map(|b| char::from(ALPHABET[usize::from(b % 32)])).collect();
+        Self(format!("{}{tail}", Self::PREFIX))
+    }
+
+    /// The id.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for EndpointId {
+    type Error = String;
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        Self::parse("id", &raw).map_err(|e| e.message)
+    }
+}
+
+impl From<EndpointId> for String {
+    fn from(id: EndpointId) -> Self {
+        id.0
+    }
+}
+
+impl std::fmt::Display for EndpointId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Where an endpoint's deliveries are posted: an absolute `https` URL of a public host (or a
+/// loopback `http` one where [`Targets::AlsoLoopback`] allows it), without credentials or
+/// fragment.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(transparent)]
+pub struct EndpointUrl(String);
+
+/// Longest accepted endpoint URL.
+const MAX_URL: usize = 2000;
+
+impl EndpointUrl {
+    /// Parses `raw` for `field` under the host's rule for targets.
+    pub fn parse(field: &str, raw: &str, targets: Targets) -> Result<Self, FieldError> {
+        let error = |message: &str| FieldError::new(field, message);
+        let raw = raw.trim();
+        if raw.is_empty() {
+            return Err(error("This field is required."));
+        }
+        if raw.len() > MAX_URL {
+            return Err(error("Use an address of at most 2000 characters."));
+        }
+        let url = url::Url::parse(raw)
+            .map_err(|_| error("Enter a full address, such as https://example.com/hooks."))?;
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(error(
+                "Leave the user name and password out of the address; the signature authenticates us.",
+            ));
+        }
+        if url.fragment().is_some() {
+            return Err(error("Leave the #fragment out of the address."));
+        }
+        let loopback = match url.host() {
+            Some(url::Host::Ipv4(ip)) => ip == Ipv4Addr::LOCALHOST,
+            Some(url::Host::Ipv6(ip)) => ip == Ipv6Addr::LOCALHOST,
+            _ => false,
+        };
+        // Stored as the parser writes it (percent-encoded, punycode), which can be longer.
+        let normalized = url.to_string();
+        if normalized.len() > MAX_URL {
+            return Err(error("Use an address of at most 2000 characters."));
+        }
+        if loopback && targets == Targets::AlsoLoopback && matches!(url.scheme(), "http" | "https") {
+            return Ok(Self(normalized));
+        }
+        if url.scheme() != "https" {
+            return Err(error("Use an https:// address."));
+        }
+        let public = match url.host() {
+            Some(url::Host::Domain(name)) => {
+                let name = name.trim_end_matches('.');
+                !(name == "localhost" || name.ends_with(".localhost") || !name.contains('.'))
+            }
+            Some(url::Host::Ipv4(ip)) => is_public(IpAddr::V4(ip)),
+            Some(url::Host::Ipv6(ip)) => is_public(IpAddr::V6(ip)),
+            None => false,
+        };
+        if !public {
+            return Err(error("Use the address of a server on the public internet."));
+        }
+        Ok(Self(normalized))
+    }
+
+    /// The URL.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// True for an address on the public internet: not loopback, private, link-local, shared
+/// (carrier NAT), unspecified, broadcast, multicast, documentation or unique-local. The
+/// dispatcher refuses to connect anywhere else, whatever a name resolves to.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(ip) => {
+            let [a, b, ..] = ip.octets();
+            !(ip.is_loopback()
+                || ip.is_private()
+                || ip.is_link_local()
+                || ip.is_unspecified()
+                || ip.is_broadcast()
+                || ip.is_multicast()
+                || ip.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 192 && b == 0)
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
+        }
+        IpAddr::V6(ip) => {
+            if let Some(v4) = ip.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = ip.segments()[0];
+            !(ip.is_loopback()
+                || ip.is_unspecified()
+                || ip.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && ip.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+/// One registered endpoint, as staff see it (its signing secrets are never listed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Endpoint {
+    /// Its id, also the name of its deliveries.
+    pub id: EndpointId,
+    /// Where deliveries are posted.
+    pub url: EndpointUrl,
+    /// What it hears of, in the order of [`EVENTS`].
+    pub events: Vec<EventKind>,
+    /// What it is for, as its owner describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// A paused endpoint hears of nothing until it is enabled again.
+    pub enabled: bool,
+    /// Events from this instant on are posted to it; earlier ones are not.
+    pub created_at: Timestamp,
+}
+
+impl Endpoint {
+    /// Whether `event` is posted to this endpoint.
+    pub fn hears(&self, event: &Event) -> bool {
+        self.enabled && self.events.contains(&event.kind) && self.created_at <= event.at
+    }
+}
+
+/// `POST` and `PUT /api/sites/{site}/webhooks[/{id}]`: an endpoint's address, events and
+/// description, as typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndpointInput {
+    /// `https://…` of a public host.
+    pub url: String,
+    /// Event types, among `booking.created`, `booking.rescheduled`, `booking.cancelled`,
+    /// `work_order.status_changed`.
+    pub events: Vec<String>,
+    /// What it is for (at most 100 characters).
+    #[serde(default)]
+    pub description: Option<String>,
+    /// Defaults to true.
+    #[serde(default = "enabled")]
+    pub enabled: bool,
+}
+
+fn enabled() -> bool {
+    true
+}
+
+/// An endpoint's parsed settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointSettings {
+    /// Where deliveries go.
+    pub url: EndpointUrl,
+    /// What it hears of, in the order of [`EVENTS`].
+    pub events: Vec<EventKind>,
+    /// What it is for.
+    pub description: Option<Text>,
+    /// Whether it hears of anything now.
+    pub enabled: bool,
+}
+
+impl EndpointInput {
+    /// Parses every field, reporting each one that is wrong.
+    pub fn parse(&self, targets: Targets) -> Result<EndpointSettings, Vec<FieldError>> {
+        let mut errors = crate::FieldErrors::default();
+        let url = errors.take(EndpointUrl::parse("url", &self.url, targets));
+        let mut events = Vec::new();
+        for (i, raw) in self.events.iter().enumerate() {
+            match EVENTS.iter().find(|kind| kind.name() == raw.as_str()) {
+                Some(kind) => events.push(*kind),
+                None => errors.push(FieldError::new(
+                    format!("events.{i}"),
+                    "Not an event: use booking.created, booking.rescheduled, booking.cancelled or work_order.status_changed.",
+                )),
+            }
+        }
+        if self.events.is_empty() {
+            errors.push(FieldError::new("events", "Choose at least one event."));
+        }
+        events.sort_by_key(|kind| EVENTS.iter().position(|k| k == kind));
+        events.dedup();
+        let description = errors.take(Text::parse_optional(
+            "description",
+            self.description.as_deref(),
+            100,
+            crate::text::Lines::Single,
+        ));
+        errors.finish(|| {
+            Some(EndpointSettings { url: url?, events, description: description?, enabled: self.enabled })
+        })
+    }
+}
+
+/// `GET /api/sites/{site}/webhooks`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndpointPage {
+    /// Up to [`MAX_ENDPOINTS`] of them, oldest first.
+    pub items: Vec<Endpoint>,
+}
+
+/// A new endpoint, or a new signing secret, with the secret shown this once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EndpointWithSecret {
+    /// The endpoint.
+    pub endpoint: Endpoint,
+    /// `whsec_…`: the key that verifies our signatures (Standard Webhooks). Only its holder
+    /// sees it; keep it like a password.
+    pub secret: String,
+    /// After a rotation: until when the replaced secret still signs too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub previous_secret_valid_until: Option<Timestamp>,
+}
+
+/// The JSON body of every webhook request (Standard Webhooks' shape: `type`, `timestamp`,
+/// `data`), with the event's id, which is also the `webhook-id` header.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct WebhookBody {
+    /// The event's id, the same on every attempt: a receiver that has seen it can ignore it.
+    pub id: String,
+    /// What happened.
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    /// When it happened.
+    pub timestamp: Timestamp,
+    /// What happened to which work order.
+    pub data: EventData,
+}
+
+impl WebhookBody {
+    /// The body that tells of `event`.
+    pub fn of(event: &Event) -> Self {
+        Self { id: event.id.clone(), kind: event.kind, timestamp: event.at, data: event.data.clone() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(raw: &str) -> Result<String, String> {
+        EndpointUrl::parse("url", raw, Targets::Public).map(|u| u.0).map_err(|e| e.message)
+    }
+
+    #[test]
+    fn endpoints_are_public_https_servers() {
+        assert_eq!(
+            url("https://hooks.example.com/jobslot?x=1").as_deref(),
+            Ok("https://hooks.example.com/jobslot?x=1")
+        );
+        for refused in [
+            "http://hooks.example.com/",
+            "ftp://hooks.example.com/",
+            "https://localhost/",
+            "https://intranet/",
+            "https://127.0.0.1/",
+            "https://10.1.2.3/",
+            "https://169.254.169.254/latest/meta-data",
+            "https://100.64.0.1/",
+            "https://[::1]/",
+            "https://[fd00::1]/",
+            "https://[::ffff:192.168.0.1]/",
+            "https://user:pw@hooks.example.com/",
+            "https://hooks.example.com/#x",
+            "hooks.example.com/x",
+            "",
+        ] {
+            assert!(url(refused).is_err(), "{refused} must be refused");
+        }
+        assert!(url("https://8.8.8.8/").is_ok());
+        let spaces = format!("https://hooks.example.com/a{}b", " ".repeat(1000));
+        assert!(url(&spaces).is_err(), "1000 spaces become 3000 characters of %20");
+        assert!(url("https://[2606:4700::1111]/").is_ok());
+    }
+
+    #[test]
+    fn loopback_http_only_where_the_host_allows_it() {
+        let local = |raw| EndpointUrl::parse("url", raw, Targets::AlsoLoopback).map(|u| u.0);
+        assert_eq!(local("http://127.0.0.1:8111/hook").ok().as_deref(), Some("http://127.0.0.1:8111/hook"));
+        assert!(local("http://[::1]:8111/").is_ok());
+        assert!(local("http://192.168.1.5/").is_err());
+        assert!(local("http://localhost:8111/").is_err(), "a name can resolve anywhere");
+        assert!(url("http://127.0.0.1:8111/hook").is_err());
+    }
+
+    #[test]
+    fn input_is_parsed_field_by_field() {
+        let input = EndpointInput {
+            url: "http://x.example".into(),
+            events: vec![
+                "booking.cancelled".into(),
+                "booking.created".into(),
+                "booking.created".into(),
+                "nope".into(),
+            ],
+            description: Some("CRM".into()),
+            enabled: true,
+        };
+        let errors = input.parse(Targets::Public).expect_err("invalid");
+        assert_eq!(errors.iter().map(|e| e.field.as_str()).collect::<Vec<_>>(), ["url", "events.3"]);
+        let ok =
+            EndpointInput { url: "https://x.example/h".into(), events: input.events[..3].to_vec(), ..input };
+        let settings = ok.parse(Targets::Public).expect("valid");
+        assert_eq!(settings.events, [EventKind::BookingCreated, EventKind::BookingCancelled]);
+        let none = EndpointInput { events: vec![], ..ok };
+        assert_eq!(none.parse(Targets::Public).expect_err("no events")[0].field, "events");
+    }
+
+    #[test]
+    fn event_names_are_their_json_names() {
+        for kind in EVENTS {
+            assert_eq!(serde_json::to_value(kind).expect("json"), kind.name());
+        }
+    }
+
+    #[test]
+    fn ids_round_trip_and_refuse_anything_else() {
+        let id = EndpointId::from_random([255; 20]);
+        assert_eq!(EndpointId::parse("id", id.as_str()), Ok(id.clone()));
+        assert!(EndpointId::parse("id", "wh_short").is_err());
+        assert!(EndpointId::parse("id", "customer").is_err());
+    }
+
+    #[test]
+    fn an_endpoint_hears_what_it_subscribed_to_from_its_creation_on() {
+        let order = crate::work_order::fixtures::order("new");
+        let event = crate::events::booked(&order, "ev_1".into());
+        let endpoint = Endpoint {
+            id: EndpointId::from_random([1; 20]),
+            url: EndpointUrl("https://x.example/".into()),
+            events: vec![EventKind::BookingCreated],
+            description: None,
+            enabled: true,
+            created_at: event.at,
+        };
+        assert!(endpoint.hears(&event));
+        assert!(!Endpoint { enabled: false, ..endpoint.clone() }.hears(&event));
+        assert!(!Endpoint { events: vec![EventKind::StatusChanged], ..endpoint.clone() }.hears(&event));
+        let later = Endpoint { created_at: event.at + jiff::SignedDuration::from_secs(1), ..endpoint };
+        assert!(!later.hears(&event), "an endpoint hears nothing from before it existed");
+        let body = serde_json::to_value(WebhookBody::of(&event)).expect("json");
+        assert_eq!(body["id"], "ev_1");
+        assert_eq!(body["type"], "booking.created");
+        assert!(body["data"].get("contact").is_none() && !body.to_string().contains("mary@"));
+    }
+}

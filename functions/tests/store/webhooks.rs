@@ -1,0 +1,217 @@
+//! Conformance of webhooks: an endpoint hears of the events it subscribed to, each request
+//! signed so that the Standard Webhooks library (not ours) verifies it, and each message id
+//! is taken once, even when the receiver fails first and the dispatcher retries.
+
+use crate::deliveries::PUBLIC_URL;
+use crate::support::{FIRST_SLOT, demo_app, now};
+use crate::work_orders::{book, dispatcher, member, patch};
+use axum::http::{HeaderMap, StatusCode};
+use jiff::SignedDuration;
+use jobslot_domain::notification::DeliveryStatus;
+use jobslot_domain::staff::Role;
+use jobslot_domain::webhook::{EndpointInput, Targets};
+use jobslot_functions::app::App;
+use jobslot_functions::app::deliveries::Outlets;
+use jobslot_functions::demo;
+use jobslot_functions::store::Store;
+use jobslot_functions::webhook::HttpWebhooks;
+use serde_json::{Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// A request the receiver took: its id, body, and which trusted secrets verify it.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub id: String,
+    pub body: Value,
+    pub verified_by: Vec<String>,
+}
+
+#[derive(Default)]
+struct Inbox {
+    trusted: Vec<String>,
+    calls: HashMap<String, usize>,
+    taken: Vec<Received>,
+}
+
+/// An HTTP receiver on 127.0.0.1 that answers 503 to the first `fail_first` requests of each
+/// message id, 401 to a request no trusted secret verifies, and 204 to the rest, which it keeps.
+pub struct Receiver {
+    pub url: String,
+    inbox: Arc<Mutex<Inbox>>,
+}
+
+impl Receiver {
+    pub async fn start(fail_first: usize) -> Self {
+        let inbox = Arc::new(Mutex::new(Inbox::default()));
+        let state = inbox.clone();
+        let app = axum::Router::new().route(
+            "/hooks",
+            axum::routing::post(move |headers: HeaderMap, body: String| {
+                let inbox = state.clone();
+                async move { take(&inbox, fail_first, &headers, &body) }
+            }),
+        );
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let url = format!("http://{}/hooks", listener.local_addr().expect("addr"));
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { url, inbox }
+    }
+
+    pub fn trust(&self, secret: &str) {
+        self.inbox.lock().expect("lock").trusted.push(secret.to_owned());
+    }
+
+    pub fn taken(&self) -> Vec<Received> {
+        self.inbox.lock().expect("lock").taken.clone()
+    }
+
+    pub fn calls(&self, id: &str) -> usize {
+        self.inbox.lock().expect("lock").calls.get(id).copied().unwrap_or(0)
+    }
+}
+
+fn take(inbox: &Mutex<Inbox>, fail_first: usize, headers: &HeaderMap, body: &str) -> StatusCode {
+    let mut inbox = inbox.lock().expect("lock");
+    let id = headers.get("webhook-id").and_then(|v| v.to_str().ok()).unwrap_or_default().to_owned();
+    let calls = inbox.calls.entry(id.clone()).or_default();
+    *calls += 1;
+    if *calls <= fail_first {
+        return StatusCode::SERVICE_UNAVAILABLE;
+    }
+    let verified_by: Vec<String> = inbox
+        .trusted
+        .iter()
+        .filter(|secret| {
+            standardwebhooks::Webhook::new(secret)
+                .is_ok_and(|hook| hook.verify(body.as_bytes(), headers).is_ok())
+        })
+        .cloned()
+        .collect();
+    if verified_by.is_empty() {
+        return StatusCode::UNAUTHORIZED;
+    }
+    let body = serde_json::from_str(body).unwrap_or(Value::Null);
+    inbox.taken.push(Received { id, body, verified_by });
+    StatusCode::NO_CONTENT
+}
+
+fn endpoint(url: &str, events: &[&str]) -> EndpointInput {
+    EndpointInput {
+        url: url.to_owned(),
+        events: events.iter().map(|e| (*e).to_owned()).collect(),
+        description: Some("CRM".into()),
+        enabled: true,
+    }
+}
+
+const ALL: [&str; 4] =
+    ["booking.created", "booking.rescheduled", "booking.cancelled", "work_order.status_changed"];
+
+async fn deliver<S: Store>(app: &App<S>, sender: &HttpWebhooks) -> jobslot_functions::app::deliveries::Round {
+    let outlets = Outlets { mailer: None, webhooks: Some(sender), public_url: PUBLIC_URL };
+    app.deliver_due(&outlets).await.expect("round")
+}
+
+pub async fn an_endpoint_hears_each_event_once_with_a_valid_signature_even_after_a_failure(
+    store: impl Store,
+) {
+    let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
+    let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
+    let receiver = Receiver::start(1).await;
+    let created =
+        app.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
+    receiver.trust(&created.secret);
+    // A paused endpoint and one that hears only cancellations, on the same receiver.
+    let paused = EndpointInput { enabled: false, ..endpoint(&receiver.url, &ALL) };
+    app.create_webhook(demo::DEMO_SITE, &owner, &paused).await.expect("paused");
+    let sender = HttpWebhooks::new().expect("client");
+
+    let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    let first = deliver(&app, &sender).await;
+    assert_eq!((first.delivered, first.retrying), (0, 1), "the receiver failed the first attempt");
+    let records = app.repository().deliveries(&demo::site_id()).await.expect("records");
+    assert_eq!(records.len(), 1, "nothing for the paused endpoint, no e-mail with e-mail off");
+    assert_eq!(records[0].audience, created.endpoint.id.as_str());
+    assert_eq!(records[0].last_error.as_deref(), Some("The endpoint answered 503."));
+    assert_eq!(deliver(&app, &sender).await.retrying, 0, "not due again yet");
+
+    let later = app.at(now() + SignedDuration::from_mins(20));
+    assert_eq!(deliver(&later, &sender).await.delivered, 1);
+    let user = dispatcher(&later).await;
+    patch(&later, &user, &number, json!({ "start": "2026-11-24T22:00:00Z" })).await.expect("moved");
+    patch(&later, &user, &number, json!({ "status": "cancelled" })).await.expect("cancelled");
+    let still_later = later.at(now() + SignedDuration::from_mins(40));
+    deliver(&later, &sender).await;
+    deliver(&still_later, &sender).await;
+    assert_eq!(deliver(&still_later, &sender).await.delivered, 0, "nothing twice");
+
+    let taken = receiver.taken();
+    let mut kinds: Vec<&str> = taken.iter().map(|r| r.body["type"].as_str().unwrap_or_default()).collect();
+    kinds.sort_unstable();
+    assert_eq!(
+        kinds,
+        ["booking.cancelled", "booking.created", "booking.rescheduled", "work_order.status_changed"]
+    );
+    for received in &taken {
+        assert_eq!(received.verified_by, std::slice::from_ref(&created.secret));
+        assert_eq!(received.body["id"], received.id.as_str(), "the body names the webhook-id");
+        assert_eq!(received.body["data"]["work_order"], number.as_str());
+        assert_eq!(receiver.calls(&received.id), 2, "one failure, then taken once");
+        assert!(!received.body.to_string().contains("mary@example.com"), "nothing personal");
+    }
+    let booked = taken.iter().find(|r| r.body["type"] == "booking.created").expect("booked");
+    assert_eq!(booked.body["data"]["start"], FIRST_SLOT);
+    let records = later.repository().deliveries(&demo::site_id()).await.expect("records");
+    assert!(records.iter().all(|d| d.status == DeliveryStatus::Delivered));
+    let history: Vec<bool> = records[0].history.iter().map(|a| a.error.is_none()).collect();
+    assert_eq!(history, [false, true], "the owner sees the failed attempt and the delivery");
+}
+
+pub async fn a_rotated_secret_signs_alongside_the_old_one_for_a_day(store: impl Store) {
+    let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
+    let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
+    let receiver = Receiver::start(0).await;
+    let created = app
+        .create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &["booking.created"]))
+        .await
+        .expect("created");
+    let id = created.endpoint.id.to_string();
+    let rotated = app.rotate_webhook_secret(demo::DEMO_SITE, &owner, &id).await.expect("rotated");
+    assert_ne!(rotated.secret, created.secret);
+    assert_eq!(rotated.previous_secret_valid_until, Some(now() + SignedDuration::from_hours(24)));
+    receiver.trust(&created.secret);
+    receiver.trust(&rotated.secret);
+    book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    deliver(&app, &HttpWebhooks::new().expect("client")).await;
+    let taken = receiver.taken();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(
+        taken[0].verified_by,
+        [created.secret.clone(), rotated.secret.clone()],
+        "both verify during the overlap"
+    );
+
+    let stored = app
+        .repository()
+        .webhook(&demo::site_id(), &created.endpoint.id)
+        .await
+        .expect("read")
+        .expect("stored");
+    let tomorrow = now() + SignedDuration::from_hours(25);
+    assert_eq!(stored.record.signing_secrets(tomorrow).collect::<Vec<_>>(), [rotated.secret.as_str()]);
+    let listed = app.webhook_endpoints(demo::DEMO_SITE, &owner).await.expect("list");
+    assert!(!serde_json::to_string(&listed).expect("json").contains("whsec_"), "secrets are never listed");
+}
+
+pub async fn an_endpoint_hears_nothing_from_before_it_existed(store: impl Store) {
+    let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
+    let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
+    book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    let receiver = Receiver::start(0).await;
+    let later = app.at(now() + SignedDuration::from_secs(1));
+    later.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
+    let round = deliver(&later, &HttpWebhooks::new().expect("client")).await;
+    assert_eq!((round.delivered, round.settled), (0, 1));
+    assert!(receiver.taken().is_empty());
+}
