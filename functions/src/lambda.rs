@@ -12,14 +12,22 @@ use lambda_http::{Request, RequestExt};
 use tower::ServiceExt;
 use tower::util::MapRequest;
 
-/// The table, its SDK client built once and its connection warmed during init.
+/// Longest the DynamoDB warm-up may hold up init: a slow network must not stall a cold start.
+const WARM_UP: std::time::Duration = std::time::Duration::from_millis(1500);
+
+/// The table, its SDK client built once and its connection warmed during init by one cheap,
+/// bounded call (`DescribeTable`): the first request then finds TLS set up.
 async fn store() -> Result<DynamoStore, lambda_http::Error> {
     let table = config::var(config::TABLE_VAR).ok_or("JOBSLOT_TABLE is not set")?;
     let endpoint = config::var(config::ENDPOINT_VAR);
     let store =
         DynamoStore::new(DynamoStore::client(endpoint.as_deref(), ClientLimits::default()).await, table);
-    if let Err(error) = store.warm_up().await {
-        tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry");
+    match tokio::time::timeout(WARM_UP, store.warm_up()).await {
+        Ok(Ok(())) => {}
+        Ok(Err(error)) => {
+            tracing::warn!(error = %error, "DynamoDB warm-up failed; the first request will retry")
+        }
+        Err(_) => tracing::warn!("DynamoDB warm-up timed out; the first request will retry"),
     }
     Ok(store)
 }
@@ -27,19 +35,52 @@ async fn store() -> Result<DynamoStore, lambda_http::Error> {
 /// Runs one function: configuration and the SDK client are built once, at init.
 pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
     crate::telemetry::init(true);
-    let store = store().await?;
-    // The HTTP API's JWT authorizer has checked the token already; checking again here means a
-    // misconfigured route or a direct invocation cannot skip it.
-    let verifier = TokenVerifier::new(config::issuer()?)?;
-    let state = AppState { app: App::new(store), verifier, accounts: None };
-    let site_origins: std::sync::Arc<dyn SiteOrigins> =
-        std::sync::Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
-    let http = HttpConfig {
-        allowed_origins: config::allowed_origins()?,
-        site_origins: Some(site_origins),
-        ..HttpConfig::default()
+    let init = async {
+        let store = store().await?;
+        // The HTTP API's JWT authorizer has checked the token already; checking again here
+        // means a misconfigured route or a direct invocation cannot skip it.
+        let verifier = TokenVerifier::new(config::issuer()?)?;
+        let state = AppState { app: App::new(store), verifier, accounts: None };
+        let site_origins: std::sync::Arc<dyn SiteOrigins> =
+            std::sync::Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
+        let http = HttpConfig {
+            allowed_origins: config::allowed_origins()?,
+            site_origins: Some(site_origins),
+            ..HttpConfig::default()
+        };
+        Ok::<_, lambda_http::Error>(handler(with_layers(router(state), &http)))
     };
-    lambda_http::run(handler(with_layers(router(state), &http))).await
+    match init.await {
+        Ok(service) => lambda_http::run(service).await,
+        Err(error) => Err(init_failed(error).await),
+    }
+}
+
+/// The Runtime API's variable naming where it listens.
+const RUNTIME_API_VAR: &str = "AWS_LAMBDA_RUNTIME_API";
+
+/// Reports a failed init to the Runtime API (Lambda shows it as the function's init error,
+/// with our message) and hands the error back, so the process also exits with it on stderr.
+async fn init_failed(error: lambda_http::Error) -> lambda_http::Error {
+    tracing::error!(error = %error, "init failed");
+    if let Some(api) = config::var(RUNTIME_API_VAR) {
+        let body = serde_json::json!({
+            "errorMessage": error.to_string(),
+            "errorType": "Runtime.ConfigError",
+            "stackTrace": [],
+        });
+        let report = reqwest::Client::new()
+            .post(format!("http://{api}/2018-06-01/runtime/init/error"))
+            .header("Lambda-Runtime-Function-Error-Type", "Runtime.ConfigError")
+            .timeout(std::time::Duration::from_secs(2))
+            .json(&body)
+            .send()
+            .await;
+        if let Err(failed) = report {
+            tracing::warn!(error = %failed, "could not report the init error to the Runtime API");
+        }
+    }
+    error
 }
 
 /// Runs the dispatcher: invoked by the table's stream when events wait for delivery, and on
@@ -48,16 +89,23 @@ pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lamb
 pub async fn run_dispatcher() -> Result<(), lambda_http::Error> {
     use crate::mail::{MAIL_FROM_VAR, Mailer, SES_ENDPOINT_VAR, SesMailer, SmtpMailer};
     crate::telemetry::init(true);
-    let app = App::new(store().await?);
-    let public_url = config::var(config::PUBLIC_URL_VAR).ok_or("JOBSLOT_PUBLIC_URL is not set")?;
-    let mailer: std::sync::Arc<dyn Mailer> = match SmtpMailer::from_env()? {
-        Some(smtp) => std::sync::Arc::new(smtp),
-        None => {
-            let from = config::var(MAIL_FROM_VAR).ok_or("JOBSLOT_MAIL_FROM is not set")?;
-            std::sync::Arc::new(SesMailer::new(&from, config::var(SES_ENDPOINT_VAR).as_deref()).await?)
-        }
+    let init = async {
+        let app = App::new(store().await?);
+        let public_url = config::var(config::PUBLIC_URL_VAR).ok_or("JOBSLOT_PUBLIC_URL is not set")?;
+        let mailer: std::sync::Arc<dyn Mailer> = match SmtpMailer::from_env()? {
+            Some(smtp) => std::sync::Arc::new(smtp),
+            None => {
+                let from = config::var(MAIL_FROM_VAR).ok_or("JOBSLOT_MAIL_FROM is not set")?;
+                std::sync::Arc::new(SesMailer::new(&from, config::var(SES_ENDPOINT_VAR).as_deref()).await?)
+            }
+        };
+        let webhooks = std::sync::Arc::new(crate::webhook::HttpWebhooks::new()?);
+        Ok::<_, lambda_http::Error>((app, public_url, mailer, webhooks))
     };
-    let webhooks = std::sync::Arc::new(crate::webhook::HttpWebhooks::new()?);
+    let (app, public_url, mailer, webhooks) = match init.await {
+        Ok(parts) => parts,
+        Err(error) => return Err(init_failed(error).await),
+    };
     let handler = lambda_http::service_fn(move |_: lambda_http::LambdaEvent<serde_json::Value>| {
         let (app, mailer, webhooks, public_url) =
             (app.clone(), mailer.clone(), webhooks.clone(), public_url.clone());

@@ -3,10 +3,12 @@
 //! - `cargo xtask dev [--port N]`: install what is missing, build the widget, serve the demo.
 //! - `cargo xtask test`: install what the checks need and run every one of them.
 //! - `cargo xtask widget`: build the widget in release mode and report its size.
+//! - `cargo xtask lambda`: build the Lambda functions' arm64 zips and report their sizes.
 //! - `cargo xtask bench`: benchmarks and an HTTP load run, with the figures to report.
 
 mod bench;
 mod dev;
+mod lambda;
 mod process;
 mod test;
 mod tools;
@@ -21,6 +23,7 @@ commands:
   test             install test tools and run every check (fmt, clippy, unit, property, store
                    conformance on both backends, wasm tests in Chromium, Playwright, template lint)
   widget           build the widget (release) and print its size
+  lambda           build every Lambda function for arm64 (cargo lambda, zips in target/lambda-zips)
   bench [--quick]  criterion benchmarks, then slots and booking load at 200 req/s and rising
                    against the release server (30 s runs; 5 s with --quick)";
 
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
         Some("dev") => dev::run(&args[1..]),
         Some("test") => test::run_all(&args[1..]),
         Some("bench") => bench::run_all(&args[1..]),
+        Some("lambda") => lambda::build().map(|zips| lambda::report(&zips)),
         Some("widget") => {
             tools::widget_tools().and_then(|()| widget::build()).map(|dist| widget::report(&dist))
         }

@@ -37,7 +37,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "jobslot-console",
             ]))
         })?;
-        step("store conformance, faults, Cognito tokens and SES on moto", &mut dynamodb_conformance)?;
+        step("store conformance, faults, Cognito, SES, Lambda runtimes on moto", &mut dynamodb_conformance)?;
         step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
         step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
         step("widget tests in headless Chromium", &mut wasm_tests)?;
@@ -51,14 +51,22 @@ pub fn run_all(args: &[String]) -> Result<()> {
             console = Some(widget::build_console()?);
             Ok(())
         })?;
+        let mut zips = None;
+        step("Lambda functions for arm64 (cargo lambda, zips)", &mut || {
+            zips = Some(crate::lambda::build()?);
+            Ok(())
+        })?;
         step("end-to-end tests (Playwright, Chromium)", &mut end_to_end)?;
         step("API contract (schemathesis against the OpenAPI document)", &mut api_contract)?;
-        step("infrastructure template lint (cfn-lint)", &mut lint_template)?;
+        step("infrastructure template lint (cfn-lint, sam validate, checkov)", &mut lint_template)?;
         if let Some(dist) = dist {
             widget::report(&dist);
         }
         if let Some(console) = console {
             widget::report_as("Console", &console);
+        }
+        if let Some(zips) = zips {
+            crate::lambda::report(&zips);
         }
         Ok(())
     })();
@@ -119,9 +127,17 @@ fn dynamodb_conformance() -> Result<()> {
             "cognito",
             "--test",
             "ses",
+            "--test",
+            "template",
             "--",
             "--ignored",
         ])
+        .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))?;
+    // Each function's binary as a real process against a local Runtime API; one at a time, so
+    // the start-to-ready figures it prints are not measured against each other.
+    run(cargo()
+        .args(["test", "-p", "jobslot-functions", "--test", "runtime_api", "--"])
+        .args(["--ignored", "--nocapture", "--test-threads", "1"])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
 }
 
@@ -313,7 +329,19 @@ fn api_contract() -> Result<()> {
         .env("JOBSLOT_PASSWORD", "acme-demo-owner"))
 }
 
+/// The template through three linters, all offline: cfn-lint, SAM's own validation (with its
+/// lint rules) and checkov's security checks. Every checkov finding is fixed in the template or
+/// skipped there with its reason, so any new one fails this step.
 fn lint_template() -> Result<()> {
     let venv = tools::ensure_python_tools()?;
-    run(cmd(venv.join("bin").join("cfn-lint")).arg("infra/template.yaml"))
+    let bin = venv.join("bin");
+    let template = root().join("infra/template.yaml");
+    run(cmd(bin.join("cfn-lint")).arg(&template))?;
+    run(cmd(bin.join("sam"))
+        .args(["validate", "--lint", "--region", "ap-southeast-2", "--template"])
+        .arg(&template)
+        .env("SAM_CLI_TELEMETRY", "0"))?;
+    run(cmd(bin.join("checkov"))
+        .args(["--skip-download", "--quiet", "--compact", "--framework", "cloudformation", "--file"])
+        .arg(&template))
 }

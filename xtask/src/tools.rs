@@ -49,9 +49,14 @@ pub fn widget_tools() -> Result<()> {
 }
 
 fn ensure_wasm_target() -> Result<()> {
+    ensure_rust_target("wasm32-unknown-unknown")
+}
+
+/// A rustup target (its standard library), added if missing.
+pub fn ensure_rust_target(target: &str) -> Result<()> {
     let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if !installed.lines().any(|t| t == "wasm32-unknown-unknown") {
-        run(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    if !installed.lines().any(|t| t == target) {
+        run(cmd("rustup").args(["target", "add", target]))?;
     }
     Ok(())
 }

@@ -14,7 +14,7 @@ use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, KeysAndAttributes, Put,
-    ScalarAttributeType, TimeToLiveSpecification, TransactWriteItem,
+    ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -85,6 +85,49 @@ impl DynamoStore {
         Self { client, table: table.into() }
     }
 
+    /// The table's name.
+    pub fn table_name(&self) -> &str {
+        &self.table
+    }
+
+    /// The table as the server describes it: what the deployment template must declare.
+    pub async fn definition(&self) -> Result<TableDefinition, StoreError> {
+        let described = self.client.describe_table().table_name(&self.table).send().await.map_err(sdk)?;
+        let table = described.table.ok_or_else(|| backend_message("DescribeTable returned no table"))?;
+        let ttl = self.client.describe_time_to_live().table_name(&self.table).send().await.map_err(sdk)?;
+        let mut attributes: Vec<(String, String)> = table
+            .attribute_definitions()
+            .iter()
+            .map(|a| (a.attribute_name().to_owned(), a.attribute_type().as_str().to_owned()))
+            .collect();
+        attributes.sort();
+        let stream = table.stream_specification().filter(|s| s.stream_enabled());
+        Ok(TableDefinition {
+            key_schema: table
+                .key_schema()
+                .iter()
+                .map(|k| (k.attribute_name().to_owned(), k.key_type().as_str().to_owned()))
+                .collect(),
+            attributes,
+            billing_mode: table
+                .billing_mode_summary()
+                .and_then(|b| b.billing_mode())
+                .map(|m| m.as_str().to_owned()),
+            ttl_attribute: ttl
+                .time_to_live_description()
+                .filter(|d| d.time_to_live_status().is_some_and(|s| s.as_str() == "ENABLED"))
+                .and_then(|d| d.attribute_name())
+                .map(str::to_owned),
+            stream_view_type: stream.and_then(|s| s.stream_view_type()).map(|v| v.as_str().to_owned()),
+            global_secondary_indexes: table
+                .global_secondary_indexes()
+                .iter()
+                .filter_map(|i| i.index_name())
+                .map(str::to_owned)
+                .collect(),
+        })
+    }
+
     /// A client from the environment (region, credentials), or, when `endpoint` is given, a
     /// client for a local DynamoDB-compatible server with dummy credentials.
     pub async fn client(endpoint: Option<&str>, limits: ClientLimits) -> Client {
@@ -143,6 +186,14 @@ impl DynamoStore {
             .attribute_definitions(attribute(SK)?)
             .key_schema(key(PK, KeyType::Hash)?)
             .key_schema(key(SK, KeyType::Range)?)
+            // The dispatcher (on AWS) is woken by the keys of new items; the same table here.
+            .stream_specification(
+                StreamSpecification::builder()
+                    .stream_enabled(true)
+                    .stream_view_type(StreamViewType::KeysOnly)
+                    .build()
+                    .map_err(backend)?,
+            )
             .send()
             .await
             .map_err(sdk)?;
@@ -173,6 +224,27 @@ impl DynamoStore {
         self.client.describe_table().table_name(&self.table).send().await.map_err(sdk)?;
         Ok(())
     }
+}
+
+fn backend_message(message: &'static str) -> StoreError {
+    StoreError::Backend(anyhow::anyhow!(message))
+}
+
+/// A table's keys, attributes, billing, TTL, stream and indexes, as DynamoDB names them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDefinition {
+    /// (attribute, `HASH` or `RANGE`), in order.
+    pub key_schema: Vec<(String, String)>,
+    /// (attribute, `S`/`N`/`B`), sorted.
+    pub attributes: Vec<(String, String)>,
+    /// `PAY_PER_REQUEST` or `PROVISIONED`.
+    pub billing_mode: Option<String>,
+    /// The TTL attribute, when TTL is enabled.
+    pub ttl_attribute: Option<String>,
+    /// The stream's view type, when the stream is on.
+    pub stream_view_type: Option<String>,
+    /// Names of the global secondary indexes.
+    pub global_secondary_indexes: Vec<String>,
 }
 
 fn backend(error: impl std::error::Error + Send + Sync + 'static) -> StoreError {
@@ -369,7 +441,13 @@ impl Store for DynamoStore {
     async fn transact(&self, writes: Vec<Write>) -> Result<(), StoreError> {
         check_transaction(&writes)?;
         let items = writes.iter().map(|w| self.transact_item(w)).collect::<Result<Vec<_>, _>>()?;
-        match self.client.transact_write_items().set_transact_items(Some(items)).send().await {
+        // The SDK retries an attempt that timed out, and the attempt may have committed: with
+        // one token for all attempts, DynamoDB answers a retry of a committed transaction with
+        // success (for ten minutes) instead of failing its conditions against its own writes.
+        let token = hex::encode(crate::random::bytes::<16>());
+        let request =
+            self.client.transact_write_items().set_transact_items(Some(items)).client_request_token(token);
+        match request.send().await {
             Ok(_) => Ok(()),
             Err(error) => Err(cancellation(error)),
         }

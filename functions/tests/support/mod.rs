@@ -30,7 +30,14 @@ pub async fn dynamodb_store() -> DynamoStore {
     let endpoint = std::env::var("JOBSLOT_DYNAMODB_ENDPOINT").expect(
         "JOBSLOT_DYNAMODB_ENDPOINT must name a DynamoDB-compatible server (cargo xtask test starts one)",
     );
-    let client = DynamoStore::client(Some(&endpoint), ClientLimits::default()).await;
+    // moto on 2 cores, with every test's table in play at once, answers in seconds where
+    // DynamoDB answers in milliseconds; the production limits are tested in `tests/faults`.
+    let limits = ClientLimits {
+        attempt: std::time::Duration::from_secs(10),
+        operation: std::time::Duration::from_secs(30),
+        ..ClientLimits::default()
+    };
+    let client = DynamoStore::client(Some(&endpoint), limits).await;
     let mut bytes = [0u8; 6];
     getrandom::fill(&mut bytes).expect("randomness");
     let store = DynamoStore::new(client, format!("jobslot-test-{}", hex::encode(bytes)));
