@@ -1,7 +1,7 @@
 //! The site's outgoing e-mail: each message's state, the mail server's last answer when it
 //! failed, and sending one again.
 
-use crate::api::Api;
+use crate::api::{Api, Failure};
 use crate::format;
 use jobslot_domain::events::EventKind;
 use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus};
@@ -19,7 +19,8 @@ fn what(delivery: &Delivery) -> String {
     format!("{kind}, {to}")
 }
 
-fn state(delivery: &Delivery) -> String {
+/// Where a message stands, in words.
+pub(crate) fn state(delivery: &Delivery) -> String {
     match delivery.status {
         DeliveryStatus::Delivered => "Delivered".into(),
         DeliveryStatus::Failed => format!("Given up after {} attempts", delivery.attempts),
@@ -27,6 +28,13 @@ fn state(delivery: &Delivery) -> String {
         DeliveryStatus::Pending => format!("Retrying ({} attempts so far)", delivery.attempts),
         DeliveryStatus::Sending => "Sending".into(),
     }
+}
+
+/// Puts a settled message back in the queue (its key makes a double click one resend).
+pub(crate) async fn send_again(api: &Api, site: &str, delivery: &Delivery) -> Result<(), Failure> {
+    let path = format!("/api/sites/{site}/deliveries/{}/{}/resend", delivery.event_id, delivery.audience);
+    let key = format!("resend-{}-{}-{}", delivery.event_id, delivery.audience, delivery.resends);
+    api.post::<_, Delivery>(&path, &serde_json::json!({}), &key).await.map(|_| ())
 }
 
 /// The newest 200 messages.
@@ -53,10 +61,7 @@ pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
     let resend = move |delivery: Delivery| {
         let (api, site, load) = (api.clone(), site.clone(), load.clone());
         spawn_local(async move {
-            let path =
-                format!("/api/sites/{site}/deliveries/{}/{}/resend", delivery.event_id, delivery.audience);
-            let key = format!("resend-{}-{}-{}", delivery.event_id, delivery.audience, delivery.resends);
-            match api.post::<_, Delivery>(&path, &serde_json::json!({}), &key).await {
+            match send_again(&api, &site, &delivery).await {
                 Ok(_) => {
                     status.set(Some(format!("{} will be sent again.", what(&delivery))));
                     load();

@@ -4,20 +4,11 @@
 use crate::api::{Api, Failure};
 use crate::form::{Errors, Input};
 use crate::format;
+use crate::pages::deliveries::{send_again, state};
 use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus};
 use jobslot_domain::webhook::{EVENTS, Endpoint, EndpointInput, EndpointPage, EndpointWithSecret};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-fn state(delivery: &Delivery) -> String {
-    match delivery.status {
-        DeliveryStatus::Delivered => "Delivered".into(),
-        DeliveryStatus::Failed => format!("Given up after {} attempts", delivery.attempts),
-        DeliveryStatus::Pending if delivery.attempts == 0 => "Waiting".into(),
-        DeliveryStatus::Pending => format!("Retrying ({} attempts so far)", delivery.attempts),
-        DeliveryStatus::Sending => "Sending".into(),
-    }
-}
 
 fn input_of(endpoint: &Endpoint, enabled: bool) -> EndpointInput {
     EndpointInput {
@@ -107,13 +98,11 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
         }
     };
     let resend = {
-        let (api, base, load) = (api.clone(), base.clone(), load.clone());
+        let (api, site, load) = (api.clone(), site.clone(), load.clone());
         move |delivery: Delivery| {
-            let (api, base, load) = (api.clone(), base.clone(), load.clone());
+            let (api, site, load) = (api.clone(), site.clone(), load.clone());
             spawn_local(async move {
-                let path = format!("{base}/deliveries/{}/{}/resend", delivery.event_id, delivery.audience);
-                let key = format!("resend-{}-{}-{}", delivery.event_id, delivery.audience, delivery.resends);
-                match api.post::<_, Delivery>(&path, &serde_json::json!({}), &key).await {
+                match send_again(&api, &site, &delivery).await {
                     Ok(_) => {
                         status.set(Some(format!(
                             "{} for {} will be sent again.",

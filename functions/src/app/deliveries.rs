@@ -9,17 +9,19 @@
 
 use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{PendingEvent, StoredDelivery, WebhookRecord};
+use crate::repository::{PendingEvent, StoredDelivery, StoredWebhook, WebhookRecord};
 use crate::store::{Store, StoreError, keys};
 use crate::webhook::{WebhookRequest, WebhookSender, signature};
 use jiff::SignedDuration;
 use jobslot_domain::events::Event;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::notification::{
     Attempt, Delivery, DeliveryPage, DeliveryStatus, Message, messages, sends_mail,
 };
 use jobslot_domain::staff::Action;
 use jobslot_domain::webhook::WebhookBody;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Events read per shard per round.
@@ -125,9 +127,11 @@ impl<S: Store> App<S> {
     /// Delivers what is due: every message of every waiting event whose time has come.
     pub async fn deliver_due(&self, outlets: &Outlets<'_>) -> Result<Round, StoreError> {
         let mut round = Round::default();
+        // Each site's endpoints are read once a round, however many of its events wait.
+        let mut endpoints = HashMap::new();
         for shard in 0..keys::PENDING_SHARDS {
             for pending in self.repo.pending_events(shard, BATCH).await? {
-                if self.deliver_event(outlets, &pending, &mut round).await? {
+                if self.deliver_event(outlets, &pending, &mut endpoints, &mut round).await? {
                     self.repo.settle_event(&pending).await?;
                     round.settled += 1;
                 }
@@ -141,6 +145,7 @@ impl<S: Store> App<S> {
         &self,
         outlets: &Outlets<'_>,
         pending: &PendingEvent,
+        endpoints: &mut HashMap<SiteId, Vec<StoredWebhook>>,
         round: &mut Round,
     ) -> Result<bool, StoreError> {
         // An event or site gone (expired, or deleted) has nothing left to send.
@@ -162,7 +167,10 @@ impl<S: Store> App<S> {
             }
         }
         let Some(sender) = outlets.webhooks else { return Ok(settled) };
-        let hooks = self.repo.webhooks(&site.id).await?;
+        if !endpoints.contains_key(&site.id) {
+            endpoints.insert(site.id.clone(), self.repo.webhooks(&site.id).await?);
+        }
+        let hooks = endpoints.get(&site.id).map(Vec::as_slice).unwrap_or_default();
         let hearing: Vec<_> = hooks.iter().filter(|h| h.record.endpoint.hears(&event)).collect();
         if !hearing.is_empty() {
             let body =

@@ -8,8 +8,8 @@ use super::openapi::{Forbidden, Invalid, LinkBookingConflict, NotFound, SitePath
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::HeaderMap;
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::api::JobInput;
@@ -23,10 +23,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/work-orders/unscheduled", post(create::<S>))
         .route("/api/sites/{site}/work-orders/{number}/booking", get(linked::<S>).post(book::<S>))
         // The customer's name and address: no cache may keep them.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 /// Creates a work order in advance: the customer, location, service and form answers, but
@@ -55,11 +52,7 @@ async fn create<S: Store>(
 ) -> Result<Response, ApiError> {
     let created = state.app.create_unscheduled_order(&site, &user, &input).await?;
     let location = format!("/api/sites/{site}/work-orders/{}", created.number);
-    let mut response = (StatusCode::CREATED, Json(created)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(super::created(&location, created))
 }
 
 fn token(headers: &HeaderMap) -> Option<&str> {

@@ -7,7 +7,6 @@ use super::openapi::{ChangedBySomeoneElse, Forbidden, NotFound, SitePath};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::{HeaderValue, header};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::notification::{Delivery, DeliveryPage};
@@ -17,10 +16,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/deliveries", get(list::<S>))
         .route("/api/sites/{site}/deliveries/{event}/{audience}/resend", post(resend::<S>))
         // Customers' addresses appear in the mail servers' answers: no cache may keep them.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 /// The site's e-mail, newest event first: delivered, waiting for a retry (with the mail

@@ -7,7 +7,7 @@ use super::openapi::{ChangedBySomeoneElse, Invalid, LinkExpired, ManageConflict,
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, header};
+use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::ids::WorkOrderNumber;
@@ -19,10 +19,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/bookings/{number}/reschedule", post(reschedule::<S>))
         .route("/api/sites/{site}/bookings/{number}/cancel", post(cancel::<S>))
         // The customer's name and address: no cache may keep them.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 fn token(headers: &HeaderMap) -> Option<&str> {

@@ -96,6 +96,25 @@ impl std::fmt::Debug for HttpConfig {
 }
 
 /// The site a path is about: `acme` in `/api/sites/acme/slots`.
+/// Keeps every answer of a router out of caches: they carry customers' details, secrets or a
+/// person's own view.
+pub(super) fn no_store() -> tower_http::set_header::SetResponseHeaderLayer<HeaderValue> {
+    tower_http::set_header::SetResponseHeaderLayer::overriding(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store"),
+    )
+}
+
+/// `201 Created` with `body` and the new resource's `Location`.
+pub(super) fn created(location: &str, body: impl serde::Serialize) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let mut response = (StatusCode::CREATED, axum::Json(body)).into_response();
+    if let Ok(location) = HeaderValue::from_str(location) {
+        response.headers_mut().insert(header::LOCATION, location);
+    }
+    response
+}
+
 fn site_in_path(path: &str) -> Option<&str> {
     let mut parts = path.strip_prefix("/api/sites/")?.split('/');
     parts.next().filter(|s| !s.is_empty())

@@ -30,7 +30,6 @@ use jobslot_domain::setup::{
     SettingsInput, SiteCreated, TechnicianInput,
 };
 use serde::Serialize;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
@@ -50,10 +49,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/board", get(board::<S>))
         .route("/api/sites/{site}/integrations", post(create_integration::<S>))
         // Staff data is per person and changes under them: never from a cache.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 /// The version an edit is based on, from `If-Match` / `If-None-Match`.

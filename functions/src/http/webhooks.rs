@@ -8,8 +8,8 @@ use super::openapi::{ChangedBySomeoneElse, Forbidden, Invalid, NotFound, SitePat
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use jobslot_domain::webhook::{Endpoint, EndpointInput, EndpointPage, EndpointWithSecret};
@@ -20,10 +20,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/webhooks/{id}", put(change::<S>).delete(remove::<S>))
         .route("/api/sites/{site}/webhooks/{id}/rotate-secret", post(rotate::<S>))
         // Signing secrets and endpoint addresses (which may carry tokens): never from a cache.
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 /// The site's webhook endpoints, oldest first; their secrets are not listed. Owners and
@@ -74,11 +71,7 @@ async fn create<S: Store>(
 ) -> Result<Response, ApiError> {
     let created = state.app.create_webhook(&site, &user, &input).await?;
     let location = format!("/api/sites/{site}/webhooks/{}", created.endpoint.id);
-    let mut response = (StatusCode::CREATED, Json(created)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
-    Ok(response)
+    Ok(super::created(&location, created))
 }
 
 /// Changes an endpoint's address, events, description or `enabled`; its secret stays.

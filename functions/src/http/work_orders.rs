@@ -11,15 +11,14 @@ use super::problem::ApiError;
 use super::staff::{expect, versioned};
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::api::{SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch};
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::WorkOrderNumber;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 pub use crate::app::IDEMPOTENCY_HEADER;
 
@@ -30,10 +29,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/work-orders/{number}/follow-up", post(follow_up::<S>))
         .route("/api/sites/{site}/work-orders/{number}/follow-up/slots", get(follow_up_slots::<S>))
         // Work orders carry customers' names, addresses and phone numbers: no cache may keep them.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
+        .layer(super::no_store())
 }
 
 /// Books a slot: the booking and its work order are written together, or not at all. Send
@@ -78,10 +74,7 @@ async fn submit<S: Store>(
 /// 201 with the new work order's URL, and `Idempotent-Replayed` on a replay.
 fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, ApiError> {
     let location = format!("/api/sites/{site}/work-orders/{}", submitted.created.number);
-    let mut response = (StatusCode::CREATED, Json(submitted.created)).into_response();
-    if let Ok(location) = HeaderValue::from_str(&location) {
-        response.headers_mut().insert(header::LOCATION, location);
-    }
+    let mut response = super::created(&location, submitted.created);
     if submitted.replayed {
         response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
     }
