@@ -11,6 +11,7 @@ use crate::money::{Currency, Money};
 use crate::postcode::{Country, Postcode};
 use crate::site::{Service, Site};
 use crate::text::{Lines, Text};
+use crate::tracking::Tracking;
 use crate::work_order::{Address, OrderStatus};
 use crate::{FieldError, FieldErrors};
 use jiff::Timestamp;
@@ -81,6 +82,12 @@ pub struct SiteConfigResponse {
     /// The business's accent colour for the widget (`#rrggbb`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accent_colour: Option<String>,
+    /// The widget's font, a CSS font-family list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_family: Option<String>,
+    /// The widget's corner radius in pixels.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corner_radius: Option<u16>,
     /// Origins allowed to embed the widget (the server enforces them; shown for diagnosis).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub allowed_origins: Vec<String>,
@@ -100,6 +107,8 @@ impl From<&Site> for SiteConfigResponse {
             terms: site.terms.clone(),
             days_ahead: site.rules.days_ahead,
             accent_colour: site.accent_colour.clone(),
+            font_family: site.font_family.clone(),
+            corner_radius: site.corner_radius,
             allowed_origins: site.allowed_origins.clone(),
         }
     }
@@ -151,8 +160,10 @@ pub struct SlotOffer {
     /// Who.
     pub technician: TechnicianId,
     /// Start instant.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub start: Timestamp,
     /// End instant.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub end: Timestamp,
 }
 
@@ -161,6 +172,7 @@ pub struct SlotOffer {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DaySlots {
     /// The local date.
+    #[serde(with = "crate::wire_time::date")]
     pub date: Date,
     /// Slots sorted by start, then technician.
     pub slots: Vec<SlotOffer>,
@@ -177,6 +189,7 @@ pub struct SlotsResponse {
     /// The zone days are grouped in; format times in it.
     pub time_zone: String,
     /// First day covered.
+    #[serde(with = "crate::wire_time::date")]
     pub from: Date,
     /// Number of days covered; the next page starts at `from + days`.
     pub days_covered: u16,
@@ -259,6 +272,10 @@ pub struct JobInput {
     pub contact: ContactInput,
     /// Anything else the technician should know.
     pub notes: String,
+    /// Where the booking came from (the page's UTM parameters, ad click ids), for the
+    /// business's reports; at most 10, keys `[a-z0-9_]`, values one line of 200 characters.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub tracking: BTreeMap<String, String>,
 }
 
 /// What a work order is for, parsed against its site.
@@ -274,6 +291,8 @@ pub struct Job {
     pub answers: Vec<Answer>,
     /// Notes.
     pub notes: Option<Text>,
+    /// Tracking values.
+    pub tracking: Tracking,
 }
 
 impl JobInput {
@@ -292,12 +311,14 @@ impl JobInput {
         let contact = self.contact.parse().map_err(|e| errors.extend(e)).ok();
         let answers = site.order_form.parse_answers(&self.answers).map_err(|e| errors.extend(e)).ok();
         let notes = errors.take(Text::parse_optional("notes", Some(&self.notes), NOTES_MAX, Lines::Multi));
+        let tracking = Tracking::parse("tracking", &self.tracking).map_err(|e| errors.extend(e)).ok();
         Some(Job {
             service: service?,
             location: location?,
             contact: contact?,
             answers: answers?,
             notes: notes?,
+            tracking: tracking?,
         })
     }
 }
@@ -366,8 +387,10 @@ pub struct WorkOrderCreated {
     /// Technician name.
     pub technician_name: String,
     /// Booked start.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub start: Timestamp,
     /// Booked end.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub end: Timestamp,
     /// Zone to show the times in.
     pub time_zone: String,

@@ -99,8 +99,10 @@ pub struct LinkedOrder {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkedAppointment {
     /// Start.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub start: Timestamp,
     /// End.
+    #[serde(with = "crate::wire_time::timestamp")]
     pub end: Timestamp,
     /// The technician's name.
     pub technician_name: String,

@@ -18,6 +18,7 @@ pub struct OrderForm {
 /// One question on an order form.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "wire::Field")]
 pub struct FormField {
     /// Stable id, the key of the answer.
     pub id: FieldId,
@@ -72,16 +73,146 @@ pub enum FieldKind {
     /// A calendar date, optionally bounded.
     Date {
         /// Earliest date accepted.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::wire_time::option_date")]
         #[cfg_attr(feature = "openapi", schema(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         min: Option<Date>,
         /// Latest date accepted.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::wire_time::option_date")]
         #[cfg_attr(feature = "openapi", schema(pattern = r"^\d{4}-\d{2}-\d{2}$"))]
         max: Option<Date>,
     },
     /// A yes/no tick box.
     Checkbox,
+}
+
+/// How a [`FormField`] is read: one flat object whose `kind` says which limits apply.
+///
+/// serde's `flatten` around an internally tagged enum (what the derive would read) buffers
+/// every field of every form into an intermediate tree first, and compiles to ~30 KB of the
+/// widget's wasm; reading the flat object into one plain struct and checking it after is the
+/// same format for a fraction of the code.
+mod wire {
+    use super::{FieldKind, FormField};
+    use crate::ids::FieldId;
+    use serde::Deserialize;
+    use serde::de::{self, Deserializer, Unexpected, Visitor};
+    use std::fmt;
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Kind {
+        Text,
+        LongText,
+        Number,
+        Select,
+        Date,
+        Checkbox,
+    }
+
+    /// A `min`, `max` or `max_length`: whole for numbers and lengths, a string for dates.
+    enum Limit {
+        Whole(i64),
+        Text(String),
+    }
+
+    impl<'de> Deserialize<'de> for Limit {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(LimitVisitor)
+        }
+    }
+
+    struct LimitVisitor;
+
+    impl Visitor<'_> for LimitVisitor {
+        type Value = Limit;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a whole number in the field's range, or a date as YYYY-MM-DD")
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Limit, E> {
+            Ok(Limit::Whole(v))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Limit, E> {
+            i64::try_from(v).map(Limit::Whole).map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &self))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Limit, E> {
+            crate::number::exact_whole(v)
+                .map(Limit::Whole)
+                .ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Limit, E> {
+            Ok(Limit::Text(v.to_owned()))
+        }
+    }
+
+    #[derive(Deserialize)]
+    pub(super) struct Field {
+        id: FieldId,
+        label: String,
+        #[serde(default)]
+        required: bool,
+        #[serde(default)]
+        help: Option<String>,
+        kind: Kind,
+        #[serde(default)]
+        max_length: Option<Limit>,
+        #[serde(default)]
+        min: Option<Limit>,
+        #[serde(default)]
+        max: Option<Limit>,
+        #[serde(default)]
+        options: Option<Vec<String>>,
+    }
+
+    fn whole<T: TryFrom<i64>>(limit: Option<Limit>, name: &str) -> Result<T, String> {
+        match limit {
+            Some(Limit::Whole(n)) => {
+                T::try_from(n).map_err(|_| format!("{name}: {n} is out of the field's range"))
+            }
+            Some(Limit::Text(_)) => Err(format!("{name}: expected a whole number")),
+            None => Err(format!("missing field `{name}`")),
+        }
+    }
+
+    fn date(limit: Option<Limit>, name: &str) -> Result<Option<jiff::civil::Date>, String> {
+        match limit {
+            None => Ok(None),
+            Some(Limit::Text(s)) => crate::wire_time::parse_date(&s)
+                .map(Some)
+                .ok_or_else(|| format!("{name}: expected a date as YYYY-MM-DD")),
+            Some(Limit::Whole(_)) => Err(format!("{name}: expected a date as YYYY-MM-DD")),
+        }
+    }
+
+    impl TryFrom<Field> for FormField {
+        type Error = String;
+
+        fn try_from(field: Field) -> Result<Self, String> {
+            let kind = match field.kind {
+                Kind::Text => FieldKind::Text { max_length: whole(field.max_length, "max_length")? },
+                Kind::LongText => FieldKind::LongText { max_length: whole(field.max_length, "max_length")? },
+                Kind::Number => {
+                    FieldKind::Number { min: whole(field.min, "min")?, max: whole(field.max, "max")? }
+                }
+                Kind::Select => {
+                    FieldKind::Select { options: field.options.ok_or("missing field `options`")? }
+                }
+                Kind::Date => FieldKind::Date { min: date(field.min, "min")?, max: date(field.max, "max")? },
+                Kind::Checkbox => FieldKind::Checkbox,
+            };
+            Ok(FormField {
+                id: field.id,
+                label: field.label,
+                required: field.required,
+                help: field.help,
+                kind,
+            })
+        }
+    }
 }
 
 /// A parsed answer to one field.
@@ -106,7 +237,7 @@ impl std::fmt::Display for AnswerValue {
         match self {
             AnswerValue::Text(s) | AnswerValue::Select(s) => f.write_str(s),
             AnswerValue::Number(n) => write!(f, "{n}"),
-            AnswerValue::Date(d) => write!(f, "{d}"),
+            AnswerValue::Date(d) => f.write_str(&crate::wire_time::format_date(*d)),
             AnswerValue::Checkbox(true) => f.write_str("Yes"),
             AnswerValue::Checkbox(false) => f.write_str("No"),
         }
@@ -311,7 +442,7 @@ impl FormField {
                 AnswerValue::Select(choice.clone())
             }
             (FieldKind::Date { min, max }, Value::String(s)) => {
-                let date: Date = s.trim().parse().map_err(|_| "Enter a date as YYYY-MM-DD.")?;
+                let date = crate::wire_time::parse_date(s.trim()).ok_or("Enter a date as YYYY-MM-DD.")?;
                 if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
                     return Err("Enter a date in the allowed range.".into());
                 }

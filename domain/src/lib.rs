@@ -30,7 +30,9 @@ pub mod setup;
 pub mod site;
 pub mod staff;
 pub mod text;
+pub mod tracking;
 pub mod webhook;
+pub mod wire_time;
 pub mod work_order;
 
 pub use error::{FieldError, FieldErrors};

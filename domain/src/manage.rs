@@ -24,7 +24,7 @@ pub struct ManagedBooking {
     #[serde(flatten)]
     pub order: LinkedOrder,
     /// Until when it can be moved or cancelled here; none once it cannot.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::wire_time::option_timestamp")]
     pub changeable_until: Option<Timestamp>,
     /// Why it cannot be moved or cancelled here any more, when it cannot.
     #[serde(default, skip_serializing_if = "Option::is_none")]

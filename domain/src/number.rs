@@ -15,6 +15,21 @@ where
     deserializer.deserialize_any(Whole(PhantomData))
 }
 
+/// [`whole`] for an optional field: `null` (or, with `#[serde(default)]`, nothing) is `None`.
+pub fn whole_option<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: TryFrom<i64> + TryFrom<u64>,
+{
+    struct Present<T>(T);
+    impl<'de, T: TryFrom<i64> + TryFrom<u64>> serde::Deserialize<'de> for Present<T> {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            whole(deserializer).map(Present)
+        }
+    }
+    <Option<Present<T>> as serde::Deserialize>::deserialize(deserializer).map(|o| o.map(|p| p.0))
+}
+
 struct Whole<T>(PhantomData<T>);
 
 impl<T: TryFrom<i64> + TryFrom<u64>> Visitor<'_> for Whole<T> {
@@ -33,15 +48,18 @@ impl<T: TryFrom<i64> + TryFrom<u64>> Visitor<'_> for Whole<T> {
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<T, E> {
-        // 2^63 is the first float past i64::MAX; every float below it with no fraction is exact.
-        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
-        if v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v) {
-            #[allow(clippy::cast_possible_truncation)] // Whole and in range: exact.
-            let whole = v as i64;
-            return T::try_from(whole).map_err(|_| E::invalid_value(Unexpected::Float(v), &self));
-        }
-        Err(E::invalid_value(Unexpected::Float(v), &self))
+        exact_whole(v)
+            .and_then(|whole| T::try_from(whole).ok())
+            .ok_or_else(|| E::invalid_value(Unexpected::Float(v), &self))
     }
+}
+
+/// `v` as an `i64` when it has no fraction and fits.
+pub fn exact_whole(v: f64) -> Option<i64> {
+    // 2^63 is the first float past i64::MAX; every float below it with no fraction is exact.
+    const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+    #[allow(clippy::cast_possible_truncation)] // Whole and in range: exact.
+    (v.fract() == 0.0 && (-LIMIT..LIMIT).contains(&v)).then_some(v as i64)
 }
 
 #[cfg(test)]
@@ -58,6 +76,22 @@ mod tests {
 
     fn parse(json: &str) -> Result<u16, String> {
         serde_json::from_str::<Minutes>(json).map(|m| m.minutes).map_err(|e| e.to_string())
+    }
+
+    #[derive(Deserialize, Debug)]
+    struct Radius {
+        #[serde(default, deserialize_with = "whole_option")]
+        radius: Option<u16>,
+    }
+
+    #[test]
+    fn an_optional_whole_number_may_be_absent_null_or_written_with_a_fraction_of_zero() {
+        let parse =
+            |json: &str| serde_json::from_str::<Radius>(json).map(|r| r.radius).map_err(|e| e.to_string());
+        assert_eq!(parse(r#"{}"#), Ok(None));
+        assert_eq!(parse(r#"{"radius": null}"#), Ok(None));
+        assert_eq!(parse(r#"{"radius": 19.0}"#), Ok(Some(19)));
+        assert!(parse(r#"{"radius": 1.5}"#).is_err());
     }
 
     #[test]

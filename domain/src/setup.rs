@@ -83,6 +83,13 @@ pub struct SettingsInput {
     pub allowed_origins: Vec<String>,
     /// The widget's accent colour, `#rrggbb`.
     pub accent_colour: String,
+    /// The widget's font: a CSS font-family list such as `Georgia, serif`; empty for the
+    /// visitor's system font.
+    pub font_family: String,
+    /// The widget's corner radius, 0 to 24 pixels; none for the default (10).
+    #[serde(deserialize_with = "crate::number::whole_option")]
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 24))]
+    pub corner_radius: Option<u16>,
     /// Where customers write to the business (shown in their e-mails, and their reply-to).
     pub contact_email: String,
     /// The business's phone number for customers.
@@ -109,6 +116,8 @@ impl SettingsInput {
             days_ahead: site.rules.days_ahead,
             allowed_origins: site.allowed_origins.clone(),
             accent_colour: site.accent_colour.clone().unwrap_or_default(),
+            font_family: site.font_family.clone().unwrap_or_default(),
+            corner_radius: site.corner_radius,
             contact_email: site.contact_email.as_ref().map(|e| e.as_str().to_owned()).unwrap_or_default(),
             contact_phone: site.contact_phone.as_ref().map(|p| p.as_str().to_owned()).unwrap_or_default(),
             notification_email: site
@@ -149,6 +158,13 @@ impl SettingsInput {
             "" => Some(None),
             raw => errors.take(parse_colour("accent_colour", raw).map(Some)),
         };
+        let font = match self.font_family.trim() {
+            "" => Some(None),
+            raw => errors.take(parse_font("font_family", raw).map(Some)),
+        };
+        if self.corner_radius.is_some_and(|r| r > CORNER_RADIUS_MAX) {
+            errors.push(FieldError::new("corner_radius", format!("Use 0 to {CORNER_RADIUS_MAX} pixels.")));
+        }
         let optional_email = |field: &str, raw: &str| match raw.trim() {
             "" => Ok(None),
             raw => Email::parse(field, raw).map(Some),
@@ -176,6 +192,8 @@ impl SettingsInput {
                 },
                 allowed_origins: origins,
                 accent_colour: accent?,
+                font_family: font?,
+                corner_radius: self.corner_radius,
                 contact_email: contact_email?,
                 contact_phone: contact_phone?,
                 notification_email: notification_email?,
@@ -606,6 +624,23 @@ fn parse_origin(field: &str, raw: &str) -> Result<String, FieldError> {
     if host_ok { Ok(raw.to_ascii_lowercase()) } else { Err(invalid()) }
 }
 
+/// Largest corner radius, in pixels.
+pub const CORNER_RADIUS_MAX: u16 = 24;
+/// Longest font-family list.
+pub const FONT_FAMILY_MAX: usize = 100;
+
+/// Font names separated by commas, optionally quoted: nothing a CSS value could break out of.
+fn parse_font(field: &str, raw: &str) -> Result<String, FieldError> {
+    let ok = raw.len() <= FONT_FAMILY_MAX
+        && raw.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b',' | b'-' | b'\'' | b'"'))
+        && raw.split(',').all(|name| !name.trim().is_empty());
+    if ok {
+        Ok(raw.split(',').map(str::trim).collect::<Vec<_>>().join(", "))
+    } else {
+        Err(FieldError::new(field, "List font names separated by commas, like Georgia, serif."))
+    }
+}
+
 fn parse_colour(field: &str, raw: &str) -> Result<String, FieldError> {
     let ok = raw.len() == 7 && raw.starts_with('#') && raw[1..].bytes().all(|b| b.is_ascii_hexdigit());
     if ok {
@@ -700,6 +735,8 @@ mod tests {
         input.days_ahead = 0;
         input.allowed_origins = vec!["https://shop.example".into(), "shop.example/path".into()];
         input.accent_colour = "blue".into();
+        input.font_family = "x; } :host { display: none".into();
+        input.corner_radius = Some(99);
         let errors = input.apply(&site(), known).expect_err("invalid");
         assert_eq!(
             fields(&errors),
@@ -709,11 +746,20 @@ mod tests {
                 "step_minutes",
                 "days_ahead",
                 "allowed_origins[1]",
-                "accent_colour"
+                "accent_colour",
+                "font_family",
+                "corner_radius"
             ]
         );
-        let good = SettingsInput { accent_colour: "#C00000".into(), ..SettingsInput::of(&site()) };
-        assert_eq!(good.apply(&site(), known).expect("valid").accent_colour.as_deref(), Some("#c00000"));
+        let good = SettingsInput {
+            accent_colour: "#C00000".into(),
+            font_family: " Georgia ,serif".into(),
+            corner_radius: Some(0),
+            ..SettingsInput::of(&site())
+        };
+        let site = good.apply(&site(), known).expect("valid");
+        assert_eq!(site.accent_colour.as_deref(), Some("#c00000"));
+        assert_eq!((site.font_family.as_deref(), site.corner_radius), (Some("Georgia, serif"), Some(0)));
     }
 
     #[test]

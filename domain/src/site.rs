@@ -40,6 +40,12 @@ pub struct Site {
     /// The widget's accent colour (`#rrggbb`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accent_colour: Option<String>,
+    /// The widget's font (a CSS font-family list), instead of the visitor's system font.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub font_family: Option<String>,
+    /// The widget's corner radius in pixels, instead of 10.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub corner_radius: Option<u16>,
     /// Reason codes staff pick from when closing incomplete or rejecting.
     #[serde(default)]
     pub reasons: ReasonCodes,

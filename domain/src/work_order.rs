@@ -11,6 +11,7 @@ use crate::ids::{ReasonCode, ServiceId, SiteId, TechnicianId, WorkOrderNumber};
 use crate::money::Money;
 use crate::postcode::Postcode;
 use crate::text::Text;
+use crate::tracking::Tracking;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -408,6 +409,9 @@ pub struct WorkOrder {
     /// move or cancellation of the booked time.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub calendar_sequence: u32,
+    /// Where the booking came from (UTM parameters, ad click ids), as the widget's page said.
+    #[serde(default, skip_serializing_if = "Tracking::is_empty")]
+    pub tracking: Tracking,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -493,6 +497,7 @@ impl WorkOrder {
             follow_ups: Vec::new(),
             updated_at: None,
             calendar_sequence: 0,
+            tracking: job.tracking.clone(),
         }
     }
 
@@ -505,6 +510,8 @@ impl WorkOrder {
             contact: self.contact.clone(),
             answers: self.asset.clone(),
             notes: self.notes.clone(),
+            // A follow-up, or the booking of an order made in advance, came from no campaign.
+            tracking: Tracking::default(),
         }
     }
 

@@ -42,6 +42,7 @@ fn order(i: u64, service: &Service, technician: &Technician, start: Timestamp) -
         .expect("contact"),
         answers: Vec::new(),
         notes: Some(Text::parse("t", "Side gate", 200).expect("text")),
+        tracking: Default::default(),
     };
     let appointment = Appointment {
         planned_start: start,

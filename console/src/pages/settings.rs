@@ -24,6 +24,8 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
     let days = RwSignal::new(String::new());
     let origins = RwSignal::new(String::new());
     let accent = RwSignal::new(String::new());
+    let font = RwSignal::new(String::new());
+    let radius = RwSignal::new(String::new());
     let contact_email = RwSignal::new(String::new());
     let contact_phone = RwSignal::new(String::new());
     let notification_email = RwSignal::new(String::new());
@@ -39,6 +41,8 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
         days.set(s.days_ahead.to_string());
         origins.set(s.allowed_origins.join("\n"));
         accent.set(s.accent_colour);
+        font.set(s.font_family);
+        radius.set(s.corner_radius.map(|r| r.to_string()).unwrap_or_default());
         contact_email.set(s.contact_email);
         contact_phone.set(s.contact_phone);
         notification_email.set(s.notification_email);
@@ -78,6 +82,13 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 days_ahead: number(days) as u16,
                 allowed_origins: items(&origins.get_untracked()),
                 accent_colour: accent.get_untracked(),
+                font_family: font.get_untracked(),
+                // Blank is the default; anything else the server checks (an unreadable number
+                // becomes one it refuses, with its message).
+                corner_radius: match radius.get_untracked().trim() {
+                    "" => None,
+                    raw => Some(raw.parse().unwrap_or(u16::MAX)),
+                },
                 contact_email: contact_email.get_untracked(),
                 contact_phone: contact_phone.get_untracked(),
                 notification_email: notification_email.get_untracked(),
@@ -140,6 +151,8 @@ pub fn SettingsPage(api: Api, site: String) -> impl IntoView {
                 <Input multiline=true label="Pages allowed to embed the widget" field="allowed_origins" value=origins errors=errors
                     hint="One origin per line, e.g. https://shop.example." />
                 <Input label="Accent colour" field="accent_colour" value=accent errors=errors hint="Like #1a56db; empty for the default." />
+                <Input label="Widget font" field="font_family" value=font errors=errors hint="Like Georgia, serif; empty for the visitor's system font." />
+                <Input label="Corner radius (pixels)" field="corner_radius" value=radius errors=errors kind="number" hint="0 to 24; empty for the default." />
                 <Input label="E-mail for customers" field="contact_email" value=contact_email errors=errors kind="email"
                     hint="Shown in customers' booking e-mails; their replies go here." />
                 <Input label="Phone for customers" field="contact_phone" value=contact_phone errors=errors kind="tel" />

@@ -394,6 +394,10 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                         </dd>
                         {order.asset.iter().map(|a| view! { <dt>{a.label.clone()}</dt><dd>{a.value.to_string()}</dd> }).collect_view()}
                         {order.notes.as_ref().map(|n| view! { <dt>"Customer's notes"</dt><dd>{n.as_str().to_owned()}</dd> })}
+                        {(!order.tracking.is_empty()).then(|| view! {
+                            <dt>"Came from"</dt>
+                            <dd class="tracking">{order.tracking.values().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ")}</dd>
+                        })}
                         {(!order.follow_ups.is_empty()).then(|| view! {
                             <dt>"Follow-ups"</dt>
                             <dd>{order.follow_ups.iter().map(|n| view! { <a href=format!("#/work-orders/{n}")>{n.to_string()}</a> " " }).collect_view()}</dd>

@@ -180,6 +180,7 @@ fn booking(slot: &SlotOffer) -> SubmitWorkOrder {
             phone: "0412 345 678".into(),
         },
         notes: String::new(),
+        tracking: Default::default(),
     };
     SubmitWorkOrder {
         job,

@@ -562,6 +562,8 @@ fn empty_site(id: SiteId) -> Site {
         },
         allowed_origins: Vec::new(),
         accent_colour: None,
+        font_family: None,
+        corner_radius: None,
         reasons: Default::default(),
         order_rules: Default::default(),
         contact_email: None,

@@ -114,6 +114,42 @@ async fn over_long_strings_are_refused() {
 }
 
 #[tokio::test]
+async fn tracking_values_from_the_page_are_kept_on_the_work_order_and_odd_ones_refused() {
+    let app = spawn_app().await;
+    let mut request = submission(FIRST_SLOT);
+    request.job.tracking = [("utm_source", "newsletter"), ("utm_campaign", "spring-2027"), ("utm_term", "")]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+    let mut odd = request.clone();
+    odd.job.tracking.insert("utm_medium".into(), "e-mail\u{202e}".into());
+    odd.job.tracking.insert("<script>".into(), "x".into());
+    let refused =
+        problem(app.submit("tracking-odd-1", &odd).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
+            .await;
+    assert_eq!(fields(&refused), ["tracking", "tracking.utm_medium"]);
+    assert!(!format!("{refused:?}").contains("<script>"), "a key sent is not echoed: {refused:?}");
+    assert_eq!(app.bookings_stored().await, 0);
+
+    let created: WorkOrderCreated = app.submit("tracking-1", &request).await.json().await.expect("json");
+    let order: WorkOrder = app
+        .client
+        .get(format!("{}{SITE}/work-orders/{}", app.base, created.number))
+        .bearer_auth(app.owner_token().await)
+        .send()
+        .await
+        .expect("get")
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(
+        order.tracking.values().collect::<Vec<_>>(),
+        [("utm_campaign", "spring-2027"), ("utm_source", "newsletter")],
+        "blank values say nothing and are dropped"
+    );
+}
+
+#[tokio::test]
 async fn a_slot_that_is_not_offered_is_a_conflict() {
     let app = spawn_app().await;
     // 07:00 Sydney is before the technicians start; 09:10 is off the half-hour step.

@@ -73,6 +73,7 @@ pub fn job() -> JobInput {
             phone: "0412 345 678".into(),
         },
         notes: String::new(),
+        tracking: Default::default(),
     }
 }
 
