@@ -292,9 +292,19 @@ pub fn router<S: Store>(
         .route_service("/", ServeFile::new(&options.demo_page))
         // The hosted pages: booking an order created in advance, and the customer's manage
         // link; the widget reads which, and the rest, from the page's address.
+        // The hosted booking page a plain link can point at; the embedded build runs on it.
+        .route_service("/book/{site}", page(options.widget_dir.join("page.html")))
         .route_service("/book/{site}/work-orders/{number}", page(options.widget_dir.join("book.html")))
         .route_service("/manage/{site}/{number}", page(options.widget_dir.join("book.html")))
-        .nest("/widget", static_dir(&options.widget_dir))
+        // Any page may load the widget (its module script and wasm are fetched in CORS mode);
+        // what it may call is the site's list of origins, checked on the API.
+        .nest(
+            "/widget",
+            static_dir(&options.widget_dir).layer(SetResponseHeaderLayer::overriding(
+                header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                HeaderValue::from_static("*"),
+            )),
+        )
         // A nested router does not see its own root with a trailing slash; the console lives there.
         .route_service("/admin/", page(options.console_dir.join("index.html")))
         .nest("/admin", console);
@@ -309,9 +319,10 @@ fn page(file: PathBuf) -> tower_http::set_header::SetResponseHeader<ServeFile, H
 }
 
 /// The files of `dir`. They keep stable names (a pasted script tag must never break), so
-/// browsers revalidate each time.
+/// browsers revalidate each time. The build writes `.br` and `.gz` beside each file; those are
+/// sent as they are to browsers that accept them, instead of compressing on every request.
 fn static_dir(dir: &std::path::Path) -> Router {
-    let dir = ServeDir::new(dir);
+    let dir = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     Router::new().fallback(move |request: Request| static_file(dir.clone(), request)).layer(
         SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
     )

@@ -68,6 +68,8 @@ fn the_hosted_pages_and_the_console_are_found_at_their_addresses() {
     let request =
         |uri: &str| serde_json::json!({ "request": { "uri": uri, "method": "GET", "headers": {} } });
     for (asked, served) in [
+        ("/book/acme", "/widget/page.html"),
+        ("/book/acme/", "/widget/page.html"),
         ("/book/acme/work-orders/WO-0000000A", "/widget/book.html"),
         ("/manage/acme/WO-0000000A", "/widget/book.html"),
         ("/admin/", "/admin/index.html"),

@@ -26,11 +26,29 @@ async fn spawn_local() -> (String, tempfile::TempDir, tempfile::TempDir) {
 
 #[tokio::test]
 async fn widget_files_and_the_demo_page_are_served() {
-    let (base, _data, _files) = spawn_local().await;
-    let script = reqwest::get(format!("{base}/widget/embed.js")).await.expect("get");
+    let (base, _data, files) = spawn_local().await;
+    let script = reqwest::Client::new()
+        .get(format!("{base}/widget/embed.js"))
+        .header("origin", "https://any-shop.example")
+        .send()
+        .await
+        .expect("get");
     assert_eq!(script.status(), StatusCode::OK);
-    assert_eq!(script.headers().get("cache-control").and_then(|v| v.to_str().ok()), Some("no-cache"));
+    let header = |name: &str| script.headers().get(name).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    assert_eq!(header("cache-control").as_deref(), Some("no-cache"));
+    assert_eq!(header("access-control-allow-origin").as_deref(), Some("*"), "any page may load the widget");
     assert_eq!(script.text().await.expect("body"), "console.log('jobslot')");
+
+    // The build's brotli copy goes to browsers that take brotli, as it is.
+    std::fs::write(files.path().join("embed.js.br"), b"brotli bytes").expect("write");
+    let compressed = reqwest::Client::new()
+        .get(format!("{base}/widget/embed.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(compressed.headers().get("content-encoding").and_then(|v| v.to_str().ok()), Some("br"));
+    assert_eq!(compressed.bytes().await.expect("body").as_ref(), b"brotli bytes");
     assert_eq!(reqwest::get(format!("{base}/")).await.expect("get").status(), StatusCode::OK);
 }
 
