@@ -14,6 +14,9 @@ const PACKAGES: [&str; 5] = ["-p", "jobslot-domain", "-p", "jobslot-functions", 
 pub fn run_all(args: &[String]) -> Result<()> {
     let quick = args.iter().any(|a| a == "--quick");
     run(cargo().arg("bench").args(PACKAGES).arg("--no-run"))?;
+    crate::tools::widget_tools()?;
+    crate::widget::build()?;
+    crate::tools::ensure_npm_packages(&root().join("e2e"))?;
 
     let data = scratch().join("bench-data");
     let _ = std::fs::remove_dir_all(&data);
@@ -35,12 +38,42 @@ pub fn run_all(args: &[String]) -> Result<()> {
         .env("JOBSLOT_LOAD_BASE", format!("http://127.0.0.1:{port}"))
         .env("JOBSLOT_LOAD_SECONDS", if quick { "5" } else { "30" })
         .env("JOBSLOT_LOAD_REPORT", &report))?;
+    let timing = root().join("target").join("bench").join("widget-timing.json");
+    widget_timing(port, &timing)?;
     match peak_memory_kib(server.pid()) {
         Some(kib) => println!("\nServer peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
         None => println!("\nServer peak memory: not readable on this system"),
     }
     println!("Load report: {}", report.display());
+    println!("Widget timing report: {}", timing.display());
     println!("Criterion reports: {}", root().join("target").join("criterion").display());
+    Ok(())
+}
+
+/// The widget in headless Chromium against the release server, median of 10 page loads:
+/// script start to the postcode field ready, and postcode submitted to slots shown.
+fn widget_timing(port: u16, report: &std::path::Path) -> Result<()> {
+    run(cmd("npx")
+        .args(["playwright", "test", "tests/timing.spec.ts"])
+        .current_dir(root().join("e2e"))
+        .env("JOBSLOT_URL", format!("http://127.0.0.1:{port}"))
+        .env("JOBSLOT_E2E_OUT", scratch().join("timing-results"))
+        .env("JOBSLOT_TIMING_REPORT", report)
+        .env("CHROMIUM", crate::tools::CHROMIUM))?;
+    let figures = std::fs::read_to_string(report).context("the timing run wrote no report")?;
+    let number = |key: &str| {
+        figures
+            .lines()
+            .find_map(|l| l.trim().strip_prefix(&format!("\"{key}\": ")))
+            .map(|v| v.trim_end_matches(',').to_owned())
+            .unwrap_or_default()
+    };
+    println!(
+        "\nWidget (Chromium, release server, median of 10): script start → postcode field ready {} ms; \
+         postcode submitted → slots shown {} ms",
+        number("median_interactive_ms"),
+        number("median_slots_ms")
+    );
     Ok(())
 }
 

@@ -46,6 +46,9 @@ pub fn run_all(args: &[String]) -> Result<()> {
             dist = Some(widget::build()?);
             Ok(())
         })?;
+        step("widget size gate (brotli, twiggy top-list)", &mut || {
+            dist.as_deref().map_or(Ok(()), widget::check_budget)
+        })?;
         let mut console = None;
         step("console release build", &mut || {
             console = Some(widget::build_console()?);

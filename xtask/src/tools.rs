@@ -9,6 +9,8 @@ use std::path::{Path, PathBuf};
 
 /// Trunk 0.22 needs a newer rustc than this toolchain; 0.21.14 is the last that installs.
 const TRUNK_VERSION: &str = "0.21.14";
+/// The wasm size profiler whose top-list the widget's size report prints.
+const TWIGGY_VERSION: &str = "0.8.0";
 /// libFuzzer's driver for the `fuzz/` targets. Without a sanitizer it builds on stable.
 const CARGO_FUZZ_VERSION: &str = "0.13.2";
 /// Debian's Chromium and ChromeDriver, installed together so their versions match.
@@ -45,7 +47,17 @@ pub fn widget_tools() -> Result<()> {
     ensure_wasm_target()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
+    ensure_twiggy()?;
     ensure_npm_packages(&root().join("widget"))
+}
+
+fn ensure_twiggy() -> Result<()> {
+    let wanted = format!("twiggy-opt {TWIGGY_VERSION}");
+    if output(cmd(cargo_bin().join("twiggy")).arg("--version")).as_deref() != Some(wanted.as_str()) {
+        println!("Installing twiggy {TWIGGY_VERSION} (a minute, once)…");
+        run(cargo().args(["install", "--locked", &format!("twiggy@{TWIGGY_VERSION}")]))?;
+    }
+    Ok(())
 }
 
 fn ensure_wasm_target() -> Result<()> {

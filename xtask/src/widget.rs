@@ -1,8 +1,8 @@
 //! Building the widget and the console with Trunk, and reporting what a visitor downloads.
 
-use crate::process::{cmd, root, run};
+use crate::process::{cmd, output, root, run, scratch};
 use crate::tools::tool_path;
-use anyhow::Result;
+use anyhow::{Context, Result, bail};
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use std::io::Write;
@@ -10,6 +10,25 @@ use std::path::{Path, PathBuf};
 
 /// Where the hosted pages' build of the widget goes, under the embedded one's directory.
 pub const HOSTED: &str = "hosted";
+
+/// The budget for everything a page embedding the widget downloads (loader, JS glue, wasm with
+/// its CSS), in brotli bytes: the size an embed that feels instant on a phone can afford.
+pub const BUDGET: usize = 120_000;
+
+/// What `cargo xtask test` refuses to exceed today. It is ratcheted down to [`BUDGET`] as the
+/// widget gets there; a change that grows the widget past it fails the test command. (Sizes are
+/// deterministic for a given toolchain and lock file, so this is a gate, not a flaky timing.)
+pub const CEILING: usize = 171_000;
+
+/// The files of the widget's build that an embedding page downloads: the loader, the JS glue
+/// and its snippets, and the wasm (which carries the CSS).
+fn embed_files(dist: &Path) -> Vec<PathBuf> {
+    let mut paths = Vec::new();
+    all_files(dist, &mut paths);
+    paths.retain(|p| matches!(p.extension().and_then(|e| e.to_str()), Some("wasm" | "js")));
+    paths.sort();
+    paths
+}
 
 /// Builds the widget in release mode (size-optimised profile, wasm-opt -Oz) into
 /// `target/widget`, and its build with the hosted pages (`--features hosted`) into
@@ -24,31 +43,130 @@ pub fn build() -> Result<PathBuf> {
             .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))
     };
     trunk(&[])?;
+    // Before the hosted build replaces cargo's wasm with its own.
+    profile()?;
     // After the embedded build, which empties its whole directory.
     let hosted = dist.join(HOSTED);
     trunk(&["--features", "hosted", "--dist", hosted.to_str().unwrap_or("target/widget/hosted")])?;
+    for dir in [&dist, &hosted] {
+        minify_scripts(dir)?;
+        precompress(dir)?;
+    }
     Ok(dist)
 }
 
-fn gzip_len(bytes: &[u8]) -> usize {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    let _ = encoder.write_all(bytes);
-    encoder.finish().map(|v| v.len()).unwrap_or(0)
+/// Minifies the JS glue and the loader with esbuild (Trunk's own minifier cannot parse
+/// wasm-bindgen's `export default`).
+fn minify_scripts(dir: &Path) -> Result<()> {
+    for path in embed_files(dir).iter().filter(|p| p.extension().is_some_and(|e| e == "js")) {
+        // The loader is a classic script (it needs `document.currentScript`), the rest modules.
+        let module = path.file_name().is_none_or(|n| n != "embed.js");
+        run(cmd("esbuild")
+            .arg(path)
+            .args(["--minify", "--allow-overwrite", "--log-level=warning"])
+            .args(module.then_some("--format=esm"))
+            .arg(format!("--outfile={}", path.display()))
+            .env("PATH", tool_path()?))?;
+    }
+    Ok(())
 }
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
+/// Writes `name.br` and `name.gz` beside every file a browser fetches, so servers that can
+/// (the local one; an origin behind a CDN) send them as they are instead of compressing per request.
+fn precompress(dir: &Path) -> Result<()> {
+    let mut paths = Vec::new();
+    all_files(dir, &mut paths);
+    for path in paths {
+        if matches!(path.extension().and_then(|e| e.to_str()), Some("js" | "wasm" | "html" | "css")) {
+            let bytes = std::fs::read(&path)?;
+            std::fs::write(with_suffix(&path, "br"), brotli(&bytes))?;
+            std::fs::write(with_suffix(&path, "gz"), gzip(&bytes))?;
+        }
+    }
+    Ok(())
+}
+
+fn with_suffix(path: &Path, suffix: &str) -> PathBuf {
+    let mut name = path.as_os_str().to_owned();
+    name.push(".");
+    name.push(suffix);
+    name.into()
+}
+
+/// Every file under `dir`, but for the hosted pages' build, which is handled on its own.
+fn all_files(dir: &Path, out: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
         let path = entry.path();
-        // The hosted pages' build is reported on its own.
         if path.is_dir() && path.file_name().is_some_and(|n| n == HOSTED) {
             continue;
         }
         if path.is_dir() {
-            files(&path, out);
-        } else if matches!(path.extension().and_then(|e| e.to_str()), Some("wasm" | "js")) {
+            all_files(&path, out);
+        } else {
             out.push(path);
         }
     }
+}
+
+/// Where [`profile`] leaves the widget's twiggy top-list.
+fn profile_path() -> PathBuf {
+    scratch().join("widget-size").join("twiggy-top.txt")
+}
+
+/// The biggest items of the embedded widget's wasm, by twiggy, so the next size regression is
+/// explained at once. Trunk's wasm has no names left; this optimises cargo's output the same
+/// way (wasm-bindgen, then wasm-opt -Oz) but keeps the names section for twiggy.
+fn profile() -> Result<()> {
+    let out = scratch().join("widget-size");
+    std::fs::create_dir_all(&out)?;
+    let cargo_wasm = root().join("target/wasm32-unknown-unknown/wasm-release/jobslot_widget.wasm");
+    let path = tool_path()?;
+    run(cmd("wasm-bindgen")
+        .args(["--target", "web", "--out-name", "named", "--out-dir"])
+        .arg(&out)
+        .arg(&cargo_wasm)
+        .env("PATH", &path))?;
+    let named = out.join("named_bg.wasm");
+    run(cmd("wasm-opt")
+        .args(["-Oz", "-g", "--enable-bulk-memory", "--enable-nontrapping-float-to-int", "--enable-sign-ext"])
+        .args(["--enable-mutable-globals", "--enable-reference-types", "-o"])
+        .args([&named, &named])
+        .env("PATH", &path))?;
+    let top = output(cmd("twiggy").args(["top", "-n", "25"]).arg(&named).env("PATH", &path))
+        .context("twiggy could not read the widget's wasm")?;
+    std::fs::write(profile_path(), top)?;
+    Ok(())
+}
+
+fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        let _ = writer.write_all(bytes);
+    }
+    out
+}
+
+/// Prints what an embedding page downloads, raw, gzip -9 and brotli 11, with the twiggy
+/// top-list of the wasm; fails when the brotli total passes [`CEILING`].
+pub fn check_budget(dist: &Path) -> Result<()> {
+    let total = report_as("Widget", dist);
+    println!("\nBiggest items of the widget's wasm (twiggy top, names kept, before stripping):");
+    println!("{}", std::fs::read_to_string(profile_path()).unwrap_or_else(|_| "  (no profile)".into()));
+    println!(
+        "Widget, whole flow: {total} B brotli; the gate is {CEILING} B, the budget {BUDGET} B ({} B to go).",
+        total.saturating_sub(BUDGET)
+    );
+    if total > CEILING {
+        bail!("the widget is {total} B brotli, over the {CEILING} B gate: see the twiggy top-list above");
+    }
+    Ok(())
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
 }
 
 /// Builds the staff console in release mode into `target/console`, offline, like the widget.
@@ -65,31 +183,33 @@ pub fn build_console() -> Result<PathBuf> {
         ])
         .env("PATH", tool_path()?)
         .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))?;
-    Ok(root().join("target").join("console"))
+    let dist = root().join("target").join("console");
+    precompress(&dist)?;
+    Ok(dist)
 }
 
-/// Prints raw and gzip -9 sizes of every file a page that embeds the widget downloads, then
-/// those of the hosted pages' build.
+/// Prints the sizes of every file a page that embeds the widget downloads, then those of the
+/// hosted pages' build.
 pub fn report(dist: &Path) {
     report_as("Widget", dist);
     report_as("Hosted pages' widget", &dist.join(HOSTED));
 }
 
-/// Prints raw and gzip -9 sizes of the wasm and JS under `dist`, titled `what`.
-pub fn report_as(what: &str, dist: &Path) {
-    let mut paths = Vec::new();
-    files(dist, &mut paths);
-    paths.sort();
+/// Prints raw, gzip -9 and brotli 11 sizes of the wasm and JS under `dist`, titled `what`;
+/// returns their brotli total.
+pub fn report_as(what: &str, dist: &Path) -> usize {
     println!("\n{what} size (release, {}):", dist.display());
-    println!("  {:<58} {:>10} {:>10}", "file", "raw B", "gzip -9 B");
-    let (mut raw_total, mut gz_total) = (0, 0);
-    for path in paths {
+    println!("  {:<52} {:>9} {:>10} {:>10}", "file", "raw B", "gzip -9 B", "brotli B");
+    let (mut raw_total, mut gz_total, mut br_total) = (0, 0, 0);
+    for path in embed_files(dist) {
         let bytes = std::fs::read(&path).unwrap_or_default();
-        let gz = gzip_len(&bytes);
+        let (gz, br) = (gzip(&bytes).len(), brotli(&bytes).len());
         raw_total += bytes.len();
         gz_total += gz;
+        br_total += br;
         let name = path.strip_prefix(dist).unwrap_or(&path).display().to_string();
-        println!("  {name:<58} {:>10} {:>10}", bytes.len(), gz);
+        println!("  {name:<52} {:>9} {gz:>10} {br:>10}", bytes.len());
     }
-    println!("  {:<58} {raw_total:>10} {gz_total:>10}", "total");
+    println!("  {:<52} {raw_total:>9} {gz_total:>10} {br_total:>10}", "total");
+    br_total
 }
