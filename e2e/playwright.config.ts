@@ -22,6 +22,10 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // The embedding tests' shop pages are answered by Playwright, which Chromium counts as
+        // the public internet; the widget they load is on 127.0.0.1. A real shop and the
+        // widget's CDN are both public, so Local Network Access never applies to them.
+        '--disable-features=LocalNetworkAccessChecks',
       ],
     },
   },

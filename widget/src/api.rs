@@ -2,7 +2,7 @@
 
 #[cfg(feature = "hosted")]
 use crate::hosted::Link;
-use gloo_net::http::{Request, Response};
+use gloo_net::http::{Request, RequestBuilder, Response};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{
     Problem, ProblemKind, SiteConfigResponse, SlotsQuery, SlotsResponse, SubmitWorkOrder, WorkOrderCreated,
@@ -11,6 +11,7 @@ use jobslot_domain::api::{
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder, TOKEN_HEADER};
 #[cfg(feature = "hosted")]
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER as MANAGE_TOKEN};
+use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
@@ -40,13 +41,12 @@ impl ApiFailure {
         }
     }
 
-    /// A sentence for the customer when no field is at fault.
-    pub fn message(&self) -> String {
+    /// A sentence for the customer when no field is at fault, in `words`' language when it is
+    /// the widget's own (the API's problems say theirs in English).
+    pub fn message(&self, words: &crate::i18n::Words) -> String {
         match self {
             ApiFailure::Problem(p) => p.detail.clone().unwrap_or_else(|| p.title.clone()),
-            ApiFailure::Network(_) => {
-                "We couldn't reach the booking service. Check your connection and try again.".into()
-            }
+            ApiFailure::Network(_) => words.unreachable.into(),
         }
     }
 }
@@ -92,10 +92,8 @@ impl Api {
         idempotency_key: &str,
         body: &SubmitWorkOrder,
     ) -> Result<WorkOrderCreated, ApiFailure> {
-        let request = Request::post(&self.url("work-orders"))
-            .header("Idempotency-Key", idempotency_key)
-            .json(body)
-            .map_err(network)?;
+        let request = Request::post(&self.url("work-orders")).header("Idempotency-Key", idempotency_key);
+        let request = json(request, body)?;
         decode(request.send().await).await
     }
 }
@@ -114,8 +112,7 @@ impl Api {
     /// Books a slot for the work order of a booking link.
     pub async fn book_linked(&self, link: &Link, body: &LinkBookingInput) -> Result<LinkedOrder, ApiFailure> {
         let path = format!("work-orders/{}/booking", js_sys::encode_uri_component(&link.number));
-        let request =
-            Request::post(&self.url(&path)).header(TOKEN_HEADER, &link.token).json(body).map_err(network)?;
+        let request = json(Request::post(&self.url(&path)).header(TOKEN_HEADER, &link.token), body)?;
         decode(request.send().await).await
     }
 }
@@ -138,10 +135,8 @@ impl Api {
         link: &Link,
         body: &RescheduleInput,
     ) -> Result<ManagedBooking, ApiFailure> {
-        let request = Request::post(&self.booking_url(link, "/reschedule"))
-            .header(MANAGE_TOKEN, &link.token)
-            .json(body)
-            .map_err(network)?;
+        let request = Request::post(&self.booking_url(link, "/reschedule")).header(MANAGE_TOKEN, &link.token);
+        let request = json(request, body)?;
         decode(request.send().await).await
     }
 
@@ -159,13 +154,27 @@ fn network(error: impl std::fmt::Display) -> ApiFailure {
     ApiFailure::Network(message)
 }
 
+/// Reads a JSON answer with the browser's own `JSON.parse` (`Response.json()`) and turns the
+/// result into `T`: far less wasm than a JSON parser compiled in for every response type.
 async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
-    let response = sent.map_err(network)?;
-    if response.ok() {
-        return response.json::<T>().await.map_err(network);
+    let response: web_sys::Response = sent.map_err(network)?.into();
+    let (ok, status) = (response.ok(), response.status());
+    let parsed = match response.json() {
+        Ok(promise) => wasm_bindgen_futures::JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    if ok {
+        let value = parsed.ok_or_else(|| network("an answer that is not JSON"))?;
+        return serde_wasm_bindgen::from_value(value).map_err(network);
     }
-    match response.json::<Problem>().await {
-        Ok(problem) => Err(ApiFailure::Problem(problem)),
-        Err(_) => Err(network(format!("HTTP {} without a problem document", response.status()))),
+    match parsed.map(serde_wasm_bindgen::from_value::<Problem>) {
+        Some(Ok(problem)) => Err(ApiFailure::Problem(problem)),
+        _ => Err(network(format!("HTTP {status} without a problem document"))),
     }
+}
+
+/// `body` as a JSON request body, written by the browser's `JSON.stringify`.
+fn json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<Request, ApiFailure> {
+    let text = serde_json::to_string(body).map_err(network)?;
+    request.header("Content-Type", "application/json").body(text).map_err(network)
 }

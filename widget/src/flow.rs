@@ -1,10 +1,13 @@
 //! The booking flow: its steps, the state they share, and the transitions between them.
 
 use crate::api::{Api, ApiFailure};
+use crate::embed::Host;
 use crate::hosted::{Link, LinkKind, Opened};
+use crate::i18n::{Lang, Words, fill};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
+use crate::submit::PendingSubmission;
 use jobslot_domain::FieldError;
-use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrderCreated};
 use jobslot_domain::connector::LinkedOrder;
 use jobslot_domain::manage::ManagedBooking;
 use leptos::prelude::*;
@@ -45,7 +48,7 @@ impl Step {
 
     /// Position shown as "Step n of 5" ("of 2" for a booking link, which has only the slots
     /// and the review).
-    fn progress(self, linked: bool) -> String {
+    fn progress(self, linked: bool, words: &Words) -> String {
         let (n, of) = match (self, linked) {
             (Step::Slots, true) => (1, 2),
             (_, true) => (2, 2),
@@ -55,17 +58,8 @@ impl Step {
             (Step::Contact, false) => (4, 5),
             (Step::Review | Step::Done, false) => (5, 5),
         };
-        format!("Step {n} of {of}")
+        fill(words.step_of, &[&n.to_string(), &of.to_string()])
     }
-}
-
-/// A submission sent under an idempotency key whose answer has not arrived.
-#[derive(Debug, Clone, PartialEq)]
-pub struct PendingSubmission {
-    /// The key it was sent with.
-    pub key: String,
-    /// What was sent.
-    pub body: SubmitWorkOrder,
 }
 
 /// Text fields of the contact step.
@@ -104,6 +98,12 @@ pub struct Flow {
     pub slots: RwSignal<Option<SlotsResponse>>,
     /// The slot picked.
     pub chosen: RwSignal<Option<SlotOffer>>,
+    /// The last day the site takes bookings for (its `days_ahead` from today), once known.
+    pub horizon: RwSignal<Option<jiff::civil::Date>>,
+    /// The technician the customer wants (a technician id), or `None` for whoever is free.
+    pub technician: RwSignal<Option<String>>,
+    /// A slot that was taken meanwhile: the times shown open on its day, nearest first.
+    pub taken: RwSignal<Option<SlotOffer>>,
     /// Order-form answers by field id.
     pub answers: RwSignal<BTreeMap<String, Value>>,
     /// Contact step fields.
@@ -129,6 +129,10 @@ pub struct Flow {
     pub managed: RwSignal<Option<ManagedBooking>>,
     /// What the last change on the manage page did, to say so.
     pub confirmed: RwSignal<Option<&'static str>>,
+    /// The element the widget is in, for events and the redirect after booking.
+    pub host: Host,
+    /// The widget's language.
+    pub lang: Lang,
 }
 
 impl Flow {
@@ -143,6 +147,9 @@ impl Flow {
             postcode: RwSignal::new(String::new()),
             slots: RwSignal::new(None),
             chosen: RwSignal::new(None),
+            horizon: RwSignal::new(None),
+            technician: RwSignal::new(None),
+            taken: RwSignal::new(None),
             answers: RwSignal::new(BTreeMap::new()),
             contact: ContactFields {
                 name: RwSignal::new(String::new()),
@@ -163,14 +170,18 @@ impl Flow {
             linked_order: RwSignal::new(None),
             managed: RwSignal::new(None),
             confirmed: RwSignal::new(None),
+            host: Host::default(),
+            lang: Lang::ENGLISH,
         }
     }
 
-    /// Moves to `step`, clearing messages of the step left.
+    /// Moves to `step`, clearing messages of the step left; keyboard and screen-reader users
+    /// land on the new step's heading.
     pub fn go(&self, step: Step) {
         self.errors.set(Vec::new());
         self.notice.set(None);
         self.step.set(step);
+        self.host.focus_when_rendered(".step h3");
     }
 
     /// Shows field errors beside their controls, on the step of the first one; errors no
@@ -184,14 +195,16 @@ impl Flow {
         if !orphans.is_empty() {
             self.notice.set(Some(orphans.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")));
         }
+        let focus = if shown.is_empty() { ".notice" } else { "[aria-invalid=true]" };
         self.errors.set(shown);
+        self.host.focus_when_rendered(focus);
     }
 
     /// Shows what a failed call said: beside its fields if it named any, else as a notice.
     pub fn show_failure(&self, failure: &ApiFailure) {
         let errors = failure.field_errors();
         if errors.is_empty() {
-            self.notice.set(Some(failure.message()));
+            self.notice.set(Some(failure.message(self.lang.words)));
         } else {
             self.show_errors(errors);
         }
@@ -200,7 +213,7 @@ impl Flow {
     /// The chosen slot's time in the site's zone, and its technician's name.
     pub fn chosen_slot_text(&self) -> (String, String) {
         let Some(slot) = self.chosen.get_untracked() else { return Default::default() };
-        let when = crate::format::date_time(slot.start, &self.config.time_zone);
+        let when = crate::format::date_time(self.lang, slot.start, &self.config.time_zone);
         let technician = self.slots.with_untracked(|s| {
             s.as_ref()?.technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone())
         });
@@ -222,43 +235,50 @@ pub fn BookingWidget(
     /// The booking link the page was opened with, if any.
     #[prop(default = None)]
     link: Option<Link>,
+    /// The element the widget is in.
+    #[prop(default = Host::default())]
+    host: Host,
 ) -> impl IntoView {
-    let loader = api.clone();
-    let loaded = LocalResource::new(move || {
-        let (api, link) = (loader.clone(), link.clone());
-        async move {
-            let config = api.config().await?;
-            let opened = match link {
-                Some(link) => {
-                    let opened = crate::hosted::open(&api, &link).await.map_err(|f| (true, f))?;
-                    Some((link, opened))
-                }
-                None => None,
-            };
-            Ok::<_, (bool, ApiFailure)>((config, opened))
-        }
+    // A plain task and a signal, not a `LocalResource`: the page loads the configuration once,
+    // and the resource's suspense machinery costs ~10 KB of wasm.
+    let loaded = RwSignal::new(None);
+    let lang = host.lang();
+    let words = lang.words;
+    let (loader, ready) = (api.clone(), host.clone());
+    leptos::task::spawn_local(async move {
+        let config = match loader.config().await {
+            Ok(config) => config,
+            Err(failure) => return loaded.set(Some(Err((false, failure)))),
+        };
+        let opened = match link {
+            Some(link) => match crate::hosted::open(&loader, &link).await {
+                Ok(opened) => Some((link, opened)),
+                Err(failure) => return loaded.set(Some(Err((true, failure)))),
+            },
+            None => None,
+        };
+        let site = config.site.to_string();
+        loaded.set(Some(Ok((config, opened))));
+        // Once the first step is on the page.
+        leptos::task::tick().await;
+        ready.emit("jobslot:ready", &[("site", &site)]);
     });
     view! {
-        <div class="widget" aria-live="polite">
+        <div class="widget">
             {move || match loaded.get() {
-                None => view! { <p class="loading" role="status">"Loading booking options…"</p> }.into_any(),
-                Some(Ok((config, opened))) => view! { <BookingFlow config=config api=api.clone() opened=opened /> }.into_any(),
+                None => view! { <p class="loading" role="status">{words.loading}</p> }.into_any(),
+                Some(Ok((config, opened))) => view! { <BookingFlow config=config api=api.clone() opened=opened host=host.clone() /> }.into_any(),
                 Some(Err((for_link, failure))) => {
                     let message = match failure {
                         ref f if for_link => crate::hosted::load_failure(f),
-                        ApiFailure::Problem(ref p) if p.status == 404 => "Online booking is not set up for this site.".to_owned(),
-                        other => other.message(),
+                        ApiFailure::Problem(ref p) if p.status == 404 => words.not_set_up.to_owned(),
+                        ApiFailure::Network(_) => words.unreachable.to_owned(),
+                        other => other.message(words),
                     };
                     view! { <p class="notice error" role="alert">{message}</p> }.into_any()
                 }
             }}
         </div>
-    }
-}
-
-impl From<ApiFailure> for (bool, ApiFailure) {
-    fn from(failure: ApiFailure) -> Self {
-        (false, failure)
     }
 }
 
@@ -272,8 +292,16 @@ pub fn BookingFlow(
     /// The hosted page's link and what it opened, when the page was opened with one.
     #[prop(default = None)]
     opened: Option<(Link, Opened)>,
+    /// The element the widget is in.
+    #[prop(default = Host::default())]
+    host: Host,
 ) -> impl IntoView {
     let mut flow = Flow::new(config, api);
+    flow.lang = host.lang();
+    flow.host = host;
+    if opened.is_none() {
+        prefill(&flow);
+    }
     if let Some((link, opened)) = opened {
         flow.link = Some(Arc::new(link));
         let settled = match opened {
@@ -305,17 +333,29 @@ pub fn BookingFlow(
     let step = flow.step;
     let notice = flow.notice;
     let mode = flow.link.as_ref().map(|l| l.kind);
-    let title = flow.config.business_name.clone();
-    // The console stores only `#rrggbb`, so the value cannot break out of the declaration.
-    let accent = flow.config.accent_colour.clone().map(|c| format!("--jobslot-site-accent: {c}"));
+    let words = flow.lang.words;
+    let title = fill(words.book_with, &[&flow.config.business_name]);
+    let label = title.clone();
+    // The site's look, which the page's own `--jobslot-accent`, `--jobslot-font` and
+    // `--jobslot-radius` still override. The console stores nothing a value could break out of.
+    let config = &flow.config;
+    for (name, value) in [
+        ("--jobslot-site-accent", config.accent_colour.clone()),
+        ("--jobslot-site-font", config.font_family.clone()),
+        ("--jobslot-site-radius", config.corner_radius.map(|r| format!("{r}px"))),
+    ] {
+        if let Some(value) = value {
+            flow.host.set_property(name, &value);
+        }
+    }
     view! {
-        <section class="booking" aria-label=format!("Book with {title}") style=accent>
+        <section class="booking" aria-label=label>
             <header>
-                <h2>{format!("Book with {title}")}</h2>
+                <h2>{title}</h2>
                 <p class="progress">{move || (step.get() != Step::Done && mode != Some(LinkKind::Manage))
-                    .then(|| step.get().progress(mode.is_some()))}</p>
+                    .then(|| step.get().progress(mode.is_some(), words))}</p>
             </header>
-            {move || notice.get().map(|n| view! { <p class="notice error" role="alert">{n}</p> })}
+            {move || notice.get().map(|n| view! { <p class="notice error" role="alert" tabindex="-1">{n}</p> })}
             {move || {
                 let step = step.get();
                 if let Some(hosted) = mode.and_then(|kind| crate::hosted::step_view(step, kind)) {
@@ -331,6 +371,30 @@ pub fn BookingFlow(
                 }
             }}
         </section>
+    }
+}
+
+/// Starts with the service and postcode the element or the page's address name; with a
+/// postcode, the times are looked up at once. A service the site does not offer is ignored.
+fn prefill(flow: &Flow) {
+    if let Some(service) = flow.host.prefill("service")
+        && flow.config.services.iter().any(|s| s.id.as_str() == service)
+    {
+        flow.service.set(service);
+    }
+    if let Some(postcode) = flow.host.prefill("postcode") {
+        flow.postcode.set(postcode);
+        // As a search would, but without taking the page's focus while it loads.
+        let flow = flow.clone();
+        leptos::task::spawn_local(async move {
+            match crate::steps::load_slots(&flow, None).await {
+                Ok(()) => flow.step.set(Step::Slots),
+                Err(failure) => match failure.field_errors() {
+                    errors if errors.is_empty() => flow.notice.set(Some(failure.message(flow.lang.words))),
+                    errors => flow.errors.set(errors),
+                },
+            }
+        });
     }
 }
 

@@ -90,7 +90,8 @@ pub fn load_failure(failure: &ApiFailure) -> String {
         ApiFailure::Problem(p) if !p.errors.is_empty() => {
             p.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
         }
-        other => other.message(),
+        // The hosted pages have no Spanish yet.
+        other => other.message(&crate::i18n::EN),
     }
 }
 

@@ -31,7 +31,7 @@ fn book(flow: Flow) {
     }
     let body = LinkBookingInput {
         technician: slot.technician.to_string(),
-        start: slot.start.to_string(),
+        start: jobslot_domain::wire_time::format_timestamp(slot.start),
         terms_accepted: true,
         callback_uri: link.callback_uri.clone(),
     };
@@ -92,12 +92,12 @@ pub fn LinkedDoneStep() -> impl IntoView {
         (None, status) => format!("This work order is {}.", status.label().to_lowercase()),
     };
     let when = order.booked.as_ref().map(|b| {
-        let time = format::date_time(b.start, &b.time_zone);
+        let time = format::date_time(crate::i18n::Lang::ENGLISH, b.start, &b.time_zone);
         format!("{} with {}, {time}.", order.service_name, b.technician_name)
     });
     Some(view! {
         <div class="step done" role="status">
-            <h3>{heading}</h3>
+            <h3 tabindex="-1">{heading}</h3>
             <p>"Work order "<strong class="work-order-number">{order.number.to_string()}</strong></p>
             {when.map(|w| view! { <p>{w}</p> })}
             {order.booked.is_none().then(|| view! { <p class="hint">{format!("Contact {business} to book it.")}</p> })}

@@ -14,7 +14,7 @@ use leptos::task::spawn_local;
 fn booked_line(booking: &ManagedBooking) -> Option<String> {
     let order = &booking.order;
     order.booked.as_ref().map(|b| {
-        let time = format::date_time(b.start, &b.time_zone);
+        let time = format::date_time(crate::i18n::Lang::ENGLISH, b.start, &b.time_zone);
         format!("{} with {}, {time}.", order.service_name, b.technician_name)
     })
 }
@@ -79,11 +79,11 @@ pub fn ManageStep() -> impl IntoView {
         let until = booking
             .changeable_until
             .zip(booking.order.booked.as_ref())
-            .map(|(t, b)| format::date_time(t, &b.time_zone));
+            .map(|(t, b)| format::date_time(crate::i18n::Lang::ENGLISH, t, &b.time_zone));
         let (choose_time, cancel) = (choose_time.clone(), cancel.clone());
         Some(view! {
             <div class="step done" role="status">
-                <h3>{heading}</h3>
+                <h3 tabindex="-1">{heading}</h3>
                 {move || confirmed.get().map(|c| view! { <p class="confirmed">{c}</p> })}
                 <p>"Work order "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
                 {booked_line(&booking).map(|w| view! { <p>{w}</p> })}
@@ -121,8 +121,10 @@ pub fn ManageMoveStep() -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (Some(link), Some(slot)) = (flow.link.clone(), flow.chosen.get_untracked()) else { return };
-            let body =
-                RescheduleInput { technician: slot.technician.to_string(), start: slot.start.to_string() };
+            let body = RescheduleInput {
+                technician: slot.technician.to_string(),
+                start: jobslot_domain::wire_time::format_timestamp(slot.start),
+            };
             act(flow.clone(), "Your booking has its new time.", async move |flow: &Flow| {
                 flow.api.reschedule(&link, &body).await
             });
@@ -134,7 +136,7 @@ pub fn ManageMoveStep() -> impl IntoView {
     };
     view! {
         <form class="step" on:submit=confirm novalidate>
-            <h3>"Move your booking"</h3>
+            <h3 tabindex="-1">"Move your booking"</h3>
             <dl class="summary">
                 <dt>"New time"</dt><dd>{when}</dd>
                 <dt>"Technician"</dt><dd>{technician}</dd>

@@ -19,7 +19,10 @@ fn config() -> SiteConfigResponse {
     serde_json::from_value(serde_json::json!({
         "site": "acme", "business_name": "Acme Car Servicing", "country": "AU", "postcode_label": "Postcode",
         "time_zone": "Australia/Sydney", "currency": "AUD", "terms": "Be nice.", "days_ahead": 30,
-        "services": [{ "id": "basic", "name": "Basic service", "duration_minutes": 60, "price": { "minor": 14900, "currency": "AUD" } }],
+        "services": [
+            { "id": "basic", "name": "Basic service", "duration_minutes": 60, "price": { "minor": 14900, "currency": "AUD" } },
+            { "id": "logbook", "name": "Logbook service", "duration_minutes": 120, "price": { "minor": 28900, "currency": "AUD" } }
+        ],
         "order_form": { "fields": [
             { "id": "car_make", "label": "Car make", "kind": "text", "max_length": 40, "required": true },
             { "id": "car_year", "label": "Year", "kind": "number", "min": 1950, "max": 2027, "required": true },
@@ -69,10 +72,21 @@ async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// A `<jobslot-booking>` element on the page, as the loader or a site's own markup places it.
+fn booking_element(attributes: &[(&str, &str)]) -> HtmlElement {
+    jobslot_widget::define_element(NO_SERVER.into());
+    let element: HtmlElement =
+        document().create_element("jobslot-booking").expect("element").unchecked_into();
+    for (name, value) in attributes {
+        element.set_attribute(name, value).expect("attribute");
+    }
+    document().body().expect("body").append_child(&element).expect("append");
+    element
+}
+
 #[wasm_bindgen_test]
 async fn the_widget_mounts_in_its_own_shadow_root_and_reports_an_unreachable_api() {
-    let host = fresh_host();
-    jobslot_widget::mount_widget(&host, "acme".into(), NO_SERVER.into(), None).expect("mounted");
+    let host = booking_element(&[("site", "acme")]);
     let shadow = host.shadow_root().expect("an open shadow root");
     let adopted = js_sys::Reflect::get(&shadow, &"adoptedStyleSheets".into()).expect("property");
     assert_eq!(
@@ -99,6 +113,39 @@ async fn the_widget_mounts_in_its_own_shadow_root_and_reports_an_unreachable_api
 }
 
 #[wasm_bindgen_test]
+async fn a_removed_widget_is_torn_down_and_a_moved_one_keeps_running() {
+    let host = booking_element(&[("site", "acme")]);
+    let shadow = host.shadow_root().expect("shadow root");
+    settle().await;
+    let other: HtmlElement = document().create_element("section").expect("section").unchecked_into();
+    document().body().expect("body").append_child(&other).expect("append");
+    other.append_child(&host).expect("moved");
+    settle().await;
+    assert!(shadow.query_selector(".widget").expect("q").is_some(), "a move keeps the flow");
+    host.remove();
+    settle().await;
+    assert_eq!(shadow.child_element_count(), 0, "a removed widget leaves nothing behind");
+    other.append_child(&host).expect("back");
+    settle().await;
+    assert!(shadow.query_selector(".widget").expect("q").is_some(), "put back, it starts afresh");
+}
+
+#[wasm_bindgen_test]
+async fn the_button_mode_opens_the_flow_in_a_modal_dialog_on_demand() {
+    let host = booking_element(&[("site", "acme"), ("mode", "button"), ("label", "Book a service")]);
+    let shadow = host.shadow_root().expect("shadow root");
+    let open = shadow.query_selector("button.open").expect("q").expect("the button");
+    assert_eq!(open.text_content().as_deref(), Some("Book a service"));
+    assert!(shadow.query_selector(".widget").expect("q").is_none(), "nothing loads before it is asked for");
+    open.unchecked_into::<HtmlElement>().click();
+    settle().await;
+    let dialog = shadow.query_selector("dialog").expect("q").expect("dialog");
+    assert!(dialog.has_attribute("open"), "the dialog is open");
+    assert!(shadow.query_selector("dialog .widget").expect("q").is_some(), "the flow is in it");
+    host.remove();
+}
+
+#[wasm_bindgen_test]
 async fn a_malformed_postcode_is_shown_beside_the_field_without_a_request() {
     let host = fresh_host();
     let api = Api::new(NO_SERVER.into(), "acme".into());
@@ -116,6 +163,23 @@ async fn a_malformed_postcode_is_shown_beside_the_field_without_a_request() {
         Some("Find times"),
         "no search started"
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_service_can_be_chosen_by_the_element_and_an_unknown_one_is_ignored() {
+    for (asked, shown) in [("logbook", "logbook"), ("no-such-service", "basic")] {
+        let host = fresh_host();
+        let element = document().create_element("jobslot-booking").expect("element");
+        element.set_attribute("service", asked).expect("attribute");
+        let widget_host = jobslot_widget::embed::Host::new(element.unchecked_into());
+        let api = Api::new(NO_SERVER.into(), "acme".into());
+        let _mounted = leptos::mount::mount_to(host.clone(), move || {
+            view! { <BookingFlow config=config() api=api host=widget_host /> }
+        });
+        settle().await;
+        let select: web_sys::HtmlSelectElement = find(&host, "#jobslot-service").unchecked_into();
+        assert_eq!(select.value(), shown, "asked for {asked}");
+    }
 }
 
 #[wasm_bindgen_test]
@@ -185,4 +249,106 @@ fn a_booking_link_page_names_its_site_order_token_and_return_address() {
     assert_eq!((site.as_str(), manage.kind, manage.token.as_str()), ("acme", LinkKind::Manage, "123.abc"));
     assert_eq!(link.kind, LinkKind::Book);
     assert!(Link::from_location("/manage/acme", "").is_none());
+}
+
+#[wasm_bindgen_test]
+fn errors_take_the_customer_to_the_step_of_their_first_field_and_the_rest_become_a_notice() {
+    use jobslot_domain::FieldError;
+    let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
+    flow.step.set(Step::Review);
+    flow.show_errors(vec![
+        FieldError::new("contact.email", "Enter an e-mail address like name@example.com."),
+        FieldError::new("idempotency-key", "Send an Idempotency-Key header."),
+    ]);
+    assert_eq!(flow.step.get_untracked(), Step::Contact);
+    assert_eq!(
+        flow.error_for("contact.email").as_deref(),
+        Some("Enter an e-mail address like name@example.com.")
+    );
+    assert_eq!(flow.notice.get_untracked().as_deref(), Some("Send an Idempotency-Key header."));
+    flow.go(Step::Review);
+    assert_eq!(
+        (flow.error_for("contact.email"), flow.notice.get_untracked()),
+        (None, None),
+        "a new step starts clean"
+    );
+    for (field, step) in [
+        ("postcode", Step::Search),
+        ("start", Step::Slots),
+        ("answers.car_make", Step::Details),
+        ("terms_accepted", Step::Review),
+    ] {
+        assert_eq!(Step::owning(field), Some(step), "{field}");
+    }
+}
+
+fn slots_at_one_time() -> jobslot_domain::api::SlotsResponse {
+    serde_json::from_value(serde_json::json!({
+        "postcode": "2000", "service": "basic", "time_zone": "Australia/Sydney", "from": "2026-11-24", "days_covered": 7,
+        "technicians": [{ "id": "tech-sam", "name": "Sam Nguyen" }, { "id": "tech-ava", "name": "Ava Li" }],
+        "days": [
+            { "date": "2026-11-24", "slots": [
+                { "technician": "tech-ava", "start": "2026-11-23T22:00:00Z", "end": "2026-11-23T23:00:00Z" },
+                { "technician": "tech-sam", "start": "2026-11-23T22:00:00Z", "end": "2026-11-23T23:00:00Z" },
+                { "technician": "tech-sam", "start": "2026-11-23T23:00:00Z", "end": "2026-11-24T00:00:00Z" }
+            ]},
+            { "date": "2026-11-25", "slots": [
+                { "technician": "tech-ava", "start": "2026-11-24T22:00:00Z", "end": "2026-11-24T23:00:00Z" }
+            ]}
+        ]
+    }))
+    .expect("slots")
+}
+
+#[wasm_bindgen_test]
+async fn times_come_first_each_once_for_any_technician_and_a_person_can_still_be_picked() {
+    let host = fresh_host();
+    let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
+    flow.slots.set(Some(slots_at_one_time()));
+    flow.step.set(Step::Slots);
+    let in_view = flow.clone();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(in_view.clone());
+        view! { <jobslot_widget::steps::SlotsStep /> }
+    });
+    settle().await;
+    let labels = |host: &HtmlElement| -> Vec<String> {
+        let buttons = host.query_selector_all("button.slot").expect("q");
+        (0..buttons.length())
+            .filter_map(|i| buttons.item(i))
+            .filter_map(|b| b.unchecked_into::<Element>().get_attribute("aria-label"))
+            .collect()
+    };
+    let any = labels(&host);
+    assert_eq!(any.len(), 2, "two times, the first free with two people: {any:?}");
+    assert!(any.iter().all(|l| l.ends_with("Any technician")), "{any:?}");
+    assert_eq!(
+        find(&host, ".day-tab[aria-selected=true] .day-count").text_content().as_deref(),
+        Some("2 free")
+    );
+
+    let select: web_sys::HtmlSelectElement = find(&host, "#jobslot-technician").unchecked_into();
+    select.set_value("tech-sam");
+    select.dispatch_event(&web_sys::Event::new("change").expect("event")).expect("dispatch");
+    settle().await;
+    let sams = labels(&host);
+    assert_eq!(sams.len(), 2);
+    assert!(sams.iter().all(|l| l.ends_with("Sam Nguyen")), "{sams:?}");
+
+    // The date grid: the right arrow shows the next day, whose only time is Ava's.
+    let grid = find(&host, "[role=grid]");
+    let key = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &{
+        let init = web_sys::KeyboardEventInit::new();
+        init.set_key("ArrowRight");
+        init.set_bubbles(true);
+        init
+    })
+    .expect("key");
+    find(&host, ".day-tab[aria-selected=true]").dispatch_event(&key).expect("dispatch");
+    settle().await;
+    assert!(grid.query_selector_all("[aria-selected=true]").expect("q").length() == 1);
+    assert_eq!(
+        find(&host, ".day-tab[aria-selected=true] .day-count").text_content().as_deref(),
+        Some("0 free")
+    );
 }

@@ -2,6 +2,7 @@
 
 use crate::fields::{FieldError, TextField};
 use crate::flow::{Flow, Step, use_flow};
+use crate::i18n::fill;
 use jobslot_domain::FieldError as Error;
 use jobslot_domain::api::{ADDRESS_LINE_MAX, AddressInput, CITY_MAX, ContactInput, NOTES_MAX};
 use jobslot_domain::contact::NAME_MAX;
@@ -43,6 +44,7 @@ pub fn ContactStep() -> impl IntoView {
     let flow = use_flow();
     let c = flow.contact;
     let postcode = flow.postcode.get_untracked();
+    let w = flow.lang.words;
     let next = {
         let flow = flow.clone();
         move |ev: SubmitEvent| {
@@ -60,23 +62,23 @@ pub fn ContactStep() -> impl IntoView {
     };
     view! {
         <form class="step" on:submit=next novalidate>
-            <h3>"Your details"</h3>
-            <TextField label="Full name".into() field="contact.name".into() value=c.name autocomplete="name" required=true max_length=NAME_MAX />
-            <TextField label="Email".into() field="contact.email".into() value=c.email input_type="email" autocomplete="email" required=true max_length=254 />
-            <TextField label="Phone".into() field="contact.phone".into() value=c.phone input_type="tel" autocomplete="tel" required=true max_length=24 />
-            <TextField label="Street address".into() field="address.line1".into() value=c.line1 autocomplete="address-line1" required=true max_length=ADDRESS_LINE_MAX />
-            <TextField label="Unit, building (optional)".into() field="address.line2".into() value=c.line2 autocomplete="address-line2" max_length=ADDRESS_LINE_MAX />
-            <TextField label="Suburb or city".into() field="address.city".into() value=c.city autocomplete="address-level2" required=true max_length=CITY_MAX />
-            <p class="hint">{format!("Postcode: {postcode}")}</p>
+            <h3 tabindex="-1">{w.your_details}</h3>
+            <TextField label=w.full_name.into() field="contact.name".into() value=c.name autocomplete="name" required=true max_length=NAME_MAX />
+            <TextField label=w.email.into() field="contact.email".into() value=c.email input_type="email" autocomplete="email" required=true max_length=254 />
+            <TextField label=w.phone.into() field="contact.phone".into() value=c.phone input_type="tel" autocomplete="tel" required=true max_length=24 />
+            <TextField label=w.street.into() field="address.line1".into() value=c.line1 autocomplete="address-line1" required=true max_length=ADDRESS_LINE_MAX />
+            <TextField label=w.unit.into() field="address.line2".into() value=c.line2 autocomplete="address-line2" max_length=ADDRESS_LINE_MAX />
+            <TextField label=w.city.into() field="address.city".into() value=c.city autocomplete="address-level2" required=true max_length=CITY_MAX />
+            <p class="hint">{fill(w.postcode_is, &[&postcode])}</p>
             <div class="field">
-                <label for="jobslot-notes">"Anything the technician should know? (optional)"</label>
+                <label for="jobslot-notes">{w.notes}</label>
                 <textarea id="jobslot-notes" rows="3" maxlength=NOTES_MAX.to_string()
                     prop:value=move || c.notes.get() on:input=move |ev| c.notes.set(event_target_value(&ev))></textarea>
                 <FieldError field="notes".to_owned() />
             </div>
             <div class="actions">
-                <button type="button" on:click=back>"Back"</button>
-                <button type="submit" class="primary">"Review"</button>
+                <button type="button" on:click=back>{w.back}</button>
+                <button type="submit" class="primary">{w.review}</button>
             </div>
         </form>
     }

@@ -3,6 +3,7 @@
 use crate::fields::{FieldError, field_id, invalid};
 use crate::flow::{Flow, Step, use_flow};
 use jobslot_domain::form::{ANSWERS, FieldKind, FormField};
+use jobslot_domain::wire_time::format_date;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use serde_json::Value;
@@ -12,6 +13,7 @@ use serde_json::Value;
 pub fn DetailsStep() -> impl IntoView {
     let flow = use_flow();
     let fields = flow.config.order_form.fields.clone();
+    let words = flow.lang.words;
     let next = {
         let flow = flow.clone();
         move |ev: SubmitEvent| {
@@ -28,11 +30,11 @@ pub fn DetailsStep() -> impl IntoView {
     };
     view! {
         <form class="step" on:submit=next novalidate>
-            <h3>"About the job"</h3>
+            <h3 tabindex="-1">{words.about_the_job}</h3>
             {fields.into_iter().map(|f| form_control(&flow, f)).collect_view()}
             <div class="actions">
-                <button type="button" on:click=back>"Back"</button>
-                <button type="submit" class="primary">"Next"</button>
+                <button type="button" on:click=back>{words.back}</button>
+                <button type="submit" class="primary">{words.next}</button>
             </div>
         </form>
     }
@@ -90,7 +92,7 @@ fn form_control(flow: &Flow, field: FormField) -> impl IntoView + use<> {
             let current = text_value.clone();
             view! {
                 <select id=id.clone() required=required aria-invalid=invalid(&path) aria-describedby=described on:change=on_text>
-                    <option value="" selected=move || current().is_empty()>"Choose…"</option>
+                    <option value="" selected=move || current().is_empty()>{flow.lang.words.choose}</option>
                     {options
                         .into_iter()
                         .map(|option| {
@@ -104,7 +106,7 @@ fn form_control(flow: &Flow, field: FormField) -> impl IntoView + use<> {
             .into_any()
         }
         FieldKind::Date { min, max } => view! {
-            <input id=id.clone() type="date" min=min.map(|d| d.to_string()) max=max.map(|d| d.to_string())
+            <input id=id.clone() type="date" min=min.map(format_date) max=max.map(format_date)
                 required=required aria-invalid=invalid(&path) aria-describedby=described prop:value=text_value on:input=on_text />
         }
         .into_any(),

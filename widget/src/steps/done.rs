@@ -2,6 +2,7 @@
 
 use crate::flow::use_flow;
 use crate::format;
+use crate::i18n::fill;
 use leptos::prelude::*;
 
 /// Shows the work-order number and the booked time.
@@ -9,14 +10,16 @@ use leptos::prelude::*;
 pub fn DoneStep() -> impl IntoView {
     let flow = use_flow();
     let booked = flow.booked.get_untracked();
+    let (lang, w) = (flow.lang, flow.lang.words);
     booked.map(|b| {
-        let when = format::date_time(b.start, &b.time_zone);
+        let when = format::date_time(lang, b.start, &b.time_zone);
+        let (before, after) = w.number_is.split_once("{}").unwrap_or((w.number_is, ""));
         view! {
             <div class="step done" role="status">
-                <h3>"You're booked!"</h3>
-                <p>"Your work order number is "<strong class="work-order-number">{b.number.to_string()}</strong>"."</p>
-                <p>{format!("{} with {}, {}.", b.service_name, b.technician_name, when)}</p>
-                <p class="hint">"Keep this number: quote it if you need to change the booking."</p>
+                <h3 tabindex="-1">{w.booked}</h3>
+                <p>{before}<strong class="work-order-number">{b.number.to_string()}</strong>{after}</p>
+                <p>{fill(w.booked_with, &[&b.service_name, &b.technician_name, &when])}</p>
+                <p class="hint">{w.keep_number}</p>
             </div>
         }
     })

@@ -4,9 +4,11 @@ use crate::api::ApiFailure;
 use crate::fields::{FieldError, TextField};
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
+use crate::i18n::fill;
 use jiff::civil::Date;
-use jobslot_domain::api::SlotsQuery;
+use jobslot_domain::api::{SlotsQuery, SlotsResponse};
 use jobslot_domain::postcode::Postcode;
+use jobslot_domain::wire_time;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -20,7 +22,13 @@ pub fn SearchStep() -> impl IntoView {
     let flow = use_flow();
     let (service, busy) = (flow.service, flow.busy);
     let services = flow.config.services.clone();
-    let label = flow.config.postcode_label.clone();
+    let (lang, words) = (flow.lang, flow.lang.words);
+    // The site names its postcodes ("ZIP code") in English; the catalogue has its own word.
+    let label = if words.postcode.is_empty() {
+        flow.config.postcode_label.clone()
+    } else {
+        words.postcode.to_owned()
+    };
     let submit = {
         let flow = flow.clone();
         move |ev: SubmitEvent| {
@@ -30,9 +38,9 @@ pub fn SearchStep() -> impl IntoView {
     };
     view! {
         <form class="step" on:submit=submit novalidate>
-            <h3>"What do you need, and where?"</h3>
+            <h3 tabindex="-1">{words.what_and_where}</h3>
             <div class="field">
-                <label for="jobslot-service">"Service"</label>
+                <label for="jobslot-service">{words.service}</label>
                 <select id="jobslot-service" on:change=move |ev| service.set(event_target_value(&ev))>
                     {services
                         .into_iter()
@@ -41,7 +49,7 @@ pub fn SearchStep() -> impl IntoView {
                             let selected = id.clone();
                             view! {
                                 <option value=id selected=move || service.get() == selected>
-                                    {format!("{} · {} min · {}", s.name, s.duration_minutes, format::money(s.price))}
+                                    {format!("{} · {} · {}", s.name, fill(words.minutes, &[&s.duration_minutes.to_string()]), format::money(lang, s.price))}
                                 </option>
                             }
                         })
@@ -52,7 +60,7 @@ pub fn SearchStep() -> impl IntoView {
             <TextField label=label field="postcode".to_owned() value=flow.postcode autocomplete="postal-code" required=true max_length=10 />
             <div class="actions">
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Searching…" } else { "Find times" }}
+                    {move || if busy.get() { words.searching } else { words.find_times }}
                 </button>
             </div>
         </form>
@@ -77,17 +85,40 @@ pub fn find_slots(flow: Flow, from: Option<Date>) {
     });
 }
 
-/// Fetches free slots for the postcode and service in the flow into `flow.slots`.
+/// Most pages of empty days skipped before the search gives up looking further.
+const EMPTY_PAGES_SKIPPED: usize = 8;
+
+/// Fetches free slots for the postcode and service in the flow into `flow.slots`, from `from`
+/// (today when `None`). Days with nothing free are skipped up to the site's horizon, so the
+/// customer never pages through empty weeks.
 pub async fn load_slots(flow: &Flow, from: Option<Date>) -> Result<(), ApiFailure> {
-    let query = SlotsQuery {
-        postcode: flow.postcode.get_untracked(),
-        service: flow.service.get_untracked(),
-        from: from.map(|d| d.to_string()),
-        days: Some(DAYS_PER_PAGE),
-    };
     flow.busy.set(true);
-    let result = flow.api.slots(&query).await;
+    let result = first_page_with_slots(flow, from).await;
     flow.busy.set(false);
     flow.slots.set(Some(result?));
     Ok(())
+}
+
+async fn first_page_with_slots(flow: &Flow, mut from: Option<Date>) -> Result<SlotsResponse, ApiFailure> {
+    let mut pages = 0;
+    loop {
+        let query = SlotsQuery {
+            postcode: flow.postcode.get_untracked(),
+            service: flow.service.get_untracked(),
+            from: from.map(wire_time::format_date),
+            days: Some(DAYS_PER_PAGE),
+        };
+        let page = flow.api.slots(&query).await?;
+        if from.is_none() {
+            // The first page starts today in the site's zone: the horizon counts from there.
+            flow.horizon.set(wire_time::add_days(page.from, i64::from(flow.config.days_ahead)));
+        }
+        let next = wire_time::add_days(page.from, i64::from(page.days_covered));
+        let within = next.zip(flow.horizon.get_untracked()).is_some_and(|(next, end)| next < end);
+        pages += 1;
+        if !page.days.is_empty() || !within || pages > EMPTY_PAGES_SKIPPED {
+            return Ok(page);
+        }
+        from = next;
+    }
 }

@@ -4,7 +4,11 @@ use super::find_slots;
 use crate::fields::FieldError;
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
+use crate::i18n::fill;
+use jiff::civil::Date;
 use jobslot_domain::api::{DaySlots, SlotOffer, SlotsResponse, TechnicianSummary};
+use jobslot_domain::wire_time;
+use leptos::ev::KeyboardEvent;
 use leptos::prelude::*;
 use std::sync::Arc;
 
@@ -13,82 +17,171 @@ use std::sync::Arc;
 #[component]
 pub fn SlotsStep() -> impl IntoView {
     let flow = use_flow();
-    let slots = flow.slots;
+    let (slots, words) = (flow.slots, flow.lang.words);
     move || match slots.get() {
         Some(found) => found_slots(&flow, found).into_any(),
         None if flow.link.is_some() => {
-            view! { <p class="loading" role="status">"Finding free times…"</p> }.into_any()
+            view! { <p class="loading" role="status">{words.finding}</p> }.into_any()
         }
-        None => view! { <p class="notice">"Search for a postcode first."</p> }.into_any(),
+        None => view! { <p class="notice">{words.search_first}</p> }.into_any(),
     }
 }
 
 fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     let SlotsResponse { postcode, time_zone, technicians, days, from, days_covered, .. } = found;
-    let names: Vec<String> = technicians.iter().map(|t| t.name.clone()).collect();
-    let next_from = from.checked_add(jiff::Span::new().days(i64::from(days_covered))).ok();
-    let (busy, selected) = (flow.busy, RwSignal::new(0usize));
+    let (lang, words) = (flow.lang, flow.lang.words);
+    let next_from = wire_time::add_days(from, i64::from(days_covered));
+    let horizon = flow.horizon.get_untracked();
+    let more = next_from.zip(horizon).is_none_or(|(next, end)| next < end);
+    // The first page starts today; earlier pages exist once the customer went later.
+    let today = horizon.and_then(|end| wire_time::add_days(end, -i64::from(flow.config.days_ahead)));
+    let earlier =
+        today.filter(|today| *today < from).and_then(|_| wire_time::add_days(from, -i64::from(days_covered)));
+    // Back from the form: the chosen slot's day. After a slot was taken meanwhile: its day, or
+    // the first day after it with free times.
+    let chosen = flow.chosen.get_untracked();
+    let taken = flow.taken.get_untracked();
+    let opening = days.iter().position(|day| {
+        day.slots
+            .iter()
+            .any(|s| chosen.as_ref() == Some(s) || taken.as_ref().is_some_and(|t| s.start >= t.start))
+    });
+    let (busy, selected) = (flow.busy, RwSignal::new(opening.unwrap_or(0)));
+    let who = flow.technician;
     let back = {
         let flow = flow.clone();
         // The manage page's times go back to the booking; the search's to the search.
         let to = if flow.link.is_some() { Step::Done } else { Step::Search };
         move |_| flow.go(to)
     };
-    let later = {
+    let page = {
         let flow = flow.clone();
-        move |_| find_slots(flow.clone(), next_from)
+        move |to: Option<Date>| {
+            if to.is_some() {
+                find_slots(flow.clone(), to);
+            }
+        }
     };
     let empty = days.is_empty();
     // A booking link's order has its postcode and service: there is no search to go back to.
     let linked = flow.link.as_ref().is_some_and(|l| l.kind == crate::hosted::LinkKind::Book);
+    let zone_name =
+        days.first().and_then(|d| d.slots.first()).map(|s| format::zone_name(lang, s.start, &time_zone));
+    let last = days.len().saturating_sub(1);
+    let host = flow.host.clone();
+    // The WAI-ARIA date-picker grid: arrows move a day, Home/End to the first and last day
+    // shown, Page Up/Down to earlier and later dates; the focused day is the one shown.
+    let on_key = {
+        let page = page.clone();
+        move |ev: KeyboardEvent| {
+            let at = selected.get_untracked();
+            let to = match ev.key().as_str() {
+                "ArrowRight" | "ArrowDown" => (at + 1).min(last),
+                "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
+                "Home" => 0,
+                "End" => last,
+                "PageDown" => return (ev.prevent_default(), page(next_from.filter(|_| more))).1,
+                "PageUp" => return (ev.prevent_default(), page(earlier)).1,
+                _ => return,
+            };
+            ev.prevent_default();
+            selected.set(to);
+            host.focus_when_rendered(".day-tab[aria-selected=true]");
+        }
+    };
     let tabs = days
         .iter()
         .enumerate()
         .map(|(i, day)| {
-            let count = day.slots.len();
+            let slots = day.slots.clone();
+            let count = Signal::derive(move || times(&slots, who.get().as_deref()).len());
+            let name = format::day(lang, day.date);
             view! {
-                <button type="button" class="day-tab" aria-pressed=move || (selected.get() == i).to_string()
-                    on:click=move |_| selected.set(i)>
-                    <span class="day-name">{format::short_day(day.date)}</span>
-                    <span class="day-count">{format!("{count} free")}</span>
-                </button>
+                <div role="gridcell" class="day-tab" aria-selected=move || (selected.get() == i).to_string()
+                    tabindex=move || if selected.get() == i { "0" } else { "-1" }
+                    aria-label=move || format!("{name}, {}", fill(words.free, &[&count.get().to_string()])) on:click=move |_| selected.set(i)>
+                    <span class="day-name">{format::short_day(lang, day.date)}</span>
+                    <span class="day-count">{move || fill(words.free, &[&count.get().to_string()])}</span>
+                </div>
             }
         })
         .collect_view();
+    let picker = (technicians.len() > 1).then(|| {
+        let options = technicians.iter().map(|t| {
+            let (id, name) = (t.id.to_string(), t.name.clone());
+            let this = id.clone();
+            view! { <option value=id selected=move || who.get().as_deref() == Some(this.as_str())>{name}</option> }
+        });
+        view! {
+            <div class="field">
+                <label for="jobslot-technician">{words.technician}</label>
+                <select id="jobslot-technician" on:change=move |ev| {
+                    let id = event_target_value(&ev);
+                    who.set((!id.is_empty()).then_some(id));
+                }>
+                    <option value="" selected=move || who.get().is_none()>{words.any_technician}</option>
+                    {options.collect_view()}
+                </select>
+            </div>
+        }
+    });
     let (days, technicians, flow) = (Arc::new(days), Arc::new(technicians), flow.clone());
-    let chosen_day =
-        move || days.get(selected.get()).map(|day| day_slots(&flow, day, &technicians, &time_zone));
+    let chosen_day = move || {
+        days.get(selected.get()).map(|day| day_slots(&flow, day, &technicians, &time_zone, who.get()))
+    };
+    let later = page.clone();
     view! {
         <div class="step">
-            <h3>{format!("Available times for {postcode}")}</h3>
-            <p class="hint">{format!("Serving your area: {}", names.join(", "))}</p>
+            <h3 tabindex="-1">{fill(words.times_for, &[&postcode])}</h3>
+            {zone_name.map(|zone| view! { <p class="hint">{fill(words.times_in, &[&zone])}</p> })}
             <FieldError field="start".to_owned() />
-            {empty.then(|| view! { <p class="notice">"No free times on these days. Try later dates."</p> })}
-            <div class="day-tabs" role="group" aria-label="Choose a day">{tabs}</div>
+            {empty.then(|| view! { <p class="notice">{if more { words.none_here } else { words.none_before_horizon }}</p> })}
+            {picker}
+            <div class="day-tabs" role="grid" aria-label=words.choose_day on:keydown=on_key>
+                <div role="row" class="day-row">{tabs}</div>
+            </div>
             {chosen_day}
             <div class="actions">
-                {(!linked).then(|| view! { <button type="button" on:click=back>"Back"</button> })}
-                <button type="button" on:click=later disabled=move || busy.get()>"Later dates"</button>
+                {(!linked).then(|| view! { <button type="button" on:click=back>{words.back}</button> })}
+                {earlier.map(|to| view! { <button type="button" on:click=move |_| page(Some(to)) disabled=move || busy.get()>{words.earlier}</button> })}
+                {more.then(|| view! { <button type="button" on:click=move |_| later(next_from) disabled=move || busy.get()>{words.later}</button> })}
             </div>
         </div>
     }
 }
 
-/// The free times of one day, one button per technician and start.
+/// The slots to offer: each start once ("any technician": the first free one then), or only
+/// `technician`'s.
+fn times<'a>(slots: &'a [SlotOffer], technician: Option<&str>) -> Vec<&'a SlotOffer> {
+    let mut shown: Vec<&SlotOffer> = Vec::new();
+    for slot in slots {
+        let fits = technician.is_none_or(|id| slot.technician.as_str() == id);
+        if fits && shown.last().is_none_or(|last| technician.is_some() || last.start != slot.start) {
+            shown.push(slot);
+        }
+    }
+    shown
+}
+
+/// The free times of one day: one button per start, or per start of the technician chosen.
 fn day_slots(
     flow: &Flow,
     day: &DaySlots,
     technicians: &[TechnicianSummary],
     zone: &str,
+    technician: Option<String>,
 ) -> impl IntoView + use<> {
-    let heading = format::day(day.date);
-    let buttons = day
-        .slots
-        .iter()
+    let (lang, words) = (flow.lang, flow.lang.words);
+    let heading = format::day(lang, day.date);
+    let buttons = times(&day.slots, technician.as_deref())
+        .into_iter()
         .map(|slot| {
-            let time = format::time(slot.start, zone);
-            let who = technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone()).unwrap_or_default();
-            let label = format!("{time} with {who}, {heading}");
+            let time = format::time(lang, slot.start, zone);
+            let who = match &technician {
+                Some(_) => technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone()).unwrap_or_default(),
+                None => words.any_technician.to_owned(),
+            };
+            let label = format!("{time}, {heading}, {who}");
             let (flow, slot) = (flow.clone(), slot.clone());
             view! {
                 <li>
@@ -111,6 +204,9 @@ fn day_slots(
 fn choose(flow: &Flow, slot: &SlotOffer) {
     let has_form = !flow.config.order_form.fields.is_empty();
     flow.chosen.set(Some(slot.clone()));
+    flow.taken.set(None);
+    let start = wire_time::format_timestamp(slot.start);
+    flow.host.emit("jobslot:slot-selected", &[("service", &flow.service.get_untracked()), ("start", &start)]);
     // A booking link's order has its answers and contact already.
     flow.go(match (flow.link.is_some(), has_form) {
         (true, _) => Step::Review,

@@ -1,0 +1,232 @@
+//! The widget's own words, in English and Spanish, chosen from the element's `lang` attribute
+//! or the page's `<html lang>`; dates, times and prices follow the same language through `Intl`.
+//!
+//! Messages from the API and the shared validation rules (a field's error) are the server's
+//! and stay in English for now.
+
+/// Every sentence the widget itself says. `{}` marks where a value goes ([`fill`]).
+#[allow(missing_docs)] // Each field is its own documentation: the English text it holds.
+pub struct Words {
+    pub loading: &'static str,
+    pub not_set_up: &'static str,
+    pub unreachable: &'static str,
+    pub book_with: &'static str,
+    pub step_of: &'static str,
+    pub what_and_where: &'static str,
+    pub service: &'static str,
+    pub postcode: &'static str,
+    pub minutes: &'static str,
+    pub searching: &'static str,
+    pub find_times: &'static str,
+    pub finding: &'static str,
+    pub search_first: &'static str,
+    pub times_for: &'static str,
+    pub times_in: &'static str,
+    pub none_here: &'static str,
+    pub none_before_horizon: &'static str,
+    pub technician: &'static str,
+    pub any_technician: &'static str,
+    pub choose_day: &'static str,
+    pub free: &'static str,
+    pub back: &'static str,
+    pub earlier: &'static str,
+    pub later: &'static str,
+    pub about_the_job: &'static str,
+    pub choose: &'static str,
+    pub next: &'static str,
+    pub your_details: &'static str,
+    pub full_name: &'static str,
+    pub email: &'static str,
+    pub phone: &'static str,
+    pub street: &'static str,
+    pub unit: &'static str,
+    pub city: &'static str,
+    pub postcode_is: &'static str,
+    pub notes: &'static str,
+    pub review: &'static str,
+    pub check_and_book: &'static str,
+    pub when: &'static str,
+    pub where_: &'static str,
+    pub contact: &'static str,
+    pub notes_short: &'static str,
+    pub accept_terms: &'static str,
+    pub accept_terms_to_book: &'static str,
+    pub booking: &'static str,
+    pub book_now: &'static str,
+    pub earlier_booking: &'static str,
+    pub booked: &'static str,
+    pub number_is: &'static str,
+    pub booked_with: &'static str,
+    pub keep_number: &'static str,
+}
+
+/// English.
+pub const EN: Words = Words {
+    loading: "Loading booking options…",
+    not_set_up: "Online booking is not set up for this site.",
+    unreachable: "We couldn't reach the booking service. Check your connection and try again.",
+    book_with: "Book with {}",
+    step_of: "Step {} of {}",
+    what_and_where: "What do you need, and where?",
+    service: "Service",
+    postcode: "",
+    minutes: "{} min",
+    searching: "Searching…",
+    find_times: "Find times",
+    finding: "Finding free times…",
+    search_first: "Search for a postcode first.",
+    times_for: "Available times for {}",
+    times_in: "Times are in {}.",
+    none_here: "No free times on these days. Try later dates.",
+    none_before_horizon: "No free times before the last day we take bookings for.",
+    technician: "Technician",
+    any_technician: "Any technician",
+    choose_day: "Choose a day",
+    free: "{} free",
+    back: "Back",
+    earlier: "Earlier dates",
+    later: "Later dates",
+    about_the_job: "About the job",
+    choose: "Choose…",
+    next: "Next",
+    your_details: "Your details",
+    full_name: "Full name",
+    email: "Email",
+    phone: "Phone",
+    street: "Street address",
+    unit: "Unit, building (optional)",
+    city: "Suburb or city",
+    postcode_is: "Postcode: {}",
+    notes: "Anything the technician should know? (optional)",
+    review: "Review",
+    check_and_book: "Check and book",
+    when: "When",
+    where_: "Where",
+    contact: "Contact",
+    notes_short: "Notes",
+    accept_terms: "I accept the terms and conditions",
+    accept_terms_to_book: "Accept the terms to book.",
+    booking: "Booking…",
+    book_now: "Book now",
+    earlier_booking: "Your booking went through before the connection dropped. Changes made after that were not saved: contact us to update them.",
+    booked: "You're booked!",
+    number_is: "Your work order number is {}.",
+    booked_with: "{} with {}, {}.",
+    keep_number: "Keep this number: quote it if you need to change the booking.",
+};
+
+/// Spanish.
+pub const ES: Words = Words {
+    loading: "Cargando las opciones de reserva…",
+    not_set_up: "Este sitio no tiene la reserva en línea activada.",
+    unreachable: "No pudimos conectar con el servicio de reservas. Comprueba tu conexión e inténtalo de nuevo.",
+    book_with: "Reserva con {}",
+    step_of: "Paso {} de {}",
+    what_and_where: "¿Qué necesitas y dónde?",
+    service: "Servicio",
+    postcode: "Código postal",
+    minutes: "{} min",
+    searching: "Buscando…",
+    find_times: "Ver horarios",
+    finding: "Buscando horarios libres…",
+    search_first: "Primero busca por código postal.",
+    times_for: "Horarios disponibles para {}",
+    times_in: "Las horas están en {}.",
+    none_here: "No hay horarios libres estos días. Prueba fechas posteriores.",
+    none_before_horizon: "No hay horarios libres antes del último día en que aceptamos reservas.",
+    technician: "Técnico",
+    any_technician: "Cualquier técnico",
+    choose_day: "Elige un día",
+    free: "{} libres",
+    back: "Atrás",
+    earlier: "Fechas anteriores",
+    later: "Fechas posteriores",
+    about_the_job: "Sobre el trabajo",
+    choose: "Elige…",
+    next: "Siguiente",
+    your_details: "Tus datos",
+    full_name: "Nombre completo",
+    email: "Correo electrónico",
+    phone: "Teléfono",
+    street: "Dirección",
+    unit: "Piso, edificio (opcional)",
+    city: "Barrio o ciudad",
+    postcode_is: "Código postal: {}",
+    notes: "¿Algo que deba saber el técnico? (opcional)",
+    review: "Revisar",
+    check_and_book: "Revisa y reserva",
+    when: "Cuándo",
+    where_: "Dónde",
+    contact: "Contacto",
+    notes_short: "Notas",
+    accept_terms: "Acepto los términos y condiciones",
+    accept_terms_to_book: "Acepta los términos para reservar.",
+    booking: "Reservando…",
+    book_now: "Reservar",
+    earlier_booking: "Tu reserva se hizo antes de que se cortara la conexión. Los cambios posteriores no se guardaron: contáctanos para actualizarlos.",
+    booked: "¡Reserva hecha!",
+    number_is: "Tu número de orden de trabajo es {}.",
+    booked_with: "{} con {}, {}.",
+    keep_number: "Guarda este número: indícalo si necesitas cambiar la reserva.",
+};
+
+/// The widget's language: its words, and the locale `Intl` formats in.
+#[derive(Clone, Copy)]
+pub struct Lang {
+    /// The words.
+    pub words: &'static Words,
+    /// The BCP 47 tag for `Intl`; `None` uses the browser's own (its 12/24-hour habit too).
+    pub locale: Option<&'static str>,
+}
+
+impl Lang {
+    /// English in the browser's locale.
+    pub const ENGLISH: Lang = Lang { words: &EN, locale: None };
+
+    /// The language a tag such as `es-MX` or `en-AU` asks for (English for any other).
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or_default();
+        if primary.eq_ignore_ascii_case("es") {
+            Lang { words: &ES, locale: Some("es") }
+        } else {
+            Lang::ENGLISH
+        }
+    }
+}
+
+/// `template` with each `{}` replaced by the next of `values`.
+pub fn fill(template: &str, values: &[&str]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut parts = template.split("{}");
+    out.push_str(parts.next().unwrap_or_default());
+    for (part, value) in parts.zip(values.iter().chain(std::iter::repeat(&""))) {
+        out.push_str(value);
+        out.push_str(part);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+    wasm_bindgen_test_configure!(run_in_browser);
+
+    #[wasm_bindgen_test]
+    fn values_fill_their_places_in_order() {
+        assert_eq!(fill(EN.step_of, &["2", "5"]), "Step 2 of 5");
+        assert_eq!(fill(ES.times_for, &["2000"]), "Horarios disponibles para 2000");
+        assert_eq!(fill("no place", &["x"]), "no place");
+    }
+
+    #[wasm_bindgen_test]
+    fn spanish_is_chosen_by_its_tag_whatever_the_region() {
+        for tag in ["es", "es-MX", "ES_es"] {
+            assert_eq!(Lang::from_tag(tag).words.book_now, "Reservar", "{tag}");
+        }
+        for tag in ["en-AU", "", "fr", "esperanto"] {
+            assert_eq!(Lang::from_tag(tag).words.book_now, "Book now", "{tag}");
+        }
+    }
+}
