@@ -144,13 +144,45 @@ impl serde::de::Expected for Expected {
     }
 }
 
+const DATE: &str = "a date as YYYY-MM-DD";
+const INSTANT: &str = "an RFC 3339 instant such as 2026-11-23T22:00:00Z";
+
+fn parsed<E: serde::de::Error, T>(
+    raw: &str,
+    parse: fn(&str) -> Option<T>,
+    what: &'static str,
+) -> Result<T, E> {
+    parse(raw).ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(raw), &Expected(what)))
+}
+
 fn read<'de, D, T>(deserializer: D, parse: fn(&str) -> Option<T>, what: &'static str) -> Result<T, D::Error>
 where
     D: serde::Deserializer<'de>,
 {
     let raw = <std::borrow::Cow<'de, str> as serde::Deserialize>::deserialize(deserializer)?;
-    parse(&raw)
-        .ok_or_else(|| serde::de::Error::invalid_value(serde::de::Unexpected::Str(&raw), &Expected(what)))
+    parsed(&raw, parse, what)
+}
+
+fn read_optional<'de, D, T>(
+    deserializer: D,
+    parse: fn(&str) -> Option<T>,
+    what: &'static str,
+) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    let raw = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(deserializer)?;
+    raw.map(|raw| parsed(&raw, parse, what)).transpose()
+}
+
+fn write_optional<S: serde::Serializer, T: std::fmt::Display>(
+    value: &Option<T>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(value) => serializer.collect_str(value),
+        None => serializer.serialize_none(),
+    }
 }
 
 /// `#[serde(with = "wire_time::date")]` for a [`Date`].
@@ -164,7 +196,7 @@ pub mod date {
 
     /// Reads `YYYY-MM-DD`.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Date, D::Error> {
-        read(deserializer, parse_date, "a date as YYYY-MM-DD")
+        read(deserializer, parse_date, DATE)
     }
 }
 
@@ -174,24 +206,12 @@ pub mod option_date {
 
     /// Writes `YYYY-MM-DD` or null.
     pub fn serialize<S: serde::Serializer>(date: &Option<Date>, serializer: S) -> Result<S::Ok, S::Error> {
-        match date {
-            Some(date) => serializer.collect_str(date),
-            None => serializer.serialize_none(),
-        }
+        write_optional(date, serializer)
     }
 
     /// Reads `YYYY-MM-DD` or null.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Date>, D::Error> {
-        let raw = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(deserializer)?;
-        raw.map(|raw| {
-            parse_date(&raw).ok_or_else(|| {
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&raw),
-                    &Expected("a date as YYYY-MM-DD"),
-                )
-            })
-        })
-        .transpose()
+        read_optional(deserializer, parse_date, DATE)
     }
 }
 
@@ -206,7 +226,7 @@ pub mod timestamp {
 
     /// Reads RFC 3339 with `Z` or a `±HH:MM` offset.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Timestamp, D::Error> {
-        read(deserializer, parse_timestamp, "an RFC 3339 instant such as 2026-11-23T22:00:00Z")
+        read(deserializer, parse_timestamp, INSTANT)
     }
 }
 
@@ -216,26 +236,14 @@ pub mod option_timestamp {
 
     /// Writes RFC 3339 in UTC or null.
     pub fn serialize<S: serde::Serializer>(t: &Option<Timestamp>, serializer: S) -> Result<S::Ok, S::Error> {
-        match t {
-            Some(t) => serializer.collect_str(t),
-            None => serializer.serialize_none(),
-        }
+        write_optional(t, serializer)
     }
 
     /// Reads RFC 3339 or null.
     pub fn deserialize<'de, D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Option<Timestamp>, D::Error> {
-        let raw = <Option<std::borrow::Cow<'de, str>> as serde::Deserialize>::deserialize(deserializer)?;
-        raw.map(|raw| {
-            parse_timestamp(&raw).ok_or_else(|| {
-                serde::de::Error::invalid_value(
-                    serde::de::Unexpected::Str(&raw),
-                    &Expected("an RFC 3339 instant such as 2026-11-23T22:00:00Z"),
-                )
-            })
-        })
-        .transpose()
+        read_optional(deserializer, parse_timestamp, INSTANT)
     }
 }
 

@@ -132,16 +132,9 @@ async fn tracking_values_from_the_page_are_kept_on_the_work_order_and_odd_ones_r
     assert_eq!(app.bookings_stored().await, 0);
 
     let created: WorkOrderCreated = app.submit("tracking-1", &request).await.json().await.expect("json");
-    let order: WorkOrder = app
-        .client
-        .get(format!("{}{SITE}/work-orders/{}", app.base, created.number))
-        .bearer_auth(app.owner_token().await)
-        .send()
-        .await
-        .expect("get")
-        .json()
-        .await
-        .expect("json");
+    let order =
+        app.staff_get(&format!("{SITE}/work-orders/{}", created.number), &app.owner_token().await).await;
+    let order: WorkOrder = serde_json::from_value(order).expect("work order");
     assert_eq!(
         order.tracking.values().collect::<Vec<_>>(),
         [("utm_campaign", "spring-2027"), ("utm_source", "newsletter")],

@@ -75,18 +75,26 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
         let page = page.clone();
         move |ev: KeyboardEvent| {
             let at = selected.get_untracked();
-            let to = match ev.key().as_str() {
-                "ArrowRight" | "ArrowDown" => (at + 1).min(last),
-                "ArrowLeft" | "ArrowUp" => at.saturating_sub(1),
-                "Home" => 0,
-                "End" => last,
-                "PageDown" => return (ev.prevent_default(), page(next_from.filter(|_| more))).1,
-                "PageUp" => return (ev.prevent_default(), page(earlier)).1,
+            let day = match ev.key().as_str() {
+                "ArrowRight" | "ArrowDown" => Some((at + 1).min(last)),
+                "ArrowLeft" | "ArrowUp" => Some(at.saturating_sub(1)),
+                "Home" => Some(0),
+                "End" => Some(last),
+                "PageDown" => {
+                    page(next_from.filter(|_| more));
+                    None
+                }
+                "PageUp" => {
+                    page(earlier);
+                    None
+                }
                 _ => return,
             };
             ev.prevent_default();
-            selected.set(to);
-            host.focus_when_rendered(".day-tab[aria-selected=true]");
+            if let Some(day) = day {
+                selected.set(day);
+                host.focus_when_rendered(".day-tab[aria-selected=true]");
+            }
         }
     };
     let tabs = days
