@@ -318,21 +318,25 @@ fn page(file: PathBuf) -> tower_http::set_header::SetResponseHeader<ServeFile, H
         .layer(ServeFile::new(file))
 }
 
-/// The files of `dir`. They keep stable names (a pasted script tag must never break), so
-/// browsers revalidate each time. The build writes `.br` and `.gz` beside each file; those are
-/// sent as they are to browsers that accept them, instead of compressing on every request.
+/// The files of `dir`. The build writes `.br` and `.gz` beside each file; those are sent as
+/// they are to browsers that accept them, instead of compressing on every request.
 fn static_dir(dir: &std::path::Path) -> Router {
     let dir = ServeDir::new(dir).precompressed_br().precompressed_gzip();
-    Router::new().fallback(move |request: Request| static_file(dir.clone(), request)).layer(
-        SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")),
-    )
+    Router::new().fallback(move |request: Request| static_file(dir.clone(), request))
 }
 
 /// A file from `dir`. A name the file system refuses (too long, invalid) is as missing as a
 /// name that is not there: 404, not a 500 and an error log line per request.
 async fn static_file(mut dir: ServeDir, request: Request) -> Response {
+    let cache = cache_control(request.uri().path());
     match dir.try_call(request).await {
-        Ok(response) => response.map(Body::new),
+        Ok(response) => {
+            let mut response = response.map(Body::new);
+            let cache =
+                if response.status().is_success() { cache } else { HeaderValue::from_static("no-cache") };
+            response.headers_mut().insert(header::CACHE_CONTROL, cache);
+            response
+        }
         Err(error) => {
             use std::io::ErrorKind::{
                 InvalidFilename, InvalidInput, NotADirectory, NotFound, PermissionDenied,
@@ -351,7 +355,55 @@ async fn static_file(mut dir: ServeDir, request: Request) -> Response {
     }
 }
 
+/// A year, immutable, for a file whose name carries a hash of its content (the widget's glue,
+/// wasm and snippets; the console's files); a new build names new files. Everything else keeps
+/// a stable name (the pasted `embed.js` above all), so browsers revalidate it on every use.
+fn cache_control(path: &str) -> HeaderValue {
+    if path.split('/').any(content_named) {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-cache")
+    }
+}
+
+/// Whether a path segment is `<name>-<16 hex digits>`, then nothing, `.` or `_` (Trunk's
+/// `jobslot-console-1f30c85324b70804_bg.wasm`, the build's `jobslot-widget-…`).
+fn content_named(segment: &str) -> bool {
+    segment.match_indices('-').any(|(at, _)| {
+        let rest = &segment[at + 1..];
+        rest.len() >= 16
+            && rest.as_bytes()[..16].iter().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(b))
+            && matches!(rest.as_bytes().get(16), None | Some(b'.' | b'_'))
+    })
+}
+
 async fn shutdown() {
     let _ = tokio::signal::ctrl_c().await;
     println!("\nStopping.");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::content_named;
+
+    #[test]
+    fn only_names_ending_in_a_sixteen_digit_hash_are_content_named() {
+        for named in [
+            "jobslot-console-1f30c85324b70804_bg.wasm",
+            "jobslot-widget-0123456789abcdef.js",
+            "jobslot-widget-0123456789abcdef",
+        ] {
+            assert!(content_named(named), "{named}");
+        }
+        for stable in [
+            "embed.js",
+            "jobslot-widget.js",
+            "jobslot-widget-0123456789abcde.js",
+            "a-0123456789ABCDEF.js",
+            "a-0123456789abcdef0.js",
+            "book.html",
+        ] {
+            assert!(!content_named(stable), "{stable}");
+        }
+    }
 }

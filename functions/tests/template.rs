@@ -92,3 +92,51 @@ fn webassembly_is_served_as_application_wasm() {
     assert_eq!(answer("/widget/jobslot-widget_bg.wasm"), "application/wasm");
     assert_eq!(answer("/widget/embed.js"), "binary/octet-stream", "other files keep their type");
 }
+
+/// Whether `path` matches a CloudFront path pattern, where `*` is any run of characters
+/// (slashes included) and `?` any one character.
+fn matches_pattern(pattern: &[u8], path: &[u8]) -> bool {
+    match (pattern.split_first(), path.split_first()) {
+        (None, _) => path.is_empty(),
+        (Some((b'*', rest)), _) => (0..=path.len()).any(|skip| matches_pattern(rest, &path[skip..])),
+        (Some((p, rest)), Some((c, tail))) if *p == b'?' || p == c => matches_pattern(rest, tail),
+        _ => false,
+    }
+}
+
+#[test]
+fn content_named_files_are_cached_a_year_and_the_loader_and_pages_briefly() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
+    let template: Value =
+        serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("template")).expect("yaml");
+    let distribution = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let policy = |uri: &str| {
+        let behaviors = distribution["CacheBehaviors"].as_sequence().expect("behaviors");
+        let behavior = behaviors
+            .iter()
+            .find(|b| matches_pattern(text(&b["PathPattern"]).as_bytes(), uri.as_bytes()))
+            .unwrap_or(&distribution["DefaultCacheBehavior"]);
+        match &behavior["CachePolicyId"] {
+            Value::Tagged(reference) if reference.tag == "Ref" => text(&reference.value),
+            other => panic!("not a !Ref: {other:?}"),
+        }
+    };
+    for immutable in [
+        "/widget/jobslot-widget-0123456789abcdef.js",
+        "/widget/jobslot-widget-0123456789abcdef_bg.wasm",
+        "/widget/snippets/jobslot-widget-0123456789abcdef/src/element.js",
+        "/widget/hosted/jobslot-widget-0123456789abcdef_bg.wasm",
+        "/admin/jobslot-console-0123456789abcdef.js",
+    ] {
+        assert_eq!(policy(immutable), "ImmutableCache", "{immutable}");
+    }
+    for short in [
+        "/widget/embed.js",
+        "/widget/hosted/embed.js",
+        "/widget/page.html",
+        "/widget/book.css",
+        "/admin/index.html",
+    ] {
+        assert_eq!(policy(short), "ShortCache", "{short}");
+    }
+}

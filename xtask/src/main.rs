@@ -7,6 +7,7 @@
 //! - `cargo xtask bench`: benchmarks and an HTTP load run, with the figures to report.
 
 mod bench;
+mod content_names;
 mod dev;
 mod lambda;
 mod process;

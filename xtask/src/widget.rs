@@ -50,6 +50,8 @@ pub fn build() -> Result<PathBuf> {
     trunk(&["--features", "hosted", "--dist", hosted.to_str().unwrap_or("target/widget/hosted")])?;
     for dir in [&dist, &hosted] {
         minify_scripts(dir)?;
+        let names = crate::content_names::apply(dir)?;
+        println!("{}/embed.js loads {} and {}", dir.display(), names.glue, names.wasm);
         precompress(dir)?;
     }
     Ok(dist)

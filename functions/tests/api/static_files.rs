@@ -53,6 +53,34 @@ async fn widget_files_and_the_demo_page_are_served() {
 }
 
 #[tokio::test]
+async fn files_named_after_their_content_are_cached_for_a_year_and_the_loader_never() {
+    let (base, _data, files) = spawn_local().await;
+    let snippets = files.path().join("snippets/jobslot-widget-0123456789abcdef/src");
+    std::fs::create_dir_all(&snippets).expect("mkdir");
+    std::fs::write(snippets.join("element.js"), "export {}").expect("write");
+    std::fs::write(files.path().join("jobslot-widget-fedcba9876543210_bg.wasm"), b"\0asm").expect("write");
+    let cache = |path: &'static str| {
+        let base = base.clone();
+        async move {
+            let response = reqwest::get(format!("{base}{path}")).await.expect("get");
+            let value =
+                response.headers().get("cache-control").and_then(|v| v.to_str().ok()).map(str::to_owned);
+            (response.status(), value.unwrap_or_default())
+        }
+    };
+    let year = "public, max-age=31536000, immutable".to_owned();
+    assert_eq!(
+        cache("/widget/jobslot-widget-fedcba9876543210_bg.wasm").await,
+        (StatusCode::OK, year.clone())
+    );
+    let snippet = cache("/widget/snippets/jobslot-widget-0123456789abcdef/src/element.js").await;
+    assert_eq!(snippet, (StatusCode::OK, year));
+    assert_eq!(cache("/widget/embed.js").await, (StatusCode::OK, "no-cache".to_owned()));
+    let missing = cache("/widget/jobslot-widget-0000000000000000.js").await;
+    assert_eq!(missing, (StatusCode::NOT_FOUND, "no-cache".to_owned()), "a miss is never kept");
+}
+
+#[tokio::test]
 async fn a_missing_or_unopenable_file_is_a_404_problem_never_a_500() {
     let (base, _data, _files) = spawn_local().await;
     let long_name = format!("{}.js", "a".repeat(300));
