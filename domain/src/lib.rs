@@ -18,6 +18,7 @@ pub mod events;
 pub mod follow_up;
 pub mod form;
 pub mod ids;
+pub mod language;
 pub mod manage;
 pub mod money;
 pub mod notification;

@@ -4,6 +4,7 @@
 
 use crate::connector::{LinkedAppointment, LinkedOrder};
 use crate::ids::TechnicianId;
+use crate::language::Language;
 use crate::site::Site;
 use crate::work_order::{OrderStatus, WorkOrder};
 use crate::{FieldError, FieldErrors};
@@ -26,9 +27,76 @@ pub struct ManagedBooking {
     /// Until when it can be moved or cancelled here; none once it cannot.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::wire_time::option_timestamp")]
     pub changeable_until: Option<Timestamp>,
-    /// Why it cannot be moved or cancelled here any more, when it cannot.
+    /// Why it cannot be moved or cancelled here any more, when it cannot, in English.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locked: Option<String>,
+    /// The same, as a code a page can say in its own language (with `contact_phone`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locked_reason: Option<Locked>,
+    /// The business's phone number, when it gives one: whom a locked booking's customer calls.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_phone: Option<String>,
+}
+
+/// Why a booking cannot be moved or cancelled online.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "code", rename_all = "snake_case")]
+pub enum Locked {
+    /// Cancelled already.
+    Cancelled,
+    /// The business declined it.
+    Declined,
+    /// An order created in advance that has no time yet.
+    NoAppointment,
+    /// The job has started (its status is past `new`).
+    Started {
+        /// Where it is.
+        status: OrderStatus,
+    },
+    /// Online changes close this many hours before the appointment, and that time has come.
+    TooLate {
+        /// The site's notice.
+        hours: u16,
+    },
+}
+
+impl Locked {
+    /// What the customer reads, in `language`: why, and whom to call (`business`, on `phone`).
+    pub fn sentence(self, language: Language, business: &str, phone: Option<&str>) -> String {
+        use Language::{English, Spanish};
+        let call = match (language, phone) {
+            (English, Some(phone)) => format!("call {business} on {phone} to change it."),
+            (English, None) => format!("contact {business} to change it."),
+            (Spanish, Some(phone)) => format!("llama a {business} al {phone} para cambiarla."),
+            (Spanish, None) => format!("contacta con {business} para cambiarla."),
+        };
+        match (self, language) {
+            (Locked::Cancelled, English) => "This booking is cancelled.".to_owned(),
+            (Locked::Cancelled, Spanish) => "Esta reserva está cancelada.".to_owned(),
+            (Locked::Declined, English) => "The business declined this booking.".to_owned(),
+            (Locked::Declined, Spanish) => "La empresa rechazó esta reserva.".to_owned(),
+            (Locked::NoAppointment, English) => "This work order has no appointment yet.".to_owned(),
+            (Locked::NoAppointment, Spanish) => "Esta orden de trabajo aún no tiene cita.".to_owned(),
+            (Locked::Started { status }, English) => {
+                format!("This job is {}: {call}", status.label().to_lowercase())
+            }
+            (Locked::Started { status }, Spanish) => {
+                format!("Este trabajo está {}: {call}", status.spanish_label())
+            }
+            (Locked::TooLate { hours }, English) => {
+                format!("Online changes close {hours} hours before the appointment: {call}")
+            }
+            (Locked::TooLate { hours }, Spanish) => {
+                format!("Los cambios en línea se cierran {hours} horas antes de la cita: {call}")
+            }
+        }
+    }
+
+    /// The English sentence for `site`'s customer.
+    pub fn english(self, site: &Site) -> String {
+        self.sentence(Language::English, &site.business_name, site.contact_phone.as_ref().map(|p| p.as_str()))
+    }
 }
 
 impl ManagedBooking {
@@ -41,49 +109,41 @@ impl ManagedBooking {
             technician_name: a.technician.name.clone(),
             time_zone: order.time_zone.clone(),
         });
-        let (changeable_until, locked) = match change_deadline(order, site) {
-            Ok(deadline) if deadline > now => (Some(deadline), None),
-            Ok(_) => (None, Some(too_late(site))),
+        let (changeable_until, locked_reason) = match may_change(order, site, now) {
+            Ok(()) => (change_deadline(order, site).ok(), None),
             Err(why) => (None, Some(why)),
         };
-        Self { order: linked, changeable_until, locked }
+        Self {
+            order: linked,
+            changeable_until,
+            locked: locked_reason.map(|why| why.english(site)),
+            locked_reason,
+            contact_phone: site.contact_phone.as_ref().map(|p| p.as_str().to_owned()),
+        }
     }
 }
 
 /// The last moment the customer may move or cancel `order` online, or why they cannot at all.
-pub fn change_deadline(order: &WorkOrder, site: &Site) -> Result<Timestamp, String> {
+pub fn change_deadline(order: &WorkOrder, site: &Site) -> Result<Timestamp, Locked> {
     let Some(appointment) = order.held() else {
         return Err(match order.status {
-            OrderStatus::Cancelled => "This booking is cancelled.".to_owned(),
-            OrderStatus::Rejected => "The business declined this booking.".to_owned(),
-            _ => "This work order has no appointment yet.".to_owned(),
+            OrderStatus::Cancelled => Locked::Cancelled,
+            OrderStatus::Rejected => Locked::Declined,
+            _ => Locked::NoAppointment,
         });
     };
     if order.status != OrderStatus::New {
-        return Err(format!("This job is {}: {}", order.status.label().to_lowercase(), call(site)));
+        return Err(Locked::Started { status: order.status });
     }
     let notice = SignedDuration::from_hours(i64::from(site.change_notice_hours));
     Ok(appointment.planned_start.checked_sub(notice).unwrap_or(appointment.planned_start))
 }
 
-/// Whether `order` may be moved or cancelled online at `now`; the sentence the customer sees
-/// when not.
-pub fn may_change(order: &WorkOrder, site: &Site, now: Timestamp) -> Result<(), String> {
-    match change_deadline(order, site) {
-        Ok(deadline) if now < deadline => Ok(()),
-        Ok(_) => Err(too_late(site)),
-        Err(why) => Err(why),
-    }
-}
-
-fn too_late(site: &Site) -> String {
-    format!("Online changes close {} hours before the appointment: {}", site.change_notice_hours, call(site))
-}
-
-fn call(site: &Site) -> String {
-    match &site.contact_phone {
-        Some(phone) => format!("call {} on {} to change it.", site.business_name, phone.as_str()),
-        None => format!("contact {} to change it.", site.business_name),
+/// Whether `order` may be moved or cancelled online at `now`; why not, when not.
+pub fn may_change(order: &WorkOrder, site: &Site, now: Timestamp) -> Result<(), Locked> {
+    match change_deadline(order, site)? {
+        deadline if now < deadline => Ok(()),
+        _ => Err(Locked::TooLate { hours: site.change_notice_hours }),
     }
 }
 
@@ -131,17 +191,31 @@ mod tests {
         assert_eq!(change_deadline(&order, &site()), Ok(day_before));
         assert!(may_change(&order, &site(), day_before - SignedDuration::from_secs(1)).is_ok());
         let late = may_change(&order, &site(), day_before).expect_err("too late");
-        assert!(late.contains("24 hours") && late.contains("02 9000 1234"), "{late}");
+        assert_eq!(late, Locked::TooLate { hours: 24 });
         let view = ManagedBooking::of(&order, &site(), day_before);
-        assert_eq!((view.changeable_until, view.locked.is_some()), (None, true));
+        assert_eq!((view.changeable_until, view.locked_reason), (None, Some(late)));
+        let english = view.locked.expect("said");
+        assert!(english.contains("24 hours") && english.contains("02 9000 1234"), "{english}");
+        let spanish = late.sentence(Language::Spanish, "Acme", view.contact_phone.as_deref());
+        assert_eq!(
+            spanish,
+            "Los cambios en línea se cierran 24 horas antes de la cita: llama a Acme al 02 9000 1234 para cambiarla."
+        );
     }
 
     #[test]
     fn a_started_or_cancelled_job_is_not_changed_online() {
         assert!(may_change(&fixtures::order("enroute"), &site(), Timestamp::UNIX_EPOCH).is_err());
         let cancelled = may_change(&fixtures::order("cancelled"), &site(), Timestamp::UNIX_EPOCH);
-        assert_eq!(cancelled, Err("This booking is cancelled.".to_owned()));
+        assert_eq!(cancelled, Err(Locked::Cancelled));
         let view = ManagedBooking::of(&fixtures::order("cancelled"), &site(), Timestamp::UNIX_EPOCH);
         assert!(view.order.booked.is_some(), "the cancelled time stays on record");
+        assert_eq!(view.locked.as_deref(), Some("This booking is cancelled."));
+        let started =
+            may_change(&fixtures::order("onsite"), &site(), Timestamp::UNIX_EPOCH).expect_err("started");
+        assert_eq!(
+            started.sentence(Language::Spanish, "Acme", None),
+            "Este trabajo está en el lugar: contacta con Acme para cambiarla."
+        );
     }
 }

@@ -100,6 +100,21 @@ impl OrderStatus {
         }
     }
 
+    /// Where the job is, for a Spanish-speaking customer: what follows "Este trabajo está".
+    pub fn spanish_label(self) -> &'static str {
+        match self {
+            OrderStatus::New => "pendiente de empezar",
+            OrderStatus::Enroute => "en camino",
+            OrderStatus::Onsite => "en el lugar",
+            OrderStatus::TravelComplete => "con el viaje terminado",
+            OrderStatus::Pending => "en espera",
+            OrderStatus::Rejected => "rechazado",
+            OrderStatus::ClosedComplete => "cerrado y completado",
+            OrderStatus::ClosedIncomplete => "cerrado sin completar",
+            OrderStatus::Cancelled => "cancelado",
+        }
+    }
+
     /// Parses a status for `field` by its name or its numeric code (`onsite` or `7`).
     pub fn parse(field: &str, raw: &str) -> Result<Self, crate::FieldError> {
         let raw = raw.trim();

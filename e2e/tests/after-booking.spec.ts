@@ -99,7 +99,16 @@ test('a booking e-mails the customer an invitation and the office a notice; the 
   expect(new Date(moveHook.body.data.start).toISOString()).toBe(new Date(moved.planned_start).toISOString());
   expect(JSON.stringify(hooks)).not.toContain('mary@example.com');
 
+  // The same page in Spanish, when the link asks for it (or the browser prefers it).
+  await page.goto(`${manage}&lang=es`);
+  await expect(hosted.getByRole('heading', { name: 'Tu reserva está cancelada' })).toBeVisible();
+  await expect(hosted.getByText('Esta reserva está cancelada.')).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Tu cita');
+
   // A link altered by hand opens nothing.
   await page.goto(manage.replace(/token=\d+/, 'token=1'));
   await expect(hosted.getByRole('alert')).toHaveText(/not valid/);
+  await page.goto(`${manage.replace(/token=\d+/, 'token=1')}&lang=es`);
+  await expect(hosted.getByRole('alert')).toHaveText(/no es válido/);
 });

@@ -240,6 +240,27 @@ test('on a Spanish page it speaks Spanish, dates and prices included, and books'
   await expect(widget.getByLabel('Código postal')).toHaveValue('2000');
 });
 
+test.describe('a visitor whose browser prefers Spanish', () => {
+  test.use({ locale: 'es-MX' });
+
+  test('gets the hosted booking page at /book/{site} in Spanish, the page\'s language and title included, unless the link says ?lang=en', async ({ page }) => {
+    await page.goto(`/book/${SITE_ID}`);
+    const widget = page.locator('jobslot-booking');
+    await expect(widget.getByRole('heading', { name: 'Reserva con Acme Car Servicing' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'es');
+    await expect(page).toHaveTitle('Reserva en línea');
+    await page.goto(`/book/${SITE_ID}?lang=en`);
+    await expect(widget.getByRole('heading', { name: 'Book with Acme Car Servicing' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  });
+
+  test('gets a shop\'s English page in English: the page\'s own language wins', async ({ page }) => {
+    await shopPage(page, '/en', `<main><script src="${EMBED}" data-site="${SITE_ID}" async></script></main>`, {}, 'en');
+    await page.goto(`${SHOP}/en`);
+    await expect(page.locator('jobslot-booking').getByRole('heading', { name: 'Book with Acme Car Servicing' })).toBeVisible();
+  });
+});
+
 test('the site\'s accent, font and corner radius theme it, and the page can still override them', async ({ page, request }) => {
   const headers = { authorization: `Bearer ${await signIn(await page.context().newPage(), request)}` };
   const current = await request.get(`${SITE}/settings`, { headers });

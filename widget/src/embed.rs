@@ -16,6 +16,8 @@
 //! The page's UTM parameters (and `gclid`, `fbclid`) ride along with the booking as its
 //! tracking values.
 
+use crate::i18n::Lang;
+use jobslot_domain::language::Language;
 use jobslot_domain::tracking::TRACKING_KEYS;
 use js_sys::{Object, Reflect};
 use send_wrapper::SendWrapper;
@@ -52,11 +54,9 @@ impl Host {
     }
 
     /// The language the element (`lang="es"`) or else the page (`<html lang>`) asks for.
-    pub fn lang(&self) -> crate::i18n::Lang {
+    pub fn lang(&self) -> Lang {
         let page = || web_sys::window()?.document()?.document_element()?.get_attribute("lang");
-        self.attribute("lang")
-            .or_else(page)
-            .map_or(crate::i18n::Lang::ENGLISH, |tag| crate::i18n::Lang::from_tag(&tag))
+        self.attribute("lang").or_else(page).map_or(Lang::ENGLISH, |tag| Lang::from_tag(&tag))
     }
 
     /// Sets the CSS custom property `name` on the element (through the CSSOM, which a strict
@@ -112,6 +112,32 @@ impl Host {
 impl std::fmt::Debug for Host {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Host")
+    }
+}
+
+/// On Jobslot's own pages (`<html data-jobslot-page>`: the hosted booking page and the links'
+/// pages) no site owner chose the language, so the visitor's is spoken: `?lang=` if the link
+/// says, else the first of the browser's languages the widget has words for. The page's
+/// `lang` (which the widget then reads), its title and its heading follow.
+pub fn speak_the_visitors_language() {
+    let Some(window) = web_sys::window() else { return };
+    let Some(document) = window.document() else { return };
+    let Some(root) = document.document_element() else { return };
+    let Some(page) = root.get_attribute("data-jobslot-page") else { return };
+    let language = match page_query("lang") {
+        Some(tag) => Language::from_tag(&tag),
+        None => {
+            let tags: Vec<String> =
+                window.navigator().languages().iter().filter_map(|t| t.as_string()).collect();
+            Language::first_spoken(tags.iter().map(String::as_str))
+        }
+    };
+    let _ = root.set_attribute("lang", language.tag());
+    let words = Lang::of(language).words;
+    let title = if page == "appointment" { words.your_appointment } else { words.book_online };
+    document.set_title(title);
+    if let Some(heading) = document.query_selector("h1").ok().flatten() {
+        heading.set_text_content(Some(title));
     }
 }
 

@@ -270,7 +270,7 @@ pub fn BookingWidget(
                 Some(Ok((config, opened))) => view! { <BookingFlow config=config api=api.clone() opened=opened host=host.clone() /> }.into_any(),
                 Some(Err((for_link, failure))) => {
                     let message = match failure {
-                        ref f if for_link => crate::hosted::load_failure(f),
+                        ref f if for_link => crate::hosted::load_failure(lang, f),
                         ApiFailure::Problem(ref p) if p.status == 404 => words.not_set_up.to_owned(),
                         ApiFailure::Network(_) => words.unreachable.to_owned(),
                         other => other.message(words),

@@ -81,18 +81,22 @@ pub fn settled(order: &LinkedOrder) -> bool {
     order.booked.is_some() || order.status != OrderStatus::New
 }
 
-/// Shows why the link's order could not be loaded.
-pub fn load_failure(failure: &ApiFailure) -> String {
+/// Shows why the link's order could not be loaded, in `lang`.
+#[cfg(feature = "hosted")]
+pub fn load_failure(lang: crate::i18n::Lang, failure: &ApiFailure) -> String {
     match failure {
-        ApiFailure::Problem(p) if p.status == 404 => {
-            "This booking link is not valid. Ask whoever sent it for a new one.".to_owned()
-        }
+        ApiFailure::Problem(p) if p.status == 404 => lang.hosted().invalid_link.to_owned(),
         ApiFailure::Problem(p) if !p.errors.is_empty() => {
             p.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
         }
-        // The hosted pages have no Spanish yet.
-        other => other.message(&crate::i18n::EN),
+        other => other.message(lang.words),
     }
+}
+
+/// The embedded widget opens no links.
+#[cfg(not(feature = "hosted"))]
+pub fn load_failure(lang: crate::i18n::Lang, failure: &ApiFailure) -> String {
+    failure.message(lang.words)
 }
 
 /// What the page's link opened, as the API says.

@@ -1,8 +1,10 @@
 //! The widget's own words, in English and Spanish, chosen from the element's `lang` attribute
-//! or the page's `<html lang>`; dates, times and prices follow the same language through `Intl`.
-//!
-//! Messages from the API and the shared validation rules (a field's error) are the server's
-//! and stay in English for now.
+//! or the page's `<html lang>` (on Jobslot's own pages, the visitor's: see
+//! [`crate::embed::speak_the_visitors_language`]); dates, times and prices follow the same
+//! language through `Intl`. A refused field's message, from the API or from the shared
+//! validation rules the widget runs before sending, is in English.
+
+use jobslot_domain::language::Language;
 
 /// Every sentence the widget itself says. `{}` marks where a value goes ([`fill`]).
 #[allow(missing_docs)] // Each field is its own documentation: the English text it holds.
@@ -58,6 +60,8 @@ pub struct Words {
     pub number_is: &'static str,
     pub booked_with: &'static str,
     pub keep_number: &'static str,
+    pub book_online: &'static str,
+    pub your_appointment: &'static str,
 }
 
 /// English.
@@ -113,6 +117,8 @@ pub const EN: Words = Words {
     number_is: "Your work order number is {}.",
     booked_with: "{} with {}, {}.",
     keep_number: "Keep this number: quote it if you need to change the booking.",
+    book_online: "Book online",
+    your_appointment: "Your appointment",
 };
 
 /// Spanish.
@@ -168,11 +174,15 @@ pub const ES: Words = Words {
     number_is: "Tu número de orden de trabajo es {}.",
     booked_with: "{} con {}, {}.",
     keep_number: "Guarda este número: indícalo si necesitas cambiar la reserva.",
+    book_online: "Reserva en línea",
+    your_appointment: "Tu cita",
 };
 
 /// The widget's language: its words, and the locale `Intl` formats in.
 #[derive(Clone, Copy)]
 pub struct Lang {
+    /// Which language.
+    pub language: Language,
     /// The words.
     pub words: &'static Words,
     /// The BCP 47 tag for `Intl`; `None` uses the browser's own (its 12/24-hour habit too).
@@ -181,18 +191,109 @@ pub struct Lang {
 
 impl Lang {
     /// English in the browser's locale.
-    pub const ENGLISH: Lang = Lang { words: &EN, locale: None };
+    pub const ENGLISH: Lang = Lang { language: Language::English, words: &EN, locale: None };
+
+    /// Speaking `language`.
+    pub fn of(language: Language) -> Lang {
+        match language {
+            Language::English => Lang::ENGLISH,
+            Language::Spanish => Lang { language, words: &ES, locale: Some("es") },
+        }
+    }
 
     /// The language a tag such as `es-MX` or `en-AU` asks for (English for any other).
     pub fn from_tag(tag: &str) -> Lang {
-        let primary = tag.split(['-', '_']).next().unwrap_or_default();
-        if primary.eq_ignore_ascii_case("es") {
-            Lang { words: &ES, locale: Some("es") }
-        } else {
-            Lang::ENGLISH
+        Lang::of(Language::from_tag(tag))
+    }
+
+    /// The hosted pages' words.
+    #[cfg(feature = "hosted")]
+    pub fn hosted(self) -> &'static HostedWords {
+        match self.language {
+            Language::English => &HOSTED_EN,
+            Language::Spanish => &HOSTED_ES,
         }
     }
 }
+
+/// What the hosted pages (a booking link's, the manage link's) say besides the flow's words.
+#[cfg(feature = "hosted")]
+#[allow(missing_docs)] // Each field is its own documentation: the English text it holds.
+pub struct HostedWords {
+    pub work_order: &'static str,
+    pub for_: &'static str,
+    pub status_is: &'static str,
+    pub contact_to_book: &'static str,
+    pub continue_: &'static str,
+    pub invalid_link: &'static str,
+    pub your_booking: &'static str,
+    pub your_booking_cancelled: &'static str,
+    pub cancelled: &'static str,
+    pub moved: &'static str,
+    pub change_until: &'static str,
+    pub choose_another: &'static str,
+    pub cancel_booking: &'static str,
+    pub cancel_this: &'static str,
+    pub cancel_explained: &'static str,
+    pub yes_cancel: &'static str,
+    pub keep_it: &'static str,
+    pub move_booking_title: &'static str,
+    pub new_time: &'static str,
+    pub moving: &'static str,
+    pub move_booking: &'static str,
+}
+
+/// The hosted pages in English.
+#[cfg(feature = "hosted")]
+pub const HOSTED_EN: HostedWords = HostedWords {
+    work_order: "Work order",
+    for_: "For",
+    status_is: "This work order is {}.",
+    contact_to_book: "Contact {} to book it.",
+    continue_: "Continue",
+    invalid_link: "This booking link is not valid. Ask whoever sent it for a new one.",
+    your_booking: "Your booking",
+    your_booking_cancelled: "Your booking is cancelled",
+    cancelled: "Your booking is cancelled.",
+    moved: "Your booking has its new time.",
+    change_until: "You can change or cancel it here until {}.",
+    choose_another: "Choose another time",
+    cancel_booking: "Cancel booking",
+    cancel_this: "Cancel this booking?",
+    cancel_explained: "Cancel this booking? The time is released for others.",
+    yes_cancel: "Yes, cancel it",
+    keep_it: "Keep it",
+    move_booking_title: "Move your booking",
+    new_time: "New time",
+    moving: "Moving…",
+    move_booking: "Move booking",
+};
+
+/// The hosted pages in Spanish.
+#[cfg(feature = "hosted")]
+pub const HOSTED_ES: HostedWords = HostedWords {
+    work_order: "Orden de trabajo",
+    for_: "Para",
+    status_is: "Este trabajo está {}.",
+    contact_to_book: "Contacta con {} para reservarlo.",
+    continue_: "Continuar",
+    invalid_link: "Este enlace de reserva no es válido. Pide uno nuevo a quien te lo envió.",
+    your_booking: "Tu reserva",
+    your_booking_cancelled: "Tu reserva está cancelada",
+    cancelled: "Tu reserva está cancelada.",
+    moved: "Tu reserva tiene su nueva hora.",
+    change_until: "Puedes cambiarla o cancelarla aquí hasta el {}.",
+    choose_another: "Elegir otra hora",
+    cancel_booking: "Cancelar la reserva",
+    cancel_this: "¿Cancelar esta reserva?",
+    cancel_explained: "¿Cancelar esta reserva? La hora quedará libre para otros.",
+    yes_cancel: "Sí, cancelarla",
+    keep_it: "Mantenerla",
+    move_booking_title: "Cambia tu reserva",
+    new_time: "Nueva hora",
+    moving: "Cambiando…",
+    move_booking: "Cambiar la reserva",
+};
 
 /// `template` with each `{}` replaced by the next of `values`.
 pub fn fill(template: &str, values: &[&str]) -> String {

@@ -54,6 +54,7 @@ pub fn define_element(default_api: String) {
                 Some((site, link)) => (site, Some(link)),
                 None => (host.get_attribute("site").unwrap_or_default(), None),
             };
+            embed::speak_the_visitors_language();
             let host = embed::Host::new(host);
             let client = api::Api::new(api, site);
             let handle = leptos::mount::mount_to(container, move || {

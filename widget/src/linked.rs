@@ -5,9 +5,12 @@
 
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
+use crate::i18n::{Lang, fill};
 use crate::steps::ReviewForm;
 use jobslot_domain::api::ProblemKind;
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder};
+use jobslot_domain::language::Language;
+use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -26,7 +29,7 @@ fn book(flow: Flow) {
         return;
     }
     if !flow.terms.get_untracked() {
-        let error = jobslot_domain::FieldError::new("terms_accepted", "Accept the terms to book.");
+        let error = jobslot_domain::FieldError::new("terms_accepted", flow.lang.words.accept_terms_to_book);
         return flow.show_errors(vec![error]);
     }
     let body = LinkBookingInput {
@@ -58,6 +61,7 @@ fn book(flow: Flow) {
 #[component]
 pub fn LinkedReviewStep() -> impl IntoView {
     let flow = use_flow();
+    let (words, hosted) = (flow.lang.words, flow.lang.hosted());
     let order = flow.linked_order.get_untracked();
     let (when, technician) = flow.chosen_slot_text();
     let shown = |f: fn(&LinkedOrder) -> String| order.as_ref().map(f).unwrap_or_default();
@@ -70,12 +74,12 @@ pub fn LinkedReviewStep() -> impl IntoView {
     view! {
         <ReviewForm back_to=Step::Slots book=book>
             <dl class="summary">
-                <dt>"Work order"</dt><dd>{number}</dd>
-                <dt>"Service"</dt><dd>{service}</dd>
-                <dt>"When"</dt><dd>{when}</dd>
-                <dt>"Technician"</dt><dd>{technician}</dd>
-                <dt>"Where"</dt><dd>{place}</dd>
-                <dt>"For"</dt><dd>{customer}</dd>
+                <dt>{hosted.work_order}</dt><dd>{number}</dd>
+                <dt>{words.service}</dt><dd>{service}</dd>
+                <dt>{words.when}</dt><dd>{when}</dd>
+                <dt>{words.technician}</dt><dd>{technician}</dd>
+                <dt>{words.where_}</dt><dd>{place}</dd>
+                <dt>{hosted.for_}</dt><dd>{customer}</dd>
             </dl>
         </ReviewForm>
     }
@@ -85,23 +89,32 @@ pub fn LinkedReviewStep() -> impl IntoView {
 #[component]
 pub fn LinkedDoneStep() -> impl IntoView {
     let flow = use_flow();
+    let (lang, hosted) = (flow.lang, flow.lang.hosted());
     let order = flow.linked_order.get_untracked()?;
     let business = flow.config.business_name.clone();
     let heading = match (&order.booked, order.status) {
-        (Some(_), _) => "You're booked!".to_owned(),
-        (None, status) => format!("This work order is {}.", status.label().to_lowercase()),
+        (Some(_), _) => lang.words.booked.to_owned(),
+        (None, status) => fill(hosted.status_is, &[&status_text(lang, status)]),
     };
     let when = order.booked.as_ref().map(|b| {
-        let time = format::date_time(crate::i18n::Lang::ENGLISH, b.start, &b.time_zone);
-        format!("{} with {}, {time}.", order.service_name, b.technician_name)
+        let time = format::date_time(lang, b.start, &b.time_zone);
+        fill(lang.words.booked_with, &[&order.service_name, &b.technician_name, &time])
     });
     Some(view! {
         <div class="step done" role="status">
             <h3 tabindex="-1">{heading}</h3>
-            <p>"Work order "<strong class="work-order-number">{order.number.to_string()}</strong></p>
+            <p>{hosted.work_order}" "<strong class="work-order-number">{order.number.to_string()}</strong></p>
             {when.map(|w| view! { <p>{w}</p> })}
-            {order.booked.is_none().then(|| view! { <p class="hint">{format!("Contact {business} to book it.")}</p> })}
-            {order.return_to.clone().map(|url| view! { <p><a class="primary" href=url>"Continue"</a></p> })}
+            {order.booked.is_none().then(|| view! { <p class="hint">{fill(hosted.contact_to_book, &[&business])}</p> })}
+            {order.return_to.clone().map(|url| view! { <p><a class="primary" href=url>{hosted.continue_}</a></p> })}
         </div>
     })
+}
+
+/// Where a job is, as a customer reads it in `lang`.
+pub fn status_text(lang: Lang, status: OrderStatus) -> String {
+    match lang.language {
+        Language::English => status.label().to_lowercase(),
+        Language::Spanish => status.spanish_label().to_owned(),
+    }
 }

@@ -5,18 +5,28 @@
 use crate::api::ApiFailure;
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
+use crate::i18n::{Lang, fill};
 use jobslot_domain::api::ProblemKind;
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput};
 use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-fn booked_line(booking: &ManagedBooking) -> Option<String> {
+fn booked_line(lang: Lang, booking: &ManagedBooking) -> Option<String> {
     let order = &booking.order;
     order.booked.as_ref().map(|b| {
-        let time = format::date_time(crate::i18n::Lang::ENGLISH, b.start, &b.time_zone);
-        format!("{} with {}, {time}.", order.service_name, b.technician_name)
+        let time = format::date_time(lang, b.start, &b.time_zone);
+        fill(lang.words.booked_with, &[&order.service_name, &b.technician_name, &time])
     })
+}
+
+/// Why the booking can no longer be changed here, in the page's language; the API's English
+/// sentence when it gives no reason this page knows.
+fn locked_line(lang: Lang, business: &str, booking: &ManagedBooking) -> Option<String> {
+    match booking.locked_reason {
+        Some(why) => Some(why.sentence(lang.language, business, booking.contact_phone.as_deref())),
+        None => booking.locked.clone(),
+    }
 }
 
 /// Runs `call`, then shows the booking it answers with on the overview with `done`.
@@ -51,6 +61,8 @@ fn act(
 #[component]
 pub fn ManageStep() -> impl IntoView {
     let flow = use_flow();
+    let (lang, hosted) = (flow.lang, flow.lang.hosted());
+    let business = flow.config.business_name.clone();
     let (managed, busy, confirmed) = (flow.managed, flow.busy, flow.confirmed);
     let asking_cancel = RwSignal::new(false);
     let choose_time = {
@@ -64,44 +76,42 @@ pub fn ManageStep() -> impl IntoView {
         let flow = flow.clone();
         move |_| {
             let Some(link) = flow.link.clone() else { return };
-            act(flow.clone(), "Your booking is cancelled.", async move |flow: &Flow| {
-                flow.api.cancel(&link).await
-            });
+            act(flow.clone(), hosted.cancelled, async move |flow: &Flow| flow.api.cancel(&link).await);
         }
     };
     move || {
         let booking = managed.get()?;
         let heading = match booking.order.status {
-            OrderStatus::Cancelled => "Your booking is cancelled".to_owned(),
-            _ => "Your booking".to_owned(),
+            OrderStatus::Cancelled => hosted.your_booking_cancelled,
+            _ => hosted.your_booking,
         };
         let open = booking.changeable_until.is_some();
         let until = booking
             .changeable_until
             .zip(booking.order.booked.as_ref())
-            .map(|(t, b)| format::date_time(crate::i18n::Lang::ENGLISH, t, &b.time_zone));
+            .map(|(t, b)| format::date_time(lang, t, &b.time_zone));
         let (choose_time, cancel) = (choose_time.clone(), cancel.clone());
         Some(view! {
             <div class="step done" role="status">
                 <h3 tabindex="-1">{heading}</h3>
                 {move || confirmed.get().map(|c| view! { <p class="confirmed">{c}</p> })}
-                <p>"Work order "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
-                {booked_line(&booking).map(|w| view! { <p>{w}</p> })}
+                <p>{hosted.work_order}" "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
+                {booked_line(lang, &booking).map(|w| view! { <p>{w}</p> })}
                 <p>{booking.order.address.clone()}</p>
-                {booking.locked.clone().map(|why| view! { <p class="hint">{why}</p> })}
+                {locked_line(lang, &business, &booking).map(|why| view! { <p class="hint">{why}</p> })}
                 {open.then(|| view! {
-                    <p class="hint">{format!("You can change or cancel it here until {}.", until.clone().unwrap_or_default())}</p>
+                    <p class="hint">{fill(hosted.change_until, &[&until.clone().unwrap_or_default()])}</p>
                     <div class="actions">
-                        <button type="button" on:click=choose_time.clone() disabled=move || busy.get()>"Choose another time"</button>
+                        <button type="button" on:click=choose_time.clone() disabled=move || busy.get()>{hosted.choose_another}</button>
                         {move || (!asking_cancel.get()).then(|| view! {
-                            <button type="button" on:click=move |_| asking_cancel.set(true)>"Cancel booking"</button>
+                            <button type="button" on:click=move |_| asking_cancel.set(true)>{hosted.cancel_booking}</button>
                         })}
                     </div>
                     {move || asking_cancel.get().then(|| view! {
-                        <div class="confirm" role="group" aria-label="Cancel this booking?">
-                            <p>"Cancel this booking? The time is released for others."</p>
-                            <button type="button" class="primary" on:click=cancel.clone() disabled=move || busy.get()>"Yes, cancel it"</button>
-                            <button type="button" on:click=move |_| asking_cancel.set(false)>"Keep it"</button>
+                        <div class="confirm" role="group" aria-label=hosted.cancel_this>
+                            <p>{hosted.cancel_explained}</p>
+                            <button type="button" class="primary" on:click=cancel.clone() disabled=move || busy.get()>{hosted.yes_cancel}</button>
+                            <button type="button" on:click=move |_| asking_cancel.set(false)>{hosted.keep_it}</button>
                         </div>
                     })}
                 })}
@@ -114,6 +124,7 @@ pub fn ManageStep() -> impl IntoView {
 #[component]
 pub fn ManageMoveStep() -> impl IntoView {
     let flow = use_flow();
+    let (words, hosted) = (flow.lang.words, flow.lang.hosted());
     let (when, technician) = flow.chosen_slot_text();
     let busy = flow.busy;
     let confirm = {
@@ -125,9 +136,7 @@ pub fn ManageMoveStep() -> impl IntoView {
                 technician: slot.technician.to_string(),
                 start: jobslot_domain::wire_time::format_timestamp(slot.start),
             };
-            act(flow.clone(), "Your booking has its new time.", async move |flow: &Flow| {
-                flow.api.reschedule(&link, &body).await
-            });
+            act(flow.clone(), hosted.moved, async move |flow: &Flow| flow.api.reschedule(&link, &body).await);
         }
     };
     let back = {
@@ -136,15 +145,15 @@ pub fn ManageMoveStep() -> impl IntoView {
     };
     view! {
         <form class="step" on:submit=confirm novalidate>
-            <h3 tabindex="-1">"Move your booking"</h3>
+            <h3 tabindex="-1">{hosted.move_booking_title}</h3>
             <dl class="summary">
-                <dt>"New time"</dt><dd>{when}</dd>
-                <dt>"Technician"</dt><dd>{technician}</dd>
+                <dt>{hosted.new_time}</dt><dd>{when}</dd>
+                <dt>{words.technician}</dt><dd>{technician}</dd>
             </dl>
             <div class="actions">
-                <button type="button" on:click=back disabled=move || busy.get()>"Back"</button>
+                <button type="button" on:click=back disabled=move || busy.get()>{words.back}</button>
                 <button type="submit" class="primary" disabled=move || busy.get()>
-                    {move || if busy.get() { "Moving…" } else { "Move booking" }}
+                    {move || if busy.get() { hosted.moving } else { hosted.move_booking }}
                 </button>
             </div>
         </form>

@@ -85,7 +85,7 @@ impl<S: Store> App<S> {
         let order = &stored.order;
         let (technician, start) = input.parse().map_err(AppError::Validation)?;
         let now = self.clock.now();
-        may_change(order, &site, now).map_err(AppError::ChangeClosed)?;
+        may_change(order, &site, now).map_err(|why| AppError::ChangeClosed(why.english(&site)))?;
         let (chosen, slot) =
             self.customer_slot(&site, order, &technician, start, Some(&order.number)).await?;
         let before = order.appointment.clone().ok_or(AppError::NotFound)?;
@@ -126,7 +126,7 @@ impl<S: Store> App<S> {
         let (site, stored) = self.managed(site, number, token).await?;
         let order = &stored.order;
         let now = self.clock.now();
-        may_change(order, &site, now).map_err(AppError::ChangeClosed)?;
+        may_change(order, &site, now).map_err(|why| AppError::ChangeClosed(why.english(&site)))?;
         let mut after = order.clone();
         after.status = OrderStatus::Cancelled;
         after.calendar_sequence += 1;
