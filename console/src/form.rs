@@ -20,7 +20,7 @@ impl Errors {
 
     /// The message for exactly `field`, if any.
     pub fn of(&self, field: &str) -> Option<String> {
-        self.0.with(|all| all.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+        self.0.with(|all| all.iter().find(|e| e.field == field).map(|e| e.message.to_string()))
     }
 
     /// Messages for fields inside `prefix` (`hours.monday` covers `hours.monday[1]`).
@@ -32,7 +32,7 @@ impl Errors {
                         || e.field.starts_with(&format!("{prefix}["))
                         || e.field.starts_with(&format!("{prefix}."))
                 })
-                .map(|e| e.message.clone())
+                .map(|e| e.message.to_string())
                 .collect()
         })
     }

@@ -359,7 +359,7 @@ impl SubmitWorkOrder {
         let technician = errors.take(TechnicianId::parse("technician", &self.technician));
         let start = errors.take(parse_start(&self.start));
         if !self.terms_accepted {
-            errors.push(FieldError::new("terms_accepted", "Accept the terms to book."));
+            errors.push(FieldError::new("terms_accepted", crate::message::Message::AcceptTerms));
         }
         errors.finish(|| {
             let job = job?;

@@ -163,7 +163,7 @@ impl LinkBookingInput {
         let technician = errors.take(TechnicianId::parse("technician", &self.technician));
         let start = errors.take(crate::api::parse_start(&self.start));
         if !self.terms_accepted {
-            errors.push(FieldError::new("terms_accepted", "Accept the terms to book."));
+            errors.push(FieldError::new("terms_accepted", crate::message::Message::AcceptTerms));
         }
         let callback = errors.take(Callback::parse_optional(&self.callback_uri, allowed));
         errors.finish(|| Some((technician?, start?, callback?)))
@@ -187,7 +187,7 @@ impl Callback {
         if raw.is_empty() {
             return Ok(None);
         }
-        let refuse = |message: &str| FieldError::new("callback_uri", message);
+        let refuse = |message: &'static str| FieldError::new("callback_uri", message);
         if raw.len() > CALLBACK_MAX {
             return Err(refuse("The return address is too long."));
         }

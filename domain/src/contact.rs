@@ -1,6 +1,7 @@
 //! Contact details: who to call about a job.
 
 use crate::FieldError;
+use crate::message::Message;
 use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
@@ -13,13 +14,13 @@ pub struct Email(String);
 impl Email {
     /// Parses an address such as `mary@example.com`.
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
-        let invalid = || FieldError::new(field, "Enter an e-mail address like name@example.com.");
+        let invalid = || FieldError::new(field, Message::Email);
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(FieldError::new(field, "This field is required."));
+            return Err(FieldError::new(field, Message::Required));
         }
         if raw.len() > 254 {
-            return Err(FieldError::new(field, "Use at most 254 characters."));
+            return Err(FieldError::new(field, Message::TooLong { max: 254 }));
         }
         let (local, domain) = raw.split_once('@').ok_or_else(invalid)?;
         let local_ok = !local.is_empty()
@@ -64,7 +65,7 @@ impl Phone {
     pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
         let raw = raw.trim();
         if raw.is_empty() {
-            return Err(FieldError::new(field, "This field is required."));
+            return Err(FieldError::new(field, Message::Required));
         }
         let (plus, rest) = match raw.strip_prefix('+') {
             Some(rest) => (true, rest),
@@ -75,11 +76,11 @@ impl Phone {
             match c {
                 '0'..='9' => digits.push(c),
                 ' ' | '-' | '(' | ')' | '.' => {}
-                _ => return Err(FieldError::new(field, "Use digits, spaces and a leading + only.")),
+                _ => return Err(FieldError::new(field, Message::PhoneCharacters)),
             }
         }
         if !(6..=15).contains(&digits.len()) {
-            return Err(FieldError::new(field, "Enter a phone number of 6 to 15 digits."));
+            return Err(FieldError::new(field, Message::PhoneDigits));
         }
         if plus {
             digits.insert(0, '+');

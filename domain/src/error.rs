@@ -1,5 +1,6 @@
 //! Validation errors that name the field they belong to.
 
+use crate::message::Message;
 use serde::{Deserialize, Serialize};
 
 /// One problem with one input field, addressed by a dotted path such as `contact.email`.
@@ -8,13 +9,14 @@ use serde::{Deserialize, Serialize};
 pub struct FieldError {
     /// Dotted path of the field in the request (`postcode`, `answers.car_make`, …).
     pub field: String,
-    /// A sentence a customer can act on.
-    pub message: String,
+    /// A sentence a customer can act on (English on the wire).
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub message: Message,
 }
 
 impl FieldError {
     /// An error for `field` with a customer-facing `message`.
-    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(field: impl Into<String>, message: impl Into<Message>) -> Self {
         Self { field: field.into(), message: message.into() }
     }
 }

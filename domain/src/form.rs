@@ -2,6 +2,7 @@
 
 use crate::FieldError;
 use crate::ids::FieldId;
+use crate::message::Message;
 use crate::text::{self, Lines};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
@@ -402,7 +403,7 @@ impl OrderForm {
 
 impl FormField {
     /// Parses one raw answer; `Ok(None)` is a blank optional answer.
-    pub fn parse(&self, raw: Option<&serde_json::Value>) -> Result<Option<AnswerValue>, String> {
+    pub fn parse(&self, raw: Option<&serde_json::Value>) -> Result<Option<AnswerValue>, Message> {
         use serde_json::Value;
         let raw = match raw {
             None | Some(Value::Null) => None,
@@ -411,9 +412,9 @@ impl FormField {
         };
         let Some(raw) = raw else {
             return match (&self.kind, self.required) {
-                (FieldKind::Checkbox, true) => Err("Tick this box to continue.".into()),
+                (FieldKind::Checkbox, true) => Err(Message::Tick),
                 (FieldKind::Checkbox, false) => Ok(Some(AnswerValue::Checkbox(false))),
-                (_, true) => Err("This field is required.".into()),
+                (_, true) => Err(Message::Required),
                 (_, false) => Ok(None),
             };
         };
@@ -430,27 +431,26 @@ impl FormField {
                     Value::String(s) => s.trim().parse::<i64>().ok(),
                     _ => None,
                 }
-                .ok_or("Enter a whole number.")?;
+                .ok_or(Message::WholeNumber)?;
                 if n < *min || n > *max {
-                    return Err(format!("Enter a number from {min} to {max}."));
+                    return Err(Message::NumberRange { min: *min, max: *max });
                 }
                 AnswerValue::Number(n)
             }
             (FieldKind::Select { options }, Value::String(s)) => {
-                let choice =
-                    options.iter().find(|o| o.as_str() == s.trim()).ok_or("Choose one of the options.")?;
+                let choice = options.iter().find(|o| o.as_str() == s.trim()).ok_or(Message::ChooseOption)?;
                 AnswerValue::Select(choice.clone())
             }
             (FieldKind::Date { min, max }, Value::String(s)) => {
-                let date = crate::wire_time::parse_date(s.trim()).ok_or("Enter a date as YYYY-MM-DD.")?;
+                let date = crate::wire_time::parse_date(s.trim()).ok_or(Message::Date)?;
                 if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
-                    return Err("Enter a date in the allowed range.".into());
+                    return Err(Message::DateRange);
                 }
                 AnswerValue::Date(date)
             }
             (FieldKind::Checkbox, Value::Bool(ticked)) => {
                 if self.required && !ticked {
-                    return Err("Tick this box to continue.".into());
+                    return Err(Message::Tick);
                 }
                 AnswerValue::Checkbox(*ticked)
             }
@@ -538,7 +538,7 @@ mod tests {
             ]
         );
         assert_eq!(errors[5].message, "4 more answer(s) name fields this form does not have.");
-        assert!(errors.iter().all(|e| !e.field.contains(&long) && !e.message.contains(&long)));
+        assert!(errors.iter().all(|e| !e.field.contains(&long) && !e.message.english().contains(&long)));
     }
 
     #[test]

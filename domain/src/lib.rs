@@ -20,6 +20,7 @@ pub mod form;
 pub mod ids;
 pub mod language;
 pub mod manage;
+pub mod message;
 pub mod money;
 pub mod notification;
 pub mod number;

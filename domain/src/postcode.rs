@@ -28,7 +28,7 @@ impl Country {
     }
 
     /// An example shown in error messages.
-    fn example(self) -> &'static str {
+    pub(crate) fn example(self) -> &'static str {
         match self {
             Country::Au => "2000",
             Country::Gb => "SW1A 1AA",
@@ -55,16 +55,8 @@ impl Postcode {
             Country::Gb => parse_gb(&compact),
             Country::Us => parse_us(&compact),
         };
-        code.map(|code| Self { country, code }).ok_or_else(|| {
-            FieldError::new(
-                field,
-                format!(
-                    "Enter a valid {} (for example {}).",
-                    country.postcode_label().to_lowercase(),
-                    country.example()
-                ),
-            )
-        })
+        code.map(|code| Self { country, code })
+            .ok_or_else(|| FieldError::new(field, crate::message::Message::Postcode(country)))
     }
 
     /// The country the code belongs to.
@@ -195,7 +187,7 @@ mod tests {
     fn errors_name_the_field_and_give_an_example() {
         let err = Postcode::parse("postcode", Country::Au, "abc").err();
         assert_eq!(err.as_ref().map(|e| e.field.as_str()), Some("postcode"));
-        assert!(err.is_some_and(|e| e.message.contains("2000")));
+        assert!(err.is_some_and(|e| e.message.english().contains("2000")));
     }
 
     proptest! {

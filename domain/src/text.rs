@@ -7,6 +7,7 @@
 //! with a message naming the field, so the customer can fix what they typed.
 
 use crate::FieldError;
+use crate::message::Message;
 use serde::{Deserialize, Serialize};
 
 /// Whether a field holds one line or several.
@@ -35,7 +36,7 @@ impl Text {
     pub fn parse_lines(field: &str, raw: &str, max_chars: usize, lines: Lines) -> Result<Self, FieldError> {
         let text = clean(raw, max_chars, lines).map_err(|message| FieldError::new(field, message))?;
         if text.is_empty() {
-            return Err(FieldError::new(field, "This field is required."));
+            return Err(FieldError::new(field, Message::Required));
         }
         Ok(Self(text))
     }
@@ -61,22 +62,22 @@ impl Text {
 
 /// Trims `raw` and checks it against the rules, returning the cleaned text (possibly empty)
 /// or a message a customer can act on. Shared by [`Text`] and the order form's text answers.
-pub fn clean(raw: &str, max_chars: usize, lines: Lines) -> Result<String, String> {
+pub fn clean(raw: &str, max_chars: usize, lines: Lines) -> Result<String, Message> {
     let text = match lines {
         Lines::Single => raw.trim().to_owned(),
         Lines::Multi => raw.trim().replace("\r\n", "\n"),
     };
     if text.chars().count() > max_chars {
-        return Err(format!("Use at most {max_chars} characters."));
+        return Err(Message::TooLong { max: max_chars });
     }
     if lines == Lines::Single && text.chars().any(|c| matches!(c, '\n' | '\r' | '\u{2028}' | '\u{2029}')) {
-        return Err("Keep this to a single line.".into());
+        return Err(Message::SingleLine);
     }
     if text.chars().any(|c| c.is_control() && c != '\n') {
-        return Err("Remove the control characters.".into());
+        return Err(Message::ControlCharacters);
     }
     if has_invisible_formatting(&text) {
-        return Err("Remove the invisible formatting characters (such as text-direction marks).".into());
+        return Err(Message::InvisibleFormatting);
     }
     Ok(text)
 }
@@ -190,7 +191,7 @@ mod tests {
             "Mary\u{E0041}",
         ] {
             let error = Text::parse("contact.name", raw, 100).expect_err(raw);
-            assert!(error.message.contains("invisible"), "{raw:?}: {}", error.message);
+            assert!(error.message.english().contains("invisible"), "{raw:?}: {}", error.message);
         }
     }
 

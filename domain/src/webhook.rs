@@ -74,7 +74,7 @@ impl EndpointId {
 impl TryFrom<String> for EndpointId {
     type Error = String;
     fn try_from(raw: String) -> Result<Self, Self::Error> {
-        Self::parse("id", &raw).map_err(|e| e.message)
+        Self::parse("id", &raw).map_err(|e| e.message.to_string())
     }
 }
 
@@ -104,7 +104,7 @@ const MAX_URL: usize = 2000;
 impl EndpointUrl {
     /// Parses `raw` for `field` under the host's rule for targets.
     pub fn parse(field: &str, raw: &str, targets: Targets) -> Result<Self, FieldError> {
-        let error = |message: &str| FieldError::new(field, message);
+        let error = |message: &'static str| FieldError::new(field, message);
         let raw = raw.trim();
         if raw.is_empty() {
             return Err(error("This field is required."));
@@ -337,7 +337,7 @@ mod tests {
     use super::*;
 
     fn url(raw: &str) -> Result<String, String> {
-        EndpointUrl::parse("url", raw, Targets::Public).map(|u| u.0).map_err(|e| e.message)
+        EndpointUrl::parse("url", raw, Targets::Public).map(|u| u.0).map_err(|e| e.message.to_string())
     }
 
     #[test]

@@ -229,6 +229,11 @@ test('on a Spanish page it speaks Spanish, dates and prices included, and books'
   await expect(widget.getByText('Paso 1 de 5')).toBeVisible();
   // Prices in Spanish style: "289,00 $" (decimal comma).
   await expect(widget.getByLabel('Servicio').locator('option').first()).toHaveText(/289,00/);
+  // The rules the widget checks before sending speak Spanish too.
+  await widget.getByLabel('Código postal').fill('20');
+  await widget.getByRole('button', { name: 'Ver horarios' }).click();
+  await expect(widget.getByText('Escribe un código postal válido (por ejemplo 2000).')).toBeVisible();
+  await expect(widget.getByLabel('Código postal')).toBeFocused();
   await widget.getByLabel('Código postal').fill('2000');
   await widget.getByRole('button', { name: 'Ver horarios' }).click();
   await expect(widget.getByRole('heading', { name: 'Horarios disponibles para 2000' })).toBeVisible();

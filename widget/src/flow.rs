@@ -193,7 +193,9 @@ impl Flow {
             self.step.set(step);
         }
         if !orphans.is_empty() {
-            self.notice.set(Some(orphans.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")));
+            self.notice.set(Some(
+                orphans.iter().map(|e| e.message.say(self.lang.language)).collect::<Vec<_>>().join(" "),
+            ));
         }
         let focus = if shown.is_empty() { ".notice" } else { "[aria-invalid=true]" };
         self.errors.set(shown);
@@ -220,9 +222,13 @@ impl Flow {
         (when, technician.unwrap_or_default())
     }
 
-    /// The message for `field`, if it has one.
+    /// The message for `field`, if it has one, in the widget's language (English when the API
+    /// said it: the rules the widget checks itself have their words in every language).
     pub fn error_for(&self, field: &str) -> Option<String> {
-        self.errors.with(|errors| errors.iter().find(|e| e.field == field).map(|e| e.message.clone()))
+        let language = self.lang.language;
+        self.errors.with(|errors| {
+            errors.iter().find(|e| e.field == field).map(|e| e.message.say(language).into_owned())
+        })
     }
 }
 

@@ -87,7 +87,7 @@ pub fn load_failure(lang: crate::i18n::Lang, failure: &ApiFailure) -> String {
     match failure {
         ApiFailure::Problem(p) if p.status == 404 => lang.hosted().invalid_link.to_owned(),
         ApiFailure::Problem(p) if !p.errors.is_empty() => {
-            p.errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")
+            p.errors.iter().map(|e| e.message.say(lang.language)).collect::<Vec<_>>().join(" ")
         }
         other => other.message(lang.words),
     }

@@ -1,8 +1,11 @@
 //! The widget's own words, in English and Spanish, chosen from the element's `lang` attribute
 //! or the page's `<html lang>` (on Jobslot's own pages, the visitor's: see
 //! [`crate::embed::speak_the_visitors_language`]); dates, times and prices follow the same
-//! language through `Intl`. A refused field's message, from the API or from the shared
-//! validation rules the widget runs before sending, is in English.
+//! language through `Intl`. A refused field's message is the domain's [`Message`], which has
+//! its words in both languages for every rule the widget checks before sending; what only the
+//! API can refuse comes in the API's English.
+//!
+//! [`Message`]: jobslot_domain::message::Message
 
 use jobslot_domain::language::Language;
 
@@ -52,7 +55,6 @@ pub struct Words {
     pub contact: &'static str,
     pub notes_short: &'static str,
     pub accept_terms: &'static str,
-    pub accept_terms_to_book: &'static str,
     pub booking: &'static str,
     pub book_now: &'static str,
     pub earlier_booking: &'static str,
@@ -109,7 +111,6 @@ pub const EN: Words = Words {
     contact: "Contact",
     notes_short: "Notes",
     accept_terms: "I accept the terms and conditions",
-    accept_terms_to_book: "Accept the terms to book.",
     booking: "Booking…",
     book_now: "Book now",
     earlier_booking: "Your booking went through before the connection dropped. Changes made after that were not saved: contact us to update them.",
@@ -166,7 +167,6 @@ pub const ES: Words = Words {
     contact: "Contacto",
     notes_short: "Notas",
     accept_terms: "Acepto los términos y condiciones",
-    accept_terms_to_book: "Acepta los términos para reservar.",
     booking: "Reservando…",
     book_now: "Reservar",
     earlier_booking: "Tu reserva se hizo antes de que se cortara la conexión. Los cambios posteriores no se guardaron: contáctanos para actualizarlos.",

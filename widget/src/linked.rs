@@ -29,7 +29,8 @@ fn book(flow: Flow) {
         return;
     }
     if !flow.terms.get_untracked() {
-        let error = jobslot_domain::FieldError::new("terms_accepted", flow.lang.words.accept_terms_to_book);
+        let error =
+            jobslot_domain::FieldError::new("terms_accepted", jobslot_domain::message::Message::AcceptTerms);
         return flow.show_errors(vec![error]);
     }
     let body = LinkBookingInput {

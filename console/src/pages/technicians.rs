@@ -85,7 +85,7 @@ fn CoverageCheck(api: Api, site: String) -> impl IntoView {
                 Err(failure) => failure
                     .field_errors()
                     .first()
-                    .map(|e| e.message.clone())
+                    .map(|e| e.message.to_string())
                     .unwrap_or_else(|| failure.message()),
             };
             answer.set(Some(text));

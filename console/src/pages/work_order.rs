@@ -142,7 +142,7 @@ pub fn field_message(failure: &Failure) -> String {
     if fields.is_empty() {
         failure.message()
     } else {
-        fields.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" ")
+        fields.iter().map(|e| e.message.to_string()).collect::<Vec<_>>().join(" ")
     }
 }
 

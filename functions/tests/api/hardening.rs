@@ -61,7 +61,7 @@ async fn line_breaks_and_invisible_characters_are_refused_per_field() {
         problem(app.submit("hidden-chars-1", &request).await, StatusCode::UNPROCESSABLE_ENTITY, "validation")
             .await;
     assert_eq!(fields(&problem), ["address.line1", "address.city", "contact.name", "answers.car_model"]);
-    let messages: Vec<&str> = problem.errors.iter().map(|e| e.message.as_str()).collect();
+    let messages: Vec<String> = problem.errors.iter().map(|e| e.message.to_string()).collect();
     assert!(messages[0].contains("invisible") && messages[1].contains("invisible"), "{messages:?}");
     assert_eq!(messages[2], "Keep this to a single line.");
     assert_eq!(app.bookings_stored().await, 0);

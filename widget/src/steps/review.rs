@@ -39,7 +39,8 @@ fn submit(flow: Flow) {
         return flow.go(Step::Slots);
     };
     if !body.terms_accepted {
-        let error = jobslot_domain::FieldError::new("terms_accepted", flow.lang.words.accept_terms_to_book);
+        let error =
+            jobslot_domain::FieldError::new("terms_accepted", jobslot_domain::message::Message::AcceptTerms);
         return flow.show_errors(vec![error]);
     }
     flow.busy.set(true);
