@@ -26,6 +26,11 @@ impl Currency {
             Currency::Usd => "USD",
         }
     }
+
+    /// The currency of an ISO 4217 `code`, as the API writes it.
+    pub fn from_code(code: &str) -> Option<Currency> {
+        [Currency::Aud, Currency::Gbp, Currency::Usd].into_iter().find(|c| c.code() == code)
+    }
 }
 
 /// An amount of money in cents (or pence).
@@ -83,5 +88,14 @@ mod tests {
         assert_eq!(price.to_string(), "AUD 289.05");
         let refund = Money { minor: -5, currency: Currency::Gbp };
         assert_eq!(refund.to_string(), "-GBP 0.05");
+    }
+
+    #[test]
+    fn a_currency_is_read_from_the_code_the_api_writes() {
+        for currency in [Currency::Aud, Currency::Gbp, Currency::Usd] {
+            let wire = serde_json::to_value(currency).expect("written");
+            assert_eq!(Currency::from_code(wire.as_str().unwrap_or_default()), Some(currency));
+        }
+        assert_eq!(Currency::from_code("EUR"), None);
     }
 }

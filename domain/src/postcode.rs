@@ -19,6 +19,16 @@ pub enum Country {
 }
 
 impl Country {
+    /// The country of an ISO 3166 `code` as the API writes it (`UK` for `GB` too).
+    pub fn from_code(code: &str) -> Option<Country> {
+        match code {
+            "AU" => Some(Country::Au),
+            "GB" | "UK" => Some(Country::Gb),
+            "US" => Some(Country::Us),
+            _ => None,
+        }
+    }
+
     /// What the widget calls the code in this country.
     pub fn postcode_label(self) -> &'static str {
         match self {
@@ -147,6 +157,16 @@ pub(crate) fn is_gb_outward(code: &str) -> bool {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_country_is_read_from_the_code_the_api_writes() {
+        for country in [Country::Au, Country::Gb, Country::Us] {
+            let wire = serde_json::to_value(country).expect("written");
+            assert_eq!(Country::from_code(wire.as_str().unwrap_or_default()), Some(country));
+        }
+        assert_eq!(Country::from_code("UK"), Some(Country::Gb), "serde's alias too");
+        assert_eq!(Country::from_code("NZ"), None);
+    }
 
     fn code(country: Country, raw: &str) -> Option<String> {
         Postcode::parse("postcode", country, raw).ok().map(|p| p.code)

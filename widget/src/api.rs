@@ -2,6 +2,7 @@
 
 #[cfg(feature = "hosted")]
 use crate::hosted::Link;
+use crate::read::{FromJs, Unreadable};
 use gloo_net::http::{Request, RequestBuilder, Response};
 use jobslot_domain::FieldError;
 use jobslot_domain::api::{
@@ -12,7 +13,6 @@ use jobslot_domain::connector::{LinkBookingInput, LinkedOrder, TOKEN_HEADER};
 #[cfg(feature = "hosted")]
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER as MANAGE_TOKEN};
 use serde::Serialize;
-use serde::de::DeserializeOwned;
 use std::sync::Arc;
 
 /// A failed call: the API's problem document, or no usable answer at all.
@@ -155,8 +155,8 @@ fn network(error: impl std::fmt::Display) -> ApiFailure {
 }
 
 /// Reads a JSON answer with the browser's own `JSON.parse` (`Response.json()`) and turns the
-/// result into `T`: far less wasm than a JSON parser compiled in for every response type.
-async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
+/// result into `T` ([`crate::read`]): far less wasm than a JSON parser and serde's readers.
+async fn decode<T: FromJs>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiFailure> {
     let response: web_sys::Response = sent.map_err(network)?.into();
     let (ok, status) = (response.ok(), response.status());
     let parsed = match response.json() {
@@ -165,9 +165,10 @@ async fn decode<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) ->
     };
     if ok {
         let value = parsed.ok_or_else(|| network("an answer that is not JSON"))?;
-        return serde_wasm_bindgen::from_value(value).map_err(network);
+        return T::from_js(value)
+            .map_err(|Unreadable(key)| network(format!("an answer without a readable `{key}`")));
     }
-    match parsed.map(serde_wasm_bindgen::from_value::<Problem>) {
+    match parsed.map(Problem::from_js) {
         Some(Ok(problem)) => Err(ApiFailure::Problem(problem)),
         _ => Err(network(format!("HTTP {status} without a problem document"))),
     }

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod linked;
 #[cfg(feature = "hosted")]
 pub mod manage;
+pub mod read;
 pub mod steps;
 pub mod submit;
 

@@ -18,7 +18,7 @@ pub const BUDGET: usize = 120_000;
 /// What `cargo xtask test` refuses to exceed today. It is ratcheted down to [`BUDGET`] as the
 /// widget gets there; a change that grows the widget past it fails the test command. (Sizes are
 /// deterministic for a given toolchain and lock file, so this is a gate, not a flaky timing.)
-pub const CEILING: usize = 171_000;
+pub const CEILING: usize = 155_000;
 
 /// The files of the widget's build that an embedding page downloads: the loader, the JS glue
 /// and its snippets, and the wasm (which carries the CSS).
