@@ -176,6 +176,8 @@ async fn decode<T: FromJs>(sent: Result<Response, gloo_net::Error>) -> Result<T,
 
 /// `body` as a JSON request body, written by the browser's `JSON.stringify`.
 fn json<B: Serialize>(request: RequestBuilder, body: &B) -> Result<Request, ApiFailure> {
-    let text = serde_json::to_string(body).map_err(network)?;
+    // Writing to a string fails only for a map with keys that are not strings, which no body
+    // has; the error is not formatted, which would bring serde_json's every message along.
+    let text = serde_json::to_string(body).map_err(|_| network("a request body that is not JSON"))?;
     request.header("Content-Type", "application/json").body(text).map_err(network)
 }
