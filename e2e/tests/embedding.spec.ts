@@ -212,6 +212,16 @@ test('the button mode opens the flow in an accessible modal dialog and gives foc
   await expect(open).toBeFocused();
 });
 
+test('the button mode speaks the page\'s language: its button and its close button', async ({ page }) => {
+  await shopPage(page, '/boton', `<main><script src="${EMBED}" data-site="${SITE_ID}" data-mode="button" async></script></main>`, {}, 'es-MX');
+  await page.goto(`${SHOP}/boton`);
+  await page.getByRole('button', { name: 'Reservar' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Reservar' });
+  await expect(dialog.getByRole('heading', { name: 'Reserva con Acme Car Servicing' })).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cerrar' }).click();
+  await expect(dialog).toBeHidden();
+});
+
 test('the hosted booking page at /book/{site} takes a plain link, with the service and postcode in it', async ({ page }) => {
   await page.goto(`/book/${SITE_ID}?service=brake-repair&postcode=2000`);
   const widget = page.locator('jobslot-booking');

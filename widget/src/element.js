@@ -3,8 +3,9 @@
 // a few lines of JS instead of kilobytes of wasm.
 
 // `mount(host, container)` renders the flow into `container` and returns a function that
-// tears it down; `style(root)` gives a shadow root the widget's stylesheet.
-export function defineCustomElement(name, mount, style) {
+// tears it down; `style(root)` gives a shadow root the widget's stylesheet; `labels(host)` is
+// the button mode's [open, close] words in the element's language.
+export function defineCustomElement(name, mount, style, labels) {
   if (customElements.get(name)) return;
   customElements.define(name, class extends HTMLElement {
     connectedCallback() {
@@ -14,7 +15,7 @@ export function defineCustomElement(name, mount, style) {
       root.replaceChildren();
       style(root);
       if (this.getAttribute("mode") === "button") {
-        this.jobslotButton(root);
+        this.jobslotButton(root, labels(this));
       } else {
         const container = document.createElement("div");
         container.className = "jobslot";
@@ -36,20 +37,18 @@ export function defineCustomElement(name, mount, style) {
 
     // A "Book now" button; the flow opens in a modal dialog (focus kept inside, Escape
     // closes, focus back on the button after) and is rendered on the first opening.
-    jobslotButton(root) {
-      const lang = (this.getAttribute("lang") || document.documentElement.lang || "").toLowerCase();
-      const spanish = lang === "es" || lang.startsWith("es-");
+    jobslotButton(root, [openLabel, closeLabel]) {
       const open = document.createElement("button");
       open.type = "button";
       open.className = "primary open";
-      open.textContent = this.getAttribute("label") || (spanish ? "Reservar" : "Book now");
+      open.textContent = this.getAttribute("label") || openLabel;
       open.setAttribute("aria-haspopup", "dialog");
       const dialog = document.createElement("dialog");
       dialog.setAttribute("aria-label", open.textContent);
       const close = document.createElement("button");
       close.type = "button";
       close.className = "close";
-      close.setAttribute("aria-label", this.getAttribute("close-label") || (spanish ? "Cerrar" : "Close"));
+      close.setAttribute("aria-label", this.getAttribute("close-label") || closeLabel);
       close.textContent = "\u00d7";
       const container = document.createElement("div");
       container.className = "jobslot";

@@ -178,15 +178,26 @@ impl Flow {
     /// Moves to `step`, clearing messages of the step left; keyboard and screen-reader users
     /// land on the new step's heading.
     pub fn go(&self, step: Step) {
+        self.go_with(step, Focus::Move);
+    }
+
+    /// Moves to `step`, clearing messages of the step left, focusing as `focus` says.
+    pub fn go_with(&self, step: Step, focus: Focus) {
         self.errors.set(Vec::new());
         self.notice.set(None);
         self.step.set(step);
-        self.host.focus_when_rendered(".step h3");
+        self.focus(".step h3", focus);
     }
 
     /// Shows field errors beside their controls, on the step of the first one; errors no
-    /// control shows become the notice, so nothing the API said goes unseen.
+    /// control shows become the notice, so nothing the API said goes unseen. Focus goes to
+    /// the first field at fault (or the notice).
     pub fn show_errors(&self, errors: Vec<FieldError>) {
+        self.show_errors_with(errors, Focus::Move);
+    }
+
+    /// Shows field errors as [`Flow::show_errors`] does, focusing as `focus` says.
+    pub fn show_errors_with(&self, errors: Vec<FieldError>, focus: Focus) {
         let (shown, orphans): (Vec<_>, Vec<_>) =
             errors.into_iter().partition(|e| Step::owning(&e.field).is_some());
         if let Some(step) = shown.first().and_then(|e| Step::owning(&e.field)) {
@@ -197,18 +208,29 @@ impl Flow {
                 orphans.iter().map(|e| e.message.say(self.lang.language)).collect::<Vec<_>>().join(" "),
             ));
         }
-        let focus = if shown.is_empty() { ".notice" } else { "[aria-invalid=true]" };
+        let selector = if shown.is_empty() { ".notice" } else { "[aria-invalid=true]" };
         self.errors.set(shown);
-        self.host.focus_when_rendered(focus);
+        self.focus(selector, focus);
     }
 
     /// Shows what a failed call said: beside its fields if it named any, else as a notice.
     pub fn show_failure(&self, failure: &ApiFailure) {
+        self.show_failure_with(failure, Focus::Move);
+    }
+
+    /// Shows what a failed call said, focusing as `focus` says.
+    pub fn show_failure_with(&self, failure: &ApiFailure, focus: Focus) {
         let errors = failure.field_errors();
         if errors.is_empty() {
             self.notice.set(Some(failure.message(self.lang.words)));
         } else {
-            self.show_errors(errors);
+            self.show_errors_with(errors, focus);
+        }
+    }
+
+    fn focus(&self, selector: &'static str, focus: Focus) {
+        if focus == Focus::Move {
+            self.host.focus_when_rendered(selector);
         }
     }
 
@@ -402,6 +424,17 @@ fn prefill(flow: &Flow) {
             }
         });
     }
+}
+
+/// Whether what a change shows takes keyboard focus: it does when the customer acted (focus
+/// follows, as a screen reader expects); it does not when the widget acts on its own as the
+/// page loads (a prefilled search), which would pull the page's focus away from the visitor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Focus {
+    /// Focus moves to what is shown.
+    Move,
+    /// Focus stays where it is.
+    Keep,
 }
 
 /// The flow state from context.

@@ -63,6 +63,7 @@ pub struct Words {
     pub booked_with: &'static str,
     pub keep_number: &'static str,
     pub book_online: &'static str,
+    pub close: &'static str,
     pub your_appointment: &'static str,
 }
 
@@ -119,6 +120,7 @@ pub const EN: Words = Words {
     booked_with: "{} with {}, {}.",
     keep_number: "Keep this number: quote it if you need to change the booking.",
     book_online: "Book online",
+    close: "Close",
     your_appointment: "Your appointment",
 };
 
@@ -175,6 +177,7 @@ pub const ES: Words = Words {
     booked_with: "{} con {}, {}.",
     keep_number: "Guarda este número: indícalo si necesitas cambiar la reserva.",
     book_online: "Reserva en línea",
+    close: "Cerrar",
     your_appointment: "Tu cita",
 };
 

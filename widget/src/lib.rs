@@ -34,6 +34,7 @@ extern "C" {
         name: &str,
         mount: &Closure<dyn FnMut(HtmlElement, HtmlElement) -> JsValue>,
         style: &Closure<dyn FnMut(ShadowRoot)>,
+        labels: &Closure<dyn FnMut(HtmlElement) -> js_sys::Array>,
     );
 }
 
@@ -71,10 +72,15 @@ pub fn define_element(default_api: String) {
             web_sys::console::error_2(&"jobslot: could not style the widget".into(), &error);
         }
     });
-    define_custom_element("jobslot-booking", &mount, &style);
+    let labels = Closure::<dyn FnMut(HtmlElement) -> js_sys::Array>::new(|host: HtmlElement| {
+        let words = embed::Host::new(host).lang().words;
+        js_sys::Array::of2(&words.book_now.into(), &words.close.into())
+    });
+    define_custom_element("jobslot-booking", &mount, &style, &labels);
     // The element class keeps calling them for every element added later.
     mount.forget();
     style.forget();
+    labels.forget();
 }
 
 /// Styles the shadow root with a constructable stylesheet, which a strict Content-Security-Policy

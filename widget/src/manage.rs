@@ -69,7 +69,7 @@ pub fn ManageStep() -> impl IntoView {
         let flow = flow.clone();
         move |_| {
             flow.confirmed.set(None);
-            crate::steps::find_slots(flow.clone(), None);
+            crate::steps::find_slots(flow.clone(), None, crate::flow::Focus::Move);
         }
     };
     let cancel = {

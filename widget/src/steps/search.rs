@@ -2,7 +2,7 @@
 
 use crate::api::ApiFailure;
 use crate::fields::{FieldError, TextField};
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, Focus, Step, use_flow};
 use crate::format;
 use crate::i18n::fill;
 use jiff::civil::Date;
@@ -33,7 +33,7 @@ pub fn SearchStep() -> impl IntoView {
         let flow = flow.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            find_slots(flow.clone(), None);
+            find_slots(flow.clone(), None, Focus::Move);
         }
     };
     view! {
@@ -69,18 +69,18 @@ pub fn SearchStep() -> impl IntoView {
 
 /// Checks the postcode here, then fetches free slots from `from` (today when `None`) and shows
 /// them; a postcode nobody serves is reported beside the postcode field.
-pub fn find_slots(flow: Flow, from: Option<Date>) {
+pub fn find_slots(flow: Flow, from: Option<Date>, focus: Focus) {
     if flow.busy.get_untracked() {
         return;
     }
     match Postcode::parse("postcode", flow.config.country, &flow.postcode.get_untracked()) {
         Ok(postcode) => flow.postcode.set(postcode.to_string()),
-        Err(error) => return flow.show_errors(vec![error]),
+        Err(error) => return flow.show_errors_with(vec![error], focus),
     }
     spawn_local(async move {
         match load_slots(&flow, from).await {
-            Ok(()) => flow.go(Step::Slots),
-            Err(failure) => flow.show_failure(&failure),
+            Ok(()) => flow.go_with(Step::Slots, focus),
+            Err(failure) => flow.show_failure_with(&failure, focus),
         }
     });
 }

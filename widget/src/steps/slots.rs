@@ -2,7 +2,7 @@
 
 use super::find_slots;
 use crate::fields::FieldError;
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, Focus, Step, use_flow};
 use crate::format;
 use crate::i18n::fill;
 use jiff::civil::Date;
@@ -58,7 +58,7 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
         let flow = flow.clone();
         move |to: Option<Date>| {
             if to.is_some() {
-                find_slots(flow.clone(), to);
+                find_slots(flow.clone(), to, Focus::Move);
             }
         }
     };
