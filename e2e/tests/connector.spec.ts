@@ -82,6 +82,11 @@ test('an integrator creates an order in advance and the customer books it throug
   expect(order.planned_start).toBeTruthy();
   await page.goto(booking_path);
   await expect(widget.getByRole('heading', { name: "You're booked!" })).toBeVisible();
+  // In Spanish when the link asks (or the visitor's browser prefers it).
+  await page.goto(`${booking_path}&lang=es`);
+  await expect(widget.getByRole('heading', { name: '¡Reserva hecha!' })).toBeVisible();
+  await expect(widget.getByText(`Orden de trabajo ${number}`)).toBeVisible();
+  await expect(widget.getByText(/^Basic service con .+, (lunes|martes|miércoles|jueves|viernes|sábado|domingo)/)).toBeVisible();
 
   // A link with another token opens nothing, and a return address elsewhere is refused.
   await page.goto(booking_path.replace(/token=./, (t: string) => (t.endsWith('A') ? 'token=B' : 'token=A')));
