@@ -79,10 +79,10 @@ impl Locked {
             (Locked::NoAppointment, English) => "This work order has no appointment yet.".to_owned(),
             (Locked::NoAppointment, Spanish) => "Esta orden de trabajo aún no tiene cita.".to_owned(),
             (Locked::Started { status }, English) => {
-                format!("This job is {}: {call}", status.label().to_lowercase())
+                format!("This job is {}: {call}", status.customer_phrase(language))
             }
             (Locked::Started { status }, Spanish) => {
-                format!("Este trabajo está {}: {call}", status.spanish_label())
+                format!("Este trabajo está {}: {call}", status.customer_phrase(language))
             }
             (Locked::TooLate { hours }, English) => {
                 format!("Online changes close {hours} hours before the appointment: {call}")

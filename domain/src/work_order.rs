@@ -100,8 +100,16 @@ impl OrderStatus {
         }
     }
 
-    /// Where the job is, for a Spanish-speaking customer: what follows "Este trabajo está".
-    pub fn spanish_label(self) -> &'static str {
+    /// Where the job is, as a customer reads it in `language`: what follows "This job is" or
+    /// "Este trabajo está".
+    pub fn customer_phrase(self, language: crate::language::Language) -> String {
+        match language {
+            crate::language::Language::English => self.label().to_lowercase(),
+            crate::language::Language::Spanish => self.spanish_phrase().to_owned(),
+        }
+    }
+
+    fn spanish_phrase(self) -> &'static str {
         match self {
             OrderStatus::New => "pendiente de empezar",
             OrderStatus::Enroute => "en camino",

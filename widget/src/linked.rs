@@ -9,8 +9,6 @@ use crate::i18n::{Lang, fill};
 use crate::steps::ReviewForm;
 use jobslot_domain::api::ProblemKind;
 use jobslot_domain::connector::{LinkBookingInput, LinkedOrder};
-use jobslot_domain::language::Language;
-use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -95,12 +93,9 @@ pub fn LinkedDoneStep() -> impl IntoView {
     let business = flow.config.business_name.clone();
     let heading = match (&order.booked, order.status) {
         (Some(_), _) => lang.words.booked.to_owned(),
-        (None, status) => fill(hosted.status_is, &[&status_text(lang, status)]),
+        (None, status) => fill(hosted.status_is, &[&status.customer_phrase(lang.language)]),
     };
-    let when = order.booked.as_ref().map(|b| {
-        let time = format::date_time(lang, b.start, &b.time_zone);
-        fill(lang.words.booked_with, &[&order.service_name, &b.technician_name, &time])
-    });
+    let when = booked_line(lang, &order);
     Some(view! {
         <div class="step done" role="status">
             <h3 tabindex="-1">{heading}</h3>
@@ -112,10 +107,10 @@ pub fn LinkedDoneStep() -> impl IntoView {
     })
 }
 
-/// Where a job is, as a customer reads it in `lang`.
-pub fn status_text(lang: Lang, status: OrderStatus) -> String {
-    match lang.language {
-        Language::English => status.label().to_lowercase(),
-        Language::Spanish => status.spanish_label().to_owned(),
-    }
+/// The booked time of `order` in one sentence: the service, with whom, when.
+pub fn booked_line(lang: Lang, order: &LinkedOrder) -> Option<String> {
+    order.booked.as_ref().map(|b| {
+        let time = format::date_time(lang, b.start, &b.time_zone);
+        fill(lang.words.booked_with, &[&order.service_name, &b.technician_name, &time])
+    })
 }

@@ -12,14 +12,6 @@ use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-fn booked_line(lang: Lang, booking: &ManagedBooking) -> Option<String> {
-    let order = &booking.order;
-    order.booked.as_ref().map(|b| {
-        let time = format::date_time(lang, b.start, &b.time_zone);
-        fill(lang.words.booked_with, &[&order.service_name, &b.technician_name, &time])
-    })
-}
-
 /// Why the booking can no longer be changed here, in the page's language; the API's English
 /// sentence when it gives no reason this page knows.
 fn locked_line(lang: Lang, business: &str, booking: &ManagedBooking) -> Option<String> {
@@ -96,7 +88,7 @@ pub fn ManageStep() -> impl IntoView {
                 <h3 tabindex="-1">{heading}</h3>
                 {move || confirmed.get().map(|c| view! { <p class="confirmed">{c}</p> })}
                 <p>{hosted.work_order}" "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
-                {booked_line(lang, &booking).map(|w| view! { <p>{w}</p> })}
+                {crate::linked::booked_line(lang, &booking.order).map(|w| view! { <p>{w}</p> })}
                 <p>{booking.order.address.clone()}</p>
                 {locked_line(lang, &business, &booking).map(|why| view! { <p class="hint">{why}</p> })}
                 {open.then(|| view! {

@@ -101,23 +101,23 @@ impl Obj {
         may_be_absent: bool,
         item: impl Fn(Obj) -> Read<T>,
     ) -> Read<Vec<T>> {
-        match self.given(key) {
-            None if may_be_absent => Ok(Vec::new()),
-            None => Err(Unreadable(key)),
-            Some(value) if Array::is_array(&value) => {
-                Array::from(&value).iter().map(|v| item(Obj::of(v, key)?)).collect()
-            }
-            Some(_) => Err(Unreadable(key)),
-        }
+        self.items(key, may_be_absent, |v| item(Obj::of(v, key)?))
     }
 
     /// A list of strings; empty when absent only if `may_be_absent`.
     pub fn strings(&self, key: &'static str, may_be_absent: bool) -> Read<Vec<String>> {
+        self.items(key, may_be_absent, |v| v.as_string().ok_or(Unreadable(key)))
+    }
+
+    fn items<T>(
+        &self,
+        key: &'static str,
+        may_be_absent: bool,
+        item: impl Fn(JsValue) -> Read<T>,
+    ) -> Read<Vec<T>> {
         match self.given(key) {
             None if may_be_absent => Ok(Vec::new()),
-            Some(value) if Array::is_array(&value) => {
-                Array::from(&value).iter().map(|v| v.as_string().ok_or(Unreadable(key))).collect()
-            }
+            Some(value) if Array::is_array(&value) => Array::from(&value).iter().map(item).collect(),
             _ => Err(Unreadable(key)),
         }
     }
