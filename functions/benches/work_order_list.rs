@@ -7,60 +7,24 @@
 // criterion_group! defines `pub fn benches` without a doc comment.
 #![allow(missing_docs)]
 
+#[path = "support/mod.rs"]
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::{SignedDuration, Timestamp};
-use jobslot_domain::api::Job;
-use jobslot_domain::availability::Interval;
-use jobslot_domain::booking::Booking;
 use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::WorkOrderListQuery;
-use jobslot_domain::ids::{UserId, WorkOrderNumber};
-use jobslot_domain::site::{Service, Technician};
+use jobslot_domain::ids::UserId;
 use jobslot_domain::staff::Role;
-use jobslot_domain::text::Text;
-use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
+use jobslot_domain::work_order::OrderStatus;
 use jobslot_functions::app::App;
-use jobslot_functions::repository::{Member, NewBooking};
+use jobslot_functions::repository::Member;
 use jobslot_functions::store::embedded::EmbeddedStore;
 use std::hint::black_box;
 
 const ORDERS: u64 = 10_000;
 const STATUSES: [OrderStatus; 4] =
     [OrderStatus::New, OrderStatus::Enroute, OrderStatus::ClosedComplete, OrderStatus::Pending];
-
-fn order(i: u64, service: &Service, technician: &Technician, start: Timestamp) -> WorkOrder {
-    let job = Job {
-        service: service.clone(),
-        location: serde_json::from_value(serde_json::json!({
-            "line1": format!("{i} George Street"), "city": "Sydney",
-            "postcode": { "country": "AU", "code": technician.areas[0].to_string() }
-        }))
-        .expect("address"),
-        contact: serde_json::from_value(serde_json::json!({
-            "name": format!("Customer {i}"), "email": format!("customer{i}@example.com"), "phone": "0412345678"
-        }))
-        .expect("contact"),
-        answers: Vec::new(),
-        notes: Some(Text::parse("t", "Side gate", 200).expect("text")),
-        tracking: Default::default(),
-    };
-    let appointment = Appointment {
-        planned_start: start,
-        planned_end: start + SignedDuration::from_hours(1),
-        technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
-    };
-    let number = WorkOrderNumber::from_random(i * 7_919 + 13);
-    let mut order = WorkOrder::new(
-        &technician.site,
-        number,
-        &job,
-        Some(appointment),
-        technician.time_zone.clone(),
-        start,
-    );
-    order.status = STATUSES[(i % 4) as usize];
-    order
-}
 
 fn list(c: &mut Criterion) {
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
@@ -86,21 +50,9 @@ fn list(c: &mut Criterion) {
             let technician = &technicians[(i % 3) as usize];
             let slot = i / 3;
             let start = first + SignedDuration::from_hours(((slot / 10) * 24 + slot % 10) as i64);
-            let work_order = order(i, &service, technician, start);
-            let booking = Booking {
-                site: work_order.site.clone(),
-                technician: technician.id.clone(),
-                work_order: work_order.number.clone(),
-                time: Interval { start, end: start + SignedDuration::from_hours(1) },
-            };
-            let new = NewBooking {
-                booking,
-                work_order,
-                idempotency: None,
-                booked_by: "bench".into(),
-                follows: None,
-            };
-            app.repository().create_booking(&new).await.expect("booked");
+            let mut work_order = support::order(i, &service, technician, start);
+            work_order.status = STATUSES[(i % 4) as usize];
+            support::book(app.repository(), work_order).await;
         }
     });
     let site = jobslot_functions::demo::DEMO_SITE;

@@ -218,6 +218,12 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     if options.demo && crate::demo::seed_if_missing(app.repository(), &identity).await? {
         tracing::info!("seeded the demo site {}", crate::demo::DEMO_SITE);
     }
+    for site in app.repository().site_ids().await? {
+        let moved = app.repository().move_legacy_bookings(&site).await?;
+        if moved > 0 {
+            tracing::info!(site = %site, moved, "moved bookings into schedule sheets");
+        }
+    }
     // The API checks the local issuer's tokens exactly as it checks Cognito's on AWS: through
     // the issuer's published JWKS, fetched over HTTP (from this very process).
     let verifier = TokenVerifier::new(IssuerConfig {

@@ -5,6 +5,7 @@ mod audit;
 mod connector;
 mod deliveries;
 mod outbox;
+mod schedules;
 mod staff;
 mod technicians;
 mod webhooks;
@@ -20,9 +21,9 @@ pub use webhooks::{SigningSecret, StoredWebhook, WebhookRecord};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 
 use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use jobslot_domain::api::WorkOrderCreated;
-use jobslot_domain::availability::{Interval, grid_cells};
+use jobslot_domain::availability::grid_cells;
 use jobslot_domain::booking::Booking;
 
 use jobslot_domain::ids::{IdempotencyKey, SiteId, WorkOrderNumber};
@@ -30,9 +31,6 @@ use jobslot_domain::site::Site;
 use jobslot_domain::work_order::WorkOrder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
-
-/// How long a booking may last; bookings starting this long before a window can reach into it.
-const LONGEST_BOOKING: SignedDuration = SignedDuration::from_hours(12);
 
 /// What was answered to the first request with an idempotency key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,23 +173,8 @@ impl<S: Store> Repository<S> {
         self.store.query(&pk, &range).await?.iter().map(decode).collect()
     }
 
-    /// A technician's bookings that overlap `window`.
-    pub async fn bookings(
-        &self,
-        site: &SiteId,
-        tech: &jobslot_domain::ids::TechnicianId,
-        window: Interval,
-    ) -> Result<Vec<Booking>, StoreError> {
-        let from = window.start.checked_sub(LONGEST_BOOKING).unwrap_or(Timestamp::MIN);
-        let items = self
-            .store
-            .query(&keys::schedule_partition(site, tech), &keys::bookings_between(from, window.end))
-            .await?;
-        let bookings: Vec<Booking> = items.iter().map(decode).collect::<Result<_, _>>()?;
-        Ok(bookings.into_iter().filter(|b| b.time.overlaps(&window)).collect())
-    }
-
-    /// Writes a booking, its slot locks, its work order and its idempotency record atomically.
+    /// Writes a booking (its schedule sheet entries and slot locks), its work order and its
+    /// idempotency record atomically.
     pub async fn create_booking(&self, new: &NewBooking) -> Result<(), BookingRefused> {
         let NewBooking { booking, work_order, idempotency, booked_by, follows } = new;
         let mut writes = Vec::new();
@@ -202,14 +185,11 @@ impl<S: Store> Repository<S> {
                 Condition::NotExistsOrExpired(now),
             ));
         }
-        let number_index = writes.len();
         writes.push(put(
             encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?,
             Condition::NotExists,
         ));
-        let booking_key =
-            keys::booking(&booking.site, &booking.technician, booking.time.start, &booking.work_order);
-        writes.push(put(encode(booking_key, booking, None)?, Condition::NotExists));
+        let locks_start = writes.len();
         let lock = SlotLock { work_order: booking.work_order.clone() };
         for cell in grid_cells(&booking.time) {
             let key = keys::slot_lock(&booking.site, &booking.technician, cell);
@@ -217,6 +197,12 @@ impl<S: Store> Repository<S> {
         }
         let locks_end = writes.len();
         // Unconditional, so never among the failed writes the answer below tells apart.
+        writes.extend(schedules::sheet_writes(
+            &booking.site,
+            &booking.work_order,
+            None,
+            Some((&booking.technician, booking.time)),
+        ));
         writes.extend(work_orders::list_writes(work_order)?);
         writes.push(work_orders::created_write(work_order, booked_by)?);
         writes.extend(outbox::event_writes(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
@@ -231,7 +217,7 @@ impl<S: Store> Repository<S> {
                     BookingRefused::IdempotencyKeyTaken
                 } else if follows.is_some() && failed.contains(&followed_index) {
                     BookingRefused::FollowedChanged
-                } else if failed.iter().any(|i| *i > number_index + 1 && *i < locks_end) {
+                } else if failed.iter().any(|i| (locks_start..locks_end).contains(i)) {
                     BookingRefused::SlotTaken
                 } else {
                     BookingRefused::NumberTaken

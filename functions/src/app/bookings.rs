@@ -2,7 +2,6 @@
 
 use super::{App, AppError, zone};
 use crate::store::Store;
-use futures_util::future::try_join_all;
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -10,11 +9,11 @@ use jobslot_domain::api::{
     DaySlots, MAX_DAYS_PER_QUERY, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary,
 };
 use jobslot_domain::availability::{AvailabilityQuery, Interval, free_slots};
-use jobslot_domain::ids::{TechnicianId, WorkOrderNumber};
+use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Service, Site, Technician};
 use jobslot_domain::{FieldError, FieldErrors};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 const DEFAULT_DAYS: u16 = 7;
 
@@ -41,22 +40,13 @@ impl<S: Store> App<S> {
             errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
         let window = days_window(from, days, &site_zone)?;
 
-        // Two rounds of reads after the site: who the index files under the postcode, then
-        // their records and their schedules at once.
+        // Two reads after the site: who the index files under the postcode, then their
+        // records and schedule sheets in one batch.
         let candidates = self.repo.serving_candidates(&site.id, &postcode).await?;
-        let ids = candidates.ids();
-        let (technicians, schedules) = tokio::try_join!(
-            self.repo.confirm_serving(&site.id, &candidates),
-            try_join_all(ids.iter().map(|id| self.repo.bookings(&site.id, id, window))),
-        )?;
+        let (technicians, busy) = self.repo.serving_with_schedules(&site.id, &candidates, window).await?;
         if technicians.is_empty() {
             return Err(AppError::PostcodeNotServed(postcode.to_string()));
         }
-        let busy: HashMap<&TechnicianId, Vec<Interval>> = ids
-            .into_iter()
-            .zip(schedules)
-            .map(|(id, bookings)| (id, bookings.into_iter().map(|b| b.time).collect()))
-            .collect();
 
         let mut by_day: BTreeMap<Date, Vec<SlotOffer>> = BTreeMap::new();
         for tech in technicians.iter().filter(|t| t.does(&service.id)) {

@@ -262,19 +262,24 @@ impl<S: Store> Repository<S> {
     ) -> Result<Vec<Technician>, StoreError> {
         let wanted: Vec<Key> = candidates.ids().into_iter().map(|id| keys::technician(site, id)).collect();
         let batches = try_join_all(wanted.chunks(MAX_GETS).map(|chunk| self.store.get_many(chunk))).await?;
-        let mut serving: Vec<Technician> = batches
-            .iter()
-            .flatten()
-            .map(decode::<Stored>)
-            .collect::<Result<Vec<_>, _>>()?
-            .into_iter()
-            .filter(|s| candidates.0.contains(&(s.technician.id.clone(), s.coverage_token.clone())))
-            .map(|s| s.technician)
-            .filter(|t| t.active)
-            .collect();
-        serving.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(serving)
+        confirmed(candidates, &batches.concat())
     }
+}
+
+/// Of the candidates' technician `records`, the active ones whose record is the save that
+/// filed them, by id.
+pub(super) fn confirmed(candidates: &Candidates, records: &[Item]) -> Result<Vec<Technician>, StoreError> {
+    let mut serving: Vec<Technician> = records
+        .iter()
+        .map(decode::<Stored>)
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|s| candidates.0.contains(&(s.technician.id.clone(), s.coverage_token.clone())))
+        .map(|s| s.technician)
+        .filter(|t| t.active)
+        .collect();
+    serving.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(serving)
 }
 
 /// Technicians the coverage index files under a postcode, with the save that filed each.

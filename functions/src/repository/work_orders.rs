@@ -4,8 +4,7 @@
 use super::{Repository, SlotLock, decode, encode, put, version_of};
 use crate::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, keys};
 use jiff::Timestamp;
-use jobslot_domain::availability::grid_cells;
-use jobslot_domain::booking::Booking;
+use jobslot_domain::availability::{Interval, grid_cells};
 use jobslot_domain::dispatch::{Change, HistoryEntry, WorkOrderSummary, search_text};
 use jobslot_domain::events;
 use jobslot_domain::ids::{SiteId, TechnicianId, WorkOrderNumber};
@@ -142,23 +141,20 @@ pub(super) fn created_write(order: &WorkOrder, by: &str) -> Result<Write, StoreE
     history_write(&order.site, &order.number, &entry)
 }
 
-/// The booking and lock items of the time an order holds, if it holds any.
-fn held_time(order: &WorkOrder) -> Result<Vec<(Key, String)>, StoreError> {
-    let Some(appointment) = order.held() else { return Ok(Vec::new()) };
-    let booking = Booking {
-        site: order.site.clone(),
-        technician: appointment.technician.id.clone(),
-        work_order: order.number.clone(),
-        time: appointment.time(),
-    };
-    let key = keys::booking(&order.site, &booking.technician, booking.time.start, &order.number);
-    let mut items = vec![(key, serde_json::to_string(&booking).map_err(|e| StoreError::Backend(e.into()))?)];
+/// Whose time an order holds, and when, if it holds any.
+fn held(order: &WorkOrder) -> Option<(&TechnicianId, Interval)> {
+    order.held().map(|a| (&a.technician.id, a.time()))
+}
+
+/// The slot lock items of the time an order holds, if it holds any.
+fn held_locks(order: &WorkOrder) -> Result<Vec<(Key, String)>, StoreError> {
+    let Some((tech, time)) = held(order) else { return Ok(Vec::new()) };
     let lock = serde_json::to_string(&SlotLock { work_order: order.number.clone() })
         .map_err(|e| StoreError::Backend(e.into()))?;
-    for cell in grid_cells(&booking.time) {
-        items.push((keys::slot_lock(&order.site, &booking.technician, cell), lock.clone()));
-    }
-    Ok(items)
+    Ok(grid_cells(&time)
+        .into_iter()
+        .map(|cell| (keys::slot_lock(&order.site, tech, cell), lock.clone()))
+        .collect())
 }
 
 impl<S: Store> Repository<S> {
@@ -208,9 +204,15 @@ impl<S: Store> Repository<S> {
             writes.extend(super::outbox::event_writes(&event)?);
         }
 
+        writes.extend(super::schedules::sheet_writes(
+            &after.site,
+            &after.number,
+            held(&before.order),
+            held(after),
+        ));
         // Cells held before and after stay as they are: the order's own condition above
         // makes sure nobody moved them meanwhile.
-        let (old_time, new_time) = (held_time(&before.order)?, held_time(after)?);
+        let (old_time, new_time) = (held_locks(&before.order)?, held_locks(after)?);
         let old_keys: BTreeSet<&Key> = old_time.iter().map(|(k, _)| k).collect();
         let new_keys: BTreeSet<&Key> = new_time.iter().map(|(k, _)| k).collect();
         for (key, _) in old_time.iter().filter(|(k, _)| !new_keys.contains(k)) {

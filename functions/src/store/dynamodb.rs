@@ -1,7 +1,9 @@
 //! The DynamoDB store: one table, items as `PK`, `SK`, `data` (JSON) and `expires_at` (TTL).
 //!
 //! A transaction is one `TransactWriteItems`; conditions are `attribute_not_exists(PK)`, so
-//! DynamoDB itself refuses a second booking of a locked slot.
+//! DynamoDB itself refuses a second booking of a locked slot. A map item keeps each entry as
+//! an attribute of its own (`e:{name}`) instead of `data`, so one `Update` sets or removes
+//! entries without reading the item.
 
 use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
 use aws_sdk_dynamodb::Client;
@@ -15,6 +17,7 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use aws_sdk_dynamodb::types::{
     AttributeDefinition, BillingMode, Delete, KeySchemaElement, KeyType, KeysAndAttributes, Put,
     ScalarAttributeType, StreamSpecification, StreamViewType, TimeToLiveSpecification, TransactWriteItem,
+    Update,
 };
 use std::collections::HashMap;
 use std::time::Duration;
@@ -23,6 +26,7 @@ const PK: &str = "PK";
 const SK: &str = "SK";
 const DATA: &str = "data";
 const EXPIRES_AT: &str = "expires_at";
+const ENTRY: &str = "e:";
 
 /// How long the SDK waits and how often it tries. A request makes a handful of store calls
 /// one after another and the functions time out after 10 s, so one SDK call gives up after
@@ -311,7 +315,51 @@ fn from_attributes(map: &HashMap<String, AttributeValue>) -> Result<Item, StoreE
         Some(AttributeValue::N(n)) => Some(n.parse::<i64>().map_err(backend)?),
         _ => None,
     };
-    Ok(Item { key: Key::new(text(PK)?, text(SK)?), data: text(DATA)?, expires_at })
+    let data = if map.contains_key(DATA) { text(DATA)? } else { map_item_data(map)? };
+    Ok(Item { key: Key::new(text(PK)?, text(SK)?), data, expires_at })
+}
+
+/// A map item's entries as the JSON object the other store keeps.
+fn map_item_data(map: &HashMap<String, AttributeValue>) -> Result<String, StoreError> {
+    let entries: std::collections::BTreeMap<&str, &str> = map
+        .iter()
+        .filter_map(|(name, value)| Some((name.strip_prefix(ENTRY)?, value)))
+        .map(|(name, value)| match value {
+            AttributeValue::S(s) => Ok((name, s.as_str())),
+            _ => Err(StoreError::Backend(anyhow::anyhow!("map entry {name} is not a string"))),
+        })
+        .collect::<Result<_, _>>()?;
+    serde_json::to_string(&entries).map_err(backend)
+}
+
+/// `SET #e0 = :e0, … REMOVE #e1, …` over the entries' own attributes.
+fn entries_update(
+    key: &Key,
+    table: &str,
+    set: &[(String, String)],
+    remove: &[String],
+) -> Result<Update, StoreError> {
+    let mut update = Update::builder().table_name(table).set_key(Some(key_map(key)));
+    let mut sets = Vec::new();
+    for (i, (name, value)) in set.iter().enumerate() {
+        sets.push(format!("#s{i} = :s{i}"));
+        update = update
+            .expression_attribute_names(format!("#s{i}"), format!("{ENTRY}{name}"))
+            .expression_attribute_values(format!(":s{i}"), AttributeValue::S(value.clone()));
+    }
+    let mut removes = Vec::new();
+    for (i, name) in remove.iter().enumerate() {
+        removes.push(format!("#r{i}"));
+        update = update.expression_attribute_names(format!("#r{i}"), format!("{ENTRY}{name}"));
+    }
+    let mut expression = Vec::new();
+    if !sets.is_empty() {
+        expression.push(format!("SET {}", sets.join(", ")));
+    }
+    if !removes.is_empty() {
+        expression.push(format!("REMOVE {}", removes.join(", ")));
+    }
+    update.update_expression(expression.join(" ")).build().map_err(backend)
 }
 
 impl DynamoStore {
@@ -341,6 +389,9 @@ impl DynamoStore {
                     .build()
                     .map_err(backend)?,
             ),
+            Write::Entries { key, set, remove } => {
+                builder.update(entries_update(key, &self.table, set, remove)?)
+            }
         };
         Ok(built.build())
     }

@@ -7,7 +7,9 @@
 //! drops the handle and opens the file again on the next call: once there is room again the
 //! server works again without a restart. A commit that failed is not in the file.
 
-use super::{Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction};
+use super::{
+    Condition, Item, Key, SkRange, Store, StoreError, Write, check_gets, check_transaction, entries_of,
+};
 use redb::{Database, DatabaseError, ReadableTable, TableDefinition};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -209,6 +211,19 @@ impl Store for EmbeddedStore {
                         }
                         Write::Delete { key } => {
                             table.remove((key.pk.as_str(), key.sk.as_str())).map_err(backend)?;
+                        }
+                        Write::Entries { key, set, remove } => {
+                            let at = (key.pk.as_str(), key.sk.as_str());
+                            let current = table.get(at).map_err(backend)?.map(|v| v.value().0.to_owned());
+                            let mut entries =
+                                current.as_deref().map(entries_of).transpose()?.unwrap_or_default();
+                            for name in remove {
+                                entries.remove(name);
+                            }
+                            entries.extend(set.iter().cloned());
+                            let data =
+                                serde_json::to_string(&entries).map_err(|e| StoreError::Backend(e.into()))?;
+                            table.insert(at, (data.as_str(), None)).map_err(backend)?;
                         }
                     }
                 }

@@ -6,7 +6,7 @@
 //! | site listing  | `SITES`                         | `SITE#{site}`               |
 //! | technician    | `SITE#{site}`                   | `TECH#{tech}`               |
 //! | coverage      | `SITE#{site}#AREA#{bucket}`     | `TECH#{tech}#{token}`       |
-//! | booking       | `SITE#{site}#TECH#{tech}`       | `BOOKING#{start}#{number}`  |
+//! | schedule sheet| `SITE#{site}#TECH#{tech}`       | `SHEET#{yyyy-mm}` (UTC)     |
 //! | slot lock     | `SITE#{site}#TECH#{tech}`       | `LOCK#{cell start}`         |
 //! | work order    | `SITE#{site}#WO#{number}`       | `WO`                        |
 //! | its history   | `SITE#{site}#WO#{number}`       | `HIST#{at}#{id}`            |
@@ -92,21 +92,20 @@ pub fn audit(site: &SiteId, at: Timestamp, id: &str) -> Key {
     Key::new(audit_partition(site), format!("AT#{}.{:09}#{id}", instant(at), at.subsec_nanosecond()))
 }
 
-/// Partition holding a technician's bookings and slot locks.
+/// Partition holding a technician's schedule sheets and slot locks.
 pub fn schedule_partition(site: &SiteId, tech: &TechnicianId) -> String {
     format!("SITE#{site}#TECH#{tech}")
 }
 
-/// A booking item.
-pub fn booking(site: &SiteId, tech: &TechnicianId, start: Timestamp, number: &WorkOrderNumber) -> Key {
-    Key::new(schedule_partition(site, tech), format!("BOOKING#{}#{number}", instant(start)))
+/// The map item of `tech`'s booked times in one UTC month (`yyyy-mm`), an entry per work
+/// order (see `repository::schedules`).
+pub fn schedule_sheet(site: &SiteId, tech: &TechnicianId, month: &str) -> Key {
+    Key::new(schedule_partition(site, tech), format!("SHEET#{month}"))
 }
 
-/// Sort keys of bookings starting between `from` and `to` inclusive.
-pub fn bookings_between(from: Timestamp, to: Timestamp) -> SkRange {
-    // '$' sorts after '#', so the upper bound includes every number at `to`.
-    SkRange::Between(format!("BOOKING#{}", instant(from)), format!("BOOKING#{}$", instant(to)))
-}
+/// The sort-key prefix of bookings kept as items of their own, `BOOKING#{start}#{number}`,
+/// before schedule sheets; read only to move them into sheets.
+pub const LEGACY_BOOKING: &str = "BOOKING#";
 
 /// The lock on one grid cell of a technician's time.
 pub fn slot_lock(site: &SiteId, tech: &TechnicianId, cell: Timestamp) -> Key {
@@ -286,21 +285,6 @@ fn instant(t: Timestamp) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn booking_keys_sort_in_time_order_and_fall_in_their_range() {
-        let site = SiteId::parse("s", "acme").expect("site");
-        let tech = TechnicianId::parse("t", "sam").expect("tech");
-        let number = WorkOrderNumber::from_random(7);
-        let early: Timestamp = "2026-11-24T09:00:00Z".parse().expect("t");
-        let late: Timestamp = "2026-11-24T10:00:00Z".parse().expect("t");
-        let a = booking(&site, &tech, early, &number);
-        let b = booking(&site, &tech, late, &number);
-        assert!(a.sk < b.sk);
-        assert!(bookings_between(early, late).contains(&a.sk));
-        assert!(bookings_between(early, late).contains(&b.sk));
-        assert!(!bookings_between(late, late).contains(&a.sk));
-    }
 
     #[test]
     fn list_entries_fall_in_the_range_of_their_days_and_history_before_the_order() {

@@ -9,6 +9,7 @@ pub mod dynamodb;
 pub mod embedded;
 pub mod keys;
 
+use std::collections::BTreeMap;
 use std::future::Future;
 
 /// Where an item lives: its partition key and its sort key.
@@ -44,6 +45,13 @@ impl Item {
     pub fn is_expired(&self, now: i64) -> bool {
         self.expires_at.is_some_and(|at| at <= now)
     }
+}
+
+/// The entries of a map item (see [`Write::Entries`]), by name.
+pub fn entries_of(data: &str) -> Result<BTreeMap<String, String>, StoreError> {
+    serde_json::from_str(data).map_err(|e| {
+        StoreError::Backend(anyhow::anyhow!("a map item is not an object of strings ({:?})", e.classify()))
+    })
 }
 
 /// Which sort keys of a partition a query returns, in ascending order.
@@ -94,6 +102,17 @@ pub enum Write {
         /// Its key.
         key: Key,
     },
+    /// Set and remove named string entries of a map item (one whose record is a JSON object
+    /// of strings), creating it if absent, without reading it first: writers of different
+    /// entries never fail each other's conditions, so many bookings can share one item.
+    Entries {
+        /// The map item.
+        key: Key,
+        /// Entries to create or replace, by name.
+        set: Vec<(String, String)>,
+        /// Names of entries to remove (absent ones are ignored).
+        remove: Vec<String>,
+    },
 }
 
 impl Write {
@@ -101,7 +120,7 @@ impl Write {
     pub fn key(&self) -> &Key {
         match self {
             Write::Put { item, .. } => &item.key,
-            Write::Delete { key } => key,
+            Write::Delete { key } | Write::Entries { key, .. } => key,
         }
     }
 }
@@ -167,6 +186,16 @@ pub(crate) fn check_transaction(writes: &[Write]) -> Result<(), StoreError> {
     keys.sort();
     if keys.windows(2).any(|w| w[0] == w[1]) {
         return Err(StoreError::Invalid("one key written twice".into()));
+    }
+    for write in writes {
+        if let Write::Entries { set, remove, .. } = write {
+            let mut names: Vec<&str> =
+                set.iter().map(|(n, _)| n.as_str()).chain(remove.iter().map(String::as_str)).collect();
+            names.sort_unstable();
+            if names.is_empty() || names.windows(2).any(|w| w[0] == w[1]) {
+                return Err(StoreError::Invalid("a map write needs entries, each named once".into()));
+            }
+        }
     }
     Ok(())
 }

@@ -6,7 +6,6 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jobslot_functions::http::{AppState, HttpConfig, IDEMPOTENCY_HEADER, api_router, with_layers};
 use jobslot_functions::store::embedded::EmbeddedStore;
-use jobslot_functions::store::{SkRange, Store};
 use redb::backends::FileBackend;
 use redb::{Builder, StorageBackend};
 use std::io;
@@ -93,11 +92,7 @@ async fn a_full_disk_gives_503_writes_nothing_and_passes_when_there_is_room_agai
     full.store(false, Ordering::SeqCst);
     let (status, _) = submit(&router, "disk-full").await;
     assert_eq!(status, StatusCode::CREATED, "the same request books once there is room, no restart");
-    let bookings = store
-        .query("SITE#acme-car-servicing#TECH#sam-nguyen", &SkRange::Prefix("BOOKING#".into()))
-        .await
-        .expect("query");
-    assert_eq!(bookings.len(), 1, "the failed write left nothing behind");
+    assert_eq!(crate::sams_bookings(&store).await, 1, "the failed write left nothing behind");
 }
 
 #[test]

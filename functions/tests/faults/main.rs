@@ -16,7 +16,7 @@ use jobslot_domain::api::{Problem, SlotsResponse, WorkOrderCreated};
 use jobslot_functions::app::App;
 use jobslot_functions::http::{AppState, HttpConfig, IDEMPOTENCY_HEADER, api_router, with_layers};
 use jobslot_functions::store::dynamodb::{ClientLimits, DynamoStore};
-use jobslot_functions::store::{SkRange, Store};
+use jobslot_functions::store::{SkRange, Store, entries_of};
 use proxy::{Fault, FaultProxy};
 use std::time::Duration;
 use support::{FIRST_SLOT, demo_app, local_auth, submission};
@@ -85,16 +85,22 @@ impl Faulty {
         self.call(request).await
     }
 
-    /// The bookings stored in Sam's schedule, read without the proxy's faults.
+    /// Sam's bookings, read without the proxy's faults.
     async fn sams_bookings(&self) -> usize {
         self.proxy.heal();
-        let items = self
-            .store
-            .query("SITE#acme-car-servicing#TECH#sam-nguyen", &SkRange::Prefix("BOOKING#".into()))
-            .await
-            .expect("query");
-        items.len()
+        sams_bookings(&self.store).await
     }
+}
+
+/// How many work orders Sam's schedule sheets hold time for, in any month.
+async fn sams_bookings(store: &impl Store) -> usize {
+    let sheets = store
+        .query("SITE#acme-car-servicing#TECH#sam-nguyen", &SkRange::Prefix("SHEET#".into()))
+        .await
+        .expect("query");
+    let orders: std::collections::BTreeSet<String> =
+        sheets.iter().flat_map(|s| entries_of(&s.data).expect("a sheet").into_keys()).collect();
+    orders.len()
 }
 
 fn assert_unavailable(status: StatusCode, headers: &axum::http::HeaderMap, body: &[u8]) {
@@ -128,6 +134,11 @@ async fn throttling_server_errors_and_dropped_connections_are_retried() {
     assert_eq!(status, StatusCode::OK);
     let before = counts();
     let search = (before.0 - start.0, before.1 - start.1, before.2 - start.2);
+    assert_eq!(
+        search,
+        (1, 1, 1),
+        "the site, the postcode's coverage bucket, one batch of records and sheets"
+    );
 
     t.proxy.fail("GetItem", Fault::Throttling, 1);
     t.proxy.fail("Query", Fault::ThroughputExceeded, 1);

@@ -39,7 +39,10 @@ macro_rules! conformance {
 }
 
 conformance!(
-    a_slots_search_reads_in_three_rounds_however_many_technicians_serve,
+    a_slots_search_makes_three_store_requests_however_many_technicians_serve,
+    a_map_item_sets_replaces_and_removes_entries_without_reading,
+    bookings_of_one_technician_at_different_times_racing_at_the_repository_all_land,
+    bookings_kept_as_items_before_sheets_are_moved_into_them,
     an_item_reads_back_as_written,
     a_missing_key_reads_as_nothing,
     a_query_returns_its_range_of_one_partition_in_order,

@@ -15,7 +15,7 @@ use jobslot_functions::repository::{
     Account, AccountRefused, AuditEntry, BookingRefused, Member, NewBooking, Precondition, Repository,
     SaveRefused,
 };
-use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write};
+use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, entries_of, keys};
 use std::sync::Arc;
 use tokio::sync::Barrier;
 
@@ -308,29 +308,29 @@ pub async fn a_retried_submission_gets_the_first_answer(store: impl Store) {
     assert_eq!(bookings.len(), 1);
 }
 
-pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(store: impl Store) {
-    let app = demo_app(store).await;
+/// Books Sam at each of `times` at once, straight through the repository (past every check
+/// of the service: only the store's conditions stand between them), as copies of one booked
+/// order; returns each write's outcome.
+async fn race_bookings_of_sam<S: Store>(
+    app: &jobslot_functions::app::App<S>,
+    times: Vec<Interval>,
+) -> Vec<Result<(), BookingRefused>> {
     let template = app
         .submit_work_order(demo::DEMO_SITE, Some("template-key"), &submission("2026-11-24T00:00:00Z"))
         .await
         .expect("a booking to copy");
     let site = demo::site_id();
     let order = app.repository().work_order(&site, &template.created.number).await.expect("r").expect("wo");
-    // Past every check of the service: only the store's conditions stand between them.
-    let barrier = Arc::new(Barrier::new(16));
-    let writers: Vec<_> = (0..16u64)
-        .map(|i| {
+    let barrier = Arc::new(Barrier::new(times.len()));
+    let writers: Vec<_> = (1_000u64..)
+        .zip(times)
+        .map(|(i, time)| {
             let (repo, barrier) = (app.repository().clone(), Arc::clone(&barrier));
-            let number = jobslot_domain::ids::WorkOrderNumber::from_random(1_000 + i);
+            let number = jobslot_domain::ids::WorkOrderNumber::from_random(i);
             let new = NewBooking {
                 booked_by: "customer".into(),
                 follows: None,
-                booking: Booking {
-                    site: site.clone(),
-                    technician: sam(),
-                    work_order: number.clone(),
-                    time: slot(FIRST_SLOT, 60),
-                },
+                booking: Booking { site: site.clone(), technician: sam(), work_order: number.clone(), time },
                 work_order: jobslot_domain::work_order::WorkOrder { number, ..order.clone() },
                 idempotency: None,
             };
@@ -340,15 +340,22 @@ pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(stor
             })
         })
         .collect();
-    let mut outcomes = (0, 0);
-    for writer in futures::future::join_all(writers).await {
-        match writer.expect("task") {
-            Ok(()) => outcomes.0 += 1,
-            Err(BookingRefused::SlotTaken) => outcomes.1 += 1,
+    futures::future::join_all(writers).await.into_iter().map(|w| w.expect("task")).collect()
+}
+
+pub async fn sixteen_writes_racing_for_one_slot_at_the_repository_store_one(store: impl Store) {
+    let app = demo_app(store).await;
+    let site = demo::site_id();
+    let outcomes = race_bookings_of_sam(&app, vec![slot(FIRST_SLOT, 60); 16]).await;
+    let mut counts = (0, 0);
+    for outcome in outcomes {
+        match outcome {
+            Ok(()) => counts.0 += 1,
+            Err(BookingRefused::SlotTaken) => counts.1 += 1,
             Err(other) => panic!("unexpected outcome: {other:?}"),
         }
     }
-    assert_eq!(outcomes, (1, 15));
+    assert_eq!(counts, (1, 15));
     let bookings = app.repository().bookings(&site, &sam(), slot(FIRST_SLOT, 60)).await.expect("b");
     assert_eq!(bookings.len(), 1, "exactly one booking holds the slot");
 }
@@ -569,7 +576,7 @@ pub async fn saved_sites_are_listed_and_versioned(store: impl Store) {
     assert_eq!((stored.business_name.as_str(), version), ("Acme Mobile Mechanics", v2));
 }
 
-pub async fn a_slots_search_reads_in_three_rounds_however_many_technicians_serve(store: impl Store) {
+pub async fn a_slots_search_makes_three_store_requests_however_many_technicians_serve(store: impl Store) {
     let store = CountingStore::new(store);
     let app = demo_app(store.clone()).await;
     let sam = demo::technicians().expect("demo")[0].clone();
@@ -596,5 +603,97 @@ pub async fn a_slots_search_reads_in_three_rounds_however_many_technicians_serve
     assert!(found.technicians.len() > 20, "{} technicians serve 2000", found.technicians.len());
     // The site; the postcode's coverage bucket; then every record and schedule at once.
     assert_eq!(store.read_rounds(), 3, "rounds of reads, whatever the number of technicians");
-    assert_eq!(store.reads(), 3 + found.technicians.len(), "one batch of records, one query per schedule");
+    assert_eq!(store.reads(), 3, "one batch of records and schedule sheets");
+}
+
+/// The entries of a map item, none when it is absent.
+async fn entries(store: &impl Store, key: &Key) -> Vec<(String, String)> {
+    match store.get(key).await.expect("get") {
+        Some(item) => entries_of(&item.data).expect("a map item").into_iter().collect(),
+        None => vec![],
+    }
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter().map(|(n, v)| ((*n).to_owned(), (*v).to_owned())).collect()
+}
+
+pub async fn a_map_item_sets_replaces_and_removes_entries_without_reading(store: impl Store) {
+    let key = Key::new("P#map", "SHEET#2026-11");
+    let entries_write = |set: &[(&str, &str)], remove: &[&str]| Write::Entries {
+        key: key.clone(),
+        set: pairs(set),
+        remove: remove.iter().map(|n| (*n).to_owned()).collect(),
+    };
+    // Names as work-order numbers and worse: dots, hashes and spaces are not paths.
+    let first = entries_write(&[("WO-00000001", "a/b"), ("x.y#z w", "é")], &["never-there"]);
+    store.transact(vec![first]).await.expect("created");
+    assert_eq!(entries(&store, &key).await, pairs(&[("WO-00000001", "a/b"), ("x.y#z w", "é")]));
+    store.transact(vec![entries_write(&[("WO-00000001", "c/d")], &["x.y#z w"])]).await.expect("changed");
+    assert_eq!(entries(&store, &key).await, pairs(&[("WO-00000001", "c/d")]));
+
+    let taken = item("P#map", "TAKEN", "{}");
+    store.transact(vec![put(taken.clone(), Condition::Always)]).await.expect("put");
+    let refused =
+        store.transact(vec![put(taken, Condition::NotExists), entries_write(&[("WO-2", "e/f")], &[])]).await;
+    assert!(matches!(refused, Err(StoreError::ConditionFailed(ref f)) if *f == [0]), "{refused:?}");
+    assert_eq!(
+        entries(&store, &key).await,
+        pairs(&[("WO-00000001", "c/d")]),
+        "nothing of a refused transaction"
+    );
+
+    store.transact(vec![entries_write(&[], &["WO-00000001"])]).await.expect("emptied");
+    assert_eq!(entries(&store, &key).await, vec![]);
+    let nameless = store.transact(vec![entries_write(&[], &[])]).await;
+    assert!(matches!(nameless, Err(StoreError::Invalid(_))), "{nameless:?}");
+    let twice = store.transact(vec![entries_write(&[("WO-3", "a")], &["WO-3"])]).await;
+    assert!(matches!(twice, Err(StoreError::Invalid(_))), "{twice:?}");
+}
+
+pub async fn bookings_of_one_technician_at_different_times_racing_at_the_repository_all_land(
+    store: impl Store,
+) {
+    let app = demo_app(store).await;
+    let site = demo::site_id();
+    // Twelve hours of one day, one booking each, all written into the same month's sheet.
+    let start: Timestamp = "2026-11-25T00:00:00Z".parse().expect("t");
+    let times = (0..12)
+        .map(|h| {
+            let start = start + SignedDuration::from_hours(h);
+            Interval { start, end: start + SignedDuration::from_hours(1) }
+        })
+        .collect();
+    for outcome in race_bookings_of_sam(&app, times).await {
+        outcome.expect("a free time is booked");
+    }
+    let day = slot("2026-11-25T00:00:00Z", 24 * 60);
+    let booked = app.repository().bookings(&site, &sam(), day).await.expect("bookings");
+    assert_eq!(booked.len(), 12, "no booking lost another's entry");
+}
+
+pub async fn bookings_kept_as_items_before_sheets_are_moved_into_them(store: impl Store) {
+    let app = demo_app(store.clone()).await;
+    let site = demo::site_id();
+    let number = jobslot_domain::ids::WorkOrderNumber::from_random(77);
+    let time = slot(FIRST_SLOT, 60);
+    let legacy = Booking { site: site.clone(), technician: sam(), work_order: number.clone(), time };
+    let legacy_key = Key::new(
+        keys::schedule_partition(&site, &sam()),
+        format!("{}{}#{number}", keys::LEGACY_BOOKING, FIRST_SLOT),
+    );
+    let data = serde_json::to_string(&legacy).expect("json");
+    store
+        .transact(vec![put(item(&legacy_key.pk, &legacy_key.sk, &data), Condition::Always)])
+        .await
+        .expect("put");
+    assert!(
+        app.repository().bookings(&site, &sam(), time).await.expect("read").is_empty(),
+        "not in a sheet yet"
+    );
+
+    assert_eq!(app.repository().move_legacy_bookings(&site).await.expect("moved"), 1);
+    assert_eq!(app.repository().bookings(&site, &sam(), time).await.expect("read"), [legacy]);
+    assert_eq!(store.get(&legacy_key).await.expect("get"), None, "the old item goes in the same write");
+    assert_eq!(app.repository().move_legacy_bookings(&site).await.expect("again"), 0);
 }
