@@ -20,7 +20,7 @@ pub use technicians::{Precondition, SaveRefused, version_of};
 pub use webhooks::{SigningSecret, StoredWebhook, WebhookRecord};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 
-use crate::store::{Condition, Item, Key, Store, StoreError, Write, keys};
+use crate::store::{Condition, Item, Key, MAX_GETS, Store, StoreError, Write, keys};
 use jiff::Timestamp;
 use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::availability::grid_cells;
@@ -107,6 +107,13 @@ fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
 fn encode(key: Key, record: &impl Serialize, expires_at: Option<i64>) -> Result<Item, StoreError> {
     let data = serde_json::to_string(record).map_err(|e| StoreError::Backend(e.into()))?;
     Ok(Item { key, data, expires_at })
+}
+
+/// Reads `keys` in concurrent batches of at most [`MAX_GETS`].
+async fn get_all<S: Store>(store: &S, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
+    let batches =
+        futures_util::future::try_join_all(keys.chunks(MAX_GETS).map(|chunk| store.get_many(chunk))).await?;
+    Ok(batches.into_iter().flatten().collect())
 }
 
 fn put(item: Item, condition: Condition) -> Write {

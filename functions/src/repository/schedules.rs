@@ -9,9 +9,8 @@
 //! sets its entry without reading the sheet, so bookings of one technician never refuse each
 //! other; the slot locks beside the sheet are still what refuses a second booking of a time.
 
-use super::{Repository, decode, technicians};
-use crate::store::{Item, Key, MAX_GETS, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
-use futures_util::future::try_join_all;
+use super::{Repository, decode, get_all, technicians};
+use crate::store::{Item, Key, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
@@ -114,12 +113,6 @@ pub(super) fn sheet_writes(
         remove: vec![],
     });
     removed.chain(set).collect()
-}
-
-/// Reads `keys` in concurrent batches of at most [`MAX_GETS`].
-async fn get_all<S: Store>(store: &S, keys: &[Key]) -> Result<Vec<Item>, StoreError> {
-    let batches = try_join_all(keys.chunks(MAX_GETS).map(|chunk| store.get_many(chunk))).await?;
-    Ok(batches.into_iter().flatten().collect())
 }
 
 impl<S: Store> Repository<S> {

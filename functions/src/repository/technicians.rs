@@ -8,9 +8,8 @@
 //! never visible and a crash leaves only garbage that the next save of the technician removes.
 
 use super::audit::AuditEntry;
-use super::{Repository, decode, encode, put};
-use crate::store::{Condition, Item, Key, MAX_GETS, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
-use futures_util::future::try_join_all;
+use super::{Repository, decode, encode, get_all, put};
+use crate::store::{Condition, Item, Key, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
 use jobslot_domain::area::{ServiceArea, bucket};
 use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_domain::postcode::{Country, Postcode};
@@ -261,8 +260,7 @@ impl<S: Store> Repository<S> {
         candidates: &Candidates,
     ) -> Result<Vec<Technician>, StoreError> {
         let wanted: Vec<Key> = candidates.ids().into_iter().map(|id| keys::technician(site, id)).collect();
-        let batches = try_join_all(wanted.chunks(MAX_GETS).map(|chunk| self.store.get_many(chunk))).await?;
-        confirmed(candidates, &batches.concat())
+        confirmed(candidates, &get_all(&self.store, &wanted).await?)
     }
 }
 
