@@ -268,10 +268,28 @@ impl OrderForm {
         &self,
         raw: &BTreeMap<String, serde_json::Value>,
     ) -> Result<Vec<Answer>, Vec<FieldError>> {
-        let mut errors = self.unknown_answers(raw);
+        let errors = self.unknown_answers(raw);
+        self.parse_answers_from(errors, |id| raw.get(id).and_then(RawAnswer::of))
+    }
+
+    /// Checks the answers `answer` gives for each field id against the form, as
+    /// [`OrderForm::parse_answers`] does; the widget, which keeps an answer only for the form's
+    /// own fields and never holds JSON, asks this way.
+    pub fn parse_answers_with<'a>(
+        &self,
+        answer: impl Fn(&str) -> Option<RawAnswer<'a>>,
+    ) -> Result<Vec<Answer>, Vec<FieldError>> {
+        self.parse_answers_from(Vec::new(), answer)
+    }
+
+    fn parse_answers_from<'a>(
+        &self,
+        mut errors: Vec<FieldError>,
+        answer: impl Fn(&str) -> Option<RawAnswer<'a>>,
+    ) -> Result<Vec<Answer>, Vec<FieldError>> {
         let mut answers = Vec::new();
         for field in &self.fields {
-            match field.parse(raw.get(field.id.as_str())) {
+            match field.parse_raw(answer(field.id.as_str())) {
                 Ok(Some(value)) => {
                     answers.push(Answer { field: field.id.clone(), label: field.label.clone(), value })
                 }
@@ -401,15 +419,44 @@ impl OrderForm {
     }
 }
 
-impl FormField {
-    /// Parses one raw answer; `Ok(None)` is a blank optional answer.
-    pub fn parse(&self, raw: Option<&serde_json::Value>) -> Result<Option<AnswerValue>, Message> {
+/// An answer as it was sent, before it is checked against its field: the shapes of JSON an
+/// answer can take, without JSON itself, so the widget checks its answers without carrying a
+/// JSON value type (and the maps inside it) in its download.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawAnswer<'a> {
+    /// A string.
+    Text(&'a str),
+    /// A number: `None` when it is not a whole number that fits an `i64`.
+    Number(Option<i64>),
+    /// `true` or `false`.
+    Flag(bool),
+    /// An array or an object, which no field takes.
+    Other,
+}
+
+impl<'a> RawAnswer<'a> {
+    /// The answer `value` gives; none for `null`, which leaves a field unanswered.
+    pub fn of(value: &'a serde_json::Value) -> Option<Self> {
         use serde_json::Value;
-        let raw = match raw {
-            None | Some(Value::Null) => None,
-            Some(Value::String(s)) if s.trim().is_empty() => None,
-            Some(v) => Some(v),
-        };
+        Some(match value {
+            Value::Null => return None,
+            Value::String(s) => RawAnswer::Text(s),
+            Value::Number(n) => RawAnswer::Number(n.as_i64()),
+            Value::Bool(b) => RawAnswer::Flag(*b),
+            Value::Array(_) | Value::Object(_) => RawAnswer::Other,
+        })
+    }
+}
+
+impl FormField {
+    /// Parses one raw JSON answer; `Ok(None)` is a blank optional answer.
+    pub fn parse(&self, raw: Option<&serde_json::Value>) -> Result<Option<AnswerValue>, Message> {
+        self.parse_raw(raw.and_then(RawAnswer::of))
+    }
+
+    /// Parses one raw answer; `Ok(None)` is a blank optional answer.
+    pub fn parse_raw(&self, raw: Option<RawAnswer<'_>>) -> Result<Option<AnswerValue>, Message> {
+        let raw = raw.filter(|raw| !matches!(raw, RawAnswer::Text(s) if s.trim().is_empty()));
         let Some(raw) = raw else {
             return match (&self.kind, self.required) {
                 (FieldKind::Checkbox, true) => Err(Message::Tick),
@@ -419,16 +466,16 @@ impl FormField {
             };
         };
         let value = match (&self.kind, raw) {
-            (FieldKind::Text { max_length }, Value::String(s)) => {
+            (FieldKind::Text { max_length }, RawAnswer::Text(s)) => {
                 AnswerValue::Text(text::clean(s, usize::from(*max_length), Lines::Single)?)
             }
-            (FieldKind::LongText { max_length }, Value::String(s)) => {
+            (FieldKind::LongText { max_length }, RawAnswer::Text(s)) => {
                 AnswerValue::Text(text::clean(s, usize::from(*max_length), Lines::Multi)?)
             }
             (FieldKind::Number { min, max }, raw) => {
                 let n = match raw {
-                    Value::Number(n) => n.as_i64(),
-                    Value::String(s) => s.trim().parse::<i64>().ok(),
+                    RawAnswer::Number(n) => n,
+                    RawAnswer::Text(s) => s.trim().parse::<i64>().ok(),
                     _ => None,
                 }
                 .ok_or(Message::WholeNumber)?;
@@ -437,22 +484,22 @@ impl FormField {
                 }
                 AnswerValue::Number(n)
             }
-            (FieldKind::Select { options }, Value::String(s)) => {
+            (FieldKind::Select { options }, RawAnswer::Text(s)) => {
                 let choice = options.iter().find(|o| o.as_str() == s.trim()).ok_or(Message::ChooseOption)?;
                 AnswerValue::Select(choice.clone())
             }
-            (FieldKind::Date { min, max }, Value::String(s)) => {
+            (FieldKind::Date { min, max }, RawAnswer::Text(s)) => {
                 let date = crate::wire_time::parse_date(s.trim()).ok_or(Message::Date)?;
                 if min.is_some_and(|m| date < m) || max.is_some_and(|m| date > m) {
                     return Err(Message::DateRange);
                 }
                 AnswerValue::Date(date)
             }
-            (FieldKind::Checkbox, Value::Bool(ticked)) => {
+            (FieldKind::Checkbox, RawAnswer::Flag(ticked)) => {
                 if self.required && !ticked {
                     return Err(Message::Tick);
                 }
-                AnswerValue::Checkbox(*ticked)
+                AnswerValue::Checkbox(ticked)
             }
             (FieldKind::Checkbox, _) => return Err("Answer with true or false.".into()),
             _ => return Err("Enter text here.".into()),
@@ -616,6 +663,30 @@ mod tests {
                     let _ = field.parse(Some(&value));
                 }
             }
+        }
+
+        /// The widget checks its answers (text and ticks, no JSON) with `parse_answers_with`;
+        /// the API checks what arrives with `parse_answers`. For answers to the form's own
+        /// fields, the two agree on every verdict and every message.
+        #[test]
+        fn answers_checked_without_json_get_the_verdicts_json_answers_get(
+            answers in proptest::collection::vec(
+                (
+                    0..4usize,
+                    prop_oneof![
+                        "\\PC{0,12}".prop_map(|s| json!(s)),
+                        "[0-9]{1,5}".prop_map(|s| json!(s)),
+                        any::<bool>().prop_map(|b| json!(b)),
+                    ],
+                ),
+                0..6,
+            )
+        ) {
+            let f = form();
+            let raw: BTreeMap<String, serde_json::Value> =
+                answers.into_iter().map(|(i, v)| (f.fields[i % f.fields.len()].id.to_string(), v)).collect();
+            let without_json = f.parse_answers_with(|id| raw.get(id).and_then(RawAnswer::of));
+            prop_assert_eq!(without_json, f.parse_answers(&raw));
         }
     }
 }

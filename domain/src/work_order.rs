@@ -104,7 +104,7 @@ impl OrderStatus {
     /// "Este trabajo está".
     pub fn customer_phrase(self, language: crate::language::Language) -> String {
         match language {
-            crate::language::Language::English => self.label().to_lowercase(),
+            crate::language::Language::English => self.label().to_ascii_lowercase(),
             crate::language::Language::Spanish => self.spanish_phrase().to_owned(),
         }
     }
