@@ -21,7 +21,6 @@ use jobslot_domain::language::Language;
 use jobslot_domain::tracking::TRACKING_KEYS;
 use js_sys::{Object, Reflect};
 use send_wrapper::SendWrapper;
-use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlElement;
 
@@ -149,6 +148,6 @@ fn page_query(name: &str) -> Option<String> {
 }
 
 /// The page's tracking values (UTM parameters and click ids) that are set.
-pub fn tracking() -> BTreeMap<String, String> {
-    TRACKING_KEYS.iter().filter_map(|key| Some(((*key).to_owned(), page_query(key)?))).collect()
+pub fn tracking() -> Vec<(&'static str, String)> {
+    TRACKING_KEYS.iter().filter_map(|key| Some((*key, page_query(key)?))).collect()
 }

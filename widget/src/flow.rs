@@ -1,5 +1,6 @@
 //! The booking flow: its steps, the state they share, and the transitions between them.
 
+use crate::answers::Answers;
 use crate::api::{Api, ApiFailure};
 use crate::embed::Host;
 use crate::hosted::{Link, LinkKind, Opened};
@@ -11,8 +12,6 @@ use jobslot_domain::api::{SiteConfigResponse, SlotOffer, SlotsResponse, WorkOrde
 use jobslot_domain::connector::LinkedOrder;
 use jobslot_domain::manage::ManagedBooking;
 use leptos::prelude::*;
-use serde_json::Value;
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// Where the customer is in the flow.
@@ -105,7 +104,7 @@ pub struct Flow {
     /// A slot that was taken meanwhile: the times shown open on its day, nearest first.
     pub taken: RwSignal<Option<SlotOffer>>,
     /// Order-form answers by field id.
-    pub answers: RwSignal<BTreeMap<String, Value>>,
+    pub answers: RwSignal<Answers>,
     /// Contact step fields.
     pub contact: ContactFields,
     /// Terms accepted.
@@ -150,7 +149,7 @@ impl Flow {
             horizon: RwSignal::new(None),
             technician: RwSignal::new(None),
             taken: RwSignal::new(None),
-            answers: RwSignal::new(BTreeMap::new()),
+            answers: RwSignal::new(Answers::default()),
             contact: ContactFields {
                 name: RwSignal::new(String::new()),
                 email: RwSignal::new(String::new()),

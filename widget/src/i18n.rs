@@ -64,6 +64,8 @@ pub struct Words {
     pub keep_number: &'static str,
     pub book_online: &'static str,
     pub close: &'static str,
+    pub yes: &'static str,
+    pub no: &'static str,
     pub your_appointment: &'static str,
 }
 
@@ -121,6 +123,8 @@ pub const EN: Words = Words {
     keep_number: "Keep this number: quote it if you need to change the booking.",
     book_online: "Book online",
     close: "Close",
+    yes: "Yes",
+    no: "No",
     your_appointment: "Your appointment",
 };
 
@@ -178,6 +182,8 @@ pub const ES: Words = Words {
     keep_number: "Guarda este número: indícalo si necesitas cambiar la reserva.",
     book_online: "Reserva en línea",
     close: "Cerrar",
+    yes: "Sí",
+    no: "No",
     your_appointment: "Tu cita",
 };
 

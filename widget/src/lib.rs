@@ -5,6 +5,7 @@
 //! root, so the host page's CSS cannot reach in and the widget's cannot leak out; an element
 //! removed from the page takes its flow with it. [`embed`] has the attributes and events.
 
+pub mod answers;
 pub mod api;
 pub mod embed;
 pub mod fields;
@@ -19,13 +20,15 @@ pub mod manage;
 pub mod read;
 pub mod steps;
 pub mod submit;
+pub mod write;
 
 use leptos::prelude::*;
 use wasm_bindgen::prelude::*;
 use web_sys::{HtmlElement, ShadowRoot};
 
-/// The widget's stylesheet, placed inside every shadow root.
-pub const STYLE: &str = include_str!("style.css");
+/// The widget's stylesheet (`src/style.css`, minified by `build.rs`), placed inside every
+/// shadow root.
+pub const STYLE: &str = include_str!(concat!(env!("OUT_DIR"), "/style.min.css"));
 
 #[wasm_bindgen(module = "/src/element.js")]
 extern "C" {

@@ -7,8 +7,9 @@ use crate::flow::{Flow, Step, use_flow};
 use crate::format;
 use crate::i18n::{Lang, fill};
 use crate::steps::ReviewForm;
+use crate::write::Json;
 use jobslot_domain::api::ProblemKind;
-use jobslot_domain::connector::{LinkBookingInput, LinkedOrder};
+use jobslot_domain::connector::LinkedOrder;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -31,12 +32,13 @@ fn book(flow: Flow) {
             jobslot_domain::FieldError::new("terms_accepted", jobslot_domain::message::Message::AcceptTerms);
         return flow.show_errors(vec![error]);
     }
-    let body = LinkBookingInput {
-        technician: slot.technician.to_string(),
-        start: jobslot_domain::wire_time::format_timestamp(slot.start),
-        terms_accepted: true,
-        callback_uri: link.callback_uri.clone(),
-    };
+    // A `LinkBookingInput`.
+    let body = Json::new()
+        .text("technician", slot.technician.as_str())
+        .text("start", &jobslot_domain::wire_time::format_timestamp(slot.start))
+        .flag("terms_accepted", true)
+        .text("callback_uri", &link.callback_uri)
+        .finish();
     flow.busy.set(true);
     flow.notice.set(None);
     spawn_local(async move {

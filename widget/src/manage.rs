@@ -6,8 +6,9 @@ use crate::api::ApiFailure;
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
 use crate::i18n::{Lang, fill};
+use crate::write::Json;
 use jobslot_domain::api::ProblemKind;
-use jobslot_domain::manage::{ManagedBooking, RescheduleInput};
+use jobslot_domain::manage::ManagedBooking;
 use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -124,10 +125,11 @@ pub fn ManageMoveStep() -> impl IntoView {
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
             let (Some(link), Some(slot)) = (flow.link.clone(), flow.chosen.get_untracked()) else { return };
-            let body = RescheduleInput {
-                technician: slot.technician.to_string(),
-                start: jobslot_domain::wire_time::format_timestamp(slot.start),
-            };
+            // A `RescheduleInput`.
+            let body = Json::new()
+                .text("technician", slot.technician.as_str())
+                .text("start", &jobslot_domain::wire_time::format_timestamp(slot.start))
+                .finish();
             act(flow.clone(), hosted.moved, async move |flow: &Flow| flow.api.reschedule(&link, &body).await);
         }
     };

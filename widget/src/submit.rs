@@ -4,7 +4,7 @@
 //! never make another; only a definite refusal (4xx) frees the customer to send something new.
 
 use crate::api::ApiFailure;
-use jobslot_domain::api::{SubmitWorkOrder, WorkOrderCreated};
+use jobslot_domain::api::WorkOrderCreated;
 use leptos::prelude::*;
 use std::future::Future;
 
@@ -13,8 +13,8 @@ use std::future::Future;
 pub struct PendingSubmission {
     /// The key it was sent with.
     pub key: String,
-    /// What was sent.
-    pub body: SubmitWorkOrder,
+    /// What was sent: the request's body, as JSON text.
+    pub body: String,
 }
 
 /// A successful booking, and whether it was an earlier attempt's.
@@ -36,12 +36,12 @@ pub fn is_final(failure: &ApiFailure) -> bool {
 /// (resent under its own key) when it asked for something else; keeps `pending` up to date.
 pub async fn book<S, F>(
     pending: RwSignal<Option<PendingSubmission>>,
-    body: SubmitWorkOrder,
+    body: String,
     new_key: impl FnOnce() -> String,
     send: S,
 ) -> Result<Booked, ApiFailure>
 where
-    S: Fn(String, SubmitWorkOrder) -> F,
+    S: Fn(String, String) -> F,
     F: Future<Output = Result<WorkOrderCreated, ApiFailure>>,
 {
     if let Some(earlier) = pending.get_untracked().filter(|p| p.body != body) {

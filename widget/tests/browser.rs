@@ -2,9 +2,11 @@
 #![cfg(target_arch = "wasm32")]
 
 use jobslot_domain::api::SiteConfigResponse;
+use jobslot_widget::answers::Answered;
 use jobslot_widget::api::Api;
 use jobslot_widget::flow::{BookingFlow, Flow, Step};
-use jobslot_widget::steps::DetailsStep;
+use jobslot_widget::i18n::Lang;
+use jobslot_widget::steps::{DetailsStep, ReviewStep};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -351,4 +353,25 @@ async fn times_come_first_each_once_for_any_technician_and_a_person_can_still_be
         find(&host, ".day-tab[aria-selected=true] .day-count").text_content().as_deref(),
         Some("0 free")
     );
+}
+
+#[wasm_bindgen_test]
+async fn the_review_says_a_ticked_box_in_the_widgets_language() {
+    let host = fresh_host();
+    let mut flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
+    flow.lang = Lang::from_tag("es");
+    flow.answers.update(|answers| {
+        answers.set("car_make", Answered::Text("Toyota".into()));
+        answers.set("car_year", Answered::Text("2019".into()));
+        answers.set("loan_car", Answered::Ticked(true));
+    });
+    flow.step.set(Step::Review);
+    let in_view = flow.clone();
+    let _mounted = leptos::mount::mount_to(host.clone(), move || {
+        provide_context(in_view.clone());
+        view! { <ReviewStep /> }
+    });
+    settle().await;
+    let summary = find(&host, ".summary").text_content().unwrap_or_default();
+    assert!(summary.contains("Car makeToyota") && summary.contains("Loan carSí"), "{summary}");
 }

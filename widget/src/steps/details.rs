@@ -1,12 +1,12 @@
 //! Step 3: the business's own order form, drawn from the site's configuration.
 
+use crate::answers::Answered;
 use crate::fields::{FieldError, field_id, invalid};
 use crate::flow::{Flow, Step, use_flow};
 use jobslot_domain::form::{ANSWERS, FieldKind, FormField};
 use jobslot_domain::wire_time::format_date;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use serde_json::Value;
 
 /// Renders every field of the order form and checks the answers before moving on.
 #[component]
@@ -18,7 +18,7 @@ pub fn DetailsStep() -> impl IntoView {
         let flow = flow.clone();
         move |ev: SubmitEvent| {
             ev.prevent_default();
-            match flow.config.order_form.parse_answers(&flow.answers.get_untracked()) {
+            match flow.answers.with_untracked(|answers| answers.parse(&flow.config.order_form)) {
                 Ok(_) => flow.go(Step::Contact),
                 Err(errors) => flow.show_errors(errors),
             }
@@ -40,14 +40,8 @@ pub fn DetailsStep() -> impl IntoView {
     }
 }
 
-fn set_answer(flow: &Flow, id: &str, value: Value) {
-    flow.answers.update(|answers| {
-        if value == Value::String(String::new()) {
-            answers.remove(id);
-        } else {
-            answers.insert(id.to_owned(), value);
-        }
-    });
+fn set_answer(flow: &Flow, id: &str, answer: Answered) {
+    flow.answers.update(|answers| answers.set(id, answer));
 }
 
 /// One control for one field, bound to its answer.
@@ -58,15 +52,11 @@ fn form_control(flow: &Flow, field: FormField) -> impl IntoView + use<> {
     let answers = flow.answers;
     let text_value = {
         let key = key.clone();
-        move || match answers.with(|a| a.get(&key).cloned()) {
-            Some(Value::String(s)) => s,
-            Some(Value::Number(n)) => n.to_string(),
-            _ => String::new(),
-        }
+        move || answers.with(|a| a.text(&key))
     };
     let on_text = {
         let (flow, key) = (flow.clone(), key.clone());
-        move |ev| set_answer(&flow, &key, Value::String(event_target_value(&ev)))
+        move |ev| set_answer(&flow, &key, Answered::Text(event_target_value(&ev)))
     };
     let described = format!("{id}-error");
     let required = field.required;
@@ -113,12 +103,12 @@ fn form_control(flow: &Flow, field: FormField) -> impl IntoView + use<> {
         FieldKind::Checkbox => {
             let flow = flow.clone();
             let checked_key = key.clone();
-            let checked = move || answers.with(|a| a.get(&checked_key) == Some(&Value::Bool(true)));
+            let checked = move || answers.with(|a| a.get(&checked_key) == Some(&Answered::Ticked(true)));
             return view! {
                 <div class="field checkbox">
                     <input id=id.clone() type="checkbox" required=required aria-invalid=invalid(&path)
                         aria-describedby=described prop:checked=checked
-                        on:change=move |ev| set_answer(&flow, &key, Value::Bool(event_target_checked(&ev))) />
+                        on:change=move |ev| set_answer(&flow, &key, Answered::Ticked(event_target_checked(&ev))) />
                     <label for=id>{field.label}{marker}</label>
                     {help}
                     <FieldError field=path />

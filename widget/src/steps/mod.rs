@@ -10,6 +10,6 @@ mod slots;
 pub use contact::ContactStep;
 pub use details::DetailsStep;
 pub use done::DoneStep;
-pub use review::{ReviewForm, ReviewStep, back_to_fresh_slots};
+pub use review::{ReviewForm, ReviewStep, back_to_fresh_slots, submission};
 pub use search::{SearchStep, find_slots, load_slots};
 pub use slots::SlotsStep;

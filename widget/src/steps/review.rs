@@ -1,34 +1,51 @@
 //! Step 5: everything at a glance, the terms, and the one button that books.
 
 use super::contact::contact_input;
+use crate::answers::Answered;
 use crate::api::ApiFailure;
 use crate::fields::{FieldError, invalid};
 use crate::flow::{Flow, Step, use_flow};
 use crate::format;
+use crate::i18n::Words;
 use crate::submit::{self, Booked};
-use jobslot_domain::api::{JobInput, ProblemKind, SubmitWorkOrder};
+use crate::write::Json;
+use jobslot_domain::api::ProblemKind;
+use jobslot_domain::form::AnswerValue;
 use jobslot_domain::wire_time;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-fn submission(flow: &Flow) -> Option<SubmitWorkOrder> {
+/// The `SubmitWorkOrder` the flow asks for, as JSON text; none before a slot is chosen.
+pub fn submission(flow: &Flow) -> Option<String> {
     let slot = flow.chosen.get_untracked()?;
     let (contact, address) = contact_input(flow);
-    let job = JobInput {
-        service: flow.service.get_untracked(),
-        postcode: flow.postcode.get_untracked(),
-        address,
-        answers: flow.answers.get_untracked(),
-        contact,
-        notes: flow.contact.notes.get_untracked(),
-        tracking: crate::embed::tracking(),
-    };
-    Some(SubmitWorkOrder {
-        job,
-        technician: slot.technician.to_string(),
-        start: jobslot_domain::wire_time::format_timestamp(slot.start),
-        terms_accepted: flow.terms.get_untracked(),
-    })
+    let contact =
+        Json::new().text("name", &contact.name).text("email", &contact.email).text("phone", &contact.phone);
+    let address =
+        Json::new().text("line1", &address.line1).text("line2", &address.line2).text("city", &address.city);
+    let answers = flow.answers.with_untracked(|answers| {
+        answers.iter().fold(Json::new(), |json, (id, answer)| match answer {
+            Answered::Text(value) => json.text(id, value),
+            Answered::Ticked(ticked) => json.flag(id, *ticked),
+        })
+    });
+    let tracking = crate::embed::tracking();
+    // The job's fields sit beside the slot's: `SubmitWorkOrder` flattens its `JobInput`.
+    let mut body = Json::new()
+        .text("service", &flow.service.get_untracked())
+        .text("postcode", &flow.postcode.get_untracked())
+        .object("address", address)
+        .object("answers", answers)
+        .object("contact", contact)
+        .text("notes", &flow.contact.notes.get_untracked());
+    if !tracking.is_empty() {
+        body = body.object("tracking", tracking.iter().fold(Json::new(), |json, (k, v)| json.text(k, v)));
+    }
+    let body = body
+        .text("technician", slot.technician.as_str())
+        .text("start", &wire_time::format_timestamp(slot.start))
+        .flag("terms_accepted", flow.terms.get_untracked());
+    Some(body.finish())
 }
 
 fn submit(flow: Flow) {
@@ -38,7 +55,7 @@ fn submit(flow: Flow) {
     let Some(body) = submission(&flow) else {
         return flow.go(Step::Slots);
     };
-    if !body.terms_accepted {
+    if !flow.terms.get_untracked() {
         let error =
             jobslot_domain::FieldError::new("terms_accepted", jobslot_domain::message::Message::AcceptTerms);
         return flow.show_errors(vec![error]);
@@ -86,13 +103,21 @@ pub async fn back_to_fresh_slots(flow: &Flow, failure: &ApiFailure) {
 }
 
 /// Sends `body` under the flow's pending submission rules ([`crate::submit`]).
-async fn book(flow: &Flow, body: SubmitWorkOrder) -> Result<Booked, ApiFailure> {
+async fn book(flow: &Flow, body: String) -> Result<Booked, ApiFailure> {
     let api = flow.api.clone();
     submit::book(flow.pending, body, submit::new_idempotency_key, move |key, body| {
         let api = api.clone();
         async move { api.submit(&key, &body).await }
     })
     .await
+}
+
+/// An answer as the summary shows it: a ticked box in the widget's language.
+fn answer_text(value: AnswerValue, words: &Words) -> String {
+    match value {
+        AnswerValue::Checkbox(ticked) => (if ticked { words.yes } else { words.no }).to_owned(),
+        other => other.to_string(),
+    }
 }
 
 /// The summary, the terms and the submit button.
@@ -102,7 +127,8 @@ pub fn ReviewStep() -> impl IntoView {
     let config = flow.config.clone();
     let service = config.services.iter().find(|s| s.id.as_str() == flow.service.get_untracked()).cloned();
     let (when, technician) = flow.chosen_slot_text();
-    let answers = config.order_form.parse_answers(&flow.answers.get_untracked()).unwrap_or_default();
+    let answers =
+        flow.answers.with_untracked(|answers| answers.parse(&config.order_form)).unwrap_or_default();
     let (contact, address) = contact_input(&flow);
     let c = flow.contact;
     let (lang, w) = (flow.lang, flow.lang.words);
@@ -120,7 +146,7 @@ pub fn ReviewStep() -> impl IntoView {
                 <dt>{w.technician}</dt><dd>{technician}</dd>
                 <dt>{w.where_}</dt><dd>{place}</dd>
                 <dt>{w.contact}</dt><dd>{format!("{} · {} · {}", contact.name, contact.email, contact.phone)}</dd>
-                {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{a.value.to_string()}</dd> }).collect_view()}
+                {answers.into_iter().map(|a| view! { <dt>{a.label}</dt><dd>{answer_text(a.value, w)}</dd> }).collect_view()}
                 {move || { let n = c.notes.get(); (!n.trim().is_empty()).then(|| view! { <dt>{w.notes_short}</dt><dd>{n}</dd> }) }}
             </dl>
         </ReviewForm>
