@@ -45,6 +45,7 @@ fn cargo_bin() -> PathBuf {
 pub fn widget_tools() -> Result<()> {
     ensure_npm()?;
     ensure_wasm_target()?;
+    ensure_rust_src()?;
     ensure_trunk()?;
     ensure_wasm_bindgen()?;
     ensure_twiggy()?;
@@ -69,6 +70,16 @@ pub fn ensure_rust_target(target: &str) -> Result<()> {
     let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
     if !installed.lines().any(|t| t == target) {
         run(cmd("rustup").args(["target", "add", target]))?;
+    }
+    Ok(())
+}
+
+/// The standard library's source, which the release wasm builds compile themselves
+/// ([`crate::widget::release_wasm`]).
+fn ensure_rust_src() -> Result<()> {
+    let installed = output(cmd("rustup").args(["component", "list", "--installed"])).unwrap_or_default();
+    if !installed.lines().any(|c| c == "rust-src") {
+        run(cmd("rustup").args(["component", "add", "rust-src"]))?;
     }
     Ok(())
 }
