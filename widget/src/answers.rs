@@ -42,11 +42,6 @@ impl Answers {
         }
     }
 
-    /// Every answer, in the order given.
-    pub fn iter(&self) -> impl Iterator<Item = (&str, &Answered)> {
-        self.0.iter().map(|(field, answer)| (field.as_str(), answer))
-    }
-
     /// The answers checked against `form`: every problem, keyed `answers.<field id>`.
     pub fn parse(&self, form: &OrderForm) -> Result<Vec<Answer>, Vec<FieldError>> {
         form.parse_answers_with(|id| {

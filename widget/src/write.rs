@@ -1,6 +1,7 @@
 //! Request bodies, written by the browser's `JSON.stringify` from objects the widget fills in:
-//! no serializer in the download, and escaping done by the browser. `tests/write.rs` reads
-//! what they write back with serde into the API's request types, so the two cannot drift.
+//! no serializer in the download, and escaping done by the browser. `tests/write.rs` reads the
+//! booking's body back with serde into the API's `SubmitWorkOrder`, so the two cannot drift;
+//! the hosted pages' two bodies are booked and moved for real by the end-to-end tests.
 
 use js_sys::{JSON, Object, Reflect};
 use wasm_bindgen::JsValue;

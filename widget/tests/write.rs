@@ -10,6 +10,7 @@ use jobslot_widget::flow::Flow;
 use jobslot_widget::steps::submission;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -27,6 +28,16 @@ fn flow() -> Flow {
     }))
     .expect("config");
     Flow::new(config, Api::new("http://127.0.0.1:9".into(), "acme".into()))
+}
+
+/// What `write` gives while the page's address has the query `search`.
+fn on_a_page_at<T>(search: &str, write: impl FnOnce() -> T) -> T {
+    let history = web_sys::window().expect("window").history().expect("history");
+    let before = web_sys::window().expect("window").location().href().expect("href");
+    history.replace_state_with_url(&JsValue::NULL, "", Some(search)).expect("replaceState");
+    let written = write();
+    history.replace_state_with_url(&JsValue::NULL, "", Some(&before)).expect("replaceState back");
+    written
 }
 
 /// A flow whose customer chose Sam at 9 am Sydney time.
@@ -55,6 +66,7 @@ fn the_submission_is_read_by_serde_as_the_customer_typed_it() {
     c.email.set("zoe@example.com".into());
     c.phone.set("+61 400 000 000".into());
     c.line1.set("1 George St\\Rear".into());
+    c.line2.set("Unit 4".into());
     c.city.set("Sydney".into());
     c.notes.set("Gate code 42\nDog: friendly </script>".into());
     flow.answers.update(|answers| {
@@ -65,7 +77,9 @@ fn the_submission_is_read_by_serde_as_the_customer_typed_it() {
     });
     flow.terms.set(true);
 
-    let text = submission(&flow).expect("a slot is chosen");
+    let text = on_a_page_at("?utm_source=newsletter&utm_campaign=spring%20sale&other=x", || {
+        submission(&flow).expect("a slot is chosen")
+    });
     let read: SubmitWorkOrder = serde_json::from_str(&text).expect("serde reads what the widget wrote");
     let answers = BTreeMap::from([
         ("car_make".to_owned(), serde_json::json!("Mazda")),
@@ -78,7 +92,7 @@ fn the_submission_is_read_by_serde_as_the_customer_typed_it() {
             postcode: "2000".into(),
             address: AddressInput {
                 line1: "1 George St\\Rear".into(),
-                line2: String::new(),
+                line2: "Unit 4".into(),
                 city: "Sydney".into(),
             },
             answers,
@@ -88,7 +102,10 @@ fn the_submission_is_read_by_serde_as_the_customer_typed_it() {
                 phone: "+61 400 000 000".into(),
             },
             notes: "Gate code 42\nDog: friendly </script>".into(),
-            tracking: BTreeMap::new(),
+            tracking: BTreeMap::from([
+                ("utm_campaign".to_owned(), "spring sale".to_owned()),
+                ("utm_source".to_owned(), "newsletter".to_owned()),
+            ]),
         },
         technician: "tech-sam".into(),
         start: "2026-11-23T22:00:00Z".into(),
@@ -108,4 +125,39 @@ fn an_emptied_answer_is_left_out() {
         serde_json::from_str(&submission(&flow).expect("written")).expect("serde reads it");
     assert!(read.job.answers.is_empty(), "{:?}", read.job.answers);
     assert!(!read.terms_accepted);
+}
+
+#[wasm_bindgen_test]
+fn the_same_answers_given_in_another_order_are_the_same_request() {
+    let (first, second) = (flow_with_a_slot(), flow_with_a_slot());
+    first.answers.update(|answers| {
+        answers.set("car_make", Answered::Text("Toyota".into()));
+        answers.set("loan_car", Answered::Ticked(true));
+    });
+    second.answers.update(|answers| {
+        answers.set("loan_car", Answered::Ticked(true));
+        answers.set("car_make", Answered::Text("Mazda".into()));
+        answers.set("car_make", Answered::Text("Toyota".into()));
+    });
+    // Equal text is what tells a retry from a changed booking (`submit::book`).
+    assert_eq!(submission(&first), submission(&second));
+}
+
+#[wasm_bindgen_test]
+fn the_widget_judges_its_answers_as_the_api_judges_what_it_sent() {
+    let cases: [&[(&str, Answered)]; 4] = [
+        &[("car_make", Answered::Text("Toyota".into())), ("car_year", Answered::Text("2019".into()))],
+        &[("car_year", Answered::Text("1900".into())), ("loan_car", Answered::Ticked(false))],
+        &[("car_year", Answered::Text("20.5".into())), ("car_make", Answered::Text("a\nb".into()))],
+        &[("car_make", Answered::Text("x".repeat(41))), ("loan_car", Answered::Ticked(true))],
+    ];
+    for given in cases {
+        let flow = flow_with_a_slot();
+        flow.answers.update(|answers| given.iter().for_each(|(id, answer)| answers.set(id, answer.clone())));
+        let form = &flow.config.order_form;
+        let read: SubmitWorkOrder =
+            serde_json::from_str(&submission(&flow).expect("written")).expect("serde reads it");
+        let widget = flow.answers.with_untracked(|answers| answers.parse(form));
+        assert_eq!(widget, form.parse_answers(&read.job.answers), "{given:?}");
+    }
 }

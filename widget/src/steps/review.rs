@@ -23,10 +23,16 @@ pub fn submission(flow: &Flow) -> Option<String> {
         Json::new().text("name", &contact.name).text("email", &contact.email).text("phone", &contact.phone);
     let address =
         Json::new().text("line1", &address.line1).text("line2", &address.line2).text("city", &address.city);
+    // In the form's order, not the order the customer answered in: a retry of the same
+    // answers must be the same text, or it would pass for a changed booking (`submit::book`).
     let answers = flow.answers.with_untracked(|answers| {
-        answers.iter().fold(Json::new(), |json, (id, answer)| match answer {
-            Answered::Text(value) => json.text(id, value),
-            Answered::Ticked(ticked) => json.flag(id, *ticked),
+        flow.config.order_form.fields.iter().fold(Json::new(), |json, field| {
+            let id = field.id.as_str();
+            match answers.get(id) {
+                Some(Answered::Text(value)) => json.text(id, value),
+                Some(Answered::Ticked(ticked)) => json.flag(id, *ticked),
+                None => json,
+            }
         })
     });
     let tracking = crate::embed::tracking();
