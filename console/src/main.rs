@@ -187,7 +187,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
             <select id="site-picker" on:change=move |ev| site.set(event_target_value(&ev))>
                 {sites.into_iter().map(|s| {
                     let id = s.site.to_string();
-                    let label = format!("{id} ({:?})", s.role).to_lowercase();
+                    let label = format!("{id} ({})", s.role.as_str());
                     view! { <option value=id.clone() selected=move || site.get() == id>{label}</option> }
                 }).collect_view()}
             </select>

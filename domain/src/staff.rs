@@ -45,6 +45,16 @@ pub enum Action {
 }
 
 impl Role {
+    /// The role as the API writes it: `owner`, `dispatcher`, `technician` or `integrator`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Dispatcher => "dispatcher",
+            Role::Technician => "technician",
+            Role::Integrator => "integrator",
+        }
+    }
+
     /// Whether the role may do `action`.
     pub fn allows(self, action: Action) -> bool {
         use Action::*;
@@ -69,6 +79,13 @@ impl Role {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_role_names_itself_as_the_api_writes_it() {
+        for role in [Role::Owner, Role::Dispatcher, Role::Technician, Role::Integrator] {
+            assert_eq!(serde_json::to_value(role).ok(), Some(serde_json::json!(role.as_str())));
+        }
+    }
 
     #[test]
     fn owners_may_do_everything_and_the_others_less() {

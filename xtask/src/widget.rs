@@ -56,16 +56,16 @@ pub fn build() -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// `command` (a Trunk build with the `wasm-release` profile) set to build the standard library
+/// `command` (a Trunk build of the widget, profile `wasm-release`) set to build the standard library
 /// along with the app, with `panic = immediate-abort`: a panic becomes the wasm trap it already
 /// ends in, without first formatting a message nobody sees (wasm32-unknown-unknown has no
 /// stderr). That keeps panic messages, their source locations and the formatting they pull in
 /// out of the download: 13 KB brotli of the widget's wasm. `fmt-debug=none` leaves `{:?}`
 /// printing nothing (the widget shows no `Debug` output) and `location-detail=none` drops the
 /// file names `#[track_caller]` records: 1 KB more. All are unstable options, which
-/// `RUSTC_BOOTSTRAP` lets this stable toolchain take; only these release wasm builds see them
-/// (wasm tests, clippy and every native build do not), and they all see the same ones, so
-/// cargo's cache of the profile stays valid between them.
+/// `RUSTC_BOOTSTRAP` lets this stable toolchain take; only the widget's two release builds see
+/// them (the console, wasm tests, clippy and every native build do not), and both see the same
+/// ones, so cargo's cache of the profile stays valid between them.
 pub fn release_wasm(mut command: std::process::Command) -> std::process::Command {
     command
         .env("RUSTC_BOOTSTRAP", "1")
@@ -196,10 +196,11 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Builds the staff console in release mode into `target/console`, offline, like the widget.
 pub fn build_console() -> Result<PathBuf> {
-    run(release_wasm(cmd("trunk"))
+    run(cmd("trunk")
         .args(["--config", "console/Trunk.toml", "build", "--release", "--offline"])
-        .args(["--cargo-profile", "wasm-release"])
-        .env("PATH", tool_path()?))?;
+        .args(["--cargo-profile", "console-release"])
+        .env("PATH", tool_path()?)
+        .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))?;
     let dist = root().join("target").join("console");
     precompress(&dist)?;
     Ok(dist)
