@@ -59,6 +59,15 @@ fn click(root: &Element, selector: &str) {
     find(root, selector).unchecked_into::<HtmlElement>().click();
 }
 
+/// `step` mounted in `host` with `flow` as its context, until the returned handle is dropped.
+fn mount_step(host: &HtmlElement, flow: &Flow, step: fn() -> AnyView) -> impl Sized {
+    let flow = flow.clone();
+    leptos::mount::mount_to(host.clone(), move || {
+        provide_context(flow.clone());
+        step()
+    })
+}
+
 async fn settle() {
     for _ in 0..3 {
         leptos::task::tick().await;
@@ -189,11 +198,7 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
     let host = fresh_host();
     let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
     flow.step.set(Step::Details);
-    let in_view = flow.clone();
-    let _mounted = leptos::mount::mount_to(host.clone(), move || {
-        provide_context(in_view.clone());
-        view! { <DetailsStep /> }
-    });
+    let _mounted = mount_step(&host, &flow, || view! { <DetailsStep /> }.into_any());
     settle().await;
     let labels: Vec<String> = (0..4)
         .filter_map(|i| host.query_selector_all("label").expect("q").item(i))
@@ -308,11 +313,7 @@ async fn times_come_first_each_once_for_any_technician_and_a_person_can_still_be
     let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
     flow.slots.set(Some(slots_at_one_time()));
     flow.step.set(Step::Slots);
-    let in_view = flow.clone();
-    let _mounted = leptos::mount::mount_to(host.clone(), move || {
-        provide_context(in_view.clone());
-        view! { <jobslot_widget::steps::SlotsStep /> }
-    });
+    let _mounted = mount_step(&host, &flow, || view! { <jobslot_widget::steps::SlotsStep /> }.into_any());
     settle().await;
     let labels = |host: &HtmlElement| -> Vec<String> {
         let buttons = host.query_selector_all("button.slot").expect("q");
@@ -366,11 +367,7 @@ async fn the_review_says_a_ticked_box_in_the_widgets_language() {
         answers.set("loan_car", Answered::Ticked(true));
     });
     flow.step.set(Step::Review);
-    let in_view = flow.clone();
-    let _mounted = leptos::mount::mount_to(host.clone(), move || {
-        provide_context(in_view.clone());
-        view! { <ReviewStep /> }
-    });
+    let _mounted = mount_step(&host, &flow, || view! { <ReviewStep /> }.into_any());
     settle().await;
     let summary = find(&host, ".summary").text_content().unwrap_or_default();
     assert!(summary.contains("Car makeToyota") && summary.contains("Loan carSí"), "{summary}");
