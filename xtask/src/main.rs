@@ -10,6 +10,7 @@ mod bench;
 mod content_names;
 mod dev;
 mod lambda;
+mod offline;
 mod process;
 mod test;
 mod tools;

@@ -32,13 +32,17 @@ pub fn wasm_bindgen_version() -> Result<String> {
     bail!("Cargo.lock has no wasm-bindgen package")
 }
 
-/// Cargo's install directory, where `cargo install` puts binaries.
-fn cargo_bin() -> PathBuf {
+/// Cargo's home: its configuration, registry cache and installed binaries.
+pub fn cargo_home() -> PathBuf {
     std::env::var_os("CARGO_HOME")
         .map(PathBuf::from)
         .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
         .unwrap_or_else(|| ".cargo".into())
-        .join("bin")
+}
+
+/// Cargo's install directory, where `cargo install` puts binaries.
+fn cargo_bin() -> PathBuf {
+    cargo_home().join("bin")
 }
 
 /// The wasm target, Trunk, wasm-bindgen CLI and wasm-opt: what building the widget needs.

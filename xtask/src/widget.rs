@@ -32,9 +32,7 @@ fn embed_files(dist: &Path) -> Vec<PathBuf> {
 /// `target/widget/hosted`, offline: Trunk uses the pinned tools on PATH and downloads nothing.
 pub fn build() -> Result<PathBuf> {
     let dist = root().join("target").join("widget");
-    // Trunk builds offline, so every crate the lock file names (the hosted build's too) must be
-    // in cargo's cache first; on a fresh machine nothing else has fetched them yet.
-    run(crate::process::cargo().args(["fetch", "--locked"]))?;
+    crate::offline::fetch()?;
     let trunk = |extra: &[&str]| {
         run(release_wasm(cmd("trunk"))
             .args(["build", "--release", "--offline", "--cargo-profile", "wasm-release"])
@@ -196,6 +194,7 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
 
 /// Builds the staff console in release mode into `target/console`, offline, like the widget.
 pub fn build_console() -> Result<PathBuf> {
+    crate::offline::fetch()?;
     run(cmd("trunk")
         .args(["--config", "console/Trunk.toml", "build", "--release", "--offline"])
         .args(["--cargo-profile", "console-release"])
