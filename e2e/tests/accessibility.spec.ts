@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { type Locator, type Page } from '@playwright/test';
+import { expect, test } from './fixtures';
 
 // The widget for people who book with a keyboard, a screen reader or a small phone, checked by
 // axe-core (WCAG 2.2 AA) on every step of every mode, and on the page around it.

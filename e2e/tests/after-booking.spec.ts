@@ -1,5 +1,5 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures';
 import { BookingWidget } from './booking-widget';
 import { invitation, mailAbout } from './mailbox';
 import { DEMO_OWNER, signIn } from './staff-session';

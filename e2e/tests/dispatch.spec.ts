@@ -1,4 +1,5 @@
-import { expect, test, type Browser, type Page } from '@playwright/test';
+import { type Browser, type Page } from '@playwright/test';
+import { expect, test, type ConsoleWatch } from './fixtures';
 import { BookingWidget } from './booking-widget';
 import { DEMO_OWNER, signIn } from './staff-session';
 
@@ -14,12 +15,14 @@ async function consoleSignIn(page: Page, who: { email: string; password: string 
   await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
 }
 
-async function phone(browser: Browser): Promise<Page> {
+async function phone(browser: Browser, consoleWatch: ConsoleWatch): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  return context.newPage();
+  const page = await context.newPage();
+  consoleWatch.watch(page);
+  return page;
 }
 
-test('a dispatcher reassigns a booked order, its technician closes it incomplete on a phone and books a follow-up that shows on the board', async ({ page, request, browser }) => {
+test('a dispatcher reassigns a booked order, its technician closes it incomplete on a phone and books a follow-up that shows on the board', async ({ page, request, browser, consoleWatch }) => {
   // The customer books through the widget on the demo site.
   const widget = new BookingWidget(page);
   await widget.open();
@@ -63,7 +66,7 @@ test('a dispatcher reassigns a booked order, its technician closes it incomplete
   await expect(page.getByRole('cell', { name: targetId, exact: true })).toBeVisible();
 
   // The technician, on a phone: Enroute, Onsite, Closed incomplete with a reason, follow-up.
-  const field = await phone(browser);
+  const field = await phone(browser, consoleWatch);
   await consoleSignIn(field, technician);
   await expect(field.getByRole('heading', { name: 'My jobs' })).toBeVisible();
   const card = field.locator('article.job-card').filter({ hasText: number });

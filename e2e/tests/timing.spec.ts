@@ -1,4 +1,4 @@
-import { test } from '@playwright/test';
+import { test } from './fixtures';
 import { writeFileSync } from 'node:fs';
 
 // Not a test of speed (timings flake), a measurement: `cargo xtask bench` runs this against the

@@ -75,6 +75,8 @@ fn the_hosted_pages_and_the_console_are_found_at_their_addresses() {
         ("/admin/", "/admin/index.html"),
         ("/widget/embed.js", "/widget/embed.js"),
         ("/admin/jobslot-console-1a2b.js", "/admin/jobslot-console-1a2b.js"),
+        // Asked for by browsers on any page that links no icon; a 404 there is a console error.
+        ("/favicon.ico", "/widget/favicon.ico"),
     ] {
         assert_eq!(cloudfront_function("PagePaths", &request(asked))["uri"], served, "{asked}");
     }

@@ -219,7 +219,7 @@ fn page(status: StatusCode, request: &AuthorizationRequest, email: &str, error: 
     let body = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
 <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Sign in · Jobslot</title>\
-<style>{STYLE}</style></head><body><main><h1>Sign in to Jobslot</h1>{alert}\
+<link rel=\"icon\" href=\"/widget/favicon.svg\" type=\"image/svg+xml\"><style>{STYLE}</style></head><body><main><h1>Sign in to Jobslot</h1>{alert}\
 <form method=\"post\" action=\"/oauth2/authorize\">{hidden}\
 <label for=\"email\">E-mail address</label>\
 <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"{described}>\
@@ -246,7 +246,7 @@ fn secure(mut response: Response) -> Response {
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
-            "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'",
+            "default-src 'none'; style-src 'unsafe-inline'; img-src 'self'; form-action 'self'; frame-ancestors 'none'",
         ),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));

@@ -53,6 +53,17 @@ async fn widget_files_and_the_demo_page_are_served() {
 }
 
 #[tokio::test]
+async fn the_icon_browsers_ask_every_host_for_is_the_widgets() {
+    let (base, _data, files) = spawn_local().await;
+    let icon = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../widget/favicon.ico")).expect("icon");
+    std::fs::write(files.path().join("favicon.ico"), &icon).expect("write");
+    let response = reqwest::get(format!("{base}/favicon.ico")).await.expect("get");
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "image/x-icon");
+    assert_eq!(response.bytes().await.expect("body").as_ref(), icon.as_slice());
+}
+
+#[tokio::test]
 async fn files_named_after_their_content_are_cached_for_a_year_and_the_loader_never() {
     let (base, _data, files) = spawn_local().await;
     let snippets = files.path().join("snippets/jobslot-widget-0123456789abcdef/src");
