@@ -52,8 +52,15 @@ pub struct MySite {
     pub role: Role,
 }
 
+/// Minutes between offered start times on a new site, and when a settings body omits them.
+pub const DEFAULT_STEP_MINUTES: u16 = 30;
+/// Minutes of notice on a new site, and when a settings body omits them.
+pub const DEFAULT_NOTICE_MINUTES: u32 = 120;
+/// Days ahead on a new site, and when a settings body omits them.
+pub const DEFAULT_DAYS_AHEAD: u16 = 30;
+
 /// `PUT /api/sites/{site}/settings`: the business and its booking rules.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SettingsInput {
@@ -100,6 +107,31 @@ pub struct SettingsInput {
     #[serde(deserialize_with = "crate::number::whole")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 720))]
     pub change_notice_hours: u16,
+}
+
+/// What an omitted field means: the OpenAPI document states these as the fields' defaults, so
+/// each must be a value the field accepts (a new site's rules, empty texts).
+impl Default for SettingsInput {
+    fn default() -> Self {
+        Self {
+            business_name: String::new(),
+            country: String::new(),
+            time_zone: String::new(),
+            currency: String::new(),
+            terms: String::new(),
+            step_minutes: DEFAULT_STEP_MINUTES,
+            min_notice_minutes: DEFAULT_NOTICE_MINUTES,
+            days_ahead: DEFAULT_DAYS_AHEAD,
+            allowed_origins: Vec::new(),
+            accent_colour: String::new(),
+            font_family: String::new(),
+            corner_radius: None,
+            contact_email: String::new(),
+            contact_phone: String::new(),
+            notification_email: String::new(),
+            change_notice_hours: crate::manage::CHANGE_NOTICE_HOURS,
+        }
+    }
 }
 
 impl SettingsInput {
@@ -205,7 +237,7 @@ impl SettingsInput {
 }
 
 /// One service as the console edits it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ServiceInput {
@@ -225,6 +257,21 @@ pub struct ServiceInput {
     pub order_type: String,
     /// Offered to customers.
     pub active: bool,
+}
+
+/// What an omitted field means, and a new row in the console: an hour's active maintenance
+/// job. The OpenAPI document states these as the fields' defaults, so each must be valid.
+impl Default for ServiceInput {
+    fn default() -> Self {
+        Self {
+            id: String::new(),
+            name: String::new(),
+            duration_minutes: 60,
+            price_minor: 0,
+            order_type: "maintenance".into(),
+            active: true,
+        }
+    }
 }
 
 impl ServiceInput {

@@ -67,6 +67,9 @@ pub enum Command {
         /// The operator's sign-in e-mail.
         email: String,
     },
+    /// Print the API's OpenAPI document (as served at `/api/openapi.json`), for client
+    /// generators and validators that should not need a running server.
+    OpenApi,
 }
 
 const USAGE: &str =
@@ -74,6 +77,7 @@ const USAGE: &str =
 [--console-dir DIR] [--demo-page FILE] [--dynamodb-table NAME] [--dynamodb-endpoint URL] [--no-rate-limits]
                     [--loopback-webhooks]
        jobslot-local add-operator EMAIL [--data-dir DIR] [--dynamodb-table NAME] [--dynamodb-endpoint URL]
+       jobslot-local openapi   (prints the API's OpenAPI document)
 environment: JOBSLOT_PUBLIC_URL, JOBSLOT_ALLOWED_ORIGINS, JOBSLOT_TABLE, JOBSLOT_DYNAMODB_ENDPOINT,
              JOBSLOT_SMTP_URL (e-mail on: smtp://host:port), JOBSLOT_MAIL_FROM, RUST_LOG";
 
@@ -81,6 +85,10 @@ impl Command {
     /// The command in command-line arguments (and the environment).
     pub fn from_args(args: impl IntoIterator<Item = String>) -> anyhow::Result<Self> {
         let mut args: Vec<String> = args.into_iter().collect();
+        if args.first().map(String::as_str) == Some("openapi") {
+            anyhow::ensure!(args.len() == 1, "openapi takes no arguments\n{USAGE}");
+            return Ok(Command::OpenApi);
+        }
         if args.first().map(String::as_str) == Some("add-operator") {
             args.remove(0);
             let email = match args.first() {
@@ -142,10 +150,14 @@ impl Options {
 
 /// Runs the command on the configured store.
 pub async fn run(command: Command) -> anyhow::Result<()> {
-    crate::telemetry::init(false);
     let options = match &command {
         Command::Serve(options) | Command::AddOperator { options, .. } => options.clone(),
+        Command::OpenApi => {
+            println!("{}", crate::http::openapi::document());
+            return Ok(());
+        }
     };
+    crate::telemetry::init(false);
     match options.dynamodb_table.clone() {
         Some(table) => {
             let client =
@@ -168,6 +180,7 @@ async fn run_on<S: Store>(store: S, command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve(options) => serve(store, options).await,
         Command::AddOperator { options, email } => add_operator(store, &options, &email).await,
+        Command::OpenApi => Ok(()),
     }
 }
 
@@ -296,6 +309,8 @@ pub fn router<S: Store>(
         .route("/config.json", axum::routing::get(move || async move { console_config }));
     let static_files = Router::new()
         .route_service("/", ServeFile::new(&options.demo_page))
+        // Browsers ask for it on any page that links no icon (an error page, a JSON document).
+        .route_service("/favicon.ico", ServeFile::new(options.widget_dir.join("favicon.ico")))
         // The hosted pages: booking an order created in advance, and the customer's manage
         // link; the widget reads which, and the rest, from the page's address.
         // The hosted booking page a plain link can point at; the embedded build runs on it.

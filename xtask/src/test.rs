@@ -21,6 +21,10 @@ pub fn run_all(args: &[String]) -> Result<()> {
     };
     let outcome = (|| -> Result<()> {
         step("install tools", &mut install)?;
+        step(
+            "offline builds need only what is fetched (empty cargo home)",
+            &mut crate::offline::check_from_empty_cache,
+        )?;
         step("rustfmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
         step("clippy (native)", &mut || {
             run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))
@@ -37,6 +41,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "jobslot-console",
             ]))
         })?;
+        step("API document: OpenAPI 3.1, TypeScript client, tsc", &mut api_document)?;
         step("store conformance, faults, Cognito, SES, Lambda runtimes on moto", &mut dynamodb_conformance)?;
         step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
         step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
@@ -293,6 +298,39 @@ fn no_personal_data_in(log: &std::path::Path) -> Result<()> {
         text.lines().count()
     );
     Ok(())
+}
+
+/// The OpenAPI document as an integrator's tools read it: `openapi-spec-validator` must accept
+/// it as OpenAPI 3.1, `openapi-typescript` generates a client's types from it, and `tsc` checks
+/// the browser tests against them, among them an integrator's script that calls the API through
+/// that client (`e2e/tests/integrator-client.spec.ts`, run with the end-to-end tests).
+fn api_document() -> Result<()> {
+    let venv = tools::ensure_python_tools()?;
+    run(cargo().args(["build", "-p", "jobslot-functions", "--bin", "jobslot-local"]))?;
+    let root = root();
+    // Where `e2e/tsconfig.json` looks for the generated client (`jobslot-api`).
+    let dir = scratch().join("api-client");
+    std::fs::create_dir_all(&dir)?;
+    let document = dir.join("openapi.json");
+    let printed = std::process::Command::new(root.join("target/debug/jobslot-local"))
+        .arg("openapi")
+        .output()
+        .context("running jobslot-local openapi")?;
+    anyhow::ensure!(printed.status.success(), "jobslot-local openapi failed ({})", printed.status);
+    std::fs::write(&document, &printed.stdout)?;
+    run(cmd(venv.join("bin").join("openapi-spec-validator"))
+        .args(["--subschema-errors", "all"])
+        .arg(&document))?;
+    let e2e = root.join("e2e");
+    // Generators differ on `default`: by OpenAPI, a property with a default may be left out of
+    // a request, which openapi-typescript only follows with this flag (it otherwise makes every
+    // such property required, its issue #2012).
+    run(cmd("npx")
+        .args(["openapi-typescript", "--default-non-nullable", "false", "--output"])
+        .arg(dir.join("schema.d.ts"))
+        .arg(&document)
+        .current_dir(&e2e))?;
+    run(cmd("npx").args(["tsc", "--project", "tsconfig.json"]).current_dir(&e2e))
 }
 
 /// Schemathesis against the local server's own OpenAPI document: every operation, every

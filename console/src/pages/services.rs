@@ -90,13 +90,7 @@ pub fn ServicesPage(api: Api, site: String) -> impl IntoView {
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
-        let blank = ServiceInput {
-            duration_minutes: 60,
-            order_type: "maintenance".into(),
-            active: true,
-            ..ServiceInput::default()
-        };
-        rows.update(|r| r.push(Row::new(key, blank)));
+        rows.update(|r| r.push(Row::new(key, ServiceInput::default())));
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();

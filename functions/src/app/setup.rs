@@ -14,8 +14,9 @@ use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
-    IntegrationCreated, IntegrationInput, Me, MemberRequest, MySite, NewSiteInput, OrderFormInput,
-    ServiceInput, ServicesInput, SettingsInput, TechnicianInput,
+    DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, IntegrationCreated, IntegrationInput,
+    Me, MemberRequest, MySite, NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput,
+    TechnicianInput,
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::{Action, Role};
@@ -555,10 +556,10 @@ fn empty_site(id: SiteId) -> Site {
         order_form: OrderForm::default(),
         terms: String::new(),
         rules: jobslot_domain::availability::SlotRules {
-            step: jobslot_domain::schedule::GridMinutes::parse("step", 30)
-                .unwrap_or_else(|_| unreachable!("30 minutes is on the grid")),
-            min_notice_minutes: 120,
-            days_ahead: 30,
+            step: jobslot_domain::schedule::GridMinutes::parse("step", DEFAULT_STEP_MINUTES)
+                .unwrap_or_else(|_| unreachable!("the default step is on the grid")),
+            min_notice_minutes: DEFAULT_NOTICE_MINUTES,
+            days_ahead: DEFAULT_DAYS_AHEAD,
         },
         allowed_origins: Vec::new(),
         accent_colour: None,

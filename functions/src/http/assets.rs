@@ -22,6 +22,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/config",
+    operation_id = "getSiteConfig",
     tag = "booking",
     params(SitePath),
     responses((status = 200, body = SiteConfigResponse, description = "OK."), (status = 404, response = NotFound))
@@ -45,6 +46,7 @@ struct CoverageQuery {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/coverage",
+    operation_id = "getCoverage",
     tag = "booking",
     params(SitePath, CoverageQuery),
     responses(

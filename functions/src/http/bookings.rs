@@ -18,6 +18,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/slots",
+    operation_id = "listSlots",
     tag = "booking",
     params(SitePath, SlotsQuery),
     responses(

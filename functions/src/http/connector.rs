@@ -32,6 +32,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/work-orders/unscheduled",
+    operation_id = "createUnscheduledWorkOrder",
     tag = "work orders",
     params(SitePath),
     request_body = JobInput,
@@ -64,6 +65,7 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-orders/{number}/booking",
+    operation_id = "getLinkedBooking",
     tag = "booking",
     params(
         SitePath,
@@ -92,6 +94,7 @@ async fn linked<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/work-orders/{number}/booking",
+    operation_id = "bookLinkedWorkOrder",
     tag = "booking",
     params(
         SitePath,

@@ -24,6 +24,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/deliveries",
+    operation_id = "listDeliveries",
     tag = "work orders",
     params(SitePath),
     security(("staff" = [])),
@@ -45,6 +46,7 @@ async fn list<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/deliveries/{event}/{audience}/resend",
+    operation_id = "resendDelivery",
     tag = "work orders",
     params(
         SitePath,

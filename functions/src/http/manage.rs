@@ -31,6 +31,7 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/bookings/{number}",
+    operation_id = "getBooking",
     tag = "booking",
     params(
         SitePath,
@@ -56,6 +57,7 @@ async fn booking<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/bookings/{number}/reschedule",
+    operation_id = "rescheduleBooking",
     tag = "booking",
     params(
         SitePath,
@@ -85,6 +87,7 @@ async fn reschedule<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/bookings/{number}/cancel",
+    operation_id = "cancelBooking",
     tag = "booking",
     params(
         SitePath,

@@ -77,6 +77,7 @@ pub(super) fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) 
 #[utoipa::path(
     get,
     path = "/api/me",
+    operation_id = "getMe",
     tag = "setup",
     security(("staff" = [])),
     responses((status = 200, body = Me, description = "OK."))
@@ -115,6 +116,7 @@ async fn user_for<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites",
+    operation_id = "createSite",
     tag = "setup",
     params(
         ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key opens the site once."),
@@ -149,10 +151,10 @@ async fn create_site<S: Store>(
 }
 
 /// The business and its booking rules.
-
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/settings",
+    operation_id = "getSettings",
     tag = "setup",
     params(SitePath),
     security(("staff" = [])),
@@ -171,10 +173,10 @@ async fn settings<S: Store>(
 }
 
 /// Changes the business and its booking rules.
-
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/settings",
+    operation_id = "replaceSettings",
     tag = "setup",
     params(
         SitePath,
@@ -202,10 +204,10 @@ async fn change_settings<S: Store>(
 }
 
 /// The services customers can book.
-
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/services",
+    operation_id = "listServices",
     tag = "setup",
     params(SitePath),
     security(("staff" = [])),
@@ -224,10 +226,10 @@ async fn services<S: Store>(
 }
 
 /// Changes the services customers can book.
-
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/services",
+    operation_id = "replaceServices",
     tag = "setup",
     params(
         SitePath,
@@ -255,10 +257,10 @@ async fn change_services<S: Store>(
 }
 
 /// The business's order form.
-
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/order-form",
+    operation_id = "getOrderForm",
     tag = "setup",
     params(SitePath),
     security(("staff" = [])),
@@ -277,10 +279,10 @@ async fn order_form<S: Store>(
 }
 
 /// Changes the business's order form.
-
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/order-form",
+    operation_id = "replaceOrderForm",
     tag = "setup",
     params(
         SitePath,
@@ -311,6 +313,7 @@ async fn change_order_form<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-order-rules",
+    operation_id = "getWorkOrderRules",
     tag = "setup",
     params(SitePath),
     security(("staff" = [])),
@@ -332,6 +335,7 @@ async fn work_order_rules<S: Store>(
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/work-order-rules",
+    operation_id = "replaceWorkOrderRules",
     tag = "setup",
     params(
         SitePath,
@@ -364,6 +368,7 @@ async fn change_work_order_rules<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/board",
+    operation_id = "getBoard",
     tag = "work orders",
     params(SitePath, BoardQuery),
     security(("staff" = [])),
@@ -389,6 +394,7 @@ async fn board<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/integrations",
+    operation_id = "createIntegration",
     tag = "setup",
     params(SitePath),
     request_body = IntegrationInput,
@@ -418,6 +424,7 @@ async fn create_integration<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/technicians",
+    operation_id = "listTechnicians",
     tag = "setup",
     params(SitePath, ListQuery),
     security(("staff" = [])),
@@ -440,6 +447,7 @@ async fn technicians<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/technicians/{id}",
+    operation_id = "getTechnician",
     tag = "setup",
     params(SitePath, ("id" = TechnicianId, Path)),
     security(("staff" = [])),
@@ -461,6 +469,7 @@ async fn technician<S: Store>(
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/technicians/{id}",
+    operation_id = "putTechnician",
     tag = "setup",
     params(
         SitePath,
@@ -497,6 +506,7 @@ async fn put_technician<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/members",
+    operation_id = "listMembers",
     tag = "setup",
     params(SitePath, ListQuery),
     security(("staff" = [])),
@@ -529,6 +539,7 @@ pub(super) struct MemberSaved {
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/members",
+    operation_id = "putMember",
     tag = "setup",
     params(SitePath),
     request_body = MemberInput,
@@ -560,6 +571,7 @@ async fn put_member<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/audit",
+    operation_id = "listAuditEntries",
     tag = "setup",
     params(SitePath, ListQuery),
     security(("staff" = [])),

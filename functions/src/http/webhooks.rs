@@ -28,6 +28,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/webhooks",
+    operation_id = "listWebhooks",
     tag = "webhooks",
     params(SitePath),
     security(("staff" = [])),
@@ -51,6 +52,7 @@ async fn list<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/webhooks",
+    operation_id = "createWebhook",
     tag = "webhooks",
     params(SitePath),
     request_body = EndpointInput,
@@ -78,6 +80,7 @@ async fn create<S: Store>(
 #[utoipa::path(
     put,
     path = "/api/sites/{site}/webhooks/{id}",
+    operation_id = "updateWebhook",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),
     request_body = EndpointInput,
@@ -103,6 +106,7 @@ async fn change<S: Store>(
 #[utoipa::path(
     delete,
     path = "/api/sites/{site}/webhooks/{id}",
+    operation_id = "deleteWebhook",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),
     security(("staff" = [])),
@@ -126,6 +130,7 @@ async fn remove<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/webhooks/{id}/rotate-secret",
+    operation_id = "rotateWebhookSecret",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),
     security(("staff" = [])),

@@ -37,6 +37,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/work-orders",
+    operation_id = "submitWorkOrder",
     tag = "booking",
     params(
         SitePath,
@@ -51,7 +52,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
                 ("Idempotent-Replayed" = String, description = "`true` when this answers an earlier request with the same key."),
             ),
             links(("WorkOrder" = (
-                operation_id = "work_order",
+                operation_id = "getWorkOrder",
                 parameters(("site" = "$request.path.site"), ("number" = "$response.body#/number")),
             ))),
         ),
@@ -86,6 +87,7 @@ fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, Api
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-orders",
+    operation_id = "listWorkOrders",
     tag = "work orders",
     params(SitePath, WorkOrderListQuery),
     security(("staff" = [])),
@@ -109,6 +111,7 @@ async fn list<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-orders/{number}",
+    operation_id = "getWorkOrder",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "Case and surrounding space do not matter.")),
     security(("staff" = [])),
@@ -132,6 +135,7 @@ async fn work_order<S: Store>(
 #[utoipa::path(
     patch,
     path = "/api/sites/{site}/work-orders/{number}",
+    operation_id = "patchWorkOrder",
     tag = "work orders",
     params(
         SitePath,
@@ -166,6 +170,7 @@ async fn change<S: Store>(
 #[utoipa::path(
     get,
     path = "/api/sites/{site}/work-orders/{number}/follow-up/slots",
+    operation_id = "listFollowUpSlots",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order to follow up."), FollowUpSlotsQuery),
     security(("staff" = [])),
@@ -192,6 +197,7 @@ async fn follow_up_slots<S: Store>(
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/work-orders/{number}/follow-up",
+    operation_id = "bookFollowUp",
     tag = "work orders",
     params(
         SitePath,

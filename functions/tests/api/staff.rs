@@ -386,9 +386,30 @@ async fn bad_setup_input_is_named_field_by_field_and_nothing_changes() {
         .json(&settings)
         .send()
         .await;
-    assert_eq!(changed.expect("put").status(), StatusCode::OK);
+    let changed = changed.expect("put");
+    assert_eq!(changed.status(), StatusCode::OK);
     let config: Value = app.get(&format!("{SITE}/config")).await.json().await.expect("json");
     assert_eq!(config["time_zone"], "Australia/Brisbane");
+
+    // A field left out takes the default the OpenAPI document states, a value it accepts.
+    let etag = changed.headers()["etag"].to_str().expect("etag").to_owned();
+    let rules = settings.as_object_mut().expect("object");
+    for field in ["step_minutes", "min_notice_minutes", "days_ahead"] {
+        rules.remove(field);
+    }
+    let changed = app
+        .client
+        .put(&settings_url)
+        .bearer_auth(&owner)
+        .header("If-Match", &etag)
+        .json(&settings)
+        .send()
+        .await;
+    let changed: Value = changed.expect("put").json().await.expect("json");
+    let defaults = jobslot_domain::setup::SettingsInput::default();
+    assert_eq!(changed["step_minutes"], defaults.step_minutes);
+    assert_eq!(changed["min_notice_minutes"], defaults.min_notice_minutes);
+    assert_eq!(changed["days_ahead"], defaults.days_ahead);
 }
 
 #[tokio::test]
