@@ -7,7 +7,11 @@ import { WEBHOOK_URL, webhooksAbout } from './webhooks';
 
 const SITE = '/api/sites/acme-car-servicing';
 
-test('a booking e-mails the customer an invitation and the office a notice; the manage link moves it (a new invitation) and cancels it (a cancellation); a webhook endpoint hears of each step', async ({ page, request }) => {
+test('a booking e-mails the customer an invitation and the office a notice; the manage link moves it (a new invitation) and cancels it (a cancellation); a webhook endpoint hears of each step', async ({ page, request, consoleWatch }) => {
+  // Refusals the test provokes: an address the webhook form refuses, the manage link with a
+  // wrong token.
+  consoleWatch.expectRefusal(422, /\/webhooks$/);
+  consoleWatch.expectRefusal(404, /\/bookings\/WO-/);
   // The owner registers an endpoint in the console and copies its signing secret.
   expect(WEBHOOK_URL, 'JOBSLOT_E2E_WEBHOOK_URL names the webhook sink').not.toBe('');
   await page.goto('/admin/#/webhooks');

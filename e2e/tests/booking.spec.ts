@@ -52,7 +52,8 @@ test('a customer books the first free slot, and the work order holds what they e
   expect(slots).not.toContainEqual(expect.objectContaining({ technician: order.technician.id, start: order.planned_start }));
 });
 
-test('a postcode nobody serves gets a clear message beside the postcode field', async ({ page }) => {
+test('a postcode nobody serves gets a clear message beside the postcode field', async ({ page, consoleWatch }) => {
+  consoleWatch.expectRefusal(422, /\/slots\?postcode=9999/);
   const widget = new BookingWidget(page);
   await widget.open();
   await widget.search('basic-service', '9999');
@@ -84,7 +85,8 @@ test('the host page styles do not reach inside the widget', async ({ page }) => 
   expect(widgetButtonFont).not.toContain('Comic Sans');
 });
 
-test('a slot taken while the customer fills the form sends them back to choose another', async ({ page, request }) => {
+test('a slot taken while the customer fills the form sends them back to choose another', async ({ page, request, consoleWatch }) => {
+  consoleWatch.expectRefusal(409, /\/work-orders$/);
   const widget = new BookingWidget(page);
   await widget.open();
   const offered = page.waitForResponse((r) => r.url().includes('/slots?'));

@@ -36,7 +36,10 @@ async function allowFieldApp(request: APIRequestContext, owner: string) {
   expect(changed.status()).toBe(200);
 }
 
-test('an integrator creates an order in advance and the customer books it through the deep link, landing back on the callback', async ({ page, request }) => {
+test('an integrator creates an order in advance and the customer books it through the deep link, landing back on the callback', async ({ page, request, consoleWatch }) => {
+  // The link with another token, and a return address elsewhere, are refused.
+  consoleWatch.expectRefusal(404, /\/work-orders\/WO-[0-9A-Z]{8}\/booking\?/);
+  consoleWatch.expectRefusal(422, /\/work-orders\/WO-[0-9A-Z]{8}\/booking\?callback_uri=https/);
   const owner = await signIn(page, request);
   await allowFieldApp(request, owner);
   const integrator = await integratorToken(request, owner);

@@ -76,6 +76,8 @@ test('a dispatcher reassigns a booked order, its technician closes it incomplete
   await expect(card.getByRole('status').filter({ hasText: 'Now enroute.' })).toBeVisible();
   await card.getByRole('button', { name: 'Onsite', exact: true }).click();
   await expect(card.getByRole('status').filter({ hasText: 'Now onsite.' })).toBeVisible();
+  // Closing incomplete without a reason is refused, and says so.
+  consoleWatch.expectRefusal(422, /\/work-orders\/WO-[0-9A-Z]{8}$/);
   await card.getByRole('button', { name: 'Close incomplete' }).click();
   await expect(card.getByRole('status').filter({ hasText: 'reason code' })).toBeVisible();
   await card.getByLabel('Reason to close incomplete').selectOption({ label: 'Parts needed' });
