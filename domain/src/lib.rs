@@ -4,6 +4,7 @@
 //! can trust them. The crate builds for native and `wasm32`, so the widget and the functions
 //! share one definition of every request, response and validation rule.
 
+pub mod account_mail;
 pub mod api;
 pub mod area;
 pub mod availability;

@@ -21,6 +21,8 @@ pub enum Audience {
     Customer,
     /// The business's notification address.
     Business,
+    /// A member of a business's staff, about their own account (`crate::account_mail`).
+    Staff,
 }
 
 impl Audience {
@@ -29,6 +31,7 @@ impl Audience {
         match self {
             Audience::Customer => "customer",
             Audience::Business => "business",
+            Audience::Staff => "staff",
         }
     }
 }
@@ -308,7 +311,12 @@ fn business_notice(order: &WorkOrder, site: &Site, facts: &Facts, office: &str) 
     }
 }
 
-fn text_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[String]) -> String {
+pub(crate) fn text_body(
+    greeting: &str,
+    opening: &str,
+    rows: &[(&str, String)],
+    closing: &[String],
+) -> String {
     let mut out = String::new();
     if !greeting.is_empty() {
         out.push_str(greeting);
@@ -327,7 +335,12 @@ fn text_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[
     out
 }
 
-fn html_body(greeting: &str, opening: &str, rows: &[(&str, String)], closing: &[String]) -> String {
+pub(crate) fn html_body(
+    greeting: &str,
+    opening: &str,
+    rows: &[(&str, String)],
+    closing: &[String],
+) -> String {
     let mut out = String::from("<!doctype html><html><body style=\"font-family:sans-serif\">");
     if !greeting.is_empty() {
         out.push_str(&format!("<p>{}</p>", escape(greeting)));

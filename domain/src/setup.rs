@@ -556,7 +556,7 @@ pub struct IntegrationCreated {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct MemberInput {
-    /// Their sign-in e-mail (local accounts: one is created if missing).
+    /// Their sign-in e-mail (self-hosted: someone without an account is invited to make one).
     pub email: String,
     /// Their user id at the identity provider (Cognito's `sub`), when known.
     pub user: Option<String>,
@@ -634,9 +634,9 @@ pub struct SiteCreated {
     pub site: SiteId,
     /// The owner's user id.
     pub owner: UserId,
-    /// A first password, when an account was created.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub owner_password: Option<String>,
+    /// True when the owner has no password yet: they were sent an invitation to set one.
+    #[serde(default)]
+    pub owner_invited: bool,
 }
 
 fn parse_country(field: &str, raw: &str) -> Result<Country, FieldError> {

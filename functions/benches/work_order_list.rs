@@ -43,6 +43,7 @@ fn list(c: &mut Criterion) {
             email: Email::parse("e", "desk@acme.example").expect("email"),
             role: Role::Dispatcher,
             technician: None,
+            invited_at: None,
         };
         app.repository().save_member(&member).await.expect("member");
         // Ten one-hour jobs a day per technician, over as many days as 10,000 orders take.

@@ -100,6 +100,7 @@ pub async fn seed_if_missing<S: Store>(repo: &Repository<S>, identity: &Identity
         email: owner.email,
         role: Role::Owner,
         technician: None,
+        invited_at: None,
     })
     .await?;
     Ok(true)

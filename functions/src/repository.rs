@@ -1,6 +1,7 @@
 //! Typed access to the store: sites, technicians, bookings, work orders, idempotency records,
 //! and (in [`staff`]) members, operators and the local issuer's records.
 
+mod account_mail;
 mod audit;
 mod connector;
 mod deliveries;
@@ -11,11 +12,12 @@ mod technicians;
 mod webhooks;
 mod work_orders;
 
+pub use account_mail::{AccountMailRecord, WaitingAccountMail};
 pub use audit::{AuditEntry, AuditPage};
 pub use connector::CreateRefused;
 pub use deliveries::StoredDelivery;
 pub use outbox::PendingEvent;
-pub use staff::{Account, AccountRefused, MachineClient, Member};
+pub use staff::{Account, AccountRefused, MachineClient, Member, MemberChange, MemberChangeRefused};
 pub use technicians::{Precondition, SaveRefused, version_of};
 pub use webhooks::{SigningSecret, StoredWebhook, WebhookRecord};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};

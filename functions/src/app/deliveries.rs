@@ -67,7 +67,7 @@ pub struct Round {
 
 /// The wait before attempt `attempts + 1`: doubling from [`RETRY_FIRST`], at most [`RETRY_MAX`],
 /// with up to a fifth of it added at random so retries of many messages spread out.
-fn backoff(attempts: u32) -> SignedDuration {
+pub(super) fn backoff(attempts: u32) -> SignedDuration {
     let doubled = RETRY_FIRST.as_secs().saturating_mul(1 << attempts.min(12));
     let wait = doubled.min(RETRY_MAX.as_secs());
     let jitter = i64::try_from(crate::random::u64() % (wait as u64 / 5 + 1)).unwrap_or(0);
@@ -127,6 +127,9 @@ impl<S: Store> App<S> {
     /// Delivers what is due: every message of every waiting event whose time has come.
     pub async fn deliver_due(&self, outlets: &Outlets<'_>) -> Result<Round, StoreError> {
         let mut round = Round::default();
+        if let Some(mailer) = outlets.mailer {
+            self.deliver_account_mail(mailer, &mut round).await?;
+        }
         // Each site's endpoints are read once a round, however many of its events wait.
         let mut endpoints = HashMap::new();
         for shard in 0..keys::PENDING_SHARDS {

@@ -108,7 +108,7 @@ pub enum TokenRefused {
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-enum Grant {
+pub(super) enum Grant {
     Code {
         user: UserId,
         client_id: String,
@@ -122,6 +122,17 @@ enum Grant {
         client_id: String,
         family: String,
         started: i64,
+        /// `started` to the millisecond, to tell a sign-in from a password change in the same
+        /// second; absent in tokens issued before it was kept.
+        #[serde(default)]
+        started_ms: Option<i64>,
+    },
+    /// A link that sets the account's password (`super::accounts`): an invitation's, or a
+    /// reset's.
+    SetPassword {
+        user: UserId,
+        email: Email,
+        invitation: bool,
     },
 }
 
@@ -130,14 +141,15 @@ enum Grant {
 struct Session {
     family: String,
     started: i64,
+    started_ms: i64,
 }
 
 /// The local issuer over a store.
 #[derive(Clone)]
 pub struct Identity<S> {
-    repo: Repository<S>,
+    pub(super) repo: Repository<S>,
     issuer: LocalIssuer,
-    clock: Clock,
+    pub(super) clock: Clock,
     /// Each argon2 run takes ~19 MiB and tens of milliseconds: a flood of sign-ins queues here
     /// instead of exhausting memory and the blocking pool.
     argon2_slots: std::sync::Arc<tokio::sync::Semaphore>,
@@ -147,7 +159,8 @@ pub struct Identity<S> {
 /// Password hashes computed at once.
 const ARGON2_SLOTS: usize = 4;
 
-/// Failed sign-ins per e-mail address before it must wait: ten in a quarter of an hour.
+/// Failed sign-ins per client, and per e-mail address, before attempts are slowed: ten in a
+/// quarter of an hour.
 const FAILED_SIGN_INS: u32 = 10;
 const FAILED_SIGN_IN_WINDOW: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
@@ -158,7 +171,7 @@ pub enum SignIn {
     Accepted(Account),
     /// Unknown address or wrong password (the two are not told apart).
     Refused,
-    /// Too many failed attempts for this address lately; it may try again after this many
+    /// Too many failed attempts from this client lately; it may try again after this many
     /// seconds.
     TooManyAttempts(u64),
 }
@@ -171,6 +184,11 @@ impl SignIn {
             SignIn::Refused | SignIn::TooManyAttempts(_) => None,
         }
     }
+}
+
+/// A new user id: 16 random bytes, hex.
+pub(super) fn new_user_id() -> Result<UserId, jobslot_domain::FieldError> {
+    UserId::parse("user", &hex::encode(crate::random::bytes::<16>()))
 }
 
 /// A new random secret: 32 bytes, URL-safe base64 (43 characters).
@@ -195,7 +213,8 @@ impl<S: Store> Identity<S> {
         }
     }
 
-    /// The same issuer allowing `limit` failed sign-ins per e-mail address in `window`.
+    /// The same issuer allowing `limit` failed sign-ins per client and per e-mail address in
+    /// `window`.
     #[must_use]
     pub fn with_failed_sign_in_limit(mut self, limit: u32, window: std::time::Duration) -> Self {
         self.failed_sign_ins = std::sync::Arc::new(FailedSignIns::new(limit, window));
@@ -212,16 +231,18 @@ impl<S: Store> Identity<S> {
         client_id == CONSOLE_CLIENT_ID && redirect_uri == format!("{}/admin/", self.issuer.issuer())
     }
 
-    /// Creates an account with a password of at least [`password::MIN_LENGTH`] characters.
+    /// Creates an account with a password [`password::check_new`] accepts.
     pub async fn create_account(&self, email: &str, new_password: &str) -> Result<Account, super::AppError> {
         let email = Email::parse("email", email)?;
-        if new_password.chars().count() < password::MIN_LENGTH {
-            let message = format!("Use at least {} characters.", password::MIN_LENGTH);
-            return Err(FieldError::new("password", message).into());
-        }
-        let password_hash = self.hash(new_password.to_owned()).await?;
-        let user = UserId::parse("user", &hex::encode(crate::random::bytes::<16>()))?;
-        let account = Account { user, email, password_hash, created_at: self.clock.now() };
+        password::check_new("password", new_password)?;
+        let password_hash = Some(self.hash(new_password.to_owned()).await?);
+        let account = Account {
+            user: new_user_id()?,
+            email,
+            password_hash,
+            created_at: self.clock.now(),
+            sessions_since: None,
+        };
         match self.repo.create_account(&account).await {
             Ok(()) => Ok(account),
             Err(AccountRefused::EmailTaken) => {
@@ -231,62 +252,69 @@ impl<S: Store> Identity<S> {
         }
     }
 
-    /// The user signing in with `email`, creating an account with a generated password if
-    /// there is none (returned once, for whoever adds them to pass on).
-    pub async fn account_for(&self, email: &Email) -> Result<(UserId, Option<String>), super::AppError> {
-        if let Some(account) = self.repo.account(email).await? {
-            return Ok((account.user, None));
-        }
-        let first_password = password::generate();
-        let account = self.create_account(email.as_str(), &first_password).await?;
-        Ok((account.user, Some(first_password)))
-    }
-
-    /// Gives an existing account a new generated password (returned once): whoever knew the
-    /// old one, such as the owner who created the account for someone, is locked out.
+    /// Gives an existing account a new generated password (returned once, to the operator at
+    /// the console running `add-operator`): whoever knew the old one is locked out, and every
+    /// sign-in of the account ends.
     pub async fn reset_password(&self, email: &Email) -> Result<Option<String>, super::AppError> {
         let new_password = password::generate();
         let hash = self.hash(new_password.clone()).await?;
-        Ok(self.repo.set_password_hash(email, hash).await?.then_some(new_password))
+        Ok(self.repo.set_password_hash(email, hash, self.clock.now()).await?.then_some(new_password))
+    }
+
+    /// Whether `given` matches the PHC `hash`, checked off the async threads, a few at a time.
+    pub(super) async fn verify(&self, given: &str, hash: String) -> Result<bool, super::AppError> {
+        let given = given.to_owned();
+        let _permit = self.argon2_slots.acquire().await.map_err(anyhow::Error::from)?;
+        Ok(tokio::task::spawn_blocking(move || password::verify(&given, &hash))
+            .await
+            .map_err(anyhow::Error::from)?)
     }
 
     /// Hashes a password off the async threads, a few at a time.
-    async fn hash(&self, password: String) -> Result<String, super::AppError> {
+    pub(super) async fn hash(&self, password: String) -> Result<String, super::AppError> {
         let _permit = self.argon2_slots.acquire().await.map_err(anyhow::Error::from)?;
         Ok(tokio::task::spawn_blocking(move || password::hash(&password))
             .await
             .map_err(anyhow::Error::from)??)
     }
 
-    /// The account with this e-mail and password. Takes as long for an unknown address as for
-    /// a wrong password, so sign-in does not reveal who has an account; counts failures per
-    /// address, known or not, for the same reason.
-    pub async fn sign_in(&self, email: &str, given: &str) -> Result<SignIn, super::AppError> {
+    /// The account with this e-mail and password, tried from `client` (its network address,
+    /// as the rate limits key it). Takes as long for an unknown address as for a wrong
+    /// password, so sign-in does not reveal who has an account; counts failures per client
+    /// and per address, known or not, for the same reason. A client past its limit is refused
+    /// for a while; an address past its limit is only slowed (see [`FailedSignIns`]), so a
+    /// stranger's guesses cannot keep its owner out.
+    pub async fn sign_in(&self, client: &str, email: &str, given: &str) -> Result<SignIn, super::AppError> {
+        if let Some(seconds) = self.failed_sign_ins.client_blocked_for(client) {
+            return Ok(SignIn::TooManyAttempts(seconds));
+        }
         let address = Email::parse("email", email).ok();
         // Accounts are found whatever the address's case; so are their failures.
         let key = address.as_ref().map(|a| a.as_str().to_lowercase());
-        if let Some(seconds) = key.as_deref().and_then(|k| self.failed_sign_ins.blocked_for(k)) {
-            return Ok(SignIn::TooManyAttempts(seconds));
+        if let Some(key) = &key {
+            let hold = self.failed_sign_ins.account_hold(key);
+            if !hold.is_zero() {
+                tokio::time::sleep(hold).await;
+            }
         }
         let account = match &address {
             Some(email) => self.repo.account(email).await?,
             None => None,
         };
-        let hash = account.as_ref().map_or_else(|| password::decoy().to_owned(), |a| a.password_hash.clone());
-        let given = given.to_owned();
-        let _permit = self.argon2_slots.acquire().await.map_err(anyhow::Error::from)?;
-        let matches = tokio::task::spawn_blocking(move || password::verify(&given, &hash))
-            .await
-            .map_err(anyhow::Error::from)?;
+        // An account still waiting for its first password verifies against the decoy, as an
+        // unknown address does: nobody can sign in to it, and nobody can tell it exists.
+        let hash = account
+            .as_ref()
+            .and_then(|a| a.password_hash.clone())
+            .unwrap_or_else(|| password::decoy().to_owned());
+        let matches = self.verify(given, hash).await?;
         match (account, key) {
-            (Some(account), Some(key)) if matches => {
-                self.failed_sign_ins.succeeded(&key);
+            (Some(account), Some(key)) if matches && account.password_hash.is_some() => {
+                self.failed_sign_ins.succeeded(client, &key);
                 Ok(SignIn::Accepted(account))
             }
             (_, key) => {
-                if let Some(key) = key {
-                    self.failed_sign_ins.failed(&key);
-                }
+                self.failed_sign_ins.failed(client, key.as_deref());
                 Ok(SignIn::Refused)
             }
         }
@@ -386,16 +414,18 @@ impl<S: Store> Identity<S> {
             .get_grant::<Grant>(&digest(refresh_token), now)
             .await
             .map_err(|_| TokenRefused::ServerError)?;
-        let Some(Grant::Refresh { user, client_id: issued_to, family, started }) = grant else {
+        let Some(Grant::Refresh { user, client_id: issued_to, family, started, started_ms }) = grant else {
             return Err(TokenRefused::InvalidGrant);
         };
+        let started_ms = started_ms.unwrap_or(started * 1000);
         if issued_to != client_id
             || now.as_second() >= started + REFRESH_SECONDS
             || self.repo.family_revoked(&family).await.map_err(|_| TokenRefused::ServerError)?
+            || !self.may_stay_signed_in(&user, started_ms).await.map_err(|_| TokenRefused::ServerError)?
         {
             return Err(TokenRefused::InvalidGrant);
         }
-        let session = Session { family: family.clone(), started };
+        let session = Session { family: family.clone(), started, started_ms };
         match self.tokens(&user, client_id, Some((refresh_token, session))).await {
             // Used before: whoever holds this token is not the only one who has it (RFC 9700
             // §4.14.2). End the whole sign-in, the legitimate holder included.
@@ -405,6 +435,22 @@ impl<S: Store> Identity<S> {
             }
             other => other,
         }
+    }
+
+    /// Whether a sign-in of `user` that started at `started` (Unix s) may go on: their password
+    /// has not changed since, and they still belong somewhere (a member of a site, or an
+    /// operator); someone removed from their last site is signed out at their next refresh.
+    async fn may_stay_signed_in(
+        &self,
+        user: &UserId,
+        started_ms: i64,
+    ) -> Result<bool, crate::store::StoreError> {
+        if let Some((account, _)) = self.repo.account_of(user).await?
+            && super::accounts::ended_by_password_change(&account, started_ms)
+        {
+            return Ok(false);
+        }
+        Ok(!self.repo.memberships(user).await?.is_empty() || self.repo.is_operator(user).await?)
     }
 
     /// Ends a refresh token's life (sign-out); unknown tokens are fine (RFC 7009 §2.2).
@@ -439,13 +485,18 @@ impl<S: Store> Identity<S> {
         let refresh_token = secret();
         let session = match &replacing {
             Some((_, session)) => session.clone(),
-            None => Session { family: hex::encode(crate::random::bytes::<12>()), started: now },
+            None => Session {
+                family: hex::encode(crate::random::bytes::<12>()),
+                started: now,
+                started_ms: self.clock.now().as_millisecond(),
+            },
         };
         let grant = Grant::Refresh {
             user: user.clone(),
             client_id: client_id.to_owned(),
             family: session.family.clone(),
             started: session.started,
+            started_ms: Some(session.started_ms),
         };
         let record = serde_json::to_value(&grant).map_err(|_| TokenRefused::ServerError)?;
         // A sign-in lasts REFRESH_SECONDS however often it is refreshed.
@@ -498,6 +549,12 @@ impl<S: Store> Identity<S> {
             expires_in: ACCESS_TOKEN_SECONDS,
             refresh_token: None,
         })
+    }
+
+    /// A new secret for a machine client: its hash to keep, and the secret to show once.
+    pub fn new_client_secret(&self) -> (String, String) {
+        let secret = secret();
+        (digest(&secret), secret)
     }
 
     /// A new machine client's id and secret, and its record holding the secret's hash.

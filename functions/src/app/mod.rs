@@ -3,6 +3,8 @@
 //! Routers parse HTTP, call one method here and turn the result into a response; the rules
 //! themselves live in `jobslot_domain`.
 
+mod account_mail;
+pub mod accounts;
 mod assets;
 mod board;
 mod bookings;

@@ -6,7 +6,9 @@
 //! trail in the same write.
 
 use super::{App, AppError};
-use crate::repository::{AuditEntry, AuditPage, Member, Precondition, SaveRefused};
+use crate::repository::{
+    AuditEntry, AuditPage, Member, MemberChange, MemberChangeRefused, Precondition, SaveRefused,
+};
 use crate::store::Store;
 use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
@@ -89,11 +91,58 @@ pub struct MemberEntry {
     /// For technicians, who they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub technician: Option<TechnicianId>,
+    /// When they were invited, while they have not set their password yet (self-hosted); the
+    /// invitation's link works for 72 hours, and can be sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub invited_at: Option<jiff::Timestamp>,
 }
 
 impl From<Member> for MemberEntry {
     fn from(m: Member) -> Self {
-        Self { user: m.user, email: m.email.as_str().to_owned(), role: m.role, technician: m.technician }
+        Self {
+            user: m.user,
+            email: m.email.as_str().to_owned(),
+            role: m.role,
+            technician: m.technician,
+            invited_at: m.invited_at,
+        }
+    }
+}
+
+/// Who a membership is for, as the caller resolved them: an account of the local issuer (with
+/// what its invitation writes), or a user of the identity provider named by id.
+#[derive(Debug)]
+pub struct Newcomer {
+    /// Their user id.
+    pub user: UserId,
+    /// True while they have not set a password (the membership is an invitation).
+    pub invited: bool,
+    /// Written with the membership: a new account, the invitation's grant, the e-mail.
+    pub writes: Vec<crate::store::Write>,
+}
+
+impl From<super::accounts::Invitee> for Newcomer {
+    fn from(invitee: super::accounts::Invitee) -> Self {
+        Self { user: invitee.user, invited: invitee.invited, writes: invitee.writes }
+    }
+}
+
+impl Newcomer {
+    /// A user of the identity provider, named by id: nothing to write besides the membership.
+    pub fn by_id(user: UserId) -> Self {
+        Self { user, invited: false, writes: Vec::new() }
+    }
+}
+
+/// What a refused change of members means to the caller.
+fn member_change(refused: MemberChangeRefused) -> AppError {
+    match refused {
+        MemberChangeRefused::LastOwner => FieldError::new("role", "A site needs at least one owner.").into(),
+        MemberChangeRefused::NotAMember => AppError::NotFound,
+        // Another change of the owners won the race: come back and the rule is checked again.
+        MemberChangeRefused::Conflict => AppError::Unavailable(crate::store::StoreError::Conflict),
+        MemberChangeRefused::Store(error) => error.into(),
     }
 }
 
@@ -192,20 +241,22 @@ impl<S: Store> App<S> {
         Ok(PreparedSite::New(Box::new(site), owner_email))
     }
 
-    /// Opens a prepared site with its first owner, in one write.
+    /// Opens a prepared site with its first owner (and what inviting them writes), in one
+    /// write.
     pub async fn create_site(
         &self,
         user: &UserId,
         site: &Site,
         owner_email: jobslot_domain::contact::Email,
-        owner: UserId,
+        owner: Newcomer,
     ) -> Result<Versioned<SiteId>, AppError> {
         let member = Member {
             site: site.id.clone(),
-            user: owner,
+            user: owner.user,
             email: owner_email,
             role: Role::Owner,
             technician: None,
+            invited_at: owner.invited.then(|| self.clock.now()),
         };
         let audit = AuditEntry {
             at: self.clock.now(),
@@ -216,6 +267,7 @@ impl<S: Store> App<S> {
         };
         let mut extra = self.repo.member_writes(&member)?;
         extra.push(audit.write(&site.id)?);
+        extra.extend(owner.writes);
         let version = saved(self.repo.save_site_if(site, Precondition::Absent, extra).await)?;
         Ok(Versioned { value: site.id.clone(), version })
     }
@@ -366,10 +418,62 @@ impl<S: Store> App<S> {
             email,
             role: Role::Integrator,
             technician: None,
+            invited_at: None,
         };
         let audit =
             self.audit_entry(&member, "integration.created", client.client_id.as_str()).write(&site.id)?;
         self.repo.create_machine_client(&client, &machine, vec![audit]).await?;
+        Ok(IntegrationCreated {
+            client_id: client.client_id,
+            client_secret: secret,
+            token_endpoint: format!("{}/oauth2/token", identity.issuer().issuer()),
+        })
+    }
+
+    /// The site's integration `client`, for an owner: its machine client and the caller's
+    /// membership.
+    async fn integration(
+        &self,
+        site: &str,
+        user: &UserId,
+        client: &str,
+    ) -> Result<(crate::repository::MachineClient, Member), AppError> {
+        let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
+        let client = UserId::parse("client", client)?;
+        // Another site's client is as absent as a made-up one.
+        match self.repo.machine_client(&client).await? {
+            Some(found) if found.site == site.id => Ok((found, member)),
+            _ => Err(AppError::NotFound),
+        }
+    }
+
+    /// Removes an integration: its client, its membership and its secret, at once. Its next
+    /// token request fails, and so does every request with a token it still holds.
+    pub async fn remove_integration(&self, site: &str, user: &UserId, client: &str) -> Result<(), AppError> {
+        let (client, member) = self.integration(site, user, client).await?;
+        let audit = self
+            .audit_entry(&member, "integration.removed", client.client_id.as_str())
+            .write(&client.site)?;
+        Ok(self.repo.delete_machine_client(&client, vec![audit]).await?)
+    }
+
+    /// Gives an integration a new secret, shown once; the old one stops working at once.
+    pub async fn rotate_integration(
+        &self,
+        site: &str,
+        user: &UserId,
+        client: &str,
+        identity: &super::identity::Identity<S>,
+    ) -> Result<IntegrationCreated, AppError> {
+        let (client, member) = self.integration(site, user, client).await?;
+        let (hash, secret) = identity.new_client_secret();
+        let audit = self
+            .audit_entry(&member, "integration.rotated", client.client_id.as_str())
+            .write(&client.site)?;
+        match self.repo.rotate_machine_client(&client, hash, vec![audit]).await {
+            Err(crate::store::StoreError::ConditionFailed(_)) => return Err(AppError::PreconditionFailed),
+            other => other?,
+        }
         Ok(IntegrationCreated {
             client_id: client.client_id,
             client_secret: secret,
@@ -481,29 +585,55 @@ impl<S: Store> App<S> {
     }
 
     /// Checks a member request before anyone's account is touched: the caller may manage
-    /// members and a technician member names a technician of the site.
+    /// members and a technician member names a technician of the site. Answers the site's
+    /// business name, which an invitation names.
     pub async fn check_member(
         &self,
         site: &str,
         user: &UserId,
         request: &MemberRequest,
-    ) -> Result<(), AppError> {
-        let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
+    ) -> Result<String, AppError> {
+        let (site, _) = self.authorize(site, user, Action::ManageMembers).await?;
         if let Some(tech) = &request.technician
-            && self.repo.technician(&member.site, tech).await?.is_none()
+            && self.repo.technician(&site.id, tech).await?.is_none()
         {
             return Err(FieldError::new("technician", "The site has no such technician.").into());
         }
-        Ok(())
+        Ok(site.business_name)
     }
 
-    /// Gives `who` a role on the site. An owner cannot remove the last owner's ownership,
-    /// their own included.
+    /// Sends an invited member a new invitation (the old link keeps working until it expires).
+    pub async fn resend_invitation(
+        &self,
+        site: &str,
+        user: &UserId,
+        who: &str,
+        identity: &super::identity::Identity<S>,
+    ) -> Result<MemberEntry, AppError> {
+        let (site_record, _) = self.authorize(site, user, Action::ManageMembers).await?;
+        let (invited, member) = self.member_of(site, user, who).await?;
+        if invited.invited_at.is_none() {
+            return Err(
+                FieldError::new("user", "They have set their password already; nothing to send.").into()
+            );
+        }
+        let invitee = identity.invitee(&invited.email, &site_record.business_name, invited.role).await?;
+        let mut writes = invitee.writes;
+        writes.push(
+            self.audit_entry(&member, "member.invited_again", invited.email.as_str()).write(&invited.site)?,
+        );
+        self.repo.write_all(writes).await?;
+        Ok(MemberEntry::from(invited))
+    }
+
+    /// Gives someone a role on the site, or changes theirs, with what adding them writes (an
+    /// invitation, a notice). The site always keeps an owner, also when two owners demote each
+    /// other at once.
     pub async fn put_member(
         &self,
         site: &str,
         user: &UserId,
-        who: UserId,
+        who: Newcomer,
         request: &MemberRequest,
     ) -> Result<MemberEntry, AppError> {
         let (current, member) = self.site_for(site, user, Action::ManageMembers).await?;
@@ -512,24 +642,57 @@ impl<S: Store> App<S> {
         {
             return Err(FieldError::new("technician", "The site has no such technician.").into());
         }
-        let members = self.repo.members(&current.value.id).await?;
-        let owners = members.iter().filter(|m| m.role == Role::Owner).count();
-        let demoting_an_owner = members.iter().any(|m| m.user == who && m.role == Role::Owner);
-        if demoting_an_owner && request.role != Role::Owner && owners == 1 {
-            return Err(FieldError::new("role", "A site needs at least one owner.").into());
-        }
+        let existing = self.repo.member(&current.value.id, &who.user).await?;
+        // An invitation stands until the person sets a password, whatever their role becomes.
+        let invited_at = match existing.and_then(|m| m.invited_at) {
+            Some(at) => Some(at),
+            None => who.invited.then(|| self.clock.now()),
+        };
         let new = Member {
             site: current.value.id.clone(),
-            user: who,
+            user: who.user,
             email: request.email.clone(),
             role: request.role,
             technician: request.technician.clone(),
+            invited_at,
         };
-        let audit = self.audit_entry(&member, "member.changed", new.email.as_str());
-        let mut writes = self.repo.member_writes(&new)?;
-        writes.push(audit.write(&new.site)?);
-        self.repo.write_all(writes).await?;
+        let mut extra =
+            vec![self.audit_entry(&member, "member.changed", new.email.as_str()).write(&new.site)?];
+        extra.extend(who.writes);
+        self.repo
+            .change_members(&new.site, &MemberChange::Save(new.clone()), extra)
+            .await
+            .map_err(member_change)?;
         Ok(MemberEntry::from(new))
+    }
+
+    /// The site's member `who`, for someone who may manage members, with the caller's own
+    /// membership.
+    pub async fn member_of(
+        &self,
+        site: &str,
+        user: &UserId,
+        who: &str,
+    ) -> Result<(Member, Member), AppError> {
+        let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
+        let who = UserId::parse("user", who)?;
+        let found = self.repo.member(&site.id, &who).await?.ok_or(AppError::NotFound)?;
+        Ok((found, member))
+    }
+
+    /// Removes someone from the site (or withdraws their invitation): their next request there
+    /// is refused, whatever token they hold. An integration is removed with its client
+    /// ([`App::remove_integration`]); the last owner cannot be removed.
+    pub async fn remove_member(&self, site: &str, user: &UserId, who: &str) -> Result<(), AppError> {
+        let (gone, member) = self.member_of(site, user, who).await?;
+        if gone.role == Role::Integrator {
+            return self.remove_integration(site, user, gone.user.as_str()).await;
+        }
+        let audit = self.audit_entry(&member, "member.removed", gone.email.as_str()).write(&gone.site)?;
+        self.repo
+            .change_members(&gone.site, &MemberChange::Remove(gone.user.clone()), vec![audit])
+            .await
+            .map_err(member_change)
     }
 
     /// The site's audit trail, newest first.

@@ -5,6 +5,47 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 
 /// Shortest password accepted for a new account.
 pub const MIN_LENGTH: usize = 12;
+/// Longest password accepted: argon2 takes any length, but one request should not make it
+/// hash megabytes.
+pub const MAX_LENGTH: usize = 256;
+
+/// The common passwords a new one may not be (see the file's header).
+fn common() -> &'static std::collections::HashSet<&'static str> {
+    static COMMON: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    COMMON.get_or_init(|| {
+        include_str!("common-passwords.txt")
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .collect()
+    })
+}
+
+/// Whether `password` is one a guesser tries early: a common password, one with digits or
+/// symbols added at its end (`Password123!`), or one short piece repeated (`abcabcabcabc`).
+fn guessable(password: &str) -> bool {
+    let lower = password.to_lowercase();
+    let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
+    let chars: Vec<char> = lower.chars().collect();
+    let repeated = (1..=chars.len() / 2)
+        .any(|unit| chars.len().is_multiple_of(unit) && chars.chunks(unit).all(|chunk| chunk == &chars[..unit]));
+    common().contains(lower.as_str()) || common().contains(stem) || repeated
+}
+
+/// Checks a new password: at least [`MIN_LENGTH`] characters, at most [`MAX_LENGTH`], and not
+/// [`guessable`]. The error names `field`.
+pub fn check_new(field: &str, password: &str) -> Result<(), jobslot_domain::FieldError> {
+    let length = password.chars().count();
+    let problem = if length < MIN_LENGTH {
+        format!("Use at least {MIN_LENGTH} characters.")
+    } else if length > MAX_LENGTH {
+        format!("Use at most {MAX_LENGTH} characters.")
+    } else if guessable(password) {
+        "This password is among the first ones guessed; choose another.".to_owned()
+    } else {
+        return Ok(());
+    };
+    Err(jobslot_domain::FieldError::new(field, problem))
+}
 
 /// The PHC string of `password`'s argon2id hash with a fresh random salt.
 pub fn hash(password: &str) -> anyhow::Result<String> {
@@ -49,7 +90,28 @@ mod tests {
     }
 
     #[test]
-    fn generated_passwords_are_long_enough() {
+    fn generated_passwords_are_long_enough_and_pass_the_check() {
         assert!(generate().len() >= MIN_LENGTH);
+        assert_eq!(check_new("password", &generate()), Ok(()));
+    }
+
+    #[test]
+    fn short_common_padded_and_repeated_passwords_are_refused_naming_the_field() {
+        for weak in [
+            "short",
+            "qwerty123456",
+            "1qaz2wsx3edc",
+            "Password1234!",
+            "BASEBALL2024#",
+            "abcabcabcabc",
+            "zzzzzzzzzzzz",
+        ] {
+            let refused = check_new("new_password", weak).expect_err(weak);
+            assert_eq!(refused.field, "new_password", "{weak}");
+        }
+        assert!(check_new("p", &"x".repeat(MAX_LENGTH + 1)).is_err());
+        for fine in ["correct horse battery staple", "Plumbing-van-7-Kirribilli"] {
+            assert_eq!(check_new("new_password", fine), Ok(()), "{fine}");
+        }
     }
 }

@@ -23,6 +23,7 @@ pub fn router<S: Store>(identity: Identity<S>) -> Router {
         .route("/oauth2/authorize", get(sign_in_page::<S>).post(sign_in::<S>))
         .route("/oauth2/token", post(token::<S>))
         .route("/oauth2/revoke", post(revoke::<S>))
+        .merge(super::account_pages::routes())
         .with_state(identity)
 }
 
@@ -54,12 +55,16 @@ struct SignInForm {
     password: String,
 }
 
-async fn sign_in<S: Store>(State(identity): State<Identity<S>>, Form(form): Form<SignInForm>) -> Response {
+async fn sign_in<S: Store>(
+    State(identity): State<Identity<S>>,
+    client: super::limits::Client,
+    Form(form): Form<SignInForm>,
+) -> Response {
     let request = match identity.authorization(&form.request) {
         Ok(request) => request,
         Err(refused) => return refusal(refused),
     };
-    let account = match identity.sign_in(&form.email, &form.password).await {
+    let account = match identity.sign_in(&client.key(), &form.email, &form.password).await {
         Ok(account) => account,
         Err(error) => {
             tracing::error!(error = %error, "sign-in failed");
@@ -82,7 +87,7 @@ async fn sign_in<S: Store>(State(identity): State<Identity<S>>, Form(form): Form
             );
         }
         SignIn::TooManyAttempts(seconds) => {
-            let message = format!("Too many attempts for this address. Try again in {seconds} seconds.");
+            let message = format!("Too many attempts from here. Try again in {seconds} seconds.");
             let mut response = page(StatusCode::TOO_MANY_REQUESTS, &request, &form.email, Some(&message));
             if let Ok(value) = seconds.to_string().parse() {
                 response.headers_mut().insert(header::RETRY_AFTER, value);
@@ -225,22 +230,24 @@ fn page(status: StatusCode, request: &AuthorizationRequest, email: &str, error: 
 <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"username\" required value=\"{email}\"{described}>\
 <label for=\"password\">Password</label>\
 <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required{described}>\
-<button type=\"submit\">Sign in</button></form></main></body></html>",
+<button type=\"submit\">Sign in</button></form>\
+<p><a href=\"/account/forgot\">Forgot your password?</a></p></main></body></html>",
         email = escape_html(email),
     );
     secure((status, Html(body)).into_response())
 }
 
-const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}\
+pub(super) const STYLE: &str = "body{font:16px/1.5 system-ui,sans-serif;margin:0;background:#f4f5f7;color:#1d2330}\
 main{max-width:24rem;margin:10vh auto;background:#fff;padding:2rem;border-radius:8px;box-shadow:0 1px 4px #0002}\
 h1{font-size:1.4rem;margin-top:0}label{display:block;margin-top:1rem;font-weight:600}\
 input{box-sizing:border-box;width:100%;padding:.6rem;font:inherit;border:1px solid #8a93a6;border-radius:4px}\
 input:focus,button:focus{outline:3px solid #1a56db;outline-offset:1px}\
 button{margin-top:1.5rem;width:100%;padding:.7rem;font:inherit;font-weight:600;color:#fff;background:#1a56db;border:0;border-radius:4px;cursor:pointer}\
-.error{color:#a4161a;background:#fdecea;padding:.6rem;border-radius:4px}";
+.error{color:#a4161a;background:#fdecea;padding:.6rem;border-radius:4px}\
+a{color:#1a56db}p.note{color:#4a5263}";
 
 /// Headers of every page of the issuer: not cacheable, not frameable, no scripts.
-fn secure(mut response: Response) -> Response {
+pub(super) fn secure(mut response: Response) -> Response {
     let headers = response.headers_mut();
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     headers.insert(

@@ -65,7 +65,10 @@ impl Limited {
                 &Method::POST,
                 "/api/sites/{site}/work-orders" | "/api/sites/{site}/work-orders/{number}/booking",
             ) => Some(Limited::Booking),
-            (&Method::POST, "/oauth2/authorize") => Some(Limited::SignIn),
+            // Each sends an e-mail or tries a token: limited like a password tried.
+            (&Method::POST, "/oauth2/authorize" | "/account/forgot" | "/account/password") => {
+                Some(Limited::SignIn)
+            }
             _ => None,
         }
     }
@@ -120,6 +123,29 @@ impl RateLimits {
             Limited::Booking => &self.booking,
             Limited::SignIn => &self.sign_in,
         }
+    }
+}
+
+/// The client a request comes from, as the limits key it; unknown where the server runs
+/// without connection information (a router called directly, as some tests do).
+#[derive(Debug, Clone, Copy)]
+pub struct Client(pub Option<IpAddr>);
+
+impl Client {
+    /// The key that counts this client's failed sign-ins.
+    pub fn key(self) -> String {
+        self.0.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string())
+    }
+}
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Client(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| client_key(c.0.ip()))))
     }
 }
 
@@ -215,6 +241,8 @@ mod tests {
         assert_eq!(Limited::of(&Method::GET, "/api/sites/{site}/slots"), Some(Limited::Search));
         assert_eq!(Limited::of(&Method::POST, "/api/sites/{site}/work-orders"), Some(Limited::Booking));
         assert_eq!(Limited::of(&Method::POST, "/oauth2/authorize"), Some(Limited::SignIn));
+        assert_eq!(Limited::of(&Method::POST, "/account/forgot"), Some(Limited::SignIn));
+        assert_eq!(Limited::of(&Method::POST, "/account/password"), Some(Limited::SignIn));
         assert_eq!(Limited::of(&Method::GET, "/oauth2/authorize"), None);
         assert_eq!(Limited::of(&Method::GET, "/api/sites/{site}/config"), None);
     }

@@ -2,6 +2,7 @@
 //!
 //! The same routers run under `lambda_http` on AWS and under a tokio listener locally.
 
+mod account_pages;
 mod assets;
 pub mod auth;
 mod bookings;
@@ -11,6 +12,7 @@ pub mod extract;
 pub mod identity;
 pub mod limits;
 mod manage;
+mod members;
 pub mod openapi;
 mod origins;
 pub mod problem;

@@ -5,7 +5,7 @@
 //! malformed request, rate limits, an outage, a missing token on a staff route, an unreadable
 //! body) are added to every operation here, so no operation can forget one.
 
-use super::{assets, bookings, connector, deliveries, manage, staff, webhooks, work_orders};
+use super::{assets, bookings, connector, deliveries, manage, members, staff, webhooks, work_orders};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use jobslot_domain::api::Problem;
@@ -58,7 +58,6 @@ pub(super) const STAFF: &str = "staff";
         webhooks::remove,
         webhooks::rotate,
         staff::board,
-        staff::create_integration,
         staff::me,
         staff::create_site,
         staff::settings,
@@ -72,9 +71,15 @@ pub(super) const STAFF: &str = "staff";
         staff::technicians,
         staff::technician,
         staff::put_technician,
-        staff::members,
-        staff::put_member,
         staff::audit,
+        members::members,
+        members::put_member,
+        members::remove_member,
+        members::resend_invitation,
+        members::create_integration,
+        members::remove_integration,
+        members::rotate_integration,
+        members::change_password,
     ),
     components(schemas(Problem, WebhookBody), responses(
         Malformed,

@@ -5,13 +5,13 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::members::{Invite, newcomer};
 use super::openapi::{
     AlreadyExists, ChangedBySomeoneElse, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath,
 };
 use super::problem::ApiError;
-use crate::app::AppError;
 use crate::app::setup::{Expect, ListQuery, PreparedSite, Versioned};
-use crate::app::setup::{MemberEntry, Page, TechnicianEntry};
+use crate::app::setup::{Page, TechnicianEntry};
 use crate::repository::AuditPage;
 use crate::store::Store;
 use axum::extract::State;
@@ -19,16 +19,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use jobslot_domain::FieldError;
 use jobslot_domain::board::{Board, BoardQuery};
-use jobslot_domain::contact::Email;
 use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::ids::TechnicianId;
-use jobslot_domain::ids::UserId;
 use jobslot_domain::setup::{
-    IntegrationCreated, IntegrationInput, Me, MemberInput, NewSiteInput, OrderFormInput, ServicesInput,
-    SettingsInput, SiteCreated, TechnicianInput,
+    Me, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
 };
+use jobslot_domain::staff::Role;
 use serde::Serialize;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
@@ -44,10 +41,9 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         )
         .route("/api/sites/{site}/technicians", get(technicians::<S>))
         .route("/api/sites/{site}/technicians/{id}", get(technician::<S>).put(put_technician::<S>))
-        .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
         .route("/api/sites/{site}/audit", get(audit::<S>))
         .route("/api/sites/{site}/board", get(board::<S>))
-        .route("/api/sites/{site}/integrations", post(create_integration::<S>))
+        .merge(super::members::routes())
         // Staff data is per person and changes under them: never from a cache.
         .layer(super::no_store())
 }
@@ -89,30 +85,8 @@ async fn me<S: Store>(
     Ok(Json(state.app.me(&user).await?).into_response())
 }
 
-/// The user an e-mail address (or a given id) names. Self-hosted, an account is created when
-/// there is none, and its first password is returned once; with Cognito, the id must be given.
-async fn user_for<S: Store>(
-    state: &AppState<S>,
-    email_field: &str,
-    email: &str,
-    user: Option<&str>,
-) -> Result<(UserId, Option<String>), ApiError> {
-    if let Some(raw) = user.map(str::trim).filter(|u| !u.is_empty()) {
-        return Ok((UserId::parse("user", raw).map_err(AppError::from)?, None));
-    }
-    let email = Email::parse(email_field, email).map_err(AppError::from)?;
-    match &state.accounts {
-        Some(identity) => Ok(identity.account_for(&email).await?),
-        None => Err(AppError::from(FieldError::new(
-            "user",
-            "Give the person's user id at the identity provider.",
-        ))
-        .into()),
-    }
-}
-
-/// Opens a site for a business (platform operators only). Self-hosted, an account is created
-/// for an owner who has none, and its first password is in the answer, once.
+/// Opens a site for a business (platform operators only). Self-hosted, an owner without an
+/// account is e-mailed an invitation to set their password; nobody else learns it.
 #[utoipa::path(
     post,
     path = "/api/sites",
@@ -137,16 +111,18 @@ async fn create_site<S: Store>(
     ApiJson(input): ApiJson<NewSiteInput>,
 ) -> Result<Response, ApiError> {
     let key = headers.get(crate::app::IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
-    // Everything is checked before an account is created for the owner.
-    let (created, owner, owner_password) = match state.app.prepare_site(&user, key, &input).await? {
-        PreparedSite::Done(done, owner) => (done, owner, None),
+    // Everything is checked before anyone's account is touched.
+    let (created, owner, owner_invited) = match state.app.prepare_site(&user, key, &input).await? {
+        PreparedSite::Done(done, owner) => (done, owner, false),
         PreparedSite::New(site, owner_email) => {
-            let (owner, password) =
-                user_for(&state, "owner_email", owner_email.as_str(), input.owner_user.as_deref()).await?;
-            (state.app.create_site(&user, &site, owner_email, owner.clone()).await?, owner, password)
+            let invite =
+                Invite { email_field: "owner_email", business: &site.business_name, role: Role::Owner };
+            let newcomer = newcomer(&state, &invite, &owner_email, input.owner_user.as_deref()).await?;
+            let (owner, invited) = (newcomer.user.clone(), newcomer.invited);
+            (state.app.create_site(&user, &site, owner_email, newcomer).await?, owner, invited)
         }
     };
-    let body = SiteCreated { site: created.value, owner, owner_password };
+    let body = SiteCreated { site: created.value, owner, owner_invited };
     Ok(versioned(StatusCode::CREATED, Versioned { value: body, version: created.version }))
 }
 
@@ -388,38 +364,6 @@ async fn board<S: Store>(
     Ok(Json(state.app.board(&site, &user, &query).await?).into_response())
 }
 
-/// Makes a machine client for an integrator's system (self-hosted: the local issuer's client
-/// credentials, shown once). On AWS, create a Cognito app client with the client-credentials
-/// grant instead and add its client id as a member with the `integrator` role.
-#[utoipa::path(
-    post,
-    path = "/api/sites/{site}/integrations",
-    operation_id = "createIntegration",
-    tag = "setup",
-    params(SitePath),
-    request_body = IntegrationInput,
-    security(("staff" = [])),
-    responses(
-        (status = 201, body = IntegrationCreated, description = "Created; the secret is not shown again."),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 422, response = Invalid),
-    )
-)]
-async fn create_integration<S: Store>(
-    State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
-    StaffUser(user): StaffUser,
-    ApiJson(input): ApiJson<IntegrationInput>,
-) -> Result<Response, ApiError> {
-    let Some(identity) = &state.accounts else {
-        let message = "Create a Cognito app client with the client-credentials grant and add its client id as a member with the integrator role.";
-        return Err(AppError::from(FieldError::new("name", message)).into());
-    };
-    let created = state.app.create_integration(&site, &user, identity, &input).await?;
-    Ok((StatusCode::CREATED, Json(created)).into_response())
-}
-
 /// The site's technicians, by id, a page at a time.
 #[utoipa::path(
     get,
@@ -500,71 +444,6 @@ async fn put_technician<S: Store>(
     let expect = expect(&headers);
     let status = if expect == Expect::New { StatusCode::CREATED } else { StatusCode::OK };
     Ok(versioned(status, state.app.put_technician(&site, &user, &id, &expect, &input).await?))
-}
-
-/// The site's members, by e-mail address, a page at a time.
-#[utoipa::path(
-    get,
-    path = "/api/sites/{site}/members",
-    operation_id = "listMembers",
-    tag = "setup",
-    params(SitePath, ListQuery),
-    security(("staff" = [])),
-    responses(
-        (status = 200, body = Page<MemberEntry>, description = "OK."),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-    )
-)]
-async fn members<S: Store>(
-    State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
-    StaffUser(user): StaffUser,
-    ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Response, ApiError> {
-    Ok(Json(state.app.member_list(&site, &user, query.cursor.as_deref()).await?).into_response())
-}
-
-/// A member as saved, with the first password of an account created for them.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(super) struct MemberSaved {
-    #[serde(flatten)]
-    member: crate::app::setup::MemberEntry,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    password: Option<String>,
-}
-
-/// Gives someone a role on the site, or changes theirs. Self-hosted, an account is created for
-/// an e-mail address that has none, and its first password is in the answer, once.
-#[utoipa::path(
-    put,
-    path = "/api/sites/{site}/members",
-    operation_id = "putMember",
-    tag = "setup",
-    params(SitePath),
-    request_body = MemberInput,
-    security(("staff" = [])),
-    responses(
-        (status = 200, body = MemberSaved, description = "OK."),
-        (status = 403, response = Forbidden),
-        (status = 404, response = NotFound),
-        (status = 422, response = Invalid),
-    )
-)]
-async fn put_member<S: Store>(
-    State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
-    StaffUser(user): StaffUser,
-    ApiJson(input): ApiJson<MemberInput>,
-) -> Result<Response, ApiError> {
-    // The caller may manage members and the request is sound before an account is created
-    // on anyone's behalf.
-    state.app.authorize(&site, &user, jobslot_domain::staff::Action::ManageMembers).await?;
-    let request = input.parse().map_err(AppError::Validation)?;
-    state.app.check_member(&site, &user, &request).await?;
-    let (who, password) = user_for(&state, "email", request.email.as_str(), input.user.as_deref()).await?;
-    let member = state.app.put_member(&site, &user, who, &request).await?;
-    Ok(Json(MemberSaved { member, password }).into_response())
 }
 
 /// Who changed what on the site, newest first, a page at a time.

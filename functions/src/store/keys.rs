@@ -19,9 +19,12 @@
 //! | webhook       | `SITE#{site}#WEBHOOKS`          | `EP#{endpoint}`             |
 //! | idempotency   | `SITE#{site}#IDEM#{key}`        | `IDEM`                      |
 //! | member        | `SITE#{site}`                   | `MEMBER#{user}`             |
+//! | owners guard  | `SITE#{site}`                   | `OWNERS`                    |
 //! | membership    | `USER#{user}`                   | `SITE#{site}` (a copy)      |
 //! | operator      | `OPERATORS`                     | `USER#{user}`               |
 //! | local account | `ACCOUNT#{e-mail}`              | `ACCOUNT`                   |
+//! | its e-mail    | `USER#{user}`                   | `ACCOUNT`                   |
+//! | account e-mail| `ACCOUNTMAIL`                   | `MAIL#{at}#{id}` (TTL)      |
 //! | machine client| `CLIENT#{client id}`            | `CLIENT`                    |
 //! | signing key   | `ISSUER`                        | `SIGNING_KEY`               |
 //! | one-time grant| `GRANT#{sha256 of the secret}`  | `GRANT`, then `USED`        |
@@ -235,6 +238,27 @@ pub fn membership(user: &UserId, site: &SiteId) -> Key {
 /// The sort-key range of a user's memberships.
 pub fn memberships_of(user: &UserId) -> (String, SkRange) {
     (format!("USER#{user}"), SkRange::Prefix("SITE#".into()))
+}
+
+/// The item every change of a site's owners rewrites under a condition, so two concurrent
+/// changes cannot each leave the other as the last owner and then remove them.
+pub fn owners_guard(site: &SiteId) -> Key {
+    Key::new(format!("SITE#{site}"), "OWNERS")
+}
+
+/// The e-mail address of a local account, by its user id.
+pub fn account_of_user(user: &UserId) -> Key {
+    Key::new(format!("USER#{user}"), "ACCOUNT")
+}
+
+/// An e-mail about a staff account waiting to be sent.
+pub fn account_mail(at: Timestamp, id: &str) -> Key {
+    Key::new("ACCOUNTMAIL", format!("MAIL#{}#{id}", instant(at)))
+}
+
+/// The range of every waiting e-mail about staff accounts, oldest first.
+pub fn account_mails() -> (String, SkRange) {
+    ("ACCOUNTMAIL".into(), SkRange::Prefix("MAIL#".into()))
 }
 
 /// A platform operator.

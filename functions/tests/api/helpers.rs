@@ -2,6 +2,7 @@
 
 use crate::support::{demo_app, embedded_store, local_auth};
 use axum::http::HeaderValue;
+use jobslot_domain::account_mail::AccountMail;
 use jobslot_domain::api::{Problem, SubmitWorkOrder};
 use jobslot_domain::contact::Email;
 use jobslot_domain::ids::{TechnicianId, UserId};
@@ -63,6 +64,77 @@ pub fn serve(listener: tokio::net::TcpListener, router: axum::Router) {
 }
 
 impl TestApp {
+    /// The e-mails about staff accounts waiting to go to `email`, oldest first.
+    pub async fn account_mail_to(&self, email: &str) -> Vec<AccountMail> {
+        let now = jiff::Timestamp::now();
+        let waiting = self.app.repository().waiting_account_mail(100, now).await.expect("account mail");
+        waiting
+            .into_iter()
+            .filter(|w| w.record.to.as_str().eq_ignore_ascii_case(email))
+            .map(|w| w.record.mail)
+            .collect()
+    }
+
+    /// The link of the last invitation or reset e-mailed to `email`.
+    pub async fn password_link_for(&self, email: &str) -> String {
+        let mails = self.account_mail_to(email).await;
+        let link = mails.iter().rev().find_map(|mail| match mail {
+            AccountMail::Invitation { link, .. } | AccountMail::Reset { link, .. } => Some(link.clone()),
+            _ => None,
+        });
+        link.unwrap_or_else(|| panic!("no password link for {email} in {mails:?}"))
+    }
+
+    /// Sets a password through the page a link opens, as a person would.
+    pub async fn set_password_through(&self, link: &str, password: &str) -> Response {
+        let token = url::Url::parse(link)
+            .expect("link")
+            .query_pairs()
+            .find(|(k, _)| k == "token")
+            .map(|(_, v)| v.into_owned())
+            .expect("token");
+        let form = [("token", token.as_str()), ("new_password", password), ("confirm_password", password)];
+        self.client.post(format!("{}/account/password", self.base)).form(&form).send().await.expect("post")
+    }
+
+    /// A refresh token of a new console sign-in of `user` (the code flow, without the page).
+    pub async fn refresh_token_for(&self, user: &UserId) -> String {
+        use base64::Engine;
+        use sha2::Digest;
+        let verifier = "a-pkce-verifier-of-at-least-forty-three-characters-0123456789";
+        let challenge = base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .encode(sha2::Sha256::digest(verifier.as_bytes()));
+        let request = jobslot_functions::app::identity::AuthorizationRequest {
+            client_id: "jobslot-console".into(),
+            redirect_uri: format!("{}/admin/", self.base),
+            code_challenge: challenge,
+            state: None,
+        };
+        let code = self.identity.issue_code(&request, user).await.expect("code");
+        let tokens = self
+            .identity
+            .exchange_code(&code, &request.client_id, &request.redirect_uri, verifier)
+            .await
+            .expect("tokens");
+        tokens.refresh_token.expect("refresh token")
+    }
+
+    /// Asks the token endpoint for new tokens with `refresh_token`, as the console does.
+    pub async fn refresh(&self, refresh_token: &str) -> Response {
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token),
+            ("client_id", "jobslot-console"),
+        ];
+        self.client.post(format!("{}/oauth2/token", self.base)).form(&form).send().await.expect("post")
+    }
+
+    /// The user `email` signs in as with `password`, if they can.
+    pub async fn signs_in(&self, email: &str, password: &str) -> Option<UserId> {
+        let outcome = self.identity.sign_in("test-client", email, password).await.expect("sign in");
+        outcome.accepted().map(|account| account.user)
+    }
+
     /// A signed-in user with `role` on the demo site (a technician is Sam), and their token.
     pub async fn staff(&self, role: Role) -> (UserId, String) {
         let user = UserId::parse(
@@ -78,6 +150,7 @@ impl TestApp {
             email: Email::parse("email", &format!("{user}@acme.example")).expect("email"),
             role,
             technician,
+            invited_at: None,
         };
         self.app.repository().save_member(&member).await.expect("member");
         (user.clone(), self.token_for(&user))
@@ -94,6 +167,7 @@ impl TestApp {
             email: Email::parse("email", "stranger@other.example").expect("email"),
             role: Role::Owner,
             technician: None,
+            invited_at: None,
         };
         self.app.repository().save_member(&member).await.expect("member");
         self.token_for(&user)

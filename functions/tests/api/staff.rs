@@ -71,6 +71,11 @@ async fn routes(app: &TestApp) -> Vec<Route> {
             OWNERS,
         ),
         route(Method::GET, "/audit", None, OWNERS),
+        // Nobody by these ids: an allowed caller gets 404, the others are refused before.
+        route(Method::DELETE, "/members/nobody-here", None, OWNERS),
+        route(Method::POST, "/members/nobody-here/invitation", None, OWNERS),
+        route(Method::DELETE, "/integrations/mc-nobody", None, OWNERS),
+        route(Method::POST, "/integrations/mc-nobody/rotate-secret", None, OWNERS),
     ]
 }
 
@@ -121,6 +126,12 @@ async fn every_staff_route_refuses_bad_tokens_other_sites_and_insufficient_roles
     let unscoped = [
         Route { method: Method::GET, path: "/api/me".into(), body: None, allowed: EVERYONE },
         Route { method: Method::POST, path: "/api/sites".into(), body: Some(json!({})), allowed: OWNERS },
+        Route {
+            method: Method::PUT,
+            path: "/api/me/password".into(),
+            body: Some(json!({})),
+            allowed: EVERYONE,
+        },
     ];
     for route in &unscoped {
         for token in [
@@ -191,18 +202,15 @@ async fn only_operators_create_sites() {
     assert_eq!(created.status(), StatusCode::CREATED);
     let created: Value = created.json().await.expect("json");
     assert_eq!(created["site"], "new-biz");
-    let password = created["owner_password"].as_str().expect("a first password for the new owner").to_owned();
-    let founder = app
-        .identity
-        .sign_in("founder@newbiz.example", &password)
-        .await
-        .expect("sign in")
-        .accepted()
-        .expect("account");
+    // Nobody but the founder learns their password: they set it from the invitation's link.
+    assert!(created.get("owner_password").is_none() && created["owner_invited"] == true, "{created}");
+    let link = app.password_link_for("founder@newbiz.example").await;
+    assert_eq!(app.set_password_through(&link, "founders keep the keys").await.status(), StatusCode::OK);
+    let founder = app.signs_in("founder@newbiz.example", "founders keep the keys").await.expect("account");
     let me: Value = app
         .client
         .get(format!("{}/api/me", app.base))
-        .bearer_auth(app.token_for(&founder.user))
+        .bearer_auth(app.token_for(&founder))
         .send()
         .await
         .expect("me")
@@ -427,15 +435,11 @@ async fn owners_add_members_and_a_site_keeps_an_owner() {
         .expect("put");
     assert_eq!(added.status(), StatusCode::OK);
     let added: Value = added.json().await.expect("json");
-    let password = added["password"].as_str().expect("first password").to_owned();
-    let desk = app
-        .identity
-        .sign_in("desk@acme.example", &password)
-        .await
-        .expect("sign in")
-        .accepted()
-        .expect("account");
-    let desk_token = app.token_for(&desk.user);
+    assert!(added.get("password").is_none() && added["invited_at"].is_string(), "{added}");
+    let link = app.password_link_for("desk@acme.example").await;
+    assert_eq!(app.set_password_through(&link, "front desk all day").await.status(), StatusCode::OK);
+    let desk = app.signs_in("desk@acme.example", "front desk all day").await.expect("account");
+    let desk_token = app.token_for(&desk);
     let settings = app
         .client
         .put(format!("{}{SITE}/settings", app.base))

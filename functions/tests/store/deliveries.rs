@@ -246,6 +246,7 @@ pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
         email: jobslot_domain::contact::Email::parse("e", "sam@acme.example").expect("email"),
         role: jobslot_domain::staff::Role::Technician,
         technician: Some(jobslot_domain::ids::TechnicianId::parse("t", "sam-nguyen").expect("id")),
+        invited_at: None,
     };
     app.repository().save_member(&member).await.expect("member");
     let refused = app.deliveries(demo::DEMO_SITE, &technician).await;

@@ -7,6 +7,7 @@ mod connector;
 mod deliveries;
 mod follow_ups;
 mod manage;
+mod members;
 mod suite;
 #[path = "../support/mod.rs"]
 mod support;
@@ -94,4 +95,6 @@ conformance!(
     an_endpoint_hears_each_event_once_with_a_valid_signature_even_after_a_failure,
     a_rotated_secret_signs_alongside_the_old_one_for_a_day,
     an_endpoint_hears_nothing_from_before_it_existed,
+    two_owners_demoting_each_other_at_once_leave_the_site_an_owner,
+    a_staff_e_mail_is_claimed_by_one_dispatcher_and_forgotten_once_sent,
 );

@@ -23,6 +23,7 @@ pub use crate::connector::*;
 pub use crate::deliveries::*;
 pub use crate::follow_ups::*;
 pub use crate::manage::*;
+pub use crate::members::*;
 pub use crate::webhooks::*;
 pub use crate::work_orders::*;
 
@@ -429,6 +430,7 @@ fn member(site: &str, user: &str, role: jobslot_domain::staff::Role) -> Member {
         email: Email::parse("e", &format!("{user}@example.com")).expect("email"),
         role,
         technician: None,
+        invited_at: None,
     }
 }
 
@@ -473,8 +475,9 @@ pub async fn an_account_email_is_taken_once_whatever_its_case(store: impl Store)
     let account = |email: &str, user: &str| Account {
         user: UserId::parse("u", user).expect("user"),
         email: Email::parse("e", email).expect("email"),
-        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into(),
+        password_hash: Some("$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA".into()),
         created_at: crate::support::now(),
+        sessions_since: None,
     };
     repo.create_account(&account("Ann@Example.com", "ann")).await.expect("created");
     let again = repo.create_account(&account("ann@example.com", "impostor")).await;

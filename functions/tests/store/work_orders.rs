@@ -44,6 +44,7 @@ pub async fn member<S: Store>(app: &App<S>, id: &str, email: &str, role: Role) -
         email: Email::parse("e", email).expect("email"),
         role,
         technician: None,
+        invited_at: None,
     };
     app.repository().save_member(&member).await.expect("member");
     user
