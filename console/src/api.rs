@@ -238,22 +238,32 @@ impl Api {
         decode(self.send(Method::PUT, path, Some(json), None).await?).await
     }
 
+    /// `PUT` something that answers with no body (a password).
+    pub async fn put_empty<B: Serialize>(&self, path: &str, body: &B) -> Result<(), Failure> {
+        let json = serde_json::to_string(body).map_err(network)?;
+        no_content(self.send(Method::PUT, path, Some(json), None).await?).await
+    }
+
     /// `DELETE` a record.
     pub async fn delete(&self, path: &str) -> Result<(), Failure> {
-        let response = self.send(Method::DELETE, path, None, None).await?;
-        if response.ok() {
-            return Ok(());
-        }
-        match response.json::<Problem>().await {
-            Ok(problem) => Err(Failure::Problem(problem)),
-            Err(_) => Err(Failure::Network(format!("HTTP {}", response.status()))),
-        }
+        no_content(self.send(Method::DELETE, path, None, None).await?).await
     }
 
     /// A public `GET` (no token), such as who serves a postcode.
     pub async fn public<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
         let response = RequestBuilder::new(&self.url(path)).send().await.map_err(network)?;
         decode(response).await.map(|tagged| tagged.value)
+    }
+}
+
+/// An answer with no body: fine, or the problem it carries.
+async fn no_content(response: Response) -> Result<(), Failure> {
+    if response.ok() {
+        return Ok(());
+    }
+    match response.json::<Problem>().await {
+        Ok(problem) => Err(Failure::Problem(problem)),
+        Err(_) => Err(Failure::Network(format!("HTTP {}", response.status()))),
     }
 }
 

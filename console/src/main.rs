@@ -24,6 +24,7 @@ use pages::members::MembersPage;
 use pages::my_jobs::MyJobs;
 use pages::new_site::NewSitePage;
 use pages::order_form::OrderFormPage;
+use pages::password::PasswordPage;
 use pages::rules::RulesPage;
 use pages::services::ServicesPage;
 use pages::settings::SettingsPage;
@@ -149,6 +150,9 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
         if operator && route.get() == "#/new-site" {
             return view! { <NewSitePage api=api.clone() /> }.into_any();
         }
+        if route.get() == "#/password" {
+            return view! { <PasswordPage api=api.clone() /> }.into_any();
+        }
         if site.is_empty() {
             return view! { <p>"You are not a member of any site yet. Ask the business's owner to add you."</p> }.into_any();
         }
@@ -209,6 +213,7 @@ fn Workspace(api: Api, me: Me, phase: RwSignal<Phase>) -> impl IntoView {
                 }.into_any()
             }}
             {operator.then(|| view! { <a href="#/new-site">"Open a site"</a> })}
+            <a href="#/password">"Your password"</a>
             <button type="button" on:click=sign_out>"Sign out"</button>
         </nav>
         {page}

@@ -9,17 +9,40 @@ use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
 struct MemberEntry {
+    user: String,
     email: String,
     role: String,
     #[serde(default)]
     technician: Option<String>,
+    /// Set while they have not chosen their password.
+    #[serde(default)]
+    invited_at: Option<String>,
+}
+
+impl MemberEntry {
+    fn is_integration(&self) -> bool {
+        self.role == "integrator"
+    }
+
+    /// What the list says of them: the role, and whether they have joined yet.
+    fn standing(&self) -> String {
+        match &self.invited_at {
+            Some(at) => format!("{} (invited {}, has not joined yet)", self.role, at.get(..10).unwrap_or(at)),
+            None => self.role.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
 struct Saved {
     email: String,
     #[serde(default)]
-    password: Option<String>,
+    invited_at: Option<String>,
+}
+
+/// Asks the browser's own confirmation dialog; no dialog (a test's headless run) means no.
+fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
 }
 
 /// The members of `site`, and a form to add one or change a role.
@@ -31,6 +54,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let role = RwSignal::new("dispatcher".to_owned());
     let technician = RwSignal::new(String::new());
+    let rotated = RwSignal::new(None::<IntegrationCreated>);
     let (api_for_integrations, site_for_integrations) = (api.clone(), site.clone());
     let path = format!("/api/sites/{site}/members");
     let load = {
@@ -46,49 +70,150 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
         }
     };
     load();
-    let save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        let input = MemberInput {
-            email: email.get_untracked(),
-            user: None,
-            role: role.get_untracked(),
-            technician: Some(technician.get_untracked()).filter(|t| !t.trim().is_empty()),
-        };
+    let save = {
         let (api, path, load) = (api.clone(), path.clone(), load.clone());
-        spawn_local(async move {
-            match api.put_plain::<_, Saved>(&path, &input).await {
-                Ok(saved) => {
-                    errors.set(Vec::new());
-                    status.set(Some(match saved.value.password {
-                        Some(password) => format!(
-                            "{} can now sign in with the first password {password} — give it to them; it is not shown again.",
-                            saved.value.email
-                        ),
-                        None => format!("{}'s role is saved.", saved.value.email),
-                    }));
-                    email.set(String::new());
-                    load();
+        move |ev: leptos::ev::SubmitEvent| {
+            ev.prevent_default();
+            let input = MemberInput {
+                email: email.get_untracked(),
+                user: None,
+                role: role.get_untracked(),
+                technician: Some(technician.get_untracked()).filter(|t| !t.trim().is_empty()),
+            };
+            let (api, path, load) = (api.clone(), path.clone(), load.clone());
+            spawn_local(async move {
+                match api.put_plain::<_, Saved>(&path, &input).await {
+                    Ok(saved) => {
+                        errors.set(Vec::new());
+                        let who = saved.value.email;
+                        status.set(Some(match saved.value.invited_at {
+                            Some(_) => format!(
+                                "{who} is invited: they have an e-mail with a link to choose their password."
+                            ),
+                            None => format!("{who}'s role is saved; they were told by e-mail."),
+                        }));
+                        email.set(String::new());
+                        load();
+                    }
+                    Err(failure @ Failure::Problem(_)) => {
+                        errors.set(failure.field_errors());
+                        status.set(Some(failure.message()));
+                    }
+                    Err(failure) => status.set(Some(failure.message())),
                 }
-                Err(failure @ Failure::Problem(_)) => {
-                    errors.set(failure.field_errors());
-                    status.set(Some(failure.message()));
-                }
-                Err(failure) => status.set(Some(failure.message())),
+            });
+        }
+    };
+    // Removing someone (or withdrawing an invitation, or an integration), after asking.
+    let remove = {
+        let (api, site, load) = (api.clone(), site.clone(), load.clone());
+        move |member: MemberEntry| {
+            let question = if member.is_integration() {
+                format!("Remove the integration {}? Its credentials stop working at once.", member.user)
+            } else {
+                format!("Remove {} from this site? They lose access at once.", member.email)
+            };
+            if !confirmed(&question) {
+                return;
             }
-        });
+            let path = if member.is_integration() {
+                format!("/api/sites/{site}/integrations/{}", member.user)
+            } else {
+                format!("/api/sites/{site}/members/{}", member.user)
+            };
+            let (api, load) = (api.clone(), load.clone());
+            spawn_local(async move {
+                match api.delete(&path).await {
+                    Ok(()) => {
+                        status.set(Some(format!("{} no longer has access.", member.email)));
+                        load();
+                    }
+                    Err(failure) => status.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    let resend = {
+        let (api, site) = (api.clone(), site.clone());
+        move |member: MemberEntry| {
+            let (api, path) = (api.clone(), format!("/api/sites/{site}/members/{}/invitation", member.user));
+            spawn_local(async move {
+                let key = crate::session::idempotency_key().unwrap_or_default();
+                match api.post::<_, Saved>(&path, &serde_json::json!({}), &key).await {
+                    Ok(_) => status.set(Some(format!("A new invitation is on its way to {}.", member.email))),
+                    Err(failure) => status.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    let rotate = {
+        let (api, site) = (api.clone(), site.clone());
+        move |member: MemberEntry| {
+            if !confirmed(&format!(
+                "Give {} a new secret? The current one stops working at once.",
+                member.user
+            )) {
+                return;
+            }
+            let (api, path) =
+                (api.clone(), format!("/api/sites/{site}/integrations/{}/rotate-secret", member.user));
+            spawn_local(async move {
+                let key = crate::session::idempotency_key().unwrap_or_default();
+                match api.post::<_, IntegrationCreated>(&path, &serde_json::json!({}), &key).await {
+                    Ok(done) => rotated.set(Some(done.value)),
+                    Err(failure) => status.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    let row = move |m: MemberEntry| {
+        let (remove, resend, rotate) = (remove.clone(), resend.clone(), rotate.clone());
+        let (for_remove, for_resend, for_rotate) = (m.clone(), m.clone(), m.clone());
+        let label = if m.is_integration() { m.user.clone() } else { m.email.clone() };
+        let invited = m.invited_at.is_some();
+        let integration = m.is_integration();
+        view! {
+            <tr>
+                <td>{label.clone()}</td>
+                <td>{m.standing()}</td>
+                <td>{m.technician.clone().unwrap_or_default()}</td>
+                <td class="actions">
+                    {invited.then(|| view! {
+                        <button type="button" on:click=move |_| resend(for_resend.clone())
+                            aria-label=format!("Send {} the invitation again", label)>"Send again"</button>
+                    })}
+                    {integration.then(|| view! {
+                        <button type="button" on:click=move |_| rotate(for_rotate.clone())>"New secret"</button>
+                    })}
+                    <button type="button" on:click=move |_| remove(for_remove.clone())>
+                        {if invited { "Withdraw" } else { "Remove" }}
+                    </button>
+                </td>
+            </tr>
+        }
     };
     view! {
         <section aria-labelledby="members-heading">
             <h2 id="members-heading">"Members"</h2>
             <p class="alert" role="status">{move || status.get()}</p>
             <table>
-                <thead><tr><th scope="col">"E-mail"</th><th scope="col">"Role"</th><th scope="col">"Technician"</th></tr></thead>
+                <thead><tr>
+                    <th scope="col">"Who"</th><th scope="col">"Role"</th><th scope="col">"Technician"</th>
+                    <th scope="col">"Actions"</th>
+                </tr></thead>
                 <tbody>
-                    {move || members.get().into_iter().map(|m| view! {
-                        <tr><td>{m.email}</td><td>{m.role}</td><td>{m.technician.unwrap_or_default()}</td></tr>
-                    }).collect_view()}
+                    {move || members.get().into_iter().map(row.clone()).collect_view()}
                 </tbody>
             </table>
+            {move || rotated.get().map(|c| view! {
+                <div class="alert" role="status">
+                    <p>"Give the integrator this new secret now; it is not shown again."</p>
+                    <dl class="facts">
+                        <dt>"Client id"</dt><dd><code>{c.client_id.to_string()}</code></dd>
+                        <dt>"Client secret"</dt><dd><code>{c.client_secret.clone()}</code></dd>
+                    </dl>
+                </div>
+            })}
             <h3>"Add someone or change their role"</h3>
             <form on:submit=save novalidate>
                 <Input label="E-mail address" field="email" value=email errors=errors kind="email" />

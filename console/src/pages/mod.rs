@@ -7,6 +7,7 @@ pub mod members;
 pub mod my_jobs;
 pub mod new_site;
 pub mod order_form;
+pub mod password;
 pub mod rules;
 pub mod services;
 pub mod settings;

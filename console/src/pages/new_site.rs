@@ -11,7 +11,7 @@ use serde::Deserialize;
 struct Created {
     site: String,
     #[serde(default)]
-    owner_password: Option<String>,
+    owner_invited: bool,
 }
 
 /// The form to open a site and name its first owner.
@@ -36,10 +36,6 @@ pub fn NewSitePage(api: Api) -> impl IntoView {
                 country: country.get_untracked(),
                 time_zone: time_zone.get_untracked(),
                 currency: currency.get_untracked(),
-                step_minutes: 30,
-                min_notice_minutes: 120,
-                days_ahead: 30,
-                change_notice_hours: jobslot_domain::manage::CHANGE_NOTICE_HOURS,
                 ..SettingsInput::default()
             },
             owner_email: owner_email.get_untracked(),
@@ -50,12 +46,11 @@ pub fn NewSitePage(api: Api) -> impl IntoView {
             match api.post::<_, Created>("/api/sites", &input, &key.get_value()).await {
                 Ok(created) => {
                     errors.set(Vec::new());
-                    status.set(Some(match created.value.owner_password {
-                        Some(password) => format!(
-                            "{} is open. Its owner signs in with the first password {password} — pass it on; it is not shown again.",
-                            created.value.site
-                        ),
-                        None => format!("{} is open; its owner signs in with their existing account.", created.value.site),
+                    let site = created.value.site;
+                    status.set(Some(if created.value.owner_invited {
+                        format!("{site} is open. Its owner has an e-mail with a link to choose their password.")
+                    } else {
+                        format!("{site} is open; its owner signs in with their existing account and was told by e-mail.")
                     }));
                 }
                 Err(failure) => {
