@@ -1,7 +1,7 @@
 import { type Browser, type Page } from '@playwright/test';
 import { expect, test, type ConsoleWatch } from './fixtures';
 import { BookingWidget } from './booking-widget';
-import { DEMO_OWNER, signIn } from './staff-session';
+import { DEMO_OWNER, acceptInvitation, signIn } from './staff-session';
 
 const SITE = '/api/sites/acme-car-servicing';
 
@@ -35,7 +35,7 @@ test('a dispatcher reassigns a booked order, its technician closes it incomplete
   const number = (await widget.root.getByText(/WO-[0-9A-Z]{8}/).first().textContent())?.match(/WO-[0-9A-Z]{8}/)?.[0] ?? '';
   expect(number).toMatch(/^WO-/);
 
-  // The owner adds a dispatcher and the technicians' sign-ins (self-hosted: first passwords).
+  // The owner adds a dispatcher and a technician; each sets a password from their invitation.
   const owner = await signIn(page, request);
   const member = async (email: string, role: string, technician?: string) => {
     const response = await request.put(`${SITE}/members`, {
@@ -43,7 +43,9 @@ test('a dispatcher reassigns a booked order, its technician closes it incomplete
       data: { email, role, technician },
     });
     expect(response.status()).toBeLessThan(300);
-    return { email, password: (await response.json()).password as string };
+    const password = `${role} keeps the vans rolling`;
+    await acceptInvitation(page, email, password);
+    return { email, password };
   };
   const suffix = Date.now().toString(36);
   const dispatcher = await member(`desk-${suffix}@acme.example`, 'dispatcher');

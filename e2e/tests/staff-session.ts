@@ -1,5 +1,6 @@
 import { APIRequestContext, Page, expect } from '@playwright/test';
 import { createHash, randomBytes } from 'node:crypto';
+import { mailAbout } from './mailbox';
 
 /** The demo owner that `jobslot-local --demo` seeds (printed by `cargo xtask dev`). */
 export const DEMO_OWNER = { email: 'owner@acme.example', password: 'acme-demo-owner' };
@@ -32,4 +33,31 @@ export async function signIn(page: Page, request: APIRequestContext, who = DEMO_
   });
   expect(tokens.status()).toBe(200);
   return (await tokens.json()).access_token;
+}
+
+/** The last link to the password page e-mailed to `email` with `subject` (read from the SMTP sink). */
+export async function passwordLink(email: string, subject: RegExp): Promise<string> {
+  let link = '';
+  await expect
+    .poll(async () => {
+      const mails = (await mailAbout(email, 1)).filter((m) => subject.test(m.subject ?? ''));
+      link = mails.at(-1)?.text?.match(/https?:\/\/\S+\/account\/password\?token=[\w-]+/)?.[0] ?? '';
+      return link;
+    }, { timeout: 15_000 })
+    .not.toBe('');
+  return link;
+}
+
+/** Opens the invitation e-mailed to `email` and chooses `password` on the page it links to. */
+export async function acceptInvitation(page: Page, email: string, password: string) {
+  await choosePassword(page, await passwordLink(email, /invited/), password);
+}
+
+/** Sets `password` on the password page `link` opens. */
+export async function choosePassword(page: Page, link: string, password: string) {
+  await page.goto(link);
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('New password again').fill(password);
+  await page.getByRole('button', { name: 'Set the password' }).click();
+  await expect(page.getByRole('heading', { name: 'Your password is set' })).toBeVisible();
 }
