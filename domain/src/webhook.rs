@@ -211,6 +211,10 @@ pub struct Endpoint {
     pub enabled: bool,
     /// Events from this instant on are posted to it; earlier ones are not.
     pub created_at: Timestamp,
+    /// Who registered it: an integrator sees and manages only its own endpoints, owners all.
+    /// Absent on endpoints registered before it was kept (owners' only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<crate::ids::UserId>,
 }
 
 impl Endpoint {
@@ -430,6 +434,7 @@ mod tests {
             description: None,
             enabled: true,
             created_at: event.at,
+            created_by: None,
         };
         assert!(endpoint.hears(&event));
         assert!(!Endpoint { enabled: false, ..endpoint.clone() }.hears(&event));

@@ -3,13 +3,13 @@
 //! replaced secret signing for a day so the receiver can switch without missing a delivery.
 
 use super::{App, AppError};
-use crate::repository::{SigningSecret, StoredWebhook, WebhookRecord};
+use crate::repository::{Member, SigningSecret, StoredWebhook, WebhookRecord};
 use crate::store::Store;
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::site::Site;
-use jobslot_domain::staff::Action;
+use jobslot_domain::staff::{Action, Role};
 use jobslot_domain::webhook::{
     Endpoint, EndpointId, EndpointInput, EndpointPage, EndpointWithSecret, MAX_ENDPOINTS,
     ROTATION_OVERLAP_HOURS,
@@ -19,11 +19,13 @@ use jobslot_domain::webhook::{
 const MAX_SECRETS: usize = 3;
 
 impl<S: Store> App<S> {
-    /// The site's endpoints, oldest first.
+    /// The site's endpoints the caller manages (an owner all, an integrator its own), oldest
+    /// first.
     pub async fn webhook_endpoints(&self, site: &str, user: &UserId) -> Result<EndpointPage, AppError> {
-        let (site, _) = self.authorize(site, user, Action::ManageWebhooks).await?;
+        let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
         let stored = self.repo.webhooks(&site.id).await?;
-        Ok(EndpointPage { items: stored.into_iter().map(|s| s.record.endpoint).collect() })
+        let items = stored.into_iter().map(|s| s.record.endpoint).filter(|e| manages(&member, e)).collect();
+        Ok(EndpointPage { items })
     }
 
     /// Registers an endpoint; it hears of events from now on.
@@ -49,6 +51,7 @@ impl<S: Store> App<S> {
             description: settings.description,
             enabled: settings.enabled,
             created_at: self.clock.now(),
+            created_by: Some(member.user.clone()),
         };
         let secret = crate::webhook::new_secret();
         let record = WebhookRecord {
@@ -71,7 +74,7 @@ impl<S: Store> App<S> {
         input: &EndpointInput,
     ) -> Result<Endpoint, AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
-        let stored = self.stored_webhook(&site, id).await?;
+        let stored = self.stored_webhook(&site, &member, id).await?;
         let settings = input.parse(self.webhook_targets).map_err(AppError::Validation)?;
         let endpoint = Endpoint {
             url: settings.url,
@@ -97,7 +100,7 @@ impl<S: Store> App<S> {
         id: &str,
     ) -> Result<EndpointWithSecret, AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
-        let stored = self.stored_webhook(&site, id).await?;
+        let stored = self.stored_webhook(&site, &member, id).await?;
         let now = self.clock.now();
         let until = now + SignedDuration::from_hours(ROTATION_OVERLAP_HOURS);
         let secret = crate::webhook::new_secret();
@@ -117,14 +120,29 @@ impl<S: Store> App<S> {
     /// Removes an endpoint: nothing more is posted to it.
     pub async fn delete_webhook(&self, site: &str, user: &UserId, id: &str) -> Result<(), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
-        let stored = self.stored_webhook(&site, id).await?;
+        let stored = self.stored_webhook(&site, &member, id).await?;
         let audit = self.audit_entry(&member, "webhook.deleted", id).write(&site.id)?;
         self.repo.delete_webhook(&site.id, &stored.record.endpoint.id, audit).await?;
         Ok(())
     }
 
-    async fn stored_webhook(&self, site: &Site, id: &str) -> Result<StoredWebhook, AppError> {
+    /// The endpoint `id`, if the caller manages it: another integrator's is as absent as a
+    /// made-up one, so its secret can neither be rotated nor its events redirected.
+    async fn stored_webhook(
+        &self,
+        site: &Site,
+        member: &Member,
+        id: &str,
+    ) -> Result<StoredWebhook, AppError> {
         let id = EndpointId::parse("id", id).map_err(|_| AppError::NotFound)?;
-        self.repo.webhook(&site.id, &id).await?.ok_or(AppError::NotFound)
+        match self.repo.webhook(&site.id, &id).await? {
+            Some(stored) if manages(member, &stored.record.endpoint) => Ok(stored),
+            _ => Err(AppError::NotFound),
+        }
     }
+}
+
+/// Whether `member` manages `endpoint`: owners every endpoint, others those they registered.
+fn manages(member: &Member, endpoint: &Endpoint) -> bool {
+    member.role == Role::Owner || endpoint.created_by.as_ref() == Some(&member.user)
 }

@@ -26,8 +26,9 @@ fn guessable(password: &str) -> bool {
     let lower = password.to_lowercase();
     let stem = lower.trim_end_matches(|c: char| !c.is_alphabetic());
     let chars: Vec<char> = lower.chars().collect();
-    let repeated = (1..=chars.len() / 2)
-        .any(|unit| chars.len().is_multiple_of(unit) && chars.chunks(unit).all(|chunk| chunk == &chars[..unit]));
+    let repeated = (1..=chars.len() / 2).any(|unit| {
+        chars.len().is_multiple_of(unit) && chars.chunks(unit).all(|chunk| chunk == &chars[..unit])
+    });
     common().contains(lower.as_str()) || common().contains(stem) || repeated
 }
 

@@ -109,6 +109,50 @@ async fn integrators_register_their_own_endpoints_and_dispatchers_may_not() {
     problem(response, StatusCode::NOT_FOUND, "unknown-site").await;
 }
 
+/// An integrator that could rotate the owner's endpoint's secret could forge signed events to
+/// the owner's systems; one that could change its address could read them.
+#[tokio::test]
+async fn an_integrator_sees_and_manages_only_its_own_endpoints_and_owners_all() {
+    let app = spawn_app().await;
+    let (_, owner) = app.staff(Role::Owner).await;
+    let integrator = app.integrator_token().await;
+    let created = |token: String, url: &'static str| {
+        let app = &app;
+        async move {
+            let response = send(app, reqwest::Method::POST, "", &token, Some(&body(url))).await;
+            assert_eq!(response.status(), StatusCode::CREATED);
+            response.json::<EndpointWithSecret>().await.expect("json").endpoint
+        }
+    };
+    let owners = created(owner.clone(), "https://office.example/hooks").await;
+    let theirs = created(integrator.clone(), "https://crm.example/hooks").await;
+    let listed = |token: String| {
+        let app = &app;
+        async move {
+            let page: EndpointPage =
+                send(app, reqwest::Method::GET, "", &token, None).await.json().await.expect("json");
+            page.items.into_iter().map(|e| e.id.to_string()).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(listed(integrator.clone()).await, [theirs.id.to_string()]);
+    assert_eq!(listed(owner.clone()).await.len(), 2, "owners see every endpoint");
+
+    let others = format!("/{}", owners.id);
+    for (method, path, payload) in [
+        (reqwest::Method::POST, format!("{others}/rotate-secret"), None),
+        (reqwest::Method::PUT, others.clone(), Some(body("https://crm.example/stolen"))),
+        (reqwest::Method::DELETE, others.clone(), None),
+    ] {
+        let response = send(&app, method.clone(), &path, &integrator, payload.as_ref()).await;
+        problem(response, StatusCode::NOT_FOUND, "not-found").await;
+    }
+    let rotated =
+        send(&app, reqwest::Method::POST, &format!("/{}/rotate-secret", theirs.id), &integrator, None).await;
+    assert_eq!(rotated.status(), StatusCode::OK, "its own, it may");
+    let removed = send(&app, reqwest::Method::DELETE, &format!("/{}", theirs.id), &owner, None).await;
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT, "owners manage every endpoint");
+}
+
 #[tokio::test]
 async fn a_console_on_another_origin_may_remove_and_patch() {
     let app = spawn_app().await;
