@@ -159,37 +159,63 @@ impl EndpointUrl {
     }
 }
 
-/// True for an address on the public internet: not loopback, private, link-local, shared
-/// (carrier NAT), unspecified, broadcast, multicast, documentation or unique-local. The
-/// dispatcher refuses to connect anywhere else, whatever a name resolves to.
+/// The IPv4 blocks of IANA's special-purpose address registry (RFC 6890 and its updates), and
+/// multicast: none is a webhook receiver on the public internet, even those the registry marks
+/// globally reachable (anycast relays and AS112 sinks answer nobody's webhooks).
+const V4_SPECIAL: &[(Ipv4Addr, u8)] = &[
+    (Ipv4Addr::new(0, 0, 0, 0), 8),       // "this network"
+    (Ipv4Addr::new(10, 0, 0, 0), 8),      // private
+    (Ipv4Addr::new(100, 64, 0, 0), 10),   // shared address space (carrier NAT)
+    (Ipv4Addr::new(127, 0, 0, 0), 8),     // loopback
+    (Ipv4Addr::new(169, 254, 0, 0), 16),  // link-local
+    (Ipv4Addr::new(172, 16, 0, 0), 12),   // private
+    (Ipv4Addr::new(192, 0, 0, 0), 24),    // IETF protocol assignments
+    (Ipv4Addr::new(192, 0, 2, 0), 24),    // documentation (TEST-NET-1)
+    (Ipv4Addr::new(192, 31, 196, 0), 24), // AS112-v4
+    (Ipv4Addr::new(192, 52, 193, 0), 24), // AMT
+    (Ipv4Addr::new(192, 88, 99, 0), 24),  // 6to4 relay anycast (deprecated)
+    (Ipv4Addr::new(192, 168, 0, 0), 16),  // private
+    (Ipv4Addr::new(192, 175, 48, 0), 24), // direct delegation AS112
+    (Ipv4Addr::new(198, 18, 0, 0), 15),   // benchmarking
+    (Ipv4Addr::new(198, 51, 100, 0), 24), // documentation (TEST-NET-2)
+    (Ipv4Addr::new(203, 0, 113, 0), 24),  // documentation (TEST-NET-3)
+    (Ipv4Addr::new(224, 0, 0, 0), 4),     // multicast
+    (Ipv4Addr::new(240, 0, 0, 0), 4),     // reserved, and the limited broadcast address
+];
+
+/// The IPv6 blocks inside global unicast (`2000::/3`) that IANA's special-purpose registry
+/// sets aside. Everything outside `2000::/3` is refused before these are looked at: loopback,
+/// unspecified, IPv4-mapped and -compatible (`::ffff:0:0/96`, `::/96`), NAT64 (`64:ff9b::/96`,
+/// `64:ff9b:1::/48`), discard-only (`100::/64`), SRv6 (`5f00::/16`), unique-local (`fc00::/7`),
+/// link-local (`fe80::/10`), site-local (`fec0::/10`) and multicast (`ff00::/8`).
+const V6_SPECIAL: &[(Ipv6Addr, u8)] = &[
+    (Ipv6Addr::new(0x2001, 0, 0, 0, 0, 0, 0, 0), 23), // IETF protocol assignments, Teredo
+    (Ipv6Addr::new(0x2001, 0xdb8, 0, 0, 0, 0, 0, 0), 32), // documentation
+    (Ipv6Addr::new(0x2002, 0, 0, 0, 0, 0, 0, 0), 16), // 6to4
+    (Ipv6Addr::new(0x3fff, 0, 0, 0, 0, 0, 0, 0), 20), // documentation
+];
+
+fn in_v4(ip: Ipv4Addr, (block, bits): (Ipv4Addr, u8)) -> bool {
+    let mask = u32::MAX.checked_shl(32 - u32::from(bits)).unwrap_or(0);
+    u32::from(ip) & mask == u32::from(block) & mask
+}
+
+fn in_v6(ip: Ipv6Addr, (block, bits): (Ipv6Addr, u8)) -> bool {
+    let mask = u128::MAX.checked_shl(128 - u32::from(bits)).unwrap_or(0);
+    u128::from(ip) & mask == u128::from(block) & mask
+}
+
+/// True for an address on the public internet: outside every special-purpose block
+/// ([`V4_SPECIAL`], [`V6_SPECIAL`]), and for IPv6 inside global unicast. An IPv6 address that
+/// embeds an IPv4 one (mapped, compatible, NAT64, 6to4, Teredo) is refused whatever it embeds:
+/// a translator would reach an address we did not check. The dispatcher refuses to connect
+/// anywhere else, whatever a name resolves to.
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
-        IpAddr::V4(ip) => {
-            let [a, b, ..] = ip.octets();
-            !(ip.is_loopback()
-                || ip.is_private()
-                || ip.is_link_local()
-                || ip.is_unspecified()
-                || ip.is_broadcast()
-                || ip.is_multicast()
-                || ip.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || (a == 192 && b == 0)
-                || (a == 198 && (18..20).contains(&b))
-                || a >= 240)
-        }
+        IpAddr::V4(ip) => !V4_SPECIAL.iter().any(|&block| in_v4(ip, block)),
         IpAddr::V6(ip) => {
-            if let Some(v4) = ip.to_ipv4_mapped() {
-                return is_public(IpAddr::V4(v4));
-            }
-            let first = ip.segments()[0];
-            !(ip.is_loopback()
-                || ip.is_unspecified()
-                || ip.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && ip.segments()[1] == 0x0db8)
+            let global_unicast = in_v6(ip, (Ipv6Addr::new(0x2000, 0, 0, 0, 0, 0, 0, 0), 3));
+            global_unicast && !V6_SPECIAL.iter().any(|&block| in_v6(ip, block))
         }
     }
 }
@@ -373,6 +399,119 @@ mod tests {
         let spaces = format!("https://hooks.example.com/a{}b", " ".repeat(1000));
         assert!(url(&spaces).is_err(), "1000 spaces become 3000 characters of %20");
         assert!(url("https://[2606:4700::1111]/").is_ok());
+    }
+
+    /// The first and the last address of `block`.
+    fn ends_v4((start, bits): (Ipv4Addr, u8)) -> [Ipv4Addr; 2] {
+        let host = u32::MAX.checked_shr(u32::from(bits)).unwrap_or(0);
+        [start, Ipv4Addr::from(u32::from(start) | host)]
+    }
+
+    fn ends_v6((start, bits): (Ipv6Addr, u8)) -> [Ipv6Addr; 2] {
+        let host = u128::MAX.checked_shr(u32::from(bits)).unwrap_or(0);
+        [start, Ipv6Addr::from(u128::from(start) | host)]
+    }
+
+    /// IANA's IPv4 and IPv6 special-purpose address registries (as of 2024), every block, with
+    /// the IPv6 blocks outside global unicast that the rule refuses wholesale.
+    #[test]
+    fn no_address_of_a_special_purpose_block_is_public_nor_one_embedding_ipv4() {
+        let v4 = [
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.0.0/29",
+            "192.0.0.8/32",
+            "192.0.0.9/32",
+            "192.0.0.10/32",
+            "192.0.0.170/32",
+            "192.0.0.171/32",
+            "192.0.2.0/24",
+            "192.31.196.0/24",
+            "192.52.193.0/24",
+            "192.88.99.0/24",
+            "192.168.0.0/16",
+            "192.175.48.0/24",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "240.0.0.0/4",
+            "255.255.255.255/32",
+            "224.0.0.0/4",
+        ];
+        let v6 = [
+            "::1/128",
+            "::/128",
+            "::ffff:0:0/96",
+            "::/96",
+            "64:ff9b::/96",
+            "64:ff9b:1::/48",
+            "100::/64",
+            "2001::/23",
+            "2001::/32",
+            "2001:1::1/128",
+            "2001:1::2/128",
+            "2001:1::3/128",
+            "2001:2::/48",
+            "2001:3::/32",
+            "2001:4:112::/48",
+            "2001:10::/28",
+            "2001:20::/28",
+            "2001:30::/28",
+            "2001:db8::/32",
+            "2002::/16",
+            "2620:4f:8000::/48",
+            "3fff::/20",
+            "5f00::/16",
+            "fc00::/7",
+            "fe80::/10",
+            "fec0::/10",
+            "ff00::/8",
+        ];
+        let split = |cidr: &str| {
+            let (ip, bits) = cidr.split_once('/').expect("cidr");
+            (ip.to_owned(), bits.parse::<u8>().expect("bits"))
+        };
+        for cidr in v4 {
+            let (ip, bits) = split(cidr);
+            for ip in ends_v4((ip.parse().expect("v4"), bits)) {
+                assert!(!is_public(IpAddr::V4(ip)), "{ip} ({cidr}) is not public");
+                assert!(url(&format!("https://{ip}/hook")).is_err(), "{ip} as a literal");
+            }
+        }
+        for cidr in v6 {
+            let (ip, bits) = split(cidr);
+            // 2620:4f:8000::/48 (AS112 over IPv6) lies in global unicast and is not refused:
+            // it is listed as globally reachable, and no rule below 2000::/3 covers it.
+            if cidr == "2620:4f:8000::/48" {
+                continue;
+            }
+            for ip in ends_v6((ip.parse().expect("v6"), bits)) {
+                assert!(!is_public(IpAddr::V6(ip)), "{ip} ({cidr}) is not public");
+                assert!(url(&format!("https://[{ip}]/hook")).is_err(), "{ip} as a literal");
+            }
+        }
+        // What a translator would turn into a private address, spelled every way.
+        for embedding in
+            ["::ffff:10.0.0.1", "::10.0.0.1", "64:ff9b::a00:1", "2002:a00:1::1", "2001:0:a00:1::1"]
+        {
+            assert!(!is_public(IpAddr::V6(embedding.parse().expect("v6"))), "{embedding}");
+        }
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "192.0.1.255",
+            "100.63.255.255",
+            "100.128.0.0",
+            "2606:4700::1111",
+            "2a00:1450:4001::1",
+        ] {
+            assert!(is_public(public.parse().expect("ip")), "{public} is public");
+        }
     }
 
     #[test]
