@@ -95,9 +95,8 @@ pub struct Repository<S> {
 fn decode<T: DeserializeOwned>(item: &Item) -> Result<T, StoreError> {
     serde_json::from_str(&item.data).map_err(|e| {
         StoreError::Backend(anyhow::anyhow!(
-            "item {}/{} does not decode as {} ({:?} error at line {}, column {})",
-            item.key.pk,
-            item.key.sk,
+            "item {} does not decode as {} ({:?} error at line {}, column {})",
+            item.key,
             std::any::type_name::<T>(),
             e.classify(),
             e.line(),

@@ -128,6 +128,58 @@ mod tests {
         }
     }
 
+    /// Serves `set`, but each fetch waits for `release` first: an issuer that is slow to answer.
+    struct Slow {
+        set: JwkSet,
+        release: tokio::sync::Semaphore,
+        fetches: AtomicUsize,
+    }
+
+    impl KeySource for Slow {
+        fn fetch(&self) -> Pin<Box<dyn Future<Output = Result<JwkSet, anyhow::Error>> + Send + '_>> {
+            self.fetches.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async move {
+                let _go = self.release.acquire().await?;
+                Ok(self.set.clone())
+            })
+        }
+    }
+
+    #[tokio::test]
+    async fn a_slow_jwks_fetch_holds_up_neither_known_keys_nor_a_second_fetch() {
+        let issuer = issuer();
+        let keys = Arc::new(Slow {
+            set: issuer.jwks(),
+            release: tokio::sync::Semaphore::new(1),
+            fetches: AtomicUsize::new(0),
+        });
+        let verifier = TokenVerifier::with_keys(config(), keys.clone());
+        let token = issuer.access_token("u", now(), 900).expect("t");
+        assert!(verifier.verify(&token).await.is_ok(), "the first fetch fills the cache");
+        // From now on the issuer answers only when released; the keys may be fetched again.
+        let held = keys.release.acquire().await.expect("permit");
+        verifier.age_cache_for_tests(verify::MIN_REFRESH).await;
+        let unknown = {
+            let header = URL_SAFE_NO_PAD.encode(r#"{"alg":"RS256","typ":"JWT","kid":"made-up"}"#);
+            format!("{header}.{}", token.split_once('.').expect("parts").1)
+        };
+        // Two requests name an unknown key: one fetches, the other waits for its answer.
+        let (first, second) = (verifier.clone(), verifier.clone());
+        let (a, b) = (unknown.clone(), unknown.clone());
+        let fetching = tokio::spawn(async move { first.verify(&a).await });
+        let waiting = tokio::spawn(async move { second.verify(&b).await });
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        assert_eq!(keys.fetches.load(Ordering::SeqCst), 2, "one fetch in flight");
+        // Meanwhile a token with a known key is checked at once.
+        let known = tokio::time::timeout(std::time::Duration::from_secs(5), verifier.verify(&token)).await;
+        assert_eq!(known.expect("not held up by the fetch"), Ok(Subject("u".into())));
+        assert!(!fetching.is_finished() && !waiting.is_finished());
+        drop(held);
+        assert_eq!(fetching.await.expect("task"), Err(TokenRejected::UnknownKey));
+        assert_eq!(waiting.await.expect("task"), Err(TokenRejected::UnknownKey));
+        assert_eq!(keys.fetches.load(Ordering::SeqCst), 2, "the second request used the first's fetch");
+    }
+
     #[tokio::test]
     async fn keys_are_cached_and_fetched_again_for_an_unknown_kid_but_not_for_every_one() {
         let (old, new) = (issuer(), issuer());

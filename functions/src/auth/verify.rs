@@ -17,7 +17,7 @@ use tokio::sync::RwLock;
 /// Clock skew tolerated on `exp` and `nbf`.
 pub const LEEWAY_SECONDS: u64 = 60;
 /// Shortest time between two JWKS fetches caused by unknown key ids.
-const MIN_REFRESH: Duration = Duration::from_secs(30);
+pub(crate) const MIN_REFRESH: Duration = Duration::from_secs(30);
 /// Longest a fetched JWKS is trusted before it is fetched again.
 const MAX_AGE: Duration = Duration::from_secs(3600);
 /// Signature algorithms accepted: Cognito signs with RS256, the local issuer with EdDSA.
@@ -110,6 +110,10 @@ pub struct TokenVerifier {
     config: Arc<IssuerConfig>,
     keys: Arc<dyn KeySource>,
     cache: Arc<RwLock<Cache>>,
+    /// Held by the one request fetching the JWKS; others that need a fetch wait for it and use
+    /// its result. The cache itself is locked only to read or store, never across a fetch, so
+    /// a slow issuer (or a stream of made-up key ids) never holds up tokens with known keys.
+    refreshing: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// Where the issuer's JWKS comes from: over HTTP for a real issuer, or straight from the
@@ -155,7 +159,12 @@ impl TokenVerifier {
     /// A verifier taking the issuer's keys from `keys`.
     pub fn with_keys(config: IssuerConfig, keys: Arc<dyn KeySource>) -> Self {
         let cache = Cache { keys: JwkSet { keys: Vec::new() }, fetched: None };
-        Self { config: Arc::new(config), keys, cache: Arc::new(RwLock::new(cache)) }
+        Self {
+            config: Arc::new(config),
+            keys,
+            cache: Arc::new(RwLock::new(cache)),
+            refreshing: Arc::new(tokio::sync::Mutex::new(())),
+        }
     }
 
     /// The issuer tokens must come from.
@@ -198,6 +207,12 @@ impl TokenVerifier {
         Ok(Subject(claims.sub))
     }
 
+    /// Makes the keys look fetched `ago`.
+    #[cfg(test)]
+    pub(crate) async fn age_cache_for_tests(&self, ago: Duration) {
+        self.cache.write().await.fetched = Instant::now().checked_sub(ago);
+    }
+
     /// Forgets when the keys were fetched, as if [`MAX_AGE`] had passed.
     #[cfg(test)]
     pub(crate) async fn expire_cache_for_tests(&self) {
@@ -213,13 +228,16 @@ impl TokenVerifier {
                 return Ok(jwk.clone());
             }
         }
-        let mut cache = self.cache.write().await;
-        // Another request may have refreshed while this one waited for the lock.
-        let recently = cache.fetched.is_some_and(|at| at.elapsed() < MIN_REFRESH);
+        let _refreshing = self.refreshing.lock().await;
+        // Another request may have fetched while this one waited for its turn.
+        let (recently, had_keys) = {
+            let cache = self.cache.read().await;
+            (cache.fetched.is_some_and(|at| at.elapsed() < MIN_REFRESH), cache.fetched.is_some())
+        };
         if !recently {
             match self.keys.fetch().await {
-                Ok(keys) => *cache = Cache { keys, fetched: Some(Instant::now()) },
-                Err(error) if cache.fetched.is_none() => {
+                Ok(keys) => *self.cache.write().await = Cache { keys, fetched: Some(Instant::now()) },
+                Err(error) if !had_keys => {
                     tracing::warn!(error = %error, "fetching the issuer's JWKS failed");
                     return Err(TokenRejected::KeysUnavailable);
                 }
@@ -227,7 +245,7 @@ impl TokenVerifier {
                 Err(error) => tracing::warn!(error = %error, "refreshing the issuer's JWKS failed"),
             }
         }
-        cache.keys.find(kid).cloned().ok_or(TokenRejected::UnknownKey)
+        self.cache.read().await.keys.find(kid).cloned().ok_or(TokenRejected::UnknownKey)
     }
 }
 

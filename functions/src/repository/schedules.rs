@@ -58,9 +58,7 @@ fn parse_entry(value: &str) -> Option<Interval> {
 /// A sheet's entries: work-order numbers and their times. Read borrowed: the names and
 /// values written here never need JSON escapes.
 fn entries_in(item: &Item) -> Result<Vec<(&str, Interval)>, StoreError> {
-    let unreadable = || {
-        StoreError::Backend(anyhow::anyhow!("sheet {}/{} has an unreadable entry", item.key.pk, item.key.sk))
-    };
+    let unreadable = || StoreError::Backend(anyhow::anyhow!("sheet {} has an unreadable entry", item.key));
     let entries: HashMap<&str, &str> = serde_json::from_str(&item.data).map_err(|_| unreadable())?;
     entries.into_iter().map(|(name, value)| Ok((name, parse_entry(value).ok_or_else(unreadable)?))).collect()
 }
@@ -259,9 +257,7 @@ mod tests {
             writes
                 .into_iter()
                 .map(|w| match w {
-                    Write::Entries { key, set, remove } => {
-                        (format!("{}/{}", key.pk, key.sk), set.len(), remove.len())
-                    }
+                    Write::Entries { key, set, remove } => (key.to_string(), set.len(), remove.len()),
                     other => panic!("{other:?}"),
                 })
                 .collect()

@@ -12,13 +12,32 @@ pub mod keys;
 use std::collections::BTreeMap;
 use std::future::Future;
 
-/// Where an item lives: its partition key and its sort key.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Where an item lives: its partition key and its sort key. It prints (`{}` and `{:?}`) with
+/// any part holding an e-mail address (a local account's key) elided, so that no log line or
+/// error carries one.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Key {
     /// Partition key.
     pub pk: String,
     /// Sort key.
     pub sk: String,
+}
+
+/// `key` with each `#`-separated part that holds an `@` written as `…`.
+fn redacted(key: &str) -> String {
+    key.split('#').map(|part| if part.contains('@') { "…" } else { part }).collect::<Vec<_>>().join("#")
+}
+
+impl std::fmt::Display for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", redacted(&self.pk), redacted(&self.sk))
+    }
+}
+
+impl std::fmt::Debug for Key {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Key({self})")
+    }
 }
 
 impl Key {
@@ -206,4 +225,18 @@ pub(crate) fn check_gets(keys: &[Key]) -> Result<(), StoreError> {
         return Err(StoreError::Invalid(format!("{} keys (at most {MAX_GETS} allowed)", keys.len())));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_key_prints_without_the_e_mail_address_it_holds() {
+        let account = keys::account("Ann.Lee@Example.com");
+        assert_eq!(account.to_string(), "ACCOUNT#…/ACCOUNT");
+        assert_eq!(format!("{account:?}"), "Key(ACCOUNT#…/ACCOUNT)");
+        let member = Key::new("SITE#acme", "MEMBER#u1");
+        assert_eq!(member.to_string(), "SITE#acme/MEMBER#u1", "other keys print as they are");
+    }
 }
