@@ -120,10 +120,15 @@ impl<S: Store> Identity<S> {
         Ok((link, write, expires_at))
     }
 
-    /// The address a password link is for while it has not expired (used or not: setting the
-    /// password decides that), for the page to say whose password is being set.
+    /// The address a password link is for while it is unused and unexpired, for the page to
+    /// say whose password is being set (setting it still decides, in one write, whether the
+    /// link is used).
     pub async fn password_link_for(&self, token: &str) -> Result<Option<Email>, AppError> {
-        match self.repo.get_grant::<serde_json::Value>(&digest(token), self.clock.now()).await? {
+        let hash = digest(token);
+        if self.repo.grant_used(&hash).await? {
+            return Ok(None);
+        }
+        match self.repo.get_grant::<serde_json::Value>(&hash, self.clock.now()).await? {
             Some(value) => match serde_json::from_value::<Grant>(value) {
                 Ok(Grant::SetPassword { email, .. }) => Ok(Some(email)),
                 _ => Ok(None),

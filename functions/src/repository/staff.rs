@@ -417,6 +417,11 @@ impl<S: Store> Repository<S> {
         Ok(Some((grant, used)))
     }
 
+    /// Whether a one-time grant was used already.
+    pub async fn grant_used(&self, secret_hash: &str) -> Result<bool, StoreError> {
+        Ok(self.store.get(&keys::grant_used(secret_hash)).await?.is_some())
+    }
+
     /// The write that keeps a one-time grant under its secret's hash until `expires_at` (Unix s).
     pub fn grant_write(
         &self,

@@ -55,6 +55,8 @@ async fn an_invited_person_sets_their_own_password_once_and_until_then_nobody_ca
     let dee = app.signs_in("dee@acme.example", "dispatch from the depot").await.expect("signs in");
     let again = app.set_password_through(link, "someone else's choice").await;
     assert_eq!(again.status(), StatusCode::GONE, "the link works once");
+    let reopened = app.client.get(link).send().await.expect("page");
+    assert_eq!(reopened.status(), StatusCode::GONE, "and opens no form once used");
     assert!(app.signs_in("dee@acme.example", "someone else's choice").await.is_none());
 
     let members: Value = app
