@@ -439,7 +439,8 @@ impl<S: Store> App<S> {
         client: &str,
     ) -> Result<(crate::repository::MachineClient, Member), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        let client = UserId::parse("client", client)?;
+        // A malformed id names nothing: as absent as a made-up one.
+        let client = UserId::parse("client", client).map_err(|_| AppError::NotFound)?;
         // Another site's client is as absent as a made-up one.
         match self.repo.machine_client(&client).await? {
             Some(found) if found.site == site.id => Ok((found, member)),
@@ -675,7 +676,7 @@ impl<S: Store> App<S> {
         who: &str,
     ) -> Result<(Member, Member), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        let who = UserId::parse("user", who)?;
+        let who = UserId::parse("user", who).map_err(|_| AppError::NotFound)?;
         let found = self.repo.member(&site.id, &who).await?.ok_or(AppError::NotFound)?;
         Ok((found, member))
     }
