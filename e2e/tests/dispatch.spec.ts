@@ -1,19 +1,9 @@
 import { type Browser, type Page } from '@playwright/test';
 import { expect, test, type ConsoleWatch } from './fixtures';
 import { BookingWidget } from './booking-widget';
-import { DEMO_OWNER, acceptInvitation, signIn } from './staff-session';
+import { DEMO_OWNER, acceptInvitation, consoleSignIn, signIn } from './staff-session';
 
 const SITE = '/api/sites/acme-car-servicing';
-
-/** Signs in to the console on `page` as `who` and waits for the first page. */
-async function consoleSignIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/admin/');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('E-mail address').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
-}
 
 async function phone(browser: Browser, consoleWatch: ConsoleWatch): Promise<Page> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });

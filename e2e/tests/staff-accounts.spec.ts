@@ -1,16 +1,5 @@
-import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { DEMO_OWNER, choosePassword, passwordLink } from './staff-session';
-
-/** Signs in to the console on `page` as `who`, from its sign-in button. */
-async function consoleSignIn(page: Page, who: { email: string; password: string }) {
-  await page.goto('/admin/');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByLabel('E-mail address').fill(who.email);
-  await page.getByLabel('Password').fill(who.password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
-}
+import { DEMO_OWNER, choosePassword, consoleSignIn, passwordLink } from './staff-session';
 
 test('an owner invites a dispatcher who sets a password from the e-mail, works, and is removed', async ({ page, browser, consoleWatch }) => {
   const email = `dee-${Date.now().toString(36)}@acme.example`;

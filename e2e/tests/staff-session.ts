@@ -61,3 +61,13 @@ export async function choosePassword(page: Page, link: string, password: string)
   await page.getByRole('button', { name: 'Set the password' }).click();
   await expect(page.getByRole('heading', { name: 'Your password is set' })).toBeVisible();
 }
+
+/** Signs in to the console on `page` as `who` and waits for the first page. */
+export async function consoleSignIn(page: Page, who: { email: string; password: string }) {
+  await page.goto('/admin/');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByLabel('E-mail address').fill(who.email);
+  await page.getByLabel('Password').fill(who.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
+}

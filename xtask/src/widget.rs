@@ -192,9 +192,9 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap_or_default()
 }
 
-/// Builds the staff console in release mode into `target/console`, offline, like the widget.
+/// Builds the staff console in release mode into `target/console`, offline, like the widget;
+/// after [`build`], whose fetch brought everything it resolves.
 pub fn build_console() -> Result<PathBuf> {
-    crate::offline::fetch()?;
     run(cmd("trunk")
         .args(["--config", "console/Trunk.toml", "build", "--release", "--offline"])
         .args(["--cargo-profile", "console-release"])
