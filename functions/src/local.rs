@@ -15,6 +15,7 @@ use anyhow::Context;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::map_response;
 use axum::response::{IntoResponse, Response};
 use axum::{Json, Router};
 use jobslot_domain::webhook::Targets;
@@ -23,6 +24,9 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use tower_http::services::{ServeDir, ServeFile};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+mod page_headers;
+use page_headers::PagePolicy;
 
 /// How to run the local server.
 #[derive(Debug, Clone)]
@@ -307,28 +311,36 @@ pub fn router<S: Store>(
     let console_config = Json(identity.issuer().console_config());
     let console = static_dir(&options.console_dir)
         .route("/config.json", axum::routing::get(move || async move { console_config }));
+    let hosted = Router::new()
+        // The hosted booking page a plain link can point at; the embedded build runs on it.
+        .route_service("/book/{site}", page(options.widget_dir.join("page.html")))
+        // The hosted pages of orders created in advance and of the customer's manage link;
+        // the widget reads which, and the rest, from the page's address.
+        .route_service("/book/{site}/work-orders/{number}", page(options.widget_dir.join("book.html")))
+        .route_service("/manage/{site}/{number}", page(options.widget_dir.join("book.html")))
+        .layer(map_response(|r: Response| PagePolicy::Hosted.layer(r)));
+    let console = Router::new()
+        // A nested router does not see its own root with a trailing slash; the console lives there.
+        .route_service("/admin/", page(options.console_dir.join("index.html")))
+        .nest("/admin", console)
+        .layer(map_response(|r: Response| PagePolicy::Console.layer(r)));
     let static_files = Router::new()
         .route_service("/", ServeFile::new(&options.demo_page))
         // Browsers ask for it on any page that links no icon (an error page, a JSON document).
         .route_service("/favicon.ico", ServeFile::new(options.widget_dir.join("favicon.ico")))
-        // The hosted pages: booking an order created in advance, and the customer's manage
-        // link; the widget reads which, and the rest, from the page's address.
-        // The hosted booking page a plain link can point at; the embedded build runs on it.
-        .route_service("/book/{site}", page(options.widget_dir.join("page.html")))
-        .route_service("/book/{site}/work-orders/{number}", page(options.widget_dir.join("book.html")))
-        .route_service("/manage/{site}/{number}", page(options.widget_dir.join("book.html")))
         // Any page may load the widget (its module script and wasm are fetched in CORS mode);
         // what it may call is the site's list of origins, checked on the API.
         .nest(
             "/widget",
-            static_dir(&options.widget_dir).layer(SetResponseHeaderLayer::overriding(
-                header::ACCESS_CONTROL_ALLOW_ORIGIN,
-                HeaderValue::from_static("*"),
-            )),
+            static_dir(&options.widget_dir)
+                .layer(SetResponseHeaderLayer::overriding(
+                    header::ACCESS_CONTROL_ALLOW_ORIGIN,
+                    HeaderValue::from_static("*"),
+                ))
+                .layer(map_response(|r: Response| PagePolicy::WidgetFiles.layer(r))),
         )
-        // A nested router does not see its own root with a trailing slash; the console lives there.
-        .route_service("/admin/", page(options.console_dir.join("index.html")))
-        .nest("/admin", console);
+        .merge(hosted)
+        .merge(console);
     with_layers(api_router(state).merge(identity_router(identity)).merge(static_files), http)
 }
 

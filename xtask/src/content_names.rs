@@ -107,6 +107,31 @@ fn rename_snippets(dist: &Path, glue: &str) -> Result<String> {
     Ok(glue)
 }
 
+/// Moves the one inline module script Trunk writes into `dist/index.html` (the console's
+/// start-up) into `<prefix>-boot-<hash>.js` beside it, and loads that by address instead: a
+/// page whose Content-Security-Policy allows scripts from `'self'` only then runs it, with no
+/// per-build hash in the policy. Returns the new file's name.
+pub fn externalise_boot_script(dist: &Path, prefix: &str, public_url: &str) -> Result<String> {
+    const OPEN: &str = "<script type=\"module\">";
+    const CLOSE: &str = "</script>";
+    let page_path = dist.join("index.html");
+    let page =
+        std::fs::read_to_string(&page_path).with_context(|| format!("reading {}", page_path.display()))?;
+    if page.matches(OPEN).count() != 1 {
+        bail!("{} must hold exactly one inline module script (Trunk's start-up)", page_path.display());
+    }
+    let start = page.find(OPEN).context("checked above")?;
+    let body_start = start + OPEN.len();
+    let body_len = page[body_start..].find(CLOSE).context("an unterminated inline script")?;
+    let body = &page[body_start..body_start + body_len];
+    let name = format!("{prefix}-boot-{}.js", digest(body.as_bytes()));
+    std::fs::write(dist.join(&name), body.trim())?;
+    let tag = format!("<script type=\"module\" src=\"{public_url}{name}\"></script>");
+    let page = format!("{}{tag}{}", &page[..start], &page[body_start + body_len + CLOSE.len()..]);
+    std::fs::write(&page_path, page)?;
+    Ok(name)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -190,5 +215,25 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn the_console_start_up_moves_to_a_file_named_after_it() {
+        let dir = tempfile::tempdir().expect("test fixture");
+        let page = "<head>\n<script type=\"module\">\nimport init from '/admin/a.js';\nawait init();\n</script>\n<link rel=\"stylesheet\" href=\"/admin/s.css\"/></head>";
+        std::fs::write(dir.path().join("index.html"), page).expect("test fixture");
+        let name = externalise_boot_script(dir.path(), "jobslot-console", "/admin/").expect("moved");
+        assert!(name.starts_with("jobslot-console-boot-") && name.ends_with(".js"), "{name}");
+        let rewritten = std::fs::read_to_string(dir.path().join("index.html")).expect("page");
+        assert_eq!(
+            rewritten,
+            format!(
+                "<head>\n<script type=\"module\" src=\"/admin/{name}\"></script>\n<link rel=\"stylesheet\" href=\"/admin/s.css\"/></head>"
+            )
+        );
+        let script = std::fs::read_to_string(dir.path().join(&name)).expect("script");
+        assert_eq!(script, "import init from '/admin/a.js';\nawait init();");
+        // Run twice (a page already rewritten) it refuses rather than writing a page with no start-up.
+        assert!(externalise_boot_script(dir.path(), "jobslot-console", "/admin/").is_err());
     }
 }

@@ -201,6 +201,7 @@ pub fn build_console() -> Result<PathBuf> {
         .env("PATH", tool_path()?)
         .env_remove("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER"))?;
     let dist = root().join("target").join("console");
+    crate::content_names::externalise_boot_script(&dist, "jobslot-console", "/admin/")?;
     precompress(&dist)?;
     Ok(dist)
 }

@@ -14,6 +14,13 @@ async fn spawn_local() -> (String, tempfile::TempDir, tempfile::TempDir) {
     let mut options = Options::from_args(Vec::new()).expect("options");
     options.widget_dir = files.path().to_owned();
     options.demo_page = files.path().join("demo.html");
+    for page in ["page.html", "book.html"] {
+        std::fs::write(files.path().join(page), "<jobslot-booking></jobslot-booking>").expect("write");
+    }
+    let console = files.path().join("console");
+    std::fs::create_dir_all(&console).expect("mkdir");
+    std::fs::write(console.join("index.html"), "<body></body>").expect("write");
+    options.console_dir = console;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("addr");
     let app = demo_app(store).await;
@@ -105,4 +112,34 @@ async fn a_missing_or_unopenable_file_is_a_404_problem_never_a_500() {
     }
     let post = reqwest::Client::new().post(format!("{base}/widget/embed.js")).send().await.expect("post");
     problem(post, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed").await;
+}
+
+#[tokio::test]
+async fn the_console_and_the_hosted_pages_run_under_a_policy_that_allows_no_inline_script_and_no_framing() {
+    let (base, _data, _files) = spawn_local().await;
+    for (path, referrer) in [
+        ("/admin/", "strict-origin-when-cross-origin"),
+        ("/book/acme-car-servicing", "no-referrer"),
+        ("/book/acme-car-servicing/work-orders/WO-1", "no-referrer"),
+        ("/manage/acme-car-servicing/WO-1?token=secret", "no-referrer"),
+    ] {
+        let response = reqwest::get(format!("{base}{path}")).await.expect("get");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        let header =
+            |name: &str| response.headers().get(name).and_then(|v| v.to_str().ok()).unwrap_or_default();
+        let csp = header("content-security-policy");
+        let directive = |name: &str| {
+            csp.split(';').map(str::trim).find(|d| d.starts_with(&format!("{name} "))).unwrap_or_default()
+        };
+        assert_eq!(directive("script-src"), "script-src 'self' 'wasm-unsafe-eval'", "{path}: {csp}");
+        assert_eq!(directive("frame-ancestors"), "frame-ancestors 'none'", "{path}");
+        assert_eq!(directive("default-src"), "default-src 'self'", "{path}");
+        assert_eq!(header("x-content-type-options"), "nosniff", "{path}");
+        assert_eq!(header("x-frame-options"), "DENY", "{path}");
+        assert_eq!(header("referrer-policy"), referrer, "{path}: its address may carry a token");
+    }
+    // The widget's files are loaded by pages on any origin; they are never sniffed as another type.
+    let script = reqwest::get(format!("{base}/widget/embed.js")).await.expect("get");
+    assert_eq!(script.headers()["x-content-type-options"], "nosniff");
+    assert!(script.headers().get("content-security-policy").is_none(), "the embedding page sets its own");
 }
