@@ -228,6 +228,17 @@ impl Api {
         decode(self.send_keyed(Method::POST, path, json, key).await?).await
     }
 
+    /// `POST` an action with no body and no idempotency key: one that is safe to repeat
+    /// (replacing a link replaces it again).
+    pub async fn act<T: DeserializeOwned>(&self, path: &str) -> Result<T, Failure> {
+        decode(self.send(Method::POST, path, None, None).await?).await.map(|tagged| tagged.value)
+    }
+
+    /// `POST` an action with no body whose answer has none either.
+    pub async fn act_empty(&self, path: &str) -> Result<(), Failure> {
+        no_content(self.send(Method::POST, path, None, None).await?).await
+    }
+
     /// `PUT` something that has no version (a member's role).
     pub async fn put_plain<B: Serialize, T: DeserializeOwned>(
         &self,

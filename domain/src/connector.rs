@@ -80,18 +80,28 @@ pub struct LinkedOrder {
     pub service: String,
     /// The service's name.
     pub service_name: String,
-    /// The job's postcode, for the slot search.
-    pub postcode: String,
-    /// The job's address in one line.
-    pub address: String,
-    /// Who the job is for.
-    pub customer: String,
+    /// Where and for whom, while the order waits for its booking. Once it is booked or
+    /// called off the link shows none of it: links travel in e-mails and chats.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<LinkedJob>,
     /// The booked time, once booked.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub booked: Option<LinkedAppointment>,
     /// Where to send the customer now (the `callback_uri` asked for, with the outcome).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub return_to: Option<String>,
+}
+
+/// The job of an order that waits for its booking.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct LinkedJob {
+    /// The job's postcode, for the slot search.
+    pub postcode: String,
+    /// The job's address in one line.
+    pub address: String,
+    /// Who the job is for.
+    pub customer: String,
 }
 
 /// A booked time as the customer sees it.
@@ -111,21 +121,36 @@ pub struct LinkedAppointment {
 }
 
 impl LinkedOrder {
-    /// The view of `order`, returning to `callback` if the link asked to.
+    /// The view of `order` a booking link gives, returning to `callback` if the link asked to.
     pub fn of(order: &WorkOrder, callback: Option<&Callback>) -> Self {
-        let location = &order.location;
-        let mut address = vec![location.line1.as_str()];
-        address.extend(location.line2.as_ref().map(|l| l.as_str()));
-        address.push(location.city.as_str());
-        let postcode = location.postcode.to_string();
+        let waiting = order.held().is_none() && order.status == OrderStatus::New;
+        Self::view(order, callback, waiting)
+    }
+
+    /// The view of `order` its customer's manage link gives: with the job, whatever its state.
+    pub fn for_its_customer(order: &WorkOrder) -> Self {
+        Self::view(order, None, true)
+    }
+
+    fn view(order: &WorkOrder, callback: Option<&Callback>, with_job: bool) -> Self {
+        let job = with_job.then(|| {
+            let location = &order.location;
+            let mut address = vec![location.line1.as_str()];
+            address.extend(location.line2.as_ref().map(|l| l.as_str()));
+            address.push(location.city.as_str());
+            let postcode = location.postcode.to_string();
+            LinkedJob {
+                address: format!("{} {postcode}", address.join(", ")),
+                postcode,
+                customer: order.contact.name.as_str().to_owned(),
+            }
+        });
         Self {
             number: order.number.clone(),
             status: order.status,
             service: order.service.id.to_string(),
             service_name: order.service.name.clone(),
-            address: format!("{} {postcode}", address.join(", ")),
-            postcode,
-            customer: order.contact.name.as_str().to_owned(),
+            job,
             booked: order.held().map(|a| LinkedAppointment {
                 start: a.planned_start,
                 end: a.planned_end,

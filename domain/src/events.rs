@@ -26,6 +26,10 @@ pub enum EventKind {
     /// A work order's status changed.
     #[serde(rename = "work_order.status_changed")]
     StatusChanged,
+    /// Staff replaced the customer's manage link (one went to a wrong address, say): the
+    /// customer is sent the new one. For e-mail only; webhooks cannot subscribe to it.
+    #[serde(rename = "booking.manage_link_replaced")]
+    ManageLinkReplaced,
 }
 
 impl EventKind {
@@ -36,6 +40,7 @@ impl EventKind {
             EventKind::BookingRescheduled => "booking.rescheduled",
             EventKind::BookingCancelled => "booking.cancelled",
             EventKind::StatusChanged => "work_order.status_changed",
+            EventKind::ManageLinkReplaced => "booking.manage_link_replaced",
         }
     }
 }
@@ -140,6 +145,9 @@ pub fn changed(
         }
         _ => {}
     }
+    if after.manage_link != before.manage_link && after.held().is_some() {
+        events.push(event(EventKind::ManageLinkReplaced, after, at, id()));
+    }
     events
 }
 
@@ -183,6 +191,12 @@ mod tests {
         let mut noted = before.clone();
         noted.priority = 1;
         assert!(changed(&before, &noted, at, &mut id).is_empty());
+        let mut new_link = before.clone();
+        new_link.manage_link += 1;
+        assert_eq!(kinds(&changed(&before, &new_link, at, &mut id)), [EventKind::ManageLinkReplaced]);
+        let mut unbooked_new_link = waiting.clone();
+        unbooked_new_link.manage_link += 1;
+        assert!(changed(&waiting, &unbooked_new_link, at, &mut id).is_empty(), "no booking, no link");
         let json = serde_json::to_string(&booked(&before, id())).expect("json");
         assert!(json.contains("\"type\":\"booking.created\"") && !json.contains("mary"), "{json}");
     }

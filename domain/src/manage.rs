@@ -102,7 +102,7 @@ impl Locked {
 impl ManagedBooking {
     /// The page's view of `order` of `site` at `now`.
     pub fn of(order: &WorkOrder, site: &Site, now: Timestamp) -> Self {
-        let mut linked = LinkedOrder::of(order, None);
+        let mut linked = LinkedOrder::for_its_customer(order);
         linked.booked = order.appointment.as_ref().map(|a| LinkedAppointment {
             start: a.planned_start,
             end: a.planned_end,

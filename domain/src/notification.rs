@@ -150,21 +150,30 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
         return Vec::new();
     }
     let facts = Facts::of(event, order, site, start, end);
+    // The calendar method, or none when the calendar entry stays as it is.
     let (subject, opening, method) = match event.kind {
         EventKind::BookingCreated => (
             format!("Booked: {} on {}", order.service.name, facts.day),
             format!("Your booking with {} is confirmed.", site.business_name),
-            Method::Request,
+            Some(Method::Request),
         ),
         EventKind::BookingRescheduled => (
             format!("New time: {} on {}", order.service.name, facts.day),
             format!("Your booking with {} has a new time.", site.business_name),
-            Method::Request,
+            Some(Method::Request),
         ),
         EventKind::BookingCancelled => (
             format!("Cancelled: {} on {}", order.service.name, facts.day),
             format!("Your booking with {} is cancelled.", site.business_name),
-            Method::Cancel,
+            Some(Method::Cancel),
+        ),
+        EventKind::ManageLinkReplaced => (
+            format!("Your booking link: {} on {}", order.service.name, facts.day),
+            format!(
+                "{} sent you a new link to your booking; links sent before no longer open it.",
+                site.business_name
+            ),
+            None,
         ),
         EventKind::StatusChanged => return Vec::new(),
     };
@@ -179,7 +188,7 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
             .as_ref()
             .map_or_else(|| format!("bookings@{}.jobslot", site.id), |e| e.as_str().to_owned()),
     };
-    let invitation = Invitation {
+    let invitation = method.map(|method| Invitation {
         uid: format!("{}@{}.jobslot", order.number, site.id),
         sequence: event.sequence,
         method,
@@ -191,7 +200,7 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
         description: format!("Work order {} with {}.", order.number, facts.technician),
         organizer,
         attendee: customer.clone(),
-    };
+    });
     let contact = contact_line(site);
     let rows = [
         ("What", order.service.name.clone()),
@@ -201,11 +210,11 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
         ("Work order", order.number.to_string()),
     ];
     let mut closing = Vec::new();
-    if let (Some(link), Method::Request) = (manage, method) {
+    if let (Some(link), Some(Method::Request) | None) = (manage, method) {
         closing.push(format!("See, move or cancel your booking: {link}"));
     }
     closing.push(contact);
-    if !site.terms.trim().is_empty() && method == Method::Request {
+    if !site.terms.trim().is_empty() && method == Some(Method::Request) {
         closing.push(format!("Terms: {}", site.terms.trim()));
     }
     let greeting = format!("Hello {},", order.contact.name.as_str());
@@ -217,7 +226,7 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
         subject,
         text: text_body(&greeting, &opening, &rows, &closing),
         html: html_body(&greeting, &opening, &rows, &closing),
-        invitation: Some(invitation),
+        invitation,
     }];
     if let (EventKind::BookingCreated, Some(office)) = (event.kind, &site.notification_email) {
         messages.push(business_notice(order, site, &facts, office.as_str()));
@@ -454,5 +463,16 @@ mod tests {
         assert!(cancelled[0].subject.starts_with("Cancelled: "));
         assert!(!cancelled[0].text.contains("https://x.example/m"), "nothing left to change");
         assert!(messages(&event(EventKind::StatusChanged, &order), &order, &site(), None).is_empty());
+    }
+
+    #[test]
+    fn a_replaced_manage_link_goes_to_the_customer_alone_and_leaves_the_calendar_entry() {
+        let order = fixtures::order("new");
+        let link = "https://x.example/manage/acme/WO-0000000A?token=new";
+        let sent = messages(&event(EventKind::ManageLinkReplaced, &order), &order, &site(), Some(link));
+        assert_eq!(sent.len(), 1, "the office made the change; it is not told of it");
+        assert_eq!(sent[0].audience, Audience::Customer);
+        assert!(sent[0].text.contains(link) && sent[0].text.contains("no longer open"), "{}", sent[0].text);
+        assert!(sent[0].invitation.is_none(), "the time did not change");
     }
 }

@@ -432,6 +432,10 @@ pub struct WorkOrder {
     /// move or cancellation of the booked time.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub calendar_sequence: u32,
+    /// How many times staff replaced the customer's manage link: a link signed for an
+    /// earlier count no longer opens the booking.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub manage_link: u32,
     /// Where the booking came from (UTM parameters, ad click ids), as the widget's page said.
     #[serde(default, skip_serializing_if = "Tracking::is_empty")]
     pub tracking: Tracking,
@@ -520,6 +524,7 @@ impl WorkOrder {
             follow_ups: Vec::new(),
             updated_at: None,
             calendar_sequence: 0,
+            manage_link: 0,
             tracking: job.tracking.clone(),
         }
     }

@@ -334,14 +334,18 @@ pub fn BookingFlow(
         let settled = match opened {
             Opened::Order(order) => {
                 flow.service.set(order.service.clone());
-                flow.postcode.set(order.postcode.clone());
+                if let Some(job) = &order.job {
+                    flow.postcode.set(job.postcode.clone());
+                }
                 let settled = crate::hosted::settled(&order);
                 flow.linked_order.set(Some(order));
                 settled
             }
             Opened::Booking(booking) => {
                 flow.service.set(booking.order.service.clone());
-                flow.postcode.set(booking.order.postcode.clone());
+                if let Some(job) = &booking.order.job {
+                    flow.postcode.set(job.postcode.clone());
+                }
                 flow.managed.set(Some(booking));
                 true
             }

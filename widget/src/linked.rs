@@ -65,12 +65,12 @@ pub fn LinkedReviewStep() -> impl IntoView {
     let (words, hosted) = (flow.lang.words, flow.lang.hosted());
     let order = flow.linked_order.get_untracked();
     let (when, technician) = flow.chosen_slot_text();
-    let shown = |f: fn(&LinkedOrder) -> String| order.as_ref().map(f).unwrap_or_default();
+    let shown = |f: fn(&LinkedOrder) -> Option<String>| order.as_ref().and_then(f).unwrap_or_default();
     let (number, service, place, customer) = (
-        shown(|o| o.number.to_string()),
-        shown(|o| o.service_name.clone()),
-        shown(|o| o.address.clone()),
-        shown(|o| o.customer.clone()),
+        shown(|o| Some(o.number.to_string())),
+        shown(|o| Some(o.service_name.clone())),
+        shown(|o| o.job.as_ref().map(|j| j.address.clone())),
+        shown(|o| o.job.as_ref().map(|j| j.customer.clone())),
     );
     view! {
         <ReviewForm back_to=Step::Slots book=book>

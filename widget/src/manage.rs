@@ -90,7 +90,7 @@ pub fn ManageStep() -> impl IntoView {
                 {move || confirmed.get().map(|c| view! { <p class="confirmed">{c}</p> })}
                 <p>{hosted.work_order}" "<strong class="work-order-number">{booking.order.number.to_string()}</strong></p>
                 {crate::linked::booked_line(lang, &booking.order).map(|w| view! { <p>{w}</p> })}
-                <p>{booking.order.address.clone()}</p>
+                <p>{booking.order.job.as_ref().map(|j| j.address.clone())}</p>
                 {locked_line(lang, &business, &booking).map(|why| view! { <p class="hint">{why}</p> })}
                 {open.then(|| view! {
                     <p class="hint">{fill(hosted.change_until, &[&until.clone().unwrap_or_default()])}</p>

@@ -14,6 +14,7 @@ fn what(delivery: &Delivery) -> String {
         EventKind::BookingRescheduled => "New time",
         EventKind::BookingCancelled => "Cancelled",
         EventKind::StatusChanged => "Status",
+        EventKind::ManageLinkReplaced => "New link",
     };
     let to = if delivery.audience == "customer" { "to the customer" } else { "to the office" };
     format!("{kind}, {to}")

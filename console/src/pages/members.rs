@@ -40,11 +40,6 @@ struct Saved {
     invited_at: Option<String>,
 }
 
-/// Asks the browser's own confirmation dialog; no dialog (a test's headless run) means no.
-fn confirmed(question: &str) -> bool {
-    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
-}
-
 /// The members of `site`, and a form to add one or change a role.
 #[component]
 pub fn MembersPage(api: Api, site: String) -> impl IntoView {
@@ -113,7 +108,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
             } else {
                 format!("Remove {} from this site? They lose access at once.", member.email)
             };
-            if !confirmed(&question) {
+            if !super::confirmed(&question) {
                 return;
             }
             let path = if member.is_integration() {
@@ -149,7 +144,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let rotate = {
         let (api, site) = (api.clone(), site.clone());
         move |member: MemberEntry| {
-            if !confirmed(&format!(
+            if !super::confirmed(&format!(
                 "Give {} a new secret? The current one stops working at once.",
                 member.user
             )) {

@@ -15,3 +15,8 @@ pub mod technicians;
 pub mod webhooks;
 pub mod work_order;
 pub mod work_orders;
+
+/// Asks the browser's own confirmation dialog; no dialog (a test's headless run) means no.
+pub(crate) fn confirmed(question: &str) -> bool {
+    web_sys::window().and_then(|w| w.confirm_with_message(question).ok()).unwrap_or(false)
+}

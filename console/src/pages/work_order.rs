@@ -8,6 +8,7 @@ use crate::pages::work_orders::{TechnicianName, query, technician_names};
 use crate::session;
 use jobslot_domain::api::SlotsResponse;
 use jobslot_domain::api::WorkOrderCreated;
+use jobslot_domain::connector::UnscheduledOrderCreated;
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderRulesInput};
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 use leptos::prelude::*;
@@ -251,6 +252,85 @@ pub fn FollowUp(
 }
 
 /// The work order page for dispatchers and owners.
+/// The customer's links: a new booking link for an order that waits for its booking, a new
+/// manage link (e-mailed to the customer) for a booked one. Either kills the one before.
+#[component]
+fn CustomerLinks(
+    api: Api,
+    site: String,
+    job: RwSignal<Option<Job>>,
+    message: RwSignal<Option<String>>,
+    reload: impl Fn() + Clone + Send + Sync + 'static,
+) -> impl IntoView {
+    let booking_link = RwSignal::new(None::<String>);
+    let new_booking_link = {
+        let (api, site) = (api.clone(), site.clone());
+        move |_| {
+            let Some(found) = job.get_untracked() else { return };
+            let number = found.value.order.number.to_string();
+            if !super::confirmed("The booking link given before will stop working. Make a new one?") {
+                return;
+            }
+            let (api, site) = (api.clone(), site.clone());
+            spawn_local(async move {
+                let path = format!("/api/sites/{site}/work-orders/{number}/booking-link");
+                match api.act::<UnscheduledOrderCreated>(&path).await {
+                    Ok(created) => {
+                        let origin =
+                            web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+                        booking_link.set(Some(format!("{origin}{}", created.booking_path)));
+                        message.set(Some("New booking link made; the one before no longer works.".into()));
+                    }
+                    Err(failure) => message.set(Some(failure.message())),
+                }
+            });
+        }
+    };
+    let new_manage_link = move |_: leptos::ev::MouseEvent| {
+        let Some(found) = job.get_untracked() else { return };
+        let order = &found.value.order;
+        let (number, email) = (order.number.to_string(), order.contact.email.as_str().to_owned());
+        let question = format!(
+            "Links to this booking sent before will stop working, and a new one goes to {email}. Go on?"
+        );
+        if !super::confirmed(&question) {
+            return;
+        }
+        let (api, site, reload) = (api.clone(), site.clone(), reload.clone());
+        spawn_local(async move {
+            match api.act_empty(&format!("/api/sites/{site}/bookings/{number}/manage-link")).await {
+                Ok(()) => {
+                    message.set(Some(format!(
+                        "A new link is on its way to {email}; the ones before no longer work."
+                    )));
+                    reload();
+                }
+                Err(failure) => message.set(Some(failure.message())),
+            }
+        });
+    };
+    move || {
+        let order = job.get()?.value.order;
+        let waiting = order.appointment.is_none() && order.status == OrderStatus::New;
+        let booked = order.held().is_some();
+        (waiting || booked).then(|| view! {
+            <h3>"Customer's link"</h3>
+            {waiting.then(|| view! {
+                <p class="hint">"The customer books this order through its link."</p>
+                <button type="button" on:click=new_booking_link.clone()>"New booking link"</button>
+                {move || booking_link.get().map(|url| view! {
+                    <p><label for="booking-link">"Booking link (shown only now)"</label>
+                    <input id="booking-link" readonly prop:value=url /></p>
+                })}
+            })}
+            {booked.then(|| view! {
+                <p class="hint">"The customer sees, moves or cancels the booking through the link in their e-mails."</p>
+                <button type="button" on:click=new_manage_link.clone()>"Send a new link"</button>
+            })}
+        })
+    }
+}
+
 #[component]
 pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
     let job = RwSignal::new(None::<Job>);
@@ -362,6 +442,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
     let status_view = view! { <StatusActions api=api.clone() site=site.clone() job=job rules=rules_signal message=message /> };
     let follow_up =
         view! { <FollowUp api=api.clone() site=site.clone() job=job rules=rules_signal message=message /> };
+    let links = view! { <CustomerLinks api=api.clone() site=site.clone() job=job message=message reload=load.clone() /> };
     let move_to = patch.clone();
     let delete_note = patch.clone();
     view! {
@@ -408,6 +489,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
             <h3>"Next"</h3>
             {status_view}
             {follow_up}
+            {links}
             <h3>{move || if job.get().is_some_and(|j| j.value.order.appointment.is_none()) { "Book a time" } else { "Reassign or reschedule" }}</h3>
             <form class="inline-check" on:submit=reassign>
                 <label for="reassign-to">"Technician"</label>

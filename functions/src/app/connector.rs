@@ -47,6 +47,44 @@ impl<S: Store> App<S> {
         Err(AppError::Unavailable(StoreError::Conflict))
     }
 
+    /// Replaces the booking link of an order that waits for its booking (the first went
+    /// astray, or was shared too widely): the old link stops opening it at once. An order
+    /// booked or called off takes no new link.
+    pub async fn reissue_booking_link(
+        &self,
+        site: &str,
+        user: &UserId,
+        number: &str,
+    ) -> Result<UnscheduledOrderCreated, AppError> {
+        let (site, member) = self.authorize(site, user, Action::CreateWorkOrders).await?;
+        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        let order = &stored.order;
+        if order.held().is_some() || order.status != OrderStatus::New {
+            return Err(AppError::NotBookable(format!(
+                "Work order {number} is {}; its link has nothing left to book.",
+                if order.held().is_some() { "booked" } else { order.status.label() }.to_lowercase()
+            )));
+        }
+        let token = secret();
+        let change = Change { field: "booking_link".into(), from: None, to: Some("replaced".into()) };
+        let entry = HistoryEntry {
+            at: self.clock.now(),
+            by: member.email.as_str().to_owned(),
+            changes: vec![change],
+        };
+        match self.repo.replace_booking_link(&stored, &digest(&token), &entry).await {
+            Ok(()) => Ok(UnscheduledOrderCreated {
+                booking_path: booking_path(&site.id, &number, &token),
+                number,
+                status: order.status,
+            }),
+            Err(ChangeRefused::Changed) => Err(AppError::PreconditionFailed),
+            Err(ChangeRefused::SlotTaken) => Err(AppError::SlotUnavailable),
+            Err(ChangeRefused::Store(e)) => Err(e.into()),
+        }
+    }
+
     /// The order a booking link is for, as its page shows it, returning to `callback_uri`
     /// if the link names one the site allows.
     pub async fn linked_order(

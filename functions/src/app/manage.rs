@@ -3,6 +3,11 @@
 //! with a key kept in the store, so it opens one booking, cannot be altered, and expires a
 //! week after the appointment. No sign-in: whoever has the e-mail may view, move or cancel
 //! the booking until the site's notice period closes online changes.
+//!
+//! Staff can replace an order's link (an e-mail went to a wrong address): the order counts
+//! its replacements (`manage_link`), a token of a replaced link carries its count
+//! (`{expiry}.{count}.{tag}`, signed with it), and only a token of the current count opens
+//! the booking. Links sent before any replacement have no count and stand for 0.
 
 use super::{App, AppError};
 use crate::repository::{ChangeRefused, StoredOrder};
@@ -12,16 +17,39 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::dispatch::{Change, HistoryEntry};
-use jobslot_domain::ids::{SiteId, WorkOrderNumber};
+use jobslot_domain::ids::{SiteId, UserId, WorkOrderNumber};
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput, may_change};
 use jobslot_domain::site::Site;
+use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
 
 /// How long after the appointment's end a manage link keeps working.
 const VALID_AFTER: SignedDuration = SignedDuration::from_hours(7 * 24);
 
-fn signed(site: &SiteId, number: &WorkOrderNumber, expires: i64) -> Vec<u8> {
-    format!("manage|{site}|{number}|{expires}").into_bytes()
+fn signed(site: &SiteId, number: &WorkOrderNumber, expires: i64, count: u32) -> Vec<u8> {
+    // Count 0 signs as links did before they could be replaced, so those keep working.
+    if count == 0 {
+        format!("manage|{site}|{number}|{expires}").into_bytes()
+    } else {
+        format!("manage|{site}|{number}|{expires}|{count}").into_bytes()
+    }
+}
+
+/// A token's parts: its expiry, the replacement count it was signed for, and the tag.
+fn token_parts(token: &str) -> Option<(i64, u32, &str)> {
+    let mut parts = token.trim().split('.');
+    let (expires, second, third) = (parts.next()?, parts.next()?, parts.next());
+    if parts.next().is_some() {
+        return None;
+    }
+    let expires = expires.parse().ok()?;
+    match third {
+        None => Some((expires, 0, second)),
+        // A count is written only when it is not 0, without leading zeros: one spelling per token.
+        Some(tag) => {
+            second.parse().ok().filter(|c| *c != 0 && !second.starts_with('0')).map(|c| (expires, c, tag))
+        }
+    }
 }
 
 impl<S: Store> App<S> {
@@ -34,8 +62,10 @@ impl<S: Store> App<S> {
     pub async fn manage_path(&self, order: &WorkOrder) -> Result<Option<String>, StoreError> {
         let Some(appointment) = &order.appointment else { return Ok(None) };
         let expires = (appointment.planned_end + VALID_AFTER).as_second();
-        let tag = hmac::sign(&self.manage_key().await?, &signed(&order.site, &order.number, expires));
-        let token = format!("{expires}.{}", URL_SAFE_NO_PAD.encode(tag.as_ref()));
+        let count = order.manage_link;
+        let tag = hmac::sign(&self.manage_key().await?, &signed(&order.site, &order.number, expires, count));
+        let tag = URL_SAFE_NO_PAD.encode(tag.as_ref());
+        let token = if count == 0 { format!("{expires}.{tag}") } else { format!("{expires}.{count}.{tag}") };
         Ok(Some(format!("/manage/{}/{}?token={token}", order.site, order.number)))
     }
 
@@ -49,16 +79,45 @@ impl<S: Store> App<S> {
         token: Option<&str>,
     ) -> Result<(Site, StoredOrder), AppError> {
         let (site, number) = self.site_and_number(site, number).await?;
-        let (expires, tag) = token.and_then(|t| t.trim().split_once('.')).ok_or(AppError::NotFound)?;
-        let expires: i64 = expires.parse().map_err(|_| AppError::NotFound)?;
+        let (expires, count, tag) = token.and_then(token_parts).ok_or(AppError::NotFound)?;
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| AppError::NotFound)?;
-        hmac::verify(&self.manage_key().await?, &signed(&site.id, &number, expires), &tag)
+        hmac::verify(&self.manage_key().await?, &signed(&site.id, &number, expires, count), &tag)
             .map_err(|_| AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        // A replaced link is as dead as a made-up one: it may be in a stranger's mailbox.
+        if stored.order.manage_link != count {
+            return Err(AppError::NotFound);
+        }
         if self.clock.now().as_second() >= expires {
             return Err(AppError::LinkExpired);
         }
-        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
         Ok((site, stored))
+    }
+
+    /// Replaces the customer's manage link of a booked order: every link sent before stops
+    /// opening the booking at once, and the customer is e-mailed the new one (at the address
+    /// the order has now) through the outbox, in the same write.
+    pub async fn replace_manage_link(&self, site: &str, user: &UserId, number: &str) -> Result<(), AppError> {
+        let (site, member) = self.authorize(site, user, Action::DispatchWorkOrders).await?;
+        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        if stored.order.held().is_none() {
+            return Err(AppError::NotBookable(format!(
+                "Work order {number} has no booked time, so its customer has no link to replace."
+            )));
+        }
+        let now = self.clock.now();
+        let mut after = stored.order.clone();
+        after.manage_link += 1;
+        after.updated_at = Some(now);
+        let change = Change { field: "manage_link".into(), from: None, to: Some("replaced".into()) };
+        let entry = HistoryEntry { at: now, by: member.email.as_str().to_owned(), changes: vec![change] };
+        match self.repo.change_order(&stored, &after, &entry).await {
+            Ok(_) => Ok(()),
+            Err(ChangeRefused::Changed) => Err(AppError::PreconditionFailed),
+            Err(ChangeRefused::SlotTaken) => Err(AppError::SlotUnavailable),
+            Err(ChangeRefused::Store(e)) => Err(e.into()),
+        }
     }
 
     /// The booking a manage link opens, as its page shows it.
@@ -154,6 +213,22 @@ impl<S: Store> App<S> {
             Err(ChangeRefused::Changed) => Err(AppError::PreconditionFailed),
             Err(ChangeRefused::SlotTaken) => Err(AppError::SlotUnavailable),
             Err(ChangeRefused::Store(e)) => Err(e.into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::token_parts;
+
+    #[test]
+    fn a_token_has_one_spelling_per_count() {
+        assert_eq!(token_parts("1700000000.tag"), Some((1_700_000_000, 0, "tag")));
+        assert_eq!(token_parts("1700000000.2.tag"), Some((1_700_000_000, 2, "tag")));
+        for other in
+            ["1700000000.0.tag", "1700000000.02.tag", "1700000000.x.tag", "1.2.3.4", "tag", "x.tag", ""]
+        {
+            assert_eq!(token_parts(other), None, "{other}");
         }
     }
 }

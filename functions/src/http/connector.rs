@@ -4,7 +4,9 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
-use super::openapi::{Forbidden, Invalid, LinkBookingConflict, NotFound, SitePath};
+use super::openapi::{
+    ChangedBySomeoneElse, Forbidden, Invalid, LinkBookingConflict, NotFound, NothingToLink, SitePath,
+};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
@@ -22,6 +24,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
         .route("/api/sites/{site}/work-orders/unscheduled", post(create::<S>))
         .route("/api/sites/{site}/work-orders/{number}/booking", get(linked::<S>).post(book::<S>))
+        .route("/api/sites/{site}/work-orders/{number}/booking-link", post(reissue::<S>))
         // The customer's name and address: no cache may keep them.
         .layer(super::no_store())
 }
@@ -116,4 +119,29 @@ async fn book<S: Store>(
     ApiJson(input): ApiJson<LinkBookingInput>,
 ) -> Result<Json<LinkedOrder>, ApiError> {
     Ok(Json(state.app.book_linked_order(&site, &number, token(&headers), &input).await?))
+}
+
+/// Replaces the booking link of a work order that waits for its booking: the link given
+/// before stops opening it at once. The answer has the new path, shown only now.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/work-orders/{number}/booking-link",
+    operation_id = "reissueBookingLink",
+    tag = "work orders",
+    params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order's number.")),
+    security(("staff" = [])),
+    responses(
+        (status = 200, body = UnscheduledOrderCreated, description = "The new link; the old one is dead."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = NothingToLink),
+        (status = 412, response = ChangedBySomeoneElse),
+    )
+)]
+async fn reissue<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+) -> Result<Json<UnscheduledOrderCreated>, ApiError> {
+    Ok(Json(state.app.reissue_booking_link(&site, &user, &number).await?))
 }

@@ -2,8 +2,11 @@
 //! link's token, without signing in.
 
 use super::AppState;
+use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath};
-use super::openapi::{ChangedBySomeoneElse, Invalid, LinkExpired, ManageConflict, NotFound, SitePath};
+use super::openapi::{
+    ChangedBySomeoneElse, Forbidden, Invalid, LinkExpired, ManageConflict, NotFound, NothingToLink, SitePath,
+};
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
@@ -18,6 +21,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route("/api/sites/{site}/bookings/{number}", get(booking::<S>))
         .route("/api/sites/{site}/bookings/{number}/reschedule", post(reschedule::<S>))
         .route("/api/sites/{site}/bookings/{number}/cancel", post(cancel::<S>))
+        .route("/api/sites/{site}/bookings/{number}/manage-link", post(replace_link::<S>))
         // The customer's name and address: no cache may keep them.
         .layer(super::no_store())
 }
@@ -108,4 +112,31 @@ async fn cancel<S: Store>(
     headers: HeaderMap,
 ) -> Result<Json<ManagedBooking>, ApiError> {
     Ok(Json(state.app.cancel_booking(&site, &number, token(&headers)).await?))
+}
+
+/// Replaces the customer's manage link (one went to a wrong address, say): every link sent
+/// before stops opening the booking at once, and the customer is e-mailed the new one at the
+/// address the work order has now.
+#[utoipa::path(
+    post,
+    path = "/api/sites/{site}/bookings/{number}/manage-link",
+    operation_id = "replaceManageLink",
+    tag = "work orders",
+    params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order's number.")),
+    security(("staff" = [])),
+    responses(
+        (status = 202, description = "Replaced; the e-mail with the new link is on its way."),
+        (status = 403, response = Forbidden),
+        (status = 404, response = NotFound),
+        (status = 409, response = NothingToLink),
+        (status = 412, response = ChangedBySomeoneElse),
+    )
+)]
+async fn replace_link<S: Store>(
+    State(state): State<AppState<S>>,
+    ApiPath((site, number)): ApiPath<(String, String)>,
+    StaffUser(user): StaffUser,
+) -> Result<axum::http::StatusCode, ApiError> {
+    state.app.replace_manage_link(&site, &user, &number).await?;
+    Ok(axum::http::StatusCode::ACCEPTED)
 }

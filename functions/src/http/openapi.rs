@@ -47,9 +47,11 @@ pub(super) const STAFF: &str = "staff";
         connector::create,
         connector::linked,
         connector::book,
+        connector::reissue,
         manage::booking,
         manage::reschedule,
         manage::cancel,
+        manage::replace_link,
         deliveries::list,
         deliveries::resend,
         webhooks::list,
@@ -89,6 +91,7 @@ pub(super) const STAFF: &str = "staff";
         SlotUnavailable,
         FollowUpNotAllowed,
         LinkBookingConflict,
+        NothingToLink,
         ManageConflict,
         LinkExpired,
         AlreadyExists,
@@ -176,6 +179,8 @@ problem_responses! {
     FollowUpNotAllowed("The work order is not closed incomplete, or its order type's rules allow no follow-up.", retry_after: false),
     LinkBookingConflict("The slot was just taken (`slot-unavailable`), or the work order is booked already or \
         called off (`work-order-not-bookable`).", retry_after: false),
+    NothingToLink("The work order has nothing its customer's link is for: booked already or called off \
+        for a booking link, no booked time for a manage link (`work-order-not-bookable`).", retry_after: false),
     ManageConflict("The slot was just taken (`slot-unavailable`), or online changes are closed \
         (`change-closed`: too close to the appointment, started, or cancelled).", retry_after: false),
     LinkExpired("The link is genuine but past its time.", retry_after: false),

@@ -1,7 +1,8 @@
 //! Work orders created in advance, and the links their customers book them through.
 
-use super::{Repository, decode, encode, put, work_orders};
+use super::{ChangeRefused, Repository, StoredOrder, decode, encode, put, work_orders};
 use crate::store::{Condition, Store, StoreError, keys};
+use jobslot_domain::dispatch::HistoryEntry;
 use jobslot_domain::ids::{SiteId, WorkOrderNumber};
 use jobslot_domain::work_order::WorkOrder;
 use serde::{Deserialize, Serialize};
@@ -87,5 +88,32 @@ impl<S: Store> Repository<S> {
     ) -> Result<Option<String>, StoreError> {
         let item = self.store.get(&keys::work_order_link(site, number)).await?;
         item.map(|item| decode::<LinkRecord>(&item).map(|link| link.token_hash)).transpose()
+    }
+
+    /// Replaces the booking link of `stored` with one whose token hashes to `token_hash`,
+    /// with the history `entry`, if the order is as it was read: a customer who booked
+    /// meanwhile keeps their booking, and the replacement is refused as [`ChangeRefused::Changed`].
+    pub async fn replace_booking_link(
+        &self,
+        stored: &StoredOrder,
+        token_hash: &str,
+        entry: &HistoryEntry,
+    ) -> Result<(), ChangeRefused> {
+        let order = &stored.order;
+        let link = LinkRecord { token_hash: token_hash.to_owned() };
+        let writes = vec![
+            // Rewritten as it is: the check that nobody booked or changed it meanwhile.
+            put(
+                encode(keys::work_order(&order.site, &order.number), order, None)?,
+                Condition::Unchanged(stored.stored.clone()),
+            ),
+            put(encode(keys::work_order_link(&order.site, &order.number), &link, None)?, Condition::Always),
+            work_orders::history_write(&order.site, &order.number, entry)?,
+        ];
+        match self.store.transact(writes).await {
+            Ok(()) => Ok(()),
+            Err(StoreError::ConditionFailed(_)) => Err(ChangeRefused::Changed),
+            Err(other) => Err(ChangeRefused::Store(other)),
+        }
     }
 }

@@ -66,7 +66,7 @@ pub struct StoredOrder {
     /// Its version (the `ETag`).
     pub version: String,
     /// Exactly what is stored, for the write's condition.
-    stored: String,
+    pub(super) stored: String,
 }
 
 /// Why a change of a work order was not written.

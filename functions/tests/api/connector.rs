@@ -65,7 +65,8 @@ async fn an_integrator_creates_an_order_in_advance_and_its_customer_books_it_thr
     assert_eq!(shown.status(), StatusCode::OK);
     assert_eq!(shown.headers()["cache-control"], "no-store");
     let shown: LinkedOrder = shown.json().await.expect("json");
-    assert_eq!((shown.customer.as_str(), shown.booked.is_none()), ("Mary Citizen", true));
+    let job = shown.job.as_ref().expect("a waiting order shows its job");
+    assert_eq!((job.customer.as_str(), shown.booked.is_none()), ("Mary Citizen", true));
 
     let mut flipped = token.to_owned();
     flipped.replace_range(..1, if token.starts_with('A') { "B" } else { "A" });
@@ -103,7 +104,75 @@ async fn an_integrator_creates_an_order_in_advance_and_its_customer_books_it_thr
         app.client.post(booking_url(&app, &number)).header("booking-token", token).json(&elsewhere).send();
     problem(again.await.expect("book"), StatusCode::CONFLICT, "work-order-not-bookable").await;
     let (_, technician) = app.staff(Role::Technician).await;
-    assert_eq!(listed(&app, &technician).await, [number], "Sam's job now");
+    assert_eq!(listed(&app, &technician).await, std::slice::from_ref(&number), "Sam's job now");
+
+    // Booked, the link shows the booking and the way back, and nobody's name or address.
+    let settled = app
+        .client
+        .get(booking_url(&app, &number))
+        .header("booking-token", token)
+        .query(&[("callback_uri", CALLBACK)])
+        .send()
+        .await
+        .expect("shown");
+    let settled: Value = settled.json().await.expect("json");
+    assert!(settled["booked"].is_object() && settled["return_to"].is_string(), "{settled}");
+    let text = settled.to_string();
+    assert!(!text.contains("Mary") && !text.contains("Harbour") && settled.get("job").is_none(), "{text}");
+    // …and takes no new link.
+    let reissued = app
+        .client
+        .post(format!("{}{SITE}/work-orders/{number}/booking-link", app.base))
+        .bearer_auth(&integrator)
+        .send()
+        .await
+        .expect("reissue");
+    problem(reissued, StatusCode::CONFLICT, "work-order-not-bookable").await;
+}
+
+#[tokio::test]
+async fn a_reissued_booking_link_works_and_the_one_before_it_no_longer_opens_the_order() {
+    let app = spawn_app().await;
+    let integrator = app.integrator_token().await;
+    let created: UnscheduledOrderCreated =
+        create(&app, &integrator, &serde_json::to_value(job()).expect("json"))
+            .await
+            .json()
+            .await
+            .expect("json");
+    let number = created.number.to_string();
+    let old_token = created.booking_path.split_once("?token=").expect("a token").1.to_owned();
+    let reissue_url = format!("{}{SITE}/work-orders/{number}/booking-link", app.base);
+
+    let (_, technician) = app.staff(Role::Technician).await;
+    let refused = app.client.post(&reissue_url).bearer_auth(&technician).send().await.expect("post");
+    problem(refused, StatusCode::FORBIDDEN, "forbidden").await;
+    let unknown = app
+        .client
+        .post(format!("{}{SITE}/work-orders/WO-FFFFFFFF/booking-link", app.base))
+        .bearer_auth(&integrator)
+        .send()
+        .await
+        .expect("post");
+    problem(unknown, StatusCode::NOT_FOUND, "not-found").await;
+
+    let reissued = app.client.post(&reissue_url).bearer_auth(&integrator).send().await.expect("post");
+    assert_eq!(reissued.status(), StatusCode::OK);
+    assert_eq!(reissued.headers()["cache-control"], "no-store");
+    let reissued: UnscheduledOrderCreated = reissued.json().await.expect("json");
+    let (path, new_token) = reissued.booking_path.split_once("?token=").expect("a token");
+    assert_eq!(path, format!("/book/acme-car-servicing/work-orders/{number}"));
+    assert_ne!(new_token, old_token);
+
+    let opened = |token: String| {
+        let request = app.client.get(booking_url(&app, &number)).header("booking-token", token).send();
+        async move { request.await.expect("get") }
+    };
+    problem(opened(old_token).await, StatusCode::NOT_FOUND, "not-found").await;
+    assert_eq!(opened(new_token.to_owned()).await.status(), StatusCode::OK);
+    let order = app.staff_get(&format!("{SITE}/work-orders/{number}"), &integrator).await;
+    let history = order["history"].to_string();
+    assert!(history.contains("booking_link"), "the replacement is in the order's history: {history}");
 }
 
 #[tokio::test]

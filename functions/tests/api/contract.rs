@@ -59,6 +59,8 @@ async fn the_document_is_openapi_3_1_with_every_route() {
         "GET /api/sites/{site}/bookings/{number}",
         "POST /api/sites/{site}/bookings/{number}/reschedule",
         "POST /api/sites/{site}/bookings/{number}/cancel",
+        "POST /api/sites/{site}/bookings/{number}/manage-link",
+        "POST /api/sites/{site}/work-orders/{number}/booking-link",
         "GET /api/sites/{site}/board",
         "POST /api/sites/{site}/integrations",
         "GET /api/sites/{site}/work-order-rules",

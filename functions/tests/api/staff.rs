@@ -45,6 +45,8 @@ async fn routes(app: &TestApp) -> Vec<Route> {
         ),
         route(Method::GET, "/work-order-rules", None, EVERYONE),
         route(Method::GET, "/board", None, SETUP_VIEWERS),
+        route(Method::POST, &format!("/work-orders/{}/booking-link", created.number), None, SETUP_VIEWERS),
+        route(Method::POST, &format!("/bookings/{}/manage-link", created.number), None, SETUP_VIEWERS),
         route(Method::POST, "/integrations", Some(json!({ "name": "Field app" })), OWNERS),
         route(Method::GET, &format!("/work-orders/{}/follow-up/slots", created.number), None, EVERYONE),
         route(

@@ -95,7 +95,8 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     let number = created.number.as_str();
 
     let shown = app.linked_order(demo::DEMO_SITE, number, Some(&token), CALLBACK).await.expect("shown");
-    assert_eq!((shown.postcode.as_str(), shown.service.as_str()), ("2000", "basic-service"));
+    let job = shown.job.as_ref().expect("a waiting order shows its job");
+    assert_eq!((job.postcode.as_str(), shown.service.as_str()), ("2000", "basic-service"));
     assert_eq!(
         shown.return_to.as_deref(),
         Some(&*format!("{CALLBACK}&work_order={number}&status=new&progress=0"))
