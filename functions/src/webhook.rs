@@ -14,7 +14,7 @@ use jobslot_domain::webhook::is_public;
 use std::time::Duration;
 
 /// How long an endpoint has to answer.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+pub const TIMEOUT: Duration = Duration::from_secs(5);
 
 const SECRET_PREFIX: &str = "whsec_";
 

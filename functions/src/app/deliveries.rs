@@ -6,10 +6,16 @@
 //! before marking leaves the claim to expire; the message is then sent again with the same
 //! `Message-ID` or `webhook-id`, which mail clients and receivers recognise as the one message
 //! they already have.
+//!
+//! E-mail and webhooks go out side by side, so no endpoint can hold up a confirmation. Webhook
+//! requests run in one lane per site (a site's requests one after another, the sites' lanes
+//! at the same time), each request ends after [`crate::webhook::TIMEOUT`], and no request
+//! starts once the round has spent [`WEBHOOK_BUDGET`]: an endpoint that never answers delays
+//! its own site's requests, never another site's, and never a round by more than the budget.
 
 use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{PendingEvent, StoredDelivery, StoredWebhook, WebhookRecord};
+use crate::repository::{PendingEvent, StoredDelivery, WebhookRecord};
 use crate::store::{Store, StoreError, keys};
 use crate::webhook::{WebhookRequest, WebhookSender, signature};
 use jiff::SignedDuration;
@@ -21,8 +27,9 @@ use jobslot_domain::notification::{
 };
 use jobslot_domain::staff::Action;
 use jobslot_domain::webhook::WebhookBody;
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 /// Events read per shard per round.
 const BATCH: usize = 50;
@@ -33,6 +40,10 @@ const RETRY_FOR: SignedDuration = SignedDuration::from_hours(24);
 /// The first retry's wait; each later one waits twice as long, up to [`RETRY_MAX`].
 const RETRY_FIRST: SignedDuration = SignedDuration::from_secs(15);
 const RETRY_MAX: SignedDuration = SignedDuration::from_hours(1);
+/// How long a round keeps starting webhook requests; those not started wait for the next.
+pub const WEBHOOK_BUDGET: Duration = Duration::from_secs(10);
+/// Sites whose webhook requests are sent at the same time.
+const WEBHOOK_LANES: usize = 32;
 
 /// Where messages go. An outlet that is off sends and records nothing.
 #[derive(Clone, Copy)]
@@ -64,6 +75,19 @@ pub struct Round {
     /// Events all of whose messages are now settled.
     pub settled: usize,
 }
+
+impl std::ops::AddAssign for Round {
+    fn add_assign(&mut self, other: Round) {
+        self.delivered += other.delivered;
+        self.retrying += other.retrying;
+        self.failed += other.failed;
+        self.settled += other.settled;
+    }
+}
+
+/// An event waiting in the outbox, with what it is about; `None` when the event or its site
+/// is gone (expired, or deleted): nothing is left to send.
+type Due = (PendingEvent, Option<(Event, jobslot_domain::site::Site)>);
 
 /// The wait before attempt `attempts + 1`: doubling from [`RETRY_FIRST`], at most [`RETRY_MAX`],
 /// with up to a fifth of it added at random so retries of many messages spread out.
@@ -130,62 +154,128 @@ impl<S: Store> App<S> {
         if let Some(mailer) = outlets.mailer {
             self.deliver_account_mail(mailer, &mut round).await?;
         }
-        // Each site's endpoints are read once a round, however many of its events wait.
-        let mut endpoints = HashMap::new();
+        let mut due: Vec<Due> = Vec::new();
         for shard in 0..keys::PENDING_SHARDS {
             for pending in self.repo.pending_events(shard, BATCH).await? {
-                if self.deliver_event(outlets, &pending, &mut endpoints, &mut round).await? {
-                    self.repo.settle_event(&pending).await?;
-                    round.settled += 1;
-                }
+                let about = match self.repo.event(&pending).await? {
+                    Some(event) => self.repo.site(&event.data.site).await?.map(|site| (event, site)),
+                    None => None,
+                };
+                due.push((pending, about));
+            }
+        }
+        let (mail, hooks) = tokio::join!(self.mail_round(outlets, &due), self.webhook_round(outlets, &due));
+        let ((mail_settled, mail_round), (hooks_settled, hooks_round)) = (mail?, hooks?);
+        round += mail_round;
+        round += hooks_round;
+        for (index, (pending, _)) in due.iter().enumerate() {
+            if mail_settled[index] && hooks_settled[index] {
+                self.repo.settle_event(pending).await?;
+                round.settled += 1;
             }
         }
         Ok(round)
     }
 
-    /// Delivers the due messages of one event; true when all of them are settled.
-    async fn deliver_event(
-        &self,
-        outlets: &Outlets<'_>,
-        pending: &PendingEvent,
-        endpoints: &mut HashMap<SiteId, Vec<StoredWebhook>>,
-        round: &mut Round,
-    ) -> Result<bool, StoreError> {
-        // An event or site gone (expired, or deleted) has nothing left to send.
-        let Some(event) = self.repo.event(pending).await? else { return Ok(true) };
-        let Some(site) = self.repo.site(&event.data.site).await? else { return Ok(true) };
-        let mut settled = true;
-        // Only events that e-mail anyone need the order and the customer's link.
-        if let (Some(mailer), true) = (outlets.mailer, sends_mail(&event))
-            && let Some(order) = self.repo.work_order(&event.data.site, &event.data.work_order).await?
-        {
+    /// Sends the due e-mails of `due`; per event, whether all of its e-mails are settled.
+    async fn mail_round(&self, outlets: &Outlets<'_>, due: &[Due]) -> Result<(Vec<bool>, Round), StoreError> {
+        let mut round = Round::default();
+        let mut settled = vec![true; due.len()];
+        let Some(mailer) = outlets.mailer else { return Ok((settled, round)) };
+        for (index, (_, about)) in due.iter().enumerate() {
+            let Some((event, site)) = about else { continue };
+            // Only events that e-mail anyone need the order and the customer's link.
+            if !sends_mail(event) {
+                continue;
+            }
+            let Some(order) = self.repo.work_order(&event.data.site, &event.data.work_order).await? else {
+                continue;
+            };
             let manage = self.manage_path(&order).await?.map(|path| format!("{}{path}", outlets.public_url));
-            for message in messages(&event, &order, &site, manage.as_deref()) {
+            for message in messages(event, &order, site, manage.as_deref()) {
                 let audience = message.audience.name();
                 let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
                 let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
-                let mail = Mail { message_id: message_id(&event, &message, resends), message };
+                let mail = Mail { message_id: message_id(event, &message, resends), message };
                 let outgoing = Outgoing::Mail(mailer, &mail);
-                settled &= self.deliver_one(&event, audience, record, &outgoing, round).await?;
+                settled[index] &= self.deliver_one(event, audience, record, &outgoing, &mut round).await?;
             }
         }
-        let Some(sender) = outlets.webhooks else { return Ok(settled) };
-        if !endpoints.contains_key(&site.id) {
-            endpoints.insert(site.id.clone(), self.repo.webhooks(&site.id).await?);
+        Ok((settled, round))
+    }
+
+    /// Posts the due webhook requests of `due`, one lane per site, within [`WEBHOOK_BUDGET`];
+    /// per event, whether all of its requests are settled.
+    async fn webhook_round(
+        &self,
+        outlets: &Outlets<'_>,
+        due: &[Due],
+    ) -> Result<(Vec<bool>, Round), StoreError> {
+        let mut settled = vec![true; due.len()];
+        let Some(sender) = outlets.webhooks else { return Ok((settled, Round::default())) };
+        let started = Instant::now();
+        // Each site's endpoints are read once a round, however many of its events wait.
+        let mut lanes: BTreeMap<&SiteId, Vec<usize>> = BTreeMap::new();
+        for (index, (_, about)) in due.iter().enumerate() {
+            if let Some((event, _)) = about {
+                lanes.entry(&event.data.site).or_default().push(index);
+            }
         }
-        let hooks = endpoints.get(&site.id).map(Vec::as_slice).unwrap_or_default();
-        let hearing: Vec<_> = hooks.iter().filter(|h| h.record.endpoint.hears(&event)).collect();
-        if !hearing.is_empty() {
+        let open = tokio::sync::Semaphore::new(WEBHOOK_LANES);
+        let lanes: Vec<_> = lanes
+            .into_iter()
+            .map(|(site, events)| self.webhook_lane(sender, site, events, due, started, &open))
+            .collect();
+        let lanes = futures_util::future::join_all(lanes).await;
+        let mut round = Round::default();
+        for lane in lanes {
+            let (unsettled, lane_round) = lane?;
+            round += lane_round;
+            for index in unsettled {
+                settled[index] = false;
+            }
+        }
+        Ok((settled, round))
+    }
+
+    /// One site's lane: its due requests one after another until the round's budget is spent;
+    /// the events left with a request unsettled.
+    async fn webhook_lane(
+        &self,
+        sender: &dyn WebhookSender,
+        site: &SiteId,
+        events: Vec<usize>,
+        due: &[Due],
+        started: Instant,
+        open: &tokio::sync::Semaphore,
+    ) -> Result<(Vec<usize>, Round), StoreError> {
+        // Closed only if dropped, which it is not while lanes run.
+        let Ok(_lane) = open.acquire().await else { return Ok((events, Round::default())) };
+        let mut round = Round::default();
+        let mut unsettled = Vec::new();
+        let hooks = self.repo.webhooks(site).await?;
+        for index in events {
+            let Some((event, _)) = &due[index].1 else { continue };
+            let hearing: Vec<_> = hooks.iter().filter(|h| h.record.endpoint.hears(event)).collect();
+            if hearing.is_empty() {
+                continue;
+            }
             let body =
-                serde_json::to_string(&WebhookBody::of(&event)).map_err(|e| StoreError::Backend(e.into()))?;
+                serde_json::to_string(&WebhookBody::of(event)).map_err(|e| StoreError::Backend(e.into()))?;
             for hook in hearing {
+                if started.elapsed() >= WEBHOOK_BUDGET {
+                    unsettled.push(index);
+                    continue;
+                }
                 let audience = hook.record.endpoint.id.as_str();
                 let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
                 let outgoing = Outgoing::Webhook(sender, &hook.record, &body);
-                settled &= self.deliver_one(&event, audience, record, &outgoing, round).await?;
+                if !self.deliver_one(event, audience, record, &outgoing, &mut round).await? {
+                    unsettled.push(index);
+                }
             }
         }
-        Ok(settled)
+        Ok((unsettled, round))
     }
 
     /// Claims, sends and marks one message if it is due; true when it is settled.

@@ -7,7 +7,7 @@ use crate::support::{FIRST_SLOT, demo_app, now};
 use crate::work_orders::{book, dispatcher, member, patch};
 use axum::http::{HeaderMap, StatusCode};
 use jiff::SignedDuration;
-use jobslot_domain::notification::DeliveryStatus;
+use jobslot_domain::notification::{Audience, DeliveryStatus};
 use jobslot_domain::staff::Role;
 use jobslot_domain::webhook::{EndpointInput, Targets};
 use jobslot_functions::app::App;
@@ -214,4 +214,119 @@ pub async fn an_endpoint_hears_nothing_from_before_it_existed(store: impl Store)
     let round = deliver(&later, &HttpWebhooks::new().expect("client")).await;
     assert_eq!((round.delivered, round.settled), (0, 1));
     assert!(receiver.taken().is_empty());
+}
+
+/// An endpoint that takes connections and never answers.
+async fn tarpit() -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}/hooks", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    url
+}
+
+/// A second business with the demo's services and technicians, and an owner.
+async fn other_site<S: Store>(app: &App<S>) -> (&'static str, jobslot_domain::ids::UserId) {
+    use jobslot_domain::ids::SiteId;
+    use jobslot_functions::repository::{Member, Precondition};
+    let id = SiteId::parse("site", "other-biz").expect("slug");
+    let mut site = demo::site().expect("demo");
+    site.id = id.clone();
+    for mut technician in demo::technicians().expect("demo") {
+        technician.site = id.clone();
+        app.repository()
+            .save_technician(&technician, site.country, Precondition::Any, None)
+            .await
+            .expect("technician");
+    }
+    app.repository().save_site(&site).await.expect("site");
+    let owner = jobslot_domain::ids::UserId::parse("u", "other-owner").expect("user");
+    let member = Member {
+        site: id,
+        user: owner.clone(),
+        email: jobslot_domain::contact::Email::parse("e", "owner@other.example").expect("email"),
+        role: Role::Owner,
+        technician: None,
+        invited_at: None,
+    };
+    app.repository().save_member(&member).await.expect("member");
+    ("other-biz", owner)
+}
+
+pub async fn an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_sites_requests(
+    store: impl Store,
+) {
+    use crate::deliveries::RecordingMailer;
+    let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
+    let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
+    app.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&tarpit().await, &["booking.created"]))
+        .await
+        .expect("created");
+    let (other, other_owner) = other_site(&app).await;
+    let receiver = Receiver::start(0).await;
+    let created = app
+        .create_webhook(other, &other_owner, &endpoint(&receiver.url, &["booking.created"]))
+        .await
+        .expect("created");
+    receiver.trust(&created.secret);
+    for (name, start) in
+        [("Alice", FIRST_SLOT), ("Bob", "2026-11-24T22:00:00Z"), ("Carol", "2026-11-25T22:00:00Z")]
+    {
+        book(&app, "sam-nguyen", start, name).await;
+    }
+    let mut request = crate::support::submission(FIRST_SLOT);
+    request.technician = "sam-nguyen".into();
+    request.job.contact.email = "dana@other.example".into();
+    app.submit_work_order(other, Some("other-key-1"), &request).await.expect("booked on the other site");
+
+    let mailer = RecordingMailer::default();
+    let round = {
+        let (app, mailer) = (app.clone(), mailer.clone());
+        tokio::spawn(async move {
+            let sender = HttpWebhooks::new().expect("client");
+            let outlets = Outlets { mailer: Some(&mailer), webhooks: Some(&sender), public_url: PUBLIC_URL };
+            app.deliver_due(&outlets).await.expect("round")
+        })
+    };
+    // The other site's confirmation and its endpoint's request go out while the round is
+    // still waiting on the endpoint that never answers (each wait is seconds long).
+    let customers = || {
+        let sent = mailer.sent();
+        let to = |m: &jobslot_functions::mail::Mail| m.message.audience == Audience::Customer;
+        (
+            sent.iter().filter(|m| to(m)).count(),
+            sent.iter().any(|m| m.message.to.email == "dana@other.example"),
+        )
+    };
+    let arrived = || customers() == (4, true) && !receiver.taken().is_empty();
+    let mut polls = 0;
+    while !arrived() && !round.is_finished() {
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        polls += 1;
+        assert!(polls < 1_000, "nothing arrived");
+    }
+    assert!(
+        arrived(),
+        "every confirmation (the silent site's too) and the other site's request came: {:?}",
+        customers()
+    );
+    assert!(!round.is_finished(), "…while the round still waited on the silent endpoint");
+
+    let round = round.await.expect("round");
+    // Two requests to the silent endpoint timed out; the third was not started, as the round's
+    // budget was spent; all three wait for a later round, and only their events stay pending.
+    assert_eq!(round.retrying, 2, "{round:?}");
+    assert_eq!(round.settled, 1, "{round:?}");
+    let silent = app.repository().deliveries(&demo::site_id()).await.expect("records");
+    let hooks: Vec<_> =
+        silent.iter().filter(|d| d.audience != "customer" && d.audience != "business").collect();
+    assert_eq!(hooks.len(), 2, "the request not started has no record yet");
+    assert!(
+        hooks.iter().all(|d| d.last_error.as_deref() == Some("No answer within 5 seconds.")),
+        "{hooks:?}"
+    );
 }
