@@ -343,3 +343,46 @@ fn e_mail_is_sent_only_as_mail_from() {
     }
     assert_eq!(senders, 1, "the dispatcher alone sends e-mail");
 }
+
+/// The resource a `!Ref` or `!GetAtt` names.
+fn referenced(value: &Value) -> String {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => text(&tagged.value),
+        Value::Tagged(tagged) if tagged.tag == "GetAtt" => {
+            text(&tagged.value).split('.').next().expect("name").to_owned()
+        }
+        other => panic!("not a reference: {other:?}"),
+    }
+}
+
+#[test]
+fn per_client_rate_limits_guard_the_api_and_sign_in() {
+    let template = template();
+    let resources = &template["Resources"];
+    let rules = resources["EdgeAcl"]["Properties"]["Rules"].as_sequence().expect("rules");
+    let limits: Vec<String> =
+        rules.iter().map(|r| referenced(&r["Statement"]["RateBasedStatement"]["Limit"])).collect();
+    assert_eq!(limits, ["SearchRateLimit", "BookingRateLimit"]);
+    assert_eq!(resources["EdgeAcl"]["Properties"]["Scope"], "CLOUDFRONT");
+    let sign_in = &resources["SignInAcl"]["Properties"];
+    assert_eq!(sign_in["Scope"], "REGIONAL");
+    let limit = &sign_in["Rules"][0]["Statement"]["RateBasedStatement"]["Limit"];
+    assert_eq!(referenced(limit), "SignInRateLimit");
+    assert_eq!(referenced(&resources["SignInAclAssociation"]["Properties"]["ResourceArn"]), "StaffPool");
+    for rule in rules.iter().chain(sign_in["Rules"].as_sequence().expect("rules")) {
+        let statement = &rule["Statement"]["RateBasedStatement"];
+        assert_eq!(statement["AggregateKeyType"], "IP");
+        assert!(statement.get("ScopeDownStatement").is_some(), "{rule:?} limits only its routes");
+    }
+    // The API's CloudFront address, the only one behind the web ACL, is the one handed out.
+    let api = &resources["ApiDistribution"]["Properties"]["DistributionConfig"];
+    assert!(api.get("WebACLId").is_some());
+    let origin = serde_yaml_ng::to_string(&api["Origins"][0]["DomainName"]).expect("yaml");
+    assert!(origin.contains("${HttpApi}.execute-api"), "{origin}");
+    let outputs = serde_yaml_ng::to_string(&template["Outputs"]).expect("yaml");
+    assert_eq!(
+        outputs.matches("https://${ApiDistribution.DomainName}").count(),
+        3,
+        "ApiUrl, ScriptTag, ConsoleConfig"
+    );
+}
