@@ -2,7 +2,8 @@
 //! types, billing, TTL attribute, stream and (no) indexes. The template is read as YAML; the
 //! table is what a DynamoDB-compatible server says `ensure_table` created (moto in
 //! `cargo xtask test`, hence `#[ignore]` in a plain `cargo test`). Its CloudFront Functions run
-//! under Node on the events CloudFront gives them.
+//! under Node on the events CloudFront gives them. The public functions' IAM statements are
+//! evaluated against secret keys, and the pages' headers and the WAF rate limits are checked.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -344,6 +345,17 @@ fn e_mail_is_sent_only_as_mail_from() {
     assert_eq!(senders, 1, "the dispatcher alone sends e-mail");
 }
 
+/// The cache behaviour CloudFront picks for `uri`: the first whose pattern matches, else the
+/// default.
+fn behavior<'a>(template: &'a Value, uri: &str) -> &'a Value {
+    let distribution = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let behaviors = distribution["CacheBehaviors"].as_sequence().expect("behaviors");
+    behaviors
+        .iter()
+        .find(|b| matches_pattern(text(&b["PathPattern"]).as_bytes(), uri.as_bytes()))
+        .unwrap_or(&distribution["DefaultCacheBehavior"])
+}
+
 /// The resource a `!Ref` or `!GetAtt` names.
 fn referenced(value: &Value) -> String {
     match value {
@@ -352,6 +364,83 @@ fn referenced(value: &Value) -> String {
             text(&tagged.value).split('.').next().expect("name").to_owned()
         }
         other => panic!("not a reference: {other:?}"),
+    }
+}
+
+#[test]
+fn every_address_the_page_function_rewrites_is_served_by_a_behaviour_running_it() {
+    let template = template();
+    let request =
+        |uri: &str| serde_json::json!({ "request": { "uri": uri, "method": "GET", "headers": {} } });
+    for uri in [
+        "/book/acme",
+        "/book/acme/work-orders/WO-0000000A",
+        "/manage/acme/WO-0000000A",
+        "/admin/",
+        "/admin/settings/",
+        "/favicon.ico",
+        "/widget/",
+    ] {
+        if cloudfront_function("PagePaths", &request(uri))["uri"] == uri {
+            continue;
+        }
+        let runs = behavior(&template, uri)["FunctionAssociations"].as_sequence().is_some_and(|list| {
+            list.iter()
+                .any(|f| f["EventType"] == "viewer-request" && referenced(&f["FunctionARN"]) == "PagePaths")
+        });
+        assert!(runs, "{uri} is rewritten by PagePaths, but its behaviour does not run it");
+    }
+}
+
+/// The policy CloudFront's response headers policy `name` sets as Content-Security-Policy.
+fn content_security_policy(template: &Value, name: &str) -> String {
+    let headers = &template["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"];
+    let csp = &headers["SecurityHeadersConfig"]["ContentSecurityPolicy"];
+    assert_eq!(csp["Override"].as_bool(), Some(true), "{name}: the CSP overrides the origin's");
+    match &csp["ContentSecurityPolicy"] {
+        Value::Tagged(sub) if sub.tag == "Sub" => match &sub.value {
+            Value::Sequence(parts) => text(&parts[0]),
+            other => text(other),
+        },
+        other => text(other),
+    }
+}
+
+#[test]
+fn the_console_and_the_hosted_pages_get_a_strict_content_security_policy() {
+    let template = template();
+    for uri in [
+        "/admin/",
+        "/admin/index.html",
+        "/admin/jobslot-console-0123456789abcdef.js",
+        "/book/acme",
+        "/book/acme/work-orders/WO-0000000A",
+        "/manage/acme/WO-0000000A",
+    ] {
+        let name = referenced(&behavior(&template, uri)["ResponseHeadersPolicyId"]);
+        let csp = content_security_policy(&template, &name);
+        let directive = |name: &str| {
+            csp.split(';')
+                .map(str::trim)
+                .find_map(|d| d.strip_prefix(name).filter(|rest| rest.starts_with(' ')))
+                .unwrap_or_else(|| panic!("{uri}: no {name} in {csp}"))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(directive("frame-ancestors"), ["'none'"], "{uri}");
+        assert_eq!(directive("object-src"), ["'none'"], "{uri}");
+        assert_eq!(directive("base-uri"), ["'none'"], "{uri}");
+        assert_eq!(directive("default-src"), ["'self'"], "{uri}");
+        let scripts = directive("script-src");
+        for unsafe_source in ["'unsafe-inline'", "'unsafe-eval'", "*", "data:", "https:"] {
+            assert!(!scripts.contains(&unsafe_source), "{uri}: script-src allows {unsafe_source}");
+        }
+        assert!(!directive("style-src").contains(&"'unsafe-inline'"), "{uri}");
+        if uri.starts_with("/book/") || uri.starts_with("/manage/") {
+            let referrer = &template["Resources"][name.as_str()]["Properties"]["ResponseHeadersPolicyConfig"]
+                ["SecurityHeadersConfig"]["ReferrerPolicy"];
+            assert_eq!(referrer["ReferrerPolicy"], "no-referrer", "{uri}: its address carries a token");
+        }
     }
 }
 
