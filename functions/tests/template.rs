@@ -2,7 +2,8 @@
 //! types, billing, TTL attribute, stream and (no) indexes. The template is read as YAML; the
 //! table is what a DynamoDB-compatible server says `ensure_table` created (moto in
 //! `cargo xtask test`, hence `#[ignore]` in a plain `cargo test`). Its CloudFront Functions run
-//! under Node on the events CloudFront gives them.
+//! under Node on the events CloudFront gives them. The public functions' IAM statements are
+//! evaluated against secret keys, and the pages' headers and the WAF rate limits are checked.
 
 #[path = "support/mod.rs"]
 mod support;
@@ -141,4 +142,336 @@ fn content_named_files_are_cached_a_year_and_the_loader_and_pages_briefly() {
     ] {
         assert_eq!(policy(short), "ShortCache", "{short}");
     }
+}
+
+fn template() -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../infra/template.yaml");
+    serde_yaml_ng::from_str(&std::fs::read_to_string(path).expect("template")).expect("yaml")
+}
+
+/// A value or a list of them, as IAM writes actions, resources and condition values.
+fn strings(value: &Value) -> Vec<String> {
+    match value {
+        Value::Sequence(list) => list.iter().map(text).collect(),
+        other => vec![text(other)],
+    }
+}
+
+/// The IAM statements of a function's `Policies`, which must all be inline statements: a SAM
+/// policy template or a managed policy could grant anything.
+fn statements(template: &Value, function: &str) -> Vec<Value> {
+    let properties = &template["Resources"][function]["Properties"];
+    assert!(properties.get("Role").is_none(), "{function}: a Role replaces the Policies checked here");
+    assert!(template["Globals"]["Function"].get("Policies").is_none(), "no policies in Globals");
+    let policies = properties["Policies"].as_sequence().expect("Policies");
+    policies
+        .iter()
+        .flat_map(|policy| {
+            let list = policy.get("Statement").and_then(Value::as_sequence);
+            list.unwrap_or_else(|| panic!("{function}: not an inline statement list: {policy:?}")).clone()
+        })
+        .collect()
+}
+
+fn grants(statement: &Value, action: &str) -> bool {
+    let action = action.to_ascii_lowercase();
+    strings(&statement["Action"])
+        .iter()
+        .any(|pattern| matches_pattern(pattern.to_ascii_lowercase().as_bytes(), action.as_bytes()))
+}
+
+/// Whether `statement`'s conditions hold for a request whose only partition key is `key`. Only
+/// conditions on `dynamodb:LeadingKeys` are understood; anything else fails the test, which
+/// must then learn it.
+fn condition_holds(statement: &Value, key: &str) -> bool {
+    let Some(conditions) = statement.get("Condition").and_then(Value::as_mapping) else {
+        return true;
+    };
+    conditions.iter().all(|(operator, tests)| {
+        let operator = text(operator);
+        tests.as_mapping().expect("condition keys").iter().all(|(name, values)| {
+            assert_eq!(text(name), "dynamodb:LeadingKeys", "{operator}: only LeadingKeys is understood");
+            let patterns = strings(values);
+            let like = |p: &String| matches_pattern(p.as_bytes(), key.as_bytes());
+            // One key: ForAllValues and ForAnyValue agree (ForAllValues on no key at all holds,
+            // which is why keyless actions such as Scan must never be allowed).
+            match operator.as_str() {
+                "ForAllValues:StringLike" | "ForAnyValue:StringLike" => patterns.iter().any(like),
+                "ForAllValues:StringEquals" | "ForAnyValue:StringEquals" => patterns.iter().any(|p| p == key),
+                "ForAllValues:StringNotLike" | "ForAnyValue:StringNotLike" => !patterns.iter().any(like),
+                other => panic!("condition operator {other} is not understood"),
+            }
+        })
+    })
+}
+
+/// Whether `function`'s role may do `action` on an item whose partition key is `key`.
+fn may(statements: &[Value], action: &str, key: &str) -> bool {
+    let applies = |effect: &str| {
+        statements
+            .iter()
+            .any(|s| text(&s["Effect"]) == effect && grants(s, action) && condition_holds(s, key))
+    };
+    applies("Allow") && !applies("Deny")
+}
+
+/// Partition keys of items no public function may read (`store/keys.rs`), and keys they must.
+const SECRET_KEYS: &[&str] = &[
+    "SECRETS",
+    "ACCOUNT#a@b.c",
+    "ISSUER",
+    "GRANT#x",
+    "GRANT#FAMILY#x",
+    "CLIENT#x",
+    "OPERATORS",
+    "USER#u",
+    "ACCOUNTMAIL",
+    "SITE#acme#WEBHOOKS",
+    "SITE#acme#WO#WO-0000000A",
+    "SITE#acme#OUTBOX",
+    "SITE#acme#IDEM#0123456789",
+    "SITE#acme#AUDIT",
+    "SITE#acme#WOLIST#ALL",
+    "OUTBOX#PENDING#0",
+];
+const PUBLIC_READS: &[(&str, &str)] = &[
+    ("dynamodb:GetItem", "SITE#acme"),
+    ("dynamodb:Query", "SITE#acme#AREA#SW"),
+    ("dynamodb:BatchGetItem", "SITE#acme"),
+    ("dynamodb:BatchGetItem", "SITE#acme#TECH#jo"),
+];
+const PUBLIC_FUNCTIONS: &[&str] = &["AssetsFunction", "BookingsFunction"];
+
+#[test]
+fn the_public_functions_cannot_read_secrets_or_write() {
+    let template = template();
+    for function in PUBLIC_FUNCTIONS {
+        let statements = statements(&template, function);
+        for key in SECRET_KEYS {
+            for action in ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"] {
+                assert!(!may(&statements, action, key), "{function} may {action} {key}");
+            }
+        }
+        for (action, key) in PUBLIC_READS {
+            assert!(may(&statements, action, key), "{function} needs {action} on {key}");
+        }
+        // Start-up's DescribeTable names no key.
+        assert!(statements.iter().any(|s| text(&s["Effect"]) == "Allow"
+            && grants(s, "dynamodb:DescribeTable")
+            && s.get("Condition").is_none()));
+        // Actions without a partition key pass a ForAllValues condition: never allowed, nor
+        // is any write, stream read or export.
+        for action in [
+            "dynamodb:Scan",
+            "dynamodb:PartiQLSelect",
+            "dynamodb:ExecuteStatement",
+            "dynamodb:TransactGetItems",
+            "dynamodb:PutItem",
+            "dynamodb:UpdateItem",
+            "dynamodb:DeleteItem",
+            "dynamodb:BatchWriteItem",
+            "dynamodb:PartiQLInsert",
+            "dynamodb:PartiQLUpdate",
+            "dynamodb:PartiQLDelete",
+            "dynamodb:GetRecords",
+            "dynamodb:ExportTableToPointInTime",
+            "dynamodb:UpdateTable",
+            "dynamodb:DeleteTable",
+            "ses:SendEmail",
+            "ses:SendRawEmail",
+            "sqs:SendMessage",
+        ] {
+            assert!(
+                !statements.iter().any(|s| text(&s["Effect"]) == "Allow" && grants(s, action)),
+                "{function} may {action}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_glob_matcher_matches_as_iam_does() {
+    assert!(matches_pattern(b"SITE#*", b"SITE#acme#WEBHOOKS"));
+    assert!(matches_pattern(b"SITE#*#WEBHOOKS", b"SITE#acme#WEBHOOKS"));
+    assert!(!matches_pattern(b"SITE#*#WEBHOOKS", b"SITE#acme"));
+    assert!(!matches_pattern(b"SITE#*", b"SECRETS"));
+    assert!(matches_pattern(b"SITE#?cme", b"SITE#acme"));
+    assert!(!matches_pattern(b"SITE#*#WO#*", b"SITE#acme#AREA#WO"));
+}
+
+/// The SES identities e-mail may be sent as: the `MailFrom` address, and its domain (SES
+/// authorises a sender verified through its domain against the domain's identity), only for
+/// that address.
+#[test]
+fn e_mail_is_sent_only_as_mail_from() {
+    let template = template();
+    let address = "arn:${AWS::Partition}:ses:${AWS::Region}:${AWS::AccountId}:identity/${MailFrom}";
+    let functions: Vec<String> = template["Resources"]
+        .as_mapping()
+        .expect("resources")
+        .iter()
+        .filter(|(_, r)| r["Type"] == "AWS::Serverless::Function")
+        .map(|(name, _)| text(name))
+        .collect();
+    let mut senders = 0;
+    for function in &functions {
+        for statement in statements(&template, function) {
+            if !["ses:SendEmail", "ses:SendRawEmail", "ses:SendBulkEmail"]
+                .iter()
+                .any(|a| grants(&statement, a))
+            {
+                continue;
+            }
+            senders += 1;
+            assert_eq!(text(&statement["Effect"]), "Allow");
+            let resources = statement["Resource"].as_sequence().expect("a list of resources");
+            let subs: Vec<&Value> = resources
+                .iter()
+                .map(|r| match r {
+                    Value::Tagged(sub) if sub.tag == "Sub" => &sub.value,
+                    other => panic!("{function}: SES resource not a !Sub: {other:?}"),
+                })
+                .collect();
+            assert_eq!(subs.len(), 2, "{function}: the address and its domain");
+            assert_eq!(text(subs[0]), address, "{function}");
+            let domain = subs[1].as_sequence().expect("!Sub [string, variables]");
+            assert_eq!(text(&domain[0]), address.replace("${MailFrom}", "${MailDomain}"), "{function}");
+            let split = serde_yaml_ng::to_string(&domain[1]["MailDomain"]).expect("yaml");
+            assert_eq!(split.trim(), "!Select\n- 1\n- !Split\n  - '@'\n  - !Ref MailFrom", "{function}");
+            let from = &statement["Condition"]["StringEquals"]["ses:FromAddress"];
+            assert_eq!(serde_yaml_ng::to_string(from).expect("yaml").trim(), "!Ref MailFrom", "{function}");
+        }
+    }
+    assert_eq!(senders, 1, "the dispatcher alone sends e-mail");
+}
+
+/// The cache behaviour CloudFront picks for `uri`: the first whose pattern matches, else the
+/// default.
+fn behavior<'a>(template: &'a Value, uri: &str) -> &'a Value {
+    let distribution = &template["Resources"]["Distribution"]["Properties"]["DistributionConfig"];
+    let behaviors = distribution["CacheBehaviors"].as_sequence().expect("behaviors");
+    behaviors
+        .iter()
+        .find(|b| matches_pattern(text(&b["PathPattern"]).as_bytes(), uri.as_bytes()))
+        .unwrap_or(&distribution["DefaultCacheBehavior"])
+}
+
+/// The resource a `!Ref` or `!GetAtt` names.
+fn referenced(value: &Value) -> String {
+    match value {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => text(&tagged.value),
+        Value::Tagged(tagged) if tagged.tag == "GetAtt" => {
+            text(&tagged.value).split('.').next().expect("name").to_owned()
+        }
+        other => panic!("not a reference: {other:?}"),
+    }
+}
+
+#[test]
+fn every_address_the_page_function_rewrites_is_served_by_a_behaviour_running_it() {
+    let template = template();
+    let request =
+        |uri: &str| serde_json::json!({ "request": { "uri": uri, "method": "GET", "headers": {} } });
+    for uri in [
+        "/book/acme",
+        "/book/acme/work-orders/WO-0000000A",
+        "/manage/acme/WO-0000000A",
+        "/admin/",
+        "/admin/settings/",
+        "/favicon.ico",
+        "/widget/",
+    ] {
+        if cloudfront_function("PagePaths", &request(uri))["uri"] == uri {
+            continue;
+        }
+        let runs = behavior(&template, uri)["FunctionAssociations"].as_sequence().is_some_and(|list| {
+            list.iter()
+                .any(|f| f["EventType"] == "viewer-request" && referenced(&f["FunctionARN"]) == "PagePaths")
+        });
+        assert!(runs, "{uri} is rewritten by PagePaths, but its behaviour does not run it");
+    }
+}
+
+/// The policy CloudFront's response headers policy `name` sets as Content-Security-Policy.
+fn content_security_policy(template: &Value, name: &str) -> String {
+    let headers = &template["Resources"][name]["Properties"]["ResponseHeadersPolicyConfig"];
+    let csp = &headers["SecurityHeadersConfig"]["ContentSecurityPolicy"];
+    assert_eq!(csp["Override"].as_bool(), Some(true), "{name}: the CSP overrides the origin's");
+    match &csp["ContentSecurityPolicy"] {
+        Value::Tagged(sub) if sub.tag == "Sub" => match &sub.value {
+            Value::Sequence(parts) => text(&parts[0]),
+            other => text(other),
+        },
+        other => text(other),
+    }
+}
+
+#[test]
+fn the_console_and_the_hosted_pages_get_a_strict_content_security_policy() {
+    let template = template();
+    for uri in [
+        "/admin/",
+        "/admin/index.html",
+        "/admin/jobslot-console-0123456789abcdef.js",
+        "/book/acme",
+        "/book/acme/work-orders/WO-0000000A",
+        "/manage/acme/WO-0000000A",
+    ] {
+        let name = referenced(&behavior(&template, uri)["ResponseHeadersPolicyId"]);
+        let csp = content_security_policy(&template, &name);
+        let directive = |name: &str| {
+            csp.split(';')
+                .map(str::trim)
+                .find_map(|d| d.strip_prefix(name).filter(|rest| rest.starts_with(' ')))
+                .unwrap_or_else(|| panic!("{uri}: no {name} in {csp}"))
+                .split_whitespace()
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(directive("frame-ancestors"), ["'none'"], "{uri}");
+        assert_eq!(directive("object-src"), ["'none'"], "{uri}");
+        assert_eq!(directive("base-uri"), ["'none'"], "{uri}");
+        assert_eq!(directive("default-src"), ["'self'"], "{uri}");
+        let scripts = directive("script-src");
+        for unsafe_source in ["'unsafe-inline'", "'unsafe-eval'", "*", "data:", "https:"] {
+            assert!(!scripts.contains(&unsafe_source), "{uri}: script-src allows {unsafe_source}");
+        }
+        assert!(!directive("style-src").contains(&"'unsafe-inline'"), "{uri}");
+        if uri.starts_with("/book/") || uri.starts_with("/manage/") {
+            let referrer = &template["Resources"][name.as_str()]["Properties"]["ResponseHeadersPolicyConfig"]
+                ["SecurityHeadersConfig"]["ReferrerPolicy"];
+            assert_eq!(referrer["ReferrerPolicy"], "no-referrer", "{uri}: its address carries a token");
+        }
+    }
+}
+
+#[test]
+fn per_client_rate_limits_guard_the_api_and_sign_in() {
+    let template = template();
+    let resources = &template["Resources"];
+    let rules = resources["EdgeAcl"]["Properties"]["Rules"].as_sequence().expect("rules");
+    let limits: Vec<String> =
+        rules.iter().map(|r| referenced(&r["Statement"]["RateBasedStatement"]["Limit"])).collect();
+    assert_eq!(limits, ["SearchRateLimit", "BookingRateLimit"]);
+    assert_eq!(resources["EdgeAcl"]["Properties"]["Scope"], "CLOUDFRONT");
+    let sign_in = &resources["SignInAcl"]["Properties"];
+    assert_eq!(sign_in["Scope"], "REGIONAL");
+    let limit = &sign_in["Rules"][0]["Statement"]["RateBasedStatement"]["Limit"];
+    assert_eq!(referenced(limit), "SignInRateLimit");
+    assert_eq!(referenced(&resources["SignInAclAssociation"]["Properties"]["ResourceArn"]), "StaffPool");
+    for rule in rules.iter().chain(sign_in["Rules"].as_sequence().expect("rules")) {
+        let statement = &rule["Statement"]["RateBasedStatement"];
+        assert_eq!(statement["AggregateKeyType"], "IP");
+        assert!(statement.get("ScopeDownStatement").is_some(), "{rule:?} limits only its routes");
+    }
+    // The API's CloudFront address, the only one behind the web ACL, is the one handed out.
+    let api = &resources["ApiDistribution"]["Properties"]["DistributionConfig"];
+    assert!(api.get("WebACLId").is_some());
+    let origin = serde_yaml_ng::to_string(&api["Origins"][0]["DomainName"]).expect("yaml");
+    assert!(origin.contains("${HttpApi}.execute-api"), "{origin}");
+    let outputs = serde_yaml_ng::to_string(&template["Outputs"]).expect("yaml");
+    assert_eq!(
+        outputs.matches("https://${ApiDistribution.DomainName}").count(),
+        3,
+        "ApiUrl, ScriptTag, ConsoleConfig"
+    );
 }
