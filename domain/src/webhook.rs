@@ -241,9 +241,48 @@ pub struct Endpoint {
     /// Absent on endpoints registered before it was kept (owners' only).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created_by: Option<crate::ids::UserId>,
+    /// Since when every request to it has failed; absent while it takes them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub failing_since: Option<Timestamp>,
+    /// When Jobslot paused it after [`PAUSE_AFTER_HOURS`] of failures (`enabled` is then
+    /// false); enabling it again clears this.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paused_at: Option<Timestamp>,
+}
+
+/// How long an endpoint may fail every request before it is paused.
+pub const PAUSE_AFTER_HOURS: i64 = 24;
+
+/// What a round of requests to an endpoint says about its state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Health {
+    /// At least one request was taken.
+    Answered,
+    /// Every request attempted failed.
+    Failed,
 }
 
 impl Endpoint {
+    /// The endpoint after a round of requests that went as `health` at `now`, if that changes
+    /// it: failing from the first failure, paused after a day of nothing but failures, and
+    /// well again at the first request taken.
+    pub fn after(&self, health: Health, now: Timestamp) -> Option<Endpoint> {
+        let mut next = self.clone();
+        match (health, self.failing_since) {
+            (Health::Answered, None) => return None,
+            (Health::Answered, Some(_)) => next.failing_since = None,
+            (Health::Failed, None) => next.failing_since = Some(now),
+            (Health::Failed, Some(since))
+                if self.enabled && now.duration_since(since).as_hours() >= PAUSE_AFTER_HOURS =>
+            {
+                next.enabled = false;
+                next.paused_at = Some(now);
+            }
+            (Health::Failed, Some(_)) => return None,
+        }
+        Some(next)
+    }
+
     /// Whether `event` is posted to this endpoint.
     pub fn hears(&self, event: &Event) -> bool {
         self.enabled && self.events.contains(&event.kind) && self.created_at <= event.at
@@ -574,6 +613,8 @@ mod tests {
             enabled: true,
             created_at: event.at,
             created_by: None,
+            failing_since: None,
+            paused_at: None,
         };
         assert!(endpoint.hears(&event));
         assert!(!Endpoint { enabled: false, ..endpoint.clone() }.hears(&event));
@@ -584,5 +625,31 @@ mod tests {
         assert_eq!(body["id"], "ev_1");
         assert_eq!(body["type"], "booking.created");
         assert!(body["data"].get("contact").is_none() && !body.to_string().contains("mary@"));
+    }
+
+    #[test]
+    fn an_endpoint_is_paused_after_a_day_of_failures_and_well_at_the_first_answer() {
+        let at = |h: i64| {
+            "2026-12-01T00:00:00Z".parse::<Timestamp>().expect("t") + jiff::SignedDuration::from_hours(h)
+        };
+        let endpoint = Endpoint {
+            id: EndpointId::from_random([1; 20]),
+            url: EndpointUrl("https://crm.example/hooks".into()),
+            events: EVENTS.to_vec(),
+            description: None,
+            enabled: true,
+            created_at: at(0),
+            created_by: None,
+            failing_since: None,
+            paused_at: None,
+        };
+        assert_eq!(endpoint.after(Health::Answered, at(1)), None, "nothing to write");
+        let failing = endpoint.after(Health::Failed, at(1)).expect("failing");
+        assert_eq!((failing.failing_since, failing.enabled), (Some(at(1)), true));
+        assert_eq!(failing.after(Health::Failed, at(24)), None, "23 hours: still trying");
+        let paused = failing.after(Health::Failed, at(25)).expect("paused");
+        assert_eq!((paused.enabled, paused.paused_at), (false, Some(at(25))));
+        let well = failing.after(Health::Answered, at(2)).expect("well");
+        assert_eq!((well.failing_since, well.enabled), (None, true));
     }
 }

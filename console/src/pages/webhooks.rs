@@ -20,6 +20,19 @@ fn input_of(endpoint: &Endpoint, enabled: bool) -> EndpointInput {
 }
 
 /// The endpoints, a form to add one, and the newest deliveries to each.
+/// Where an endpoint stands, in words: why Jobslot paused it, or since when it fails.
+fn endpoint_state(endpoint: &Endpoint) -> String {
+    match (endpoint.enabled, endpoint.paused_at, endpoint.failing_since) {
+        (false, Some(at), _) => format!(
+            "Paused by Jobslot on {} (UTC): every request failed for a day. Fix the endpoint, then resume it.",
+            format::date_time(at, "UTC")
+        ),
+        (false, None, _) => "Paused".into(),
+        (true, _, Some(since)) => format!("Failing since {} (UTC)", format::date_time(since, "UTC")),
+        (true, _, None) => "Listening".into(),
+    }
+}
+
 #[component]
 pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
     let endpoints = RwSignal::new(Vec::<Endpoint>::new());
@@ -144,7 +157,7 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
                             <tr>
                                 <td><code>{url.clone()}</code><br />{e.description.as_ref().map(|d| d.as_str().to_owned())}</td>
                                 <td>{e.events.iter().map(|k| k.name()).collect::<Vec<_>>().join(", ")}</td>
-                                <td>{if e.enabled { "Listening" } else { "Paused" }}</td>
+                                <td>{endpoint_state(&e)}</td>
                                 <td>
                                     <button type="button" aria-label=format!("{pause} {url}") on:click=move |_| toggle(a.clone())>{pause}</button>
                                     <button type="button" aria-label=format!("New secret for {url}") on:click=move |_| rotate(b.clone())>"New secret"</button>

@@ -15,7 +15,7 @@
 
 use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{PendingEvent, StoredDelivery, WebhookRecord};
+use crate::repository::{AuditEntry, PendingEvent, StoredDelivery, StoredWebhook, WebhookRecord};
 use crate::store::{Store, StoreError, keys};
 use crate::webhook::{WebhookRequest, WebhookSender, signature};
 use jiff::SignedDuration;
@@ -26,7 +26,7 @@ use jobslot_domain::notification::{
     Attempt, Delivery, DeliveryPage, DeliveryStatus, Message, messages, sends_mail,
 };
 use jobslot_domain::staff::Action;
-use jobslot_domain::webhook::WebhookBody;
+use jobslot_domain::webhook::{Health, WebhookBody};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -110,6 +110,26 @@ enum Outgoing<'a> {
     Mail(&'a dyn Mailer, &'a Mail),
     /// An endpoint and the event's body; it is signed when sent, as receivers check the time.
     Webhook(&'a dyn WebhookSender, &'a WebhookRecord, &'a str),
+}
+
+/// What [`App::deliver_one`] did with a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sent {
+    /// Nothing: settled before, not due, or another dispatcher has it.
+    Nothing { settled: bool },
+    /// Taken by the mail server or the endpoint.
+    Delivered,
+    /// Refused or unanswered; `settled` when given up.
+    Failed { settled: bool },
+}
+
+impl Sent {
+    fn settled(self) -> bool {
+        match self {
+            Sent::Nothing { settled } | Sent::Failed { settled } => settled,
+            Sent::Delivered => true,
+        }
+    }
 }
 
 /// How an attempt went.
@@ -198,7 +218,8 @@ impl<S: Store> App<S> {
                 let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
                 let mail = Mail { message_id: message_id(event, &message, resends), message };
                 let outgoing = Outgoing::Mail(mailer, &mail);
-                settled[index] &= self.deliver_one(event, audience, record, &outgoing, &mut round).await?;
+                settled[index] &=
+                    self.deliver_one(event, audience, record, &outgoing, &mut round).await?.settled();
             }
         }
         Ok((settled, round))
@@ -254,15 +275,17 @@ impl<S: Store> App<S> {
         let mut round = Round::default();
         let mut unsettled = Vec::new();
         let hooks = self.repo.webhooks(site).await?;
+        let mut health: Vec<Option<Health>> = vec![None; hooks.len()];
         for index in events {
             let Some((event, _)) = &due[index].1 else { continue };
-            let hearing: Vec<_> = hooks.iter().filter(|h| h.record.endpoint.hears(event)).collect();
+            let hearing: Vec<_> =
+                hooks.iter().enumerate().filter(|(_, h)| h.record.endpoint.hears(event)).collect();
             if hearing.is_empty() {
                 continue;
             }
             let body =
                 serde_json::to_string(&WebhookBody::of(event)).map_err(|e| StoreError::Backend(e.into()))?;
-            for hook in hearing {
+            for (at, hook) in hearing {
                 if started.elapsed() >= WEBHOOK_BUDGET {
                     unsettled.push(index);
                     continue;
@@ -270,15 +293,55 @@ impl<S: Store> App<S> {
                 let audience = hook.record.endpoint.id.as_str();
                 let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
                 let outgoing = Outgoing::Webhook(sender, &hook.record, &body);
-                if !self.deliver_one(event, audience, record, &outgoing, &mut round).await? {
+                let sent = self.deliver_one(event, audience, record, &outgoing, &mut round).await?;
+                if !sent.settled() {
                     unsettled.push(index);
                 }
+                health[at] = match (sent, health[at]) {
+                    (Sent::Delivered, _) | (_, Some(Health::Answered)) => Some(Health::Answered),
+                    (Sent::Failed { .. }, _) => Some(Health::Failed),
+                    (Sent::Nothing { .. }, known) => known,
+                };
+            }
+        }
+        for (hook, health) in hooks.iter().zip(health) {
+            if let Some(health) = health {
+                self.note_health(site, hook, health).await?;
             }
         }
         Ok((unsettled, round))
     }
 
-    /// Claims, sends and marks one message if it is due; true when it is settled.
+    /// Writes what a round's requests say about an endpoint, when that changes it (see
+    /// [`jobslot_domain::webhook::Endpoint::after`]), in the site's audit trail as Jobslot's
+    /// doing. An owner who changed the endpoint meanwhile wins; the next round sees it again.
+    async fn note_health(
+        &self,
+        site: &SiteId,
+        hook: &StoredWebhook,
+        health: Health,
+    ) -> Result<(), StoreError> {
+        let now = self.clock.now();
+        let Some(endpoint) = hook.record.endpoint.after(health, now) else { return Ok(()) };
+        let action = match (endpoint.paused_at, endpoint.failing_since) {
+            (Some(_), _) if hook.record.endpoint.paused_at.is_none() => "webhook.paused",
+            (_, Some(_)) => "webhook.failing",
+            _ => "webhook.recovered",
+        };
+        let audit = AuditEntry {
+            at: now,
+            user: jobslot_domain::ids::UserId::parse("user", "jobslot")
+                .map_err(|e| StoreError::Backend(anyhow::anyhow!("{e:?}")))?,
+            email: "Jobslot".into(),
+            action: action.into(),
+            target: endpoint.id.to_string(),
+        };
+        let record = WebhookRecord { endpoint, ..hook.record.clone() };
+        let _ = self.repo.save_webhook(site, Some(hook), &record, audit.write(site)?).await?;
+        Ok(())
+    }
+
+    /// Claims, sends and marks one message if it is due.
     async fn deliver_one(
         &self,
         event: &Event,
@@ -286,15 +349,17 @@ impl<S: Store> App<S> {
         record: Option<StoredDelivery>,
         outgoing: &Outgoing<'_>,
         round: &mut Round,
-    ) -> Result<bool, StoreError> {
+    ) -> Result<Sent, StoreError> {
         let now = self.clock.now();
         let current = record.as_ref().map(|r| &r.delivery);
         match current.map(|d| d.status) {
-            Some(DeliveryStatus::Delivered | DeliveryStatus::Failed) => return Ok(true),
+            Some(DeliveryStatus::Delivered | DeliveryStatus::Failed) => {
+                return Ok(Sent::Nothing { settled: true });
+            }
             Some(DeliveryStatus::Pending | DeliveryStatus::Sending)
                 if current.is_some_and(|d| d.next_attempt_at > now) =>
             {
-                return Ok(false);
+                return Ok(Sent::Nothing { settled: false });
             }
             _ => {}
         }
@@ -316,7 +381,7 @@ impl<S: Store> App<S> {
         let (won, claimed) = self.repo.save_delivery(&event.data.site, record.as_ref(), &claim).await?;
         if !won {
             // Another dispatcher has it.
-            return Ok(false);
+            return Ok(Sent::Nothing { settled: false });
         }
         let outcome = outgoing.send(event, now).await;
         let now = self.clock.now();
@@ -345,7 +410,7 @@ impl<S: Store> App<S> {
         // Our own claim is what is stored unless the lease ran out and another took over;
         // then its record stands.
         let (_, _) = self.repo.save_delivery(&event.data.site, Some(&claimed), &done).await?;
-        Ok(settled)
+        Ok(if status == DeliveryStatus::Delivered { Sent::Delivered } else { Sent::Failed { settled } })
     }
 }
 

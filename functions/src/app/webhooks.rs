@@ -52,6 +52,8 @@ impl<S: Store> App<S> {
             enabled: settings.enabled,
             created_at: self.clock.now(),
             created_by: Some(member.user.clone()),
+            failing_since: None,
+            paused_at: None,
         };
         let secret = crate::webhook::new_secret();
         let record = WebhookRecord {
@@ -76,12 +78,17 @@ impl<S: Store> App<S> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
         let stored = self.stored_webhook(&site, &member, id).await?;
         let settings = input.parse(self.webhook_targets).map_err(AppError::Validation)?;
+        let before = &stored.record.endpoint;
+        // Turned on again by hand: its failures so far no longer count towards a pause.
+        let restarted = settings.enabled && !before.enabled;
         let endpoint = Endpoint {
             url: settings.url,
             events: settings.events,
             description: settings.description,
             enabled: settings.enabled,
-            ..stored.record.endpoint.clone()
+            failing_since: if restarted { None } else { before.failing_since },
+            paused_at: if settings.enabled { None } else { before.paused_at },
+            ..before.clone()
         };
         let record = WebhookRecord { endpoint: endpoint.clone(), ..stored.record.clone() };
         let audit = self.audit_entry(&member, "webhook.changed", endpoint.id.as_str()).write(&site.id)?;

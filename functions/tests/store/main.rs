@@ -96,6 +96,7 @@ conformance!(
     a_rotated_secret_signs_alongside_the_old_one_for_a_day,
     an_endpoint_hears_nothing_from_before_it_existed,
     an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_sites_requests,
+    an_endpoint_failing_for_a_day_is_paused_until_its_owner_turns_it_on_again,
     two_owners_demoting_each_other_at_once_leave_the_site_an_owner,
     a_staff_e_mail_is_claimed_by_one_dispatcher_and_forgotten_once_sent,
 );

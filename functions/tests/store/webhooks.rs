@@ -69,6 +69,10 @@ impl Receiver {
     pub fn calls(&self, id: &str) -> usize {
         self.inbox.lock().expect("lock").calls.get(id).copied().unwrap_or(0)
     }
+
+    pub fn calls_total(&self) -> usize {
+        self.inbox.lock().expect("lock").calls.values().sum()
+    }
 }
 
 fn take(inbox: &Mutex<Inbox>, fail_first: usize, headers: &HeaderMap, body: &str) -> StatusCode {
@@ -329,4 +333,51 @@ pub async fn an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_site
         hooks.iter().all(|d| d.last_error.as_deref() == Some("No answer within 5 seconds.")),
         "{hooks:?}"
     );
+}
+
+pub async fn an_endpoint_failing_for_a_day_is_paused_until_its_owner_turns_it_on_again(store: impl Store) {
+    let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
+    let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
+    let receiver = Receiver::start(usize::MAX).await;
+    let created = app
+        .create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &["booking.created"]))
+        .await
+        .expect("created");
+    let sender = HttpWebhooks::new().expect("client");
+    let listed = |app: App<_>| {
+        let owner = owner.clone();
+        async move {
+            let page = app.webhook_endpoints(demo::DEMO_SITE, &owner).await.expect("list");
+            page.items.into_iter().next().expect("the endpoint")
+        }
+    };
+    book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
+    deliver(&app, &sender).await;
+    let failing = listed(app.clone()).await;
+    assert_eq!((failing.failing_since, failing.enabled), (Some(now()), true));
+
+    // A day and an hour on, another booking's request fails too: the endpoint is paused.
+    let tomorrow = app.at(now() + SignedDuration::from_hours(25));
+    book(&tomorrow, "sam-nguyen", "2026-11-26T22:00:00Z", "Bob").await;
+    deliver(&tomorrow, &sender).await;
+    let paused = listed(tomorrow.clone()).await;
+    assert_eq!((paused.enabled, paused.paused_at), (false, Some(now() + SignedDuration::from_hours(25))));
+    let calls_before = receiver.taken().len() + receiver.calls_total();
+    book(&tomorrow, "sam-nguyen", "2026-11-29T22:00:00Z", "Carol").await;
+    deliver(&tomorrow, &sender).await;
+    assert_eq!(
+        receiver.taken().len() + receiver.calls_total(),
+        calls_before,
+        "a paused endpoint is sent nothing"
+    );
+    let trail = tomorrow.audit_trail(demo::DEMO_SITE, &owner, None).await.expect("audit");
+    assert!(trail.entries.iter().any(|e| e.action == "webhook.paused" && e.email == "Jobslot"), "{trail:?}");
+
+    // Turned on again by its owner, it starts afresh.
+    let input = EndpointInput { enabled: true, ..endpoint(&receiver.url, &["booking.created"]) };
+    let resumed = tomorrow
+        .change_webhook(demo::DEMO_SITE, &owner, created.endpoint.id.as_str(), &input)
+        .await
+        .expect("resumed");
+    assert_eq!((resumed.enabled, resumed.paused_at, resumed.failing_since), (true, None, None));
 }
