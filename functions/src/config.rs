@@ -19,6 +19,29 @@ pub const CLIENT_IDS_VAR: &str = "JOBSLOT_CLIENT_IDS";
 /// (behind a reverse proxy); the local issuer's `iss`.
 pub const PUBLIC_URL_VAR: &str = "JOBSLOT_PUBLIC_URL";
 
+/// Environment variable: the Cognito user pool whose app clients integrations get (the
+/// staff function on AWS); integrations cannot be made where it is unset.
+pub const USER_POOL_VAR: &str = "JOBSLOT_USER_POOL_ID";
+/// Environment variable: the OAuth scope integrations' clients may ask for.
+pub const INTEGRATION_SCOPE_VAR: &str = "JOBSLOT_INTEGRATION_SCOPE";
+/// Environment variable: where integrations' clients get their tokens (the pool domain's
+/// `/oauth2/token`).
+pub const TOKEN_ENDPOINT_VAR: &str = "JOBSLOT_TOKEN_ENDPOINT";
+/// Environment variable: Cognito's endpoint URL, for a local stand-in (moto).
+pub const COGNITO_ENDPOINT_VAR: &str = "JOBSLOT_COGNITO_ENDPOINT";
+
+/// Who makes integrations' clients, from `JOBSLOT_USER_POOL_ID`, `JOBSLOT_INTEGRATION_SCOPE`
+/// and `JOBSLOT_TOKEN_ENDPOINT`; none when no pool is named.
+pub async fn cognito_clients() -> anyhow::Result<Option<crate::cognito::CognitoClients>> {
+    let Some(pool) = var(USER_POOL_VAR) else { return Ok(None) };
+    let scope =
+        var(INTEGRATION_SCOPE_VAR).ok_or_else(|| anyhow::anyhow!("{INTEGRATION_SCOPE_VAR} is not set"))?;
+    let token_endpoint =
+        var(TOKEN_ENDPOINT_VAR).ok_or_else(|| anyhow::anyhow!("{TOKEN_ENDPOINT_VAR} is not set"))?;
+    let endpoint = var(COGNITO_ENDPOINT_VAR);
+    Ok(Some(crate::cognito::CognitoClients::new(pool, scope, token_endpoint, endpoint.as_deref()).await))
+}
+
 /// A set, non-empty environment variable.
 pub fn var(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -34,13 +34,30 @@ async fn store() -> Result<DynamoStore, lambda_http::Error> {
 
 /// Runs one function: configuration and the SDK client are built once, at init.
 pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
+    run_with(router, false).await
+}
+
+/// Runs the staff function, which also makes and deletes integrations' Cognito app clients.
+pub async fn run_staff() -> Result<(), lambda_http::Error> {
+    run_with(crate::http::staff_router, true).await
+}
+
+async fn run_with(
+    router: fn(AppState<DynamoStore>) -> Router,
+    makes_clients: bool,
+) -> Result<(), lambda_http::Error> {
     crate::telemetry::init(true);
     let init = async {
         let store = store().await?;
-        // The HTTP API's JWT authorizer has checked the token already; checking again here
-        // means a misconfigured route or a direct invocation cannot skip it.
+        // Every staff route verifies its token here, with the same code everywhere: the
+        // gateway cannot know the integrations' clients, which are made at run time.
         let verifier = TokenVerifier::new(config::issuer()?)?;
-        let state = AppState { app: App::new(store), verifier, accounts: None };
+        let clients: Option<std::sync::Arc<dyn crate::app::integrations::ClientIssuer>> = if makes_clients {
+            config::cognito_clients().await?.map(|c| std::sync::Arc::new(c) as _)
+        } else {
+            None
+        };
+        let state = AppState { app: App::new(store), verifier, accounts: None, clients };
         let site_origins: std::sync::Arc<dyn SiteOrigins> =
             std::sync::Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
         let http = HttpConfig {

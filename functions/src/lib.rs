@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod auth;
+pub mod cognito;
 pub mod config;
 pub mod demo;
 pub mod http;

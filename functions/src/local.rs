@@ -271,7 +271,12 @@ async fn serve<S: Store>(store: S, options: Options) -> anyhow::Result<()> {
     ));
     let mut allowed_origins = options.allowed_origins.clone();
     allowed_origins.push(HeaderValue::from_str(&format!("http://{addr}"))?);
-    let state = AppState { app, verifier, accounts: Some(identity.clone()) };
+    let state = AppState {
+        app,
+        verifier,
+        accounts: Some(identity.clone()),
+        clients: Some(Arc::new(identity.clone())),
+    };
     let site_origins: Arc<dyn SiteOrigins> = Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));
     let router = router(
         state,

@@ -21,7 +21,7 @@ async fn state() -> (AppState<EmbeddedStore>, tempfile::TempDir) {
     let app = demo_app(store).await;
     // Lambda's staff routes are not exercised here; the verifier points at an issuer nobody runs.
     let (_, _, verifier) = local_auth(&app, "http://127.0.0.1:9");
-    (AppState { app, verifier, accounts: None }, dir)
+    (AppState { app, verifier, accounts: None, clients: None }, dir)
 }
 
 fn http() -> HttpConfig {

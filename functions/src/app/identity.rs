@@ -532,10 +532,12 @@ impl<S: Store> Identity<S> {
     ) -> Result<TokenResponse, TokenRefused> {
         let id = UserId::parse("client_id", client_id).map_err(|_| TokenRefused::InvalidClient)?;
         let client = self.repo.machine_client(&id).await.map_err(|_| TokenRefused::ServerError)?;
-        let expected = client.as_ref().map(|c| c.secret_hash.as_bytes()).unwrap_or_default();
+        let expected = client.as_ref().and_then(|c| c.secret_hash.as_deref());
         let given = digest(client_secret);
         // Hashes compared in constant time; an unknown client compares against nothing.
-        if client.is_none() || !bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), expected)) {
+        let matches =
+            |hash: &str| bool::from(subtle::ConstantTimeEq::ct_eq(given.as_bytes(), hash.as_bytes()));
+        if !expected.is_some_and(matches) {
             return Err(TokenRefused::InvalidClient);
         }
         let now = self.clock.now().as_second();
@@ -556,23 +558,40 @@ impl<S: Store> Identity<S> {
         let secret = secret();
         (digest(&secret), secret)
     }
+}
 
-    /// A new machine client's id and secret, and its record holding the secret's hash.
-    pub fn new_machine_client(
+/// Self-hosted, the local issuer makes integrations' clients: a record in the store holding
+/// the secret's hash, which the client-credentials grant checks.
+#[async_trait::async_trait]
+impl<S: Store> super::integrations::ClientIssuer for Identity<S> {
+    async fn create_client(
         &self,
         site: &jobslot_domain::ids::SiteId,
         name: &str,
-    ) -> Result<(crate::repository::MachineClient, String), super::AppError> {
+    ) -> Result<super::integrations::IssuedClient, super::AppError> {
         let secret = secret();
         let client_id =
             UserId::parse("client_id", &format!("mc-{}", hex::encode(crate::random::bytes::<10>())))?;
-        let client = crate::repository::MachineClient {
+        let record = crate::repository::MachineClient {
             client_id,
             site: site.clone(),
             name: name.to_owned(),
-            secret_hash: digest(&secret),
+            secret_hash: Some(digest(&secret)),
             created_at: self.clock.now(),
         };
-        Ok((client, secret))
+        Ok(super::integrations::IssuedClient { record, secret })
+    }
+
+    /// The record is the client: removing it from the store was all there was to do.
+    async fn delete_client(&self, _: &UserId) -> Result<(), super::AppError> {
+        Ok(())
+    }
+
+    fn new_secret(&self) -> Option<(String, String)> {
+        Some(self.new_client_secret())
+    }
+
+    fn token_endpoint(&self) -> String {
+        format!("{}/oauth2/token", self.issuer.issuer())
     }
 }

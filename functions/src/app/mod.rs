@@ -14,6 +14,7 @@ mod dispatch;
 mod failed_sign_ins;
 mod follow_up;
 pub mod identity;
+pub mod integrations;
 mod manage;
 pub mod setup;
 mod webhooks;

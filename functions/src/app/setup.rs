@@ -16,9 +16,8 @@ use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
-    DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, IntegrationCreated, IntegrationInput,
-    Me, MemberRequest, MySite, NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput,
-    TechnicianInput,
+    DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, Me, MemberRequest, MySite,
+    NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput, TechnicianInput,
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::{Action, Role};
@@ -395,93 +394,6 @@ impl<S: Store> App<S> {
         Ok(Versioned { value: WorkOrderRulesInput::of(&changed), version })
     }
 
-    /// Makes a machine client of the local issuer for an integrator's system, a member of the
-    /// site with the integrator role, in one write; its secret is in the answer, once.
-    pub async fn create_integration(
-        &self,
-        site: &str,
-        user: &UserId,
-        identity: &super::identity::Identity<S>,
-        input: &IntegrationInput,
-    ) -> Result<IntegrationCreated, AppError> {
-        let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        let name = jobslot_domain::text::Text::parse("name", &input.name, 60)?;
-        let (client, secret) = identity.new_machine_client(&site.id, name.as_str())?;
-        // Machine clients have no mailbox: `.invalid` (RFC 2606) says so wherever it shows.
-        let email = jobslot_domain::contact::Email::parse(
-            "email",
-            &format!("{}@integrations.invalid", client.client_id),
-        )?;
-        let machine = Member {
-            site: site.id.clone(),
-            user: client.client_id.clone(),
-            email,
-            role: Role::Integrator,
-            technician: None,
-            invited_at: None,
-        };
-        let audit =
-            self.audit_entry(&member, "integration.created", client.client_id.as_str()).write(&site.id)?;
-        self.repo.create_machine_client(&client, &machine, vec![audit]).await?;
-        Ok(IntegrationCreated {
-            client_id: client.client_id,
-            client_secret: secret,
-            token_endpoint: format!("{}/oauth2/token", identity.issuer().issuer()),
-        })
-    }
-
-    /// The site's integration `client`, for an owner: its machine client and the caller's
-    /// membership.
-    async fn integration(
-        &self,
-        site: &str,
-        user: &UserId,
-        client: &str,
-    ) -> Result<(crate::repository::MachineClient, Member), AppError> {
-        let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        // A malformed id names nothing: as absent as a made-up one.
-        let client = UserId::parse("client", client).map_err(|_| AppError::NotFound)?;
-        // Another site's client is as absent as a made-up one.
-        match self.repo.machine_client(&client).await? {
-            Some(found) if found.site == site.id => Ok((found, member)),
-            _ => Err(AppError::NotFound),
-        }
-    }
-
-    /// Removes an integration: its client, its membership and its secret, at once. Its next
-    /// token request fails, and so does every request with a token it still holds.
-    pub async fn remove_integration(&self, site: &str, user: &UserId, client: &str) -> Result<(), AppError> {
-        let (client, member) = self.integration(site, user, client).await?;
-        let audit = self
-            .audit_entry(&member, "integration.removed", client.client_id.as_str())
-            .write(&client.site)?;
-        Ok(self.repo.delete_machine_client(&client, vec![audit]).await?)
-    }
-
-    /// Gives an integration a new secret, shown once; the old one stops working at once.
-    pub async fn rotate_integration(
-        &self,
-        site: &str,
-        user: &UserId,
-        client: &str,
-        identity: &super::identity::Identity<S>,
-    ) -> Result<IntegrationCreated, AppError> {
-        let (client, member) = self.integration(site, user, client).await?;
-        let (hash, secret) = identity.new_client_secret();
-        let audit = self
-            .audit_entry(&member, "integration.rotated", client.client_id.as_str())
-            .write(&client.site)?;
-        match self.repo.rotate_machine_client(&client, hash, vec![audit]).await {
-            Err(crate::store::StoreError::ConditionFailed(_)) => return Err(AppError::PreconditionFailed),
-            other => other?,
-        }
-        Ok(IntegrationCreated {
-            client_id: client.client_id,
-            client_secret: secret,
-            token_endpoint: format!("{}/oauth2/token", identity.issuer().issuer()),
-        })
-    }
-
     /// A site's order form.
     pub async fn order_form(&self, site: &str, user: &UserId) -> Result<Versioned<OrderFormInput>, AppError> {
         let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
@@ -683,11 +595,19 @@ impl<S: Store> App<S> {
 
     /// Removes someone from the site (or withdraws their invitation): their next request there
     /// is refused, whatever token they hold. An integration is removed with its client
-    /// ([`App::remove_integration`]); the last owner cannot be removed.
-    pub async fn remove_member(&self, site: &str, user: &UserId, who: &str) -> Result<(), AppError> {
+    /// ([`App::remove_integration`]) where `issuer` made it; the last owner cannot be removed.
+    pub async fn remove_member(
+        &self,
+        site: &str,
+        user: &UserId,
+        issuer: Option<&dyn super::integrations::ClientIssuer>,
+        who: &str,
+    ) -> Result<(), AppError> {
         let (gone, member) = self.member_of(site, user, who).await?;
-        if gone.role == Role::Integrator {
-            return self.remove_integration(site, user, gone.user.as_str()).await;
+        if let (Role::Integrator, Some(issuer)) = (gone.role, issuer)
+            && self.repo.machine_client(&gone.user).await?.is_some()
+        {
+            return self.remove_integration(site, user, issuer, gone.user.as_str()).await;
         }
         let audit = self.audit_entry(&member, "member.removed", gone.email.as_str()).write(&gone.site)?;
         self.repo

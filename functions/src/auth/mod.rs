@@ -66,7 +66,7 @@ mod tests {
     async fn a_fresh_token_of_the_issuer_names_its_subject() {
         let issuer = issuer();
         let token = issuer.access_token("user-1", now(), 900).expect("token");
-        assert_eq!(verifier_for(&issuer).verify(&token).await, Ok(Subject("user-1".into())));
+        assert_eq!(verifier_for(&issuer).verify(&token).await, Ok(Subject::Known("user-1".into())));
     }
 
     #[tokio::test]
@@ -104,6 +104,30 @@ mod tests {
             ("not.a.jwt", TokenRejected::Malformed),
         ] {
             assert_eq!(verifier.verify(token).await, Err(reason), "{token}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_credentials_token_of_an_unnamed_client_is_only_a_client_for_the_store_to_check() {
+        let issuer = issuer();
+        let verifier = verifier_for(&issuer);
+        let good = issuer.access_token("user-1", now(), 900).expect("token");
+        // Cognito's client-credentials token of an app client made at run time.
+        let own = with_claims(&issuer, &good, |c| {
+            c.as_object_mut().expect("claims").remove("aud");
+            c["client_id"] = "3abc".into();
+            c["sub"] = "3abc".into();
+        });
+        assert_eq!(verifier.verify(&own).await, Ok(Subject::Client("3abc".into())));
+        // A user's token of an unnamed client, or a client's token naming another subject.
+        for token in [
+            with_claims(&issuer, &good, |c| {
+                c.as_object_mut().expect("claims").remove("aud");
+                c["client_id"] = "3abc".into();
+            }),
+            with_claims(&issuer, &own, |c| c["aud"] = "3abc".into()),
+        ] {
+            assert_eq!(verifier.verify(&token).await, Err(TokenRejected::Audience), "{token}");
         }
     }
 
@@ -172,7 +196,7 @@ mod tests {
         assert_eq!(keys.fetches.load(Ordering::SeqCst), 2, "one fetch in flight");
         // Meanwhile a token with a known key is checked at once.
         let known = tokio::time::timeout(std::time::Duration::from_secs(5), verifier.verify(&token)).await;
-        assert_eq!(known.expect("not held up by the fetch"), Ok(Subject("u".into())));
+        assert_eq!(known.expect("not held up by the fetch"), Ok(Subject::Known("u".into())));
         assert!(!fetching.is_finished() && !waiting.is_finished());
         drop(held);
         assert_eq!(fetching.await.expect("task"), Err(TokenRejected::UnknownKey));

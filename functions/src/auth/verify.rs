@@ -36,9 +36,16 @@ pub struct IssuerConfig {
     pub clients: Vec<String>,
 }
 
-/// A verified caller: the issuer's stable id for the user.
+/// A verified caller, by the issuer's stable id.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Subject(pub String);
+pub enum Subject {
+    /// A user or machine client of a client the configuration names.
+    Known(String),
+    /// A client of the issuer the configuration does not name, holding its own
+    /// client-credentials token (`sub` is its `client_id`): one integration's Cognito app
+    /// client, made at run time. It is someone only while the store lists it.
+    Client(String),
+}
 
 /// Why a token was refused. The variants are for tests and logs; every one is a 401.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -194,7 +201,9 @@ impl TokenVerifier {
         let claims = decode::<Claims>(token, &key, &validation).map_err(rejection)?.claims;
         let audience_ok = claims.aud.as_ref().is_some_and(|a| a.contains_any(&self.config.clients))
             || claims.client_id.as_ref().is_some_and(|c| self.config.clients.contains(c));
-        if !audience_ok {
+        // Cognito's client-credentials tokens carry no `aud` and name their client as `sub`.
+        let own_client = claims.aud.is_none() && claims.client_id.as_deref() == Some(claims.sub.as_str());
+        if !audience_ok && !own_client {
             return Err(TokenRejected::Audience);
         }
         // Both issuers mark their access tokens; an unmarked token is not one.
@@ -204,7 +213,7 @@ impl TokenVerifier {
         if claims.sub.is_empty() {
             return Err(TokenRejected::Malformed);
         }
-        Ok(Subject(claims.sub))
+        Ok(if audience_ok { Subject::Known(claims.sub) } else { Subject::Client(claims.sub) })
     }
 
     /// Makes the keys look fetched `ago`.

@@ -2,5 +2,5 @@
 
 #[tokio::main]
 async fn main() -> Result<(), lambda_http::Error> {
-    jobslot_functions::lambda::run(jobslot_functions::http::staff_router).await
+    jobslot_functions::lambda::run_staff().await
 }

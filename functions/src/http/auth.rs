@@ -29,7 +29,21 @@ impl<S: Store> FromRequestParts<AppState<S>> for StaffUser {
     async fn from_request_parts(parts: &mut Parts, state: &AppState<S>) -> Result<Self, ApiError> {
         let token = bearer_token(&parts.headers).ok_or(ApiError::Unauthorized)?;
         match state.verifier.verify(token).await {
-            Ok(Subject(sub)) => UserId::parse("sub", &sub).map(StaffUser).map_err(|_| ApiError::Unauthorized),
+            Ok(Subject::Known(sub)) => {
+                UserId::parse("sub", &sub).map(StaffUser).map_err(|_| ApiError::Unauthorized)
+            }
+            Ok(Subject::Client(client)) => {
+                let client = UserId::parse("sub", &client).map_err(|_| ApiError::Unauthorized)?;
+                // A removed integration's client may still hold tokens; the store decides.
+                match state.app.repository().machine_client(&client).await {
+                    Ok(Some(_)) => Ok(StaffUser(client)),
+                    Ok(None) => {
+                        tracing::info!("access token of a client no integration lists refused");
+                        Err(ApiError::Unauthorized)
+                    }
+                    Err(error) => Err(crate::app::AppError::from(error).into()),
+                }
+            }
             Err(TokenRejected::KeysUnavailable) => Err(ApiError::AuthUnavailable),
             Err(rejected) => {
                 // The reason, never the token.

@@ -9,6 +9,7 @@ use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::openapi::{Forbidden, Invalid, NotFound, SitePath};
 use super::problem::ApiError;
 use crate::app::AppError;
+use crate::app::integrations::ClientIssuer;
 use crate::app::setup::{ListQuery, MemberEntry, Newcomer, Page};
 use crate::store::Store;
 use axum::extract::State;
@@ -145,7 +146,7 @@ async fn remove_member<S: Store>(
     ApiPath((site, who)): ApiPath<(String, String)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
-    state.app.remove_member(&site, &user, &who).await?;
+    state.app.remove_member(&site, &user, state.clients.as_deref(), &who).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -180,9 +181,9 @@ async fn resend_invitation<S: Store>(
     Ok((StatusCode::ACCEPTED, Json(member)).into_response())
 }
 
-/// Makes a machine client for an integrator's system (self-hosted: the local issuer's client
-/// credentials, shown once). On AWS, create a Cognito app client with the client-credentials
-/// grant instead and add its client id as a member with the `integrator` role.
+/// Makes a machine client for an integrator's system, its own and no other's (the local
+/// issuer's self-hosted, a Cognito app client on AWS), a member of the site with the
+/// integrator role. Its secret is in the answer, and never again.
 #[utoipa::path(
     post,
     path = "/api/sites/{site}/integrations",
@@ -204,11 +205,8 @@ async fn create_integration<S: Store>(
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<IntegrationInput>,
 ) -> Result<Response, ApiError> {
-    let Some(identity) = &state.accounts else {
-        let message = "Create a Cognito app client with the client-credentials grant and add its client id as a member with the integrator role.";
-        return Err(AppError::from(FieldError::new("name", message)).into());
-    };
-    let created = state.app.create_integration(&site, &user, identity, &input).await?;
+    let issuer = client_issuer(&state)?;
+    let created = state.app.create_integration(&site, &user, issuer, &input).await?;
     Ok((StatusCode::CREATED, Json(created)).into_response())
 }
 
@@ -232,7 +230,7 @@ async fn remove_integration<S: Store>(
     ApiPath((site, client)): ApiPath<(String, String)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
-    state.app.remove_integration(&site, &user, &client).await?;
+    state.app.remove_integration(&site, &user, client_issuer(&state)?, &client).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
@@ -255,8 +253,13 @@ async fn rotate_integration<S: Store>(
     ApiPath((site, client)): ApiPath<(String, String)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
-    let Some(identity) = &state.accounts else { return Err(AppError::NotFound.into()) };
-    Ok(Json(state.app.rotate_integration(&site, &user, &client, identity).await?).into_response())
+    let issuer = client_issuer(&state)?;
+    Ok(Json(state.app.rotate_integration(&site, &user, issuer, &client).await?).into_response())
+}
+
+/// Who makes this deployment's clients; a function that has none serves no such route.
+fn client_issuer<S: Store>(state: &AppState<S>) -> Result<&dyn ClientIssuer, ApiError> {
+    state.clients.as_deref().ok_or_else(|| AppError::NotFound.into())
 }
 
 /// `PUT /api/me/password`: the current password and the new one.

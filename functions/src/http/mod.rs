@@ -22,6 +22,7 @@ mod work_orders;
 
 use crate::app::App;
 use crate::app::identity::Identity;
+use crate::app::integrations::ClientIssuer;
 use crate::auth::TokenVerifier;
 use crate::store::Store;
 use axum::Router;
@@ -55,6 +56,9 @@ pub struct AppState<S> {
     /// The local issuer's accounts, where people can be given one (self-hosted); `None` on
     /// AWS, where Cognito holds the accounts and staff routes take user ids.
     pub accounts: Option<Identity<S>>,
+    /// Who makes integrations' clients: the local issuer, or Cognito in the staff function
+    /// on AWS; `None` where no route makes any.
+    pub clients: Option<Arc<dyn ClientIssuer>>,
 }
 
 /// Settings of the layers around the routers.

@@ -90,8 +90,10 @@ pub struct MachineClient {
     pub site: SiteId,
     /// What the owner called it.
     pub name: String,
-    /// SHA-256 of its secret (a random 256-bit secret needs no slow hash).
-    pub secret_hash: String,
+    /// SHA-256 of its secret (a random 256-bit secret needs no slow hash), where the local
+    /// issuer checks it; none where Cognito holds the secret.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub secret_hash: Option<String>,
     /// When it was made.
     pub created_at: Timestamp,
 }
@@ -348,7 +350,7 @@ impl<S: Store> Repository<S> {
     ) -> Result<(), StoreError> {
         let key = keys::machine_client(&client.client_id);
         let read = encode(key.clone(), client, None)?;
-        let changed = MachineClient { secret_hash, ..client.clone() };
+        let changed = MachineClient { secret_hash: Some(secret_hash), ..client.clone() };
         let mut writes = vec![put(encode(key, &changed, None)?, Condition::Unchanged(read.data))];
         writes.extend(extra);
         self.store.transact(writes).await

@@ -42,7 +42,12 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut HttpConfig)) -> TestApp 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
     let (issuer, identity, verifier) = local_auth(&app, &base);
-    let state = AppState { app: app.clone(), verifier, accounts: Some(identity.clone()) };
+    let state = AppState {
+        app: app.clone(),
+        verifier,
+        accounts: Some(identity.clone()),
+        clients: Some(std::sync::Arc::new(identity.clone())),
+    };
     let site_origins: std::sync::Arc<dyn SiteOrigins> = std::sync::Arc::new(app.clone());
     let mut http = HttpConfig {
         allowed_origins: vec![HeaderValue::from_static(EMBEDDING_ORIGIN)],

@@ -99,3 +99,50 @@ async fn an_integrators_client_reads_work_orders_and_nothing_else() {
         members["items"].as_array().expect("items").iter().filter_map(|m| m["role"].as_str()).collect();
     assert!(roles.contains(&"integrator"), "{members}");
 }
+
+/// An access token shaped as Cognito's client-credentials tokens are: no `aud`, the client
+/// id as `client_id` and `sub`, from a client the verifier's configuration does not name.
+fn own_client_token(app: &TestApp, client: &str) -> String {
+    let now = jiff::Timestamp::now().as_second();
+    let claims = json!({
+        "iss": app.base, "sub": client, "client_id": client, "token_use": "access",
+        "iat": now, "exp": now + 900, "jti": format!("t-{client}"),
+    });
+    app.issuer.sign(&claims).expect("signed")
+}
+
+#[tokio::test]
+async fn a_client_made_at_run_time_is_someone_only_while_an_integration_lists_it() {
+    let app = spawn_app().await;
+    let owner = app.owner_token().await;
+    let created: IntegrationCreated = app
+        .client
+        .post(format!("{}{SITE}/integrations", app.base))
+        .bearer_auth(&owner)
+        .header("idempotency-key", "integration-own-client-1")
+        .json(&json!({ "name": "Field app" }))
+        .send()
+        .await
+        .expect("create")
+        .json()
+        .await
+        .expect("json");
+    let listed = own_client_token(&app, created.client_id.as_str());
+    let orders = |token: String| {
+        let request = app.client.get(format!("{}{SITE}/work-orders", app.base)).bearer_auth(token).send();
+        async move { request.await.expect("list") }
+    };
+    assert_eq!(orders(listed.clone()).await.status(), StatusCode::OK);
+    let unlisted = own_client_token(&app, "3n0body0listed0this0client");
+    problem(orders(unlisted).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    let removed = app
+        .client
+        .delete(format!("{}{SITE}/integrations/{}", app.base, created.client_id))
+        .bearer_auth(&owner)
+        .send()
+        .await
+        .expect("delete");
+    assert_eq!(removed.status(), StatusCode::NO_CONTENT);
+    problem(orders(listed).await, StatusCode::UNAUTHORIZED, "unauthorized").await;
+}

@@ -25,8 +25,12 @@ async fn spawn_local() -> (String, tempfile::TempDir, tempfile::TempDir) {
     let addr = listener.local_addr().expect("addr");
     let app = demo_app(store).await;
     let (_, identity, verifier) = local_auth(&app, &format!("http://{addr}"));
-    let router =
-        router(AppState { app, verifier, accounts: None }, identity, &HttpConfig::default(), &options);
+    let router = router(
+        AppState { app, verifier, accounts: None, clients: None },
+        identity,
+        &HttpConfig::default(),
+        &options,
+    );
     tokio::spawn(async move { axum::serve(listener, router).await.expect("serve") });
     (format!("http://{addr}"), data, files)
 }

@@ -80,8 +80,15 @@ async fn a_full_disk_gives_503_writes_nothing_and_passes_when_there_is_room_agai
     let store = open_on_filling_disk(dir.path().join("jobslot.redb"), Arc::clone(&full));
     let app = demo_app(store.clone()).await;
     let (_, identity, verifier) = crate::support::local_auth(&app, "http://127.0.0.1:9");
-    let router =
-        with_layers(api_router(AppState { app, verifier, accounts: Some(identity) }), &HttpConfig::default());
+    let router = with_layers(
+        api_router(AppState {
+            app,
+            verifier,
+            accounts: Some(identity.clone()),
+            clients: Some(std::sync::Arc::new(identity)),
+        }),
+        &HttpConfig::default(),
+    );
 
     full.store(true, Ordering::SeqCst);
     let (status, headers) = submit(&router, "disk-full").await;

@@ -55,7 +55,12 @@ async fn faulty() -> Faulty {
     store.ensure_table().await.expect("create table");
     let app = demo_app(store.clone()).await;
     let (_, identity, verifier) = local_auth(&app, "http://127.0.0.1:9");
-    let state = AppState { app: app.clone(), verifier, accounts: Some(identity) };
+    let state = AppState {
+        app: app.clone(),
+        verifier,
+        accounts: Some(identity.clone()),
+        clients: Some(std::sync::Arc::new(identity)),
+    };
     let router = with_layers(api_router(state), &HttpConfig::default());
     Faulty { proxy, store, app, router }
 }
