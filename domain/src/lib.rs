@@ -7,6 +7,7 @@
 pub mod account_mail;
 pub mod api;
 pub mod area;
+pub mod audit;
 pub mod availability;
 pub mod board;
 pub mod booking;
@@ -28,6 +29,7 @@ pub mod number;
 #[cfg(feature = "openapi")]
 mod openapi;
 pub mod postcode;
+pub mod routes;
 pub mod schedule;
 pub mod setup;
 pub mod site;

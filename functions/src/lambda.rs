@@ -1,6 +1,7 @@
 //! The Lambda host: builds one function's router on DynamoDB and hands it to `lambda_http`.
 
 use crate::app::App;
+use crate::app::integrations::ClientIssuer;
 use crate::auth::TokenVerifier;
 use crate::config;
 use crate::http::{AppState, CachedOrigins, HttpConfig, ORIGINS_TTL, SiteOrigins, with_layers};
@@ -34,17 +35,22 @@ async fn store() -> Result<DynamoStore, lambda_http::Error> {
 
 /// Runs one function: configuration and the SDK client are built once, at init.
 pub async fn run(router: fn(AppState<DynamoStore>) -> Router) -> Result<(), lambda_http::Error> {
-    run_with(router, false).await
+    run_with(router, async { Ok(None) }).await
 }
 
-/// Runs the staff function, which also makes and deletes integrations' Cognito app clients.
+/// Runs the staff function, which also makes and deletes integrations' Cognito app clients
+/// (the other functions' binaries do not link Cognito's SDK).
 pub async fn run_staff() -> Result<(), lambda_http::Error> {
-    run_with(crate::http::staff_router, true).await
+    let clients = async {
+        let clients = config::cognito_clients().await?;
+        Ok(clients.map(|c| std::sync::Arc::new(c) as std::sync::Arc<dyn ClientIssuer>))
+    };
+    run_with(crate::http::staff_router, clients).await
 }
 
 async fn run_with(
     router: fn(AppState<DynamoStore>) -> Router,
-    makes_clients: bool,
+    clients: impl std::future::Future<Output = anyhow::Result<Option<std::sync::Arc<dyn ClientIssuer>>>>,
 ) -> Result<(), lambda_http::Error> {
     crate::telemetry::init(true);
     let init = async {
@@ -52,11 +58,7 @@ async fn run_with(
         // Every staff route verifies its token here, with the same code everywhere: the
         // gateway cannot know the integrations' clients, which are made at run time.
         let verifier = TokenVerifier::new(config::issuer()?)?;
-        let clients: Option<std::sync::Arc<dyn crate::app::integrations::ClientIssuer>> = if makes_clients {
-            config::cognito_clients().await?.map(|c| std::sync::Arc::new(c) as _)
-        } else {
-            None
-        };
+        let clients = clients.await?;
         let state = AppState { app: App::new(store), verifier, accounts: None, clients };
         let site_origins: std::sync::Arc<dyn SiteOrigins> =
             std::sync::Arc::new(CachedOrigins::new(state.app.clone(), ORIGINS_TTL));

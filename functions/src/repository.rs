@@ -9,16 +9,18 @@ mod outbox;
 mod schedules;
 mod staff;
 mod technicians;
+mod transaction;
 mod webhooks;
 mod work_orders;
 
 pub use account_mail::{AccountMailRecord, WaitingAccountMail};
-pub use audit::{AuditEntry, AuditPage};
+pub use audit::AuditWrite;
 pub use connector::CreateRefused;
 pub use deliveries::StoredDelivery;
 pub use outbox::PendingEvent;
 pub use staff::{Account, AccountRefused, MachineClient, Member, MemberChange, MemberChangeRefused};
 pub use technicians::{Precondition, SaveRefused, version_of};
+pub use transaction::{Refused, Transaction};
 pub use webhooks::{SigningSecret, StoredWebhook, WebhookRecord};
 pub use work_orders::{ChangeRefused, FollowedUp, ListEntry, ListView, StoredOrder};
 
@@ -121,6 +123,19 @@ fn put(item: Item, condition: Condition) -> Write {
     Write::Put { item, condition }
 }
 
+/// What the conditional writes of a booking stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum BookingWrite {
+    /// The request's idempotency record: the key is new, or its record expired.
+    Idempotency,
+    /// The new work order: its number is free.
+    Order,
+    /// A grid cell of the technician's time: nobody holds it.
+    SlotLock,
+    /// The order this one follows up, as it was read.
+    Followed,
+}
+
 impl<S: Store> Repository<S> {
     /// Typed records in `store`.
     pub fn new(store: S) -> Self {
@@ -163,15 +178,15 @@ impl<S: Store> Repository<S> {
         let condition = precondition.condition(current.as_ref())?;
         let item = encode(key, site, None)?;
         let version = version_of(&item);
-        let mut writes = vec![
-            put(item, condition),
-            put(encode(keys::site_listing(&site.id), &site.id, None)?, Condition::Always),
-        ];
-        writes.extend(extra);
-        match self.store.transact(writes).await {
+        let mut tx = Transaction::new();
+        tx.guarded((), put(item, condition))
+            .plain([put(encode(keys::site_listing(&site.id), &site.id, None)?, Condition::Always)])
+            .plain(extra);
+        match self.commit(tx).await {
             Ok(()) => Ok(version),
-            Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => Err(SaveRefused::Changed),
-            Err(other) => Err(other.into()),
+            Err(refused) if refused.failed(()) => Err(SaveRefused::Changed),
+            Err(Refused::Conditions(_)) => Err(StoreError::Conflict.into()),
+            Err(Refused::Store(e)) => Err(e.into()),
         }
     }
 
@@ -185,53 +200,45 @@ impl<S: Store> Repository<S> {
     /// idempotency record atomically.
     pub async fn create_booking(&self, new: &NewBooking) -> Result<(), BookingRefused> {
         let NewBooking { booking, work_order, idempotency, booked_by, follows } = new;
-        let mut writes = Vec::new();
+        let mut tx = Transaction::new();
         if let Some((key, record, expires_at)) = idempotency {
             let now = work_order.created_at.as_second();
-            writes.push(put(
-                encode(keys::idempotency(&booking.site, key), record, Some(*expires_at))?,
-                Condition::NotExistsOrExpired(now),
-            ));
+            let record = encode(keys::idempotency(&booking.site, key), record, Some(*expires_at))?;
+            tx.guarded(BookingWrite::Idempotency, put(record, Condition::NotExistsOrExpired(now)));
         }
-        writes.push(put(
-            encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?,
-            Condition::NotExists,
-        ));
-        let locks_start = writes.len();
+        let order = encode(keys::work_order(&booking.site, &work_order.number), work_order, None)?;
+        tx.guarded(BookingWrite::Order, put(order, Condition::NotExists));
         let lock = SlotLock { work_order: booking.work_order.clone() };
         for cell in grid_cells(&booking.time) {
             let key = keys::slot_lock(&booking.site, &booking.technician, cell);
-            writes.push(put(encode(key, &lock, None)?, Condition::NotExists));
+            tx.guarded(BookingWrite::SlotLock, put(encode(key, &lock, None)?, Condition::NotExists));
         }
-        let locks_end = writes.len();
-        // Unconditional, so never among the failed writes the answer below tells apart.
-        writes.extend(schedules::sheet_writes(
+        tx.plain(schedules::sheet_writes(
             &booking.site,
             &booking.work_order,
             None,
             Some((&booking.technician, booking.time)),
-        ));
-        writes.extend(work_orders::list_writes(work_order)?);
-        writes.push(work_orders::created_write(work_order, booked_by)?);
-        writes.extend(outbox::event_writes(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
-        let followed_index = writes.len();
+        ))
+        .plain(work_orders::list_writes(work_order)?)
+        .plain([work_orders::created_write(work_order, booked_by)?])
+        .plain(outbox::event_writes(&jobslot_domain::events::booked(work_order, outbox::event_id()))?);
         if let Some(followed) = follows {
-            writes.extend(work_orders::change_writes(followed)?);
-        }
-        match self.store.transact(writes).await {
-            Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed(failed)) => {
-                Err(if idempotency.is_some() && failed.contains(&0) {
-                    BookingRefused::IdempotencyKeyTaken
-                } else if follows.is_some() && failed.contains(&followed_index) {
-                    BookingRefused::FollowedChanged
-                } else if failed.iter().any(|i| (locks_start..locks_end).contains(i)) {
-                    BookingRefused::SlotTaken
-                } else {
-                    BookingRefused::NumberTaken
-                })
+            let mut writes = work_orders::change_writes(followed)?.into_iter();
+            // The followed order as it was read comes first; the rest cannot fail.
+            if let Some(order) = writes.next() {
+                tx.guarded(BookingWrite::Followed, order);
             }
-            Err(other) => Err(other.into()),
+            tx.plain(writes);
+        }
+        match self.commit(tx).await {
+            Ok(()) => Ok(()),
+            Err(refused) if refused.failed(BookingWrite::Idempotency) => {
+                Err(BookingRefused::IdempotencyKeyTaken)
+            }
+            Err(refused) if refused.failed(BookingWrite::Followed) => Err(BookingRefused::FollowedChanged),
+            Err(refused) if refused.failed(BookingWrite::SlotLock) => Err(BookingRefused::SlotTaken),
+            Err(Refused::Conditions(_)) => Err(BookingRefused::NumberTaken),
+            Err(Refused::Store(e)) => Err(e.into()),
         }
     }
 

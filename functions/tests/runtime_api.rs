@@ -322,7 +322,7 @@ async fn a_missing_or_bad_variable_fails_init_with_a_clear_message() {
 /// Process start until the first `next`, for each function, median of 20 (printed; a figure,
 /// not a gate: timings on a shared machine would flake).
 #[tokio::test]
-#[ignore = "needs a DynamoDB-compatible server; cargo xtask test starts one"]
+#[ignore = "a figure: cargo xtask bench runs it against the moto server it starts"]
 async fn start_to_ready_of_each_function() {
     let table = table().await;
     println!("start-to-ready (process start to its first `next`), median of 20, debug host build:");

@@ -44,6 +44,8 @@ pub fn run_all(args: &[String]) -> Result<()> {
         Some(kib) => println!("\nServer peak memory (VmHWM): {:.1} MiB", kib as f64 / 1024.0),
         None => println!("\nServer peak memory: not readable on this system"),
     }
+    drop(server);
+    start_to_ready()?;
     println!("Load report: {}", report.display());
     println!("Widget timing report: {}", timing.display());
     println!("Criterion reports: {}", root().join("target").join("criterion").display());
@@ -82,4 +84,22 @@ fn peak_memory_kib(pid: u32) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     line.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// Each Lambda function's process start until its first `next` against a local Runtime API
+/// and moto, median of 20, one function at a time so the figures are not measured against
+/// each other.
+fn start_to_ready() -> Result<()> {
+    let (_moto, port) = crate::test::moto()?;
+    run(cargo()
+        .args(["test", "-p", "jobslot-functions", "--test", "runtime_api", "--"])
+        .args([
+            "--ignored",
+            "--exact",
+            "start_to_ready_of_each_function",
+            "--nocapture",
+            "--test-threads",
+            "1",
+        ])
+        .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
 }

@@ -22,8 +22,9 @@ const USAGE: &str = "usage: cargo xtask <command>
 
 commands:
   dev [--port N]   install tools, build the widget, serve demo site + API on 127.0.0.1 (default port 8080)
-  test             install test tools and run every check (fmt, clippy, unit, property, store
-                   conformance on both backends, wasm tests in Chromium, Playwright, template lint)
+  test [--quick]   install test tools and run every check (fmt, clippy, unit, property, store
+                   conformance on both backends, wasm tests in Chromium, Playwright, template lint);
+                   --quick: fmt, clippy, unit, property, API and embedded-store tests only
   widget           build the widget (release) and print its size
   lambda           build every Lambda function for arm64 (cargo lambda, zips in target/lambda-zips)
   bench [--quick]  criterion benchmarks, then slots and booking load at 200 req/s and rising

@@ -6,11 +6,15 @@ use crate::widget;
 use anyhow::{Context, Result, bail};
 use std::time::{Duration, Instant};
 
-/// Runs every check; stops at the first failure and prints how long each step took.
+/// Runs every check (or, with `--quick`, the developer's inner loop: formatting, clippy, and
+/// the unit, property, API and embedded-store tests); stops at the first failure and prints
+/// how long each step took.
 pub fn run_all(args: &[String]) -> Result<()> {
-    if let Some(arg) = args.first() {
-        bail!("unknown argument {arg:?} (usage: cargo xtask test)");
-    }
+    let quick = match args {
+        [] => false,
+        [flag] if flag == "--quick" => true,
+        [other, ..] => bail!("unknown argument {other:?} (usage: cargo xtask test [--quick])"),
+    };
     let mut timings = Vec::new();
     let mut step = |name: &'static str, work: &mut dyn FnMut() -> Result<()>| -> Result<()> {
         println!("\n==> {name}");
@@ -20,11 +24,18 @@ pub fn run_all(args: &[String]) -> Result<()> {
         result
     };
     let outcome = (|| -> Result<()> {
-        step("install tools", &mut install)?;
-        step(
-            "offline builds need only what is fetched (empty cargo home)",
-            &mut crate::offline::check_from_empty_cache,
-        )?;
+        if quick {
+            step("install tools (lint, wasm target)", &mut || {
+                tools::ensure_lint_components()?;
+                tools::widget_tools()
+            })?;
+        } else {
+            step("install tools", &mut install)?;
+            step(
+                "offline builds need only what is fetched (empty cargo home)",
+                &mut crate::offline::check_from_empty_cache,
+            )?;
+        }
         step("rustfmt", &mut || run(cargo().args(["fmt", "--all", "--", "--check"])))?;
         step("clippy (native)", &mut || {
             run(cargo().args(["clippy", "--all-targets", "--", "-D", "warnings"]))
@@ -41,6 +52,9 @@ pub fn run_all(args: &[String]) -> Result<()> {
                 "jobslot-console",
             ]))
         })?;
+        if quick {
+            return Ok(());
+        }
         step("API document: OpenAPI 3.1, TypeScript client, tsc", &mut api_document)?;
         step("store conformance, faults, Cognito, SES, Lambda runtimes on moto", &mut dynamodb_conformance)?;
         step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
@@ -112,16 +126,7 @@ fn install() -> Result<()> {
 /// tokens through the verifier and e-mail through SES, against a fresh moto server on a free
 /// port.
 fn dynamodb_conformance() -> Result<()> {
-    let venv = tools::ensure_python_tools()?;
-    let port = free_port()?;
-    let mut moto = Service::start(
-        "moto",
-        cmd(venv.join("bin").join("python"))
-            .arg(root().join("xtask/python/moto_server.py"))
-            .arg(port.to_string()),
-        &scratch().join("moto.log"),
-    )?;
-    moto.wait_for_port(port, Duration::from_secs(60))?;
+    let (_moto, port) = moto()?;
     run(cargo()
         .args([
             "test",
@@ -141,12 +146,27 @@ fn dynamodb_conformance() -> Result<()> {
             "--ignored",
         ])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))?;
-    // Each function's binary as a real process against a local Runtime API; one at a time, so
-    // the start-to-ready figures it prints are not measured against each other.
+    // Each function's binary as a real process against a local Runtime API. Its start-to-ready
+    // figure is `cargo xtask bench`'s.
     run(cargo()
         .args(["test", "-p", "jobslot-functions", "--test", "runtime_api", "--"])
-        .args(["--ignored", "--nocapture", "--test-threads", "1"])
+        .args(["--ignored", "--skip", "start_to_ready"])
         .env("JOBSLOT_DYNAMODB_ENDPOINT", format!("http://127.0.0.1:{port}")))
+}
+
+/// A fresh moto server on a free port, stopped when dropped.
+pub fn moto() -> Result<(Service, u16)> {
+    let venv = tools::ensure_python_tools()?;
+    let port = free_port()?;
+    let mut moto = Service::start(
+        "moto",
+        cmd(venv.join("bin").join("python"))
+            .arg(root().join("xtask/python/moto_server.py"))
+            .arg(port.to_string()),
+        &scratch().join("moto.log"),
+    )?;
+    moto.wait_for_port(port, Duration::from_secs(60))?;
+    Ok((moto, port))
 }
 
 /// The e-mail tests against a fresh SMTP sink: what the dispatcher sends, read back from

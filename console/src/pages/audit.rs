@@ -1,29 +1,14 @@
 //! The audit trail: every change to the site's setup, who made it and when.
 
 use crate::api::Api;
+use jobslot_domain::audit::{AuditEntry, AuditPage as Page};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
-
-#[derive(Debug, Clone, Deserialize)]
-struct Entry {
-    at: String,
-    email: String,
-    user: String,
-    action: String,
-    target: String,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Page {
-    entries: Vec<Entry>,
-    next: Option<String>,
-}
 
 /// The newest changes first, fifty at a time.
 #[component]
 pub fn AuditPage(api: Api, site: String) -> impl IntoView {
-    let entries = RwSignal::new(Vec::<Entry>::new());
+    let entries = RwSignal::new(Vec::<AuditEntry>::new());
     let next = RwSignal::new(None::<String>);
     let status = RwSignal::new(None::<String>);
     let more = move |cursor: Option<String>| {
@@ -52,8 +37,8 @@ pub fn AuditPage(api: Api, site: String) -> impl IntoView {
                 <tbody>
                     {move || entries.get().into_iter().map(|e| view! {
                         <tr>
-                            <td>{e.at.replace('T', " ").trim_end_matches('Z').to_owned()}</td>
-                            <td>{if e.email.is_empty() { e.user } else { e.email }}</td>
+                            <td>{crate::format::date_time(e.at, "UTC")}</td>
+                            <td>{if e.email.is_empty() { e.user.to_string() } else { e.email }}</td>
                             <td>{e.action}</td>
                             <td>{e.target}</td>
                         </tr>

@@ -8,6 +8,7 @@ use super::AppError;
 use super::identity::{Grant, Identity, digest, new_user_id, secret};
 use crate::auth::password;
 use crate::repository::{Account, AccountMailRecord};
+use crate::repository::{Refused, Transaction};
 use crate::store::{Store, StoreError, Write};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::FieldError;
@@ -157,18 +158,19 @@ impl<S: Store> Identity<S> {
         let had_password = account.password_hash.is_some();
         let hash = self.hash(new_password.to_owned()).await?;
         let changed = Account { password_hash: Some(hash), sessions_since: Some(now), ..account };
-        let mut writes = vec![use_up, self.repo.account_update(&item, &changed)?];
-        writes.extend(self.repo.accept_invitations(&user).await?);
+        let mut tx = Transaction::new();
+        // The link, unused until now: a second use of it fails here.
+        tx.guarded((), use_up)
+            .plain([self.repo.account_update(&item, &changed)?])
+            .plain(self.repo.accept_invitations(&user).await?);
         if had_password || !invitation {
-            writes.push(self.changed_notice(&email, now)?);
+            tx.plain([self.changed_notice(&email, now)?]);
         }
-        match self.repo.write_all(writes).await {
+        match self.repo.commit(tx).await {
             Ok(()) => Ok(()),
-            Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => {
-                Err(SetPasswordRefused::LinkNotValid)
-            }
-            Err(StoreError::ConditionFailed(_)) => Err(SetPasswordRefused::Conflict),
-            Err(other) => Err(other.into()),
+            Err(refused) if refused.failed(()) => Err(SetPasswordRefused::LinkNotValid),
+            Err(Refused::Conditions(_)) => Err(SetPasswordRefused::Conflict),
+            Err(Refused::Store(e)) => Err(e.into()),
         }
     }
 

@@ -15,10 +15,11 @@
 
 use super::{App, AppError};
 use crate::mail::{Mail, MailError, Mailer};
-use crate::repository::{AuditEntry, PendingEvent, StoredDelivery, StoredWebhook, WebhookRecord};
-use crate::store::{Store, StoreError, keys};
+use crate::repository::{AuditWrite, PendingEvent, StoredDelivery, StoredWebhook, WebhookRecord};
+use crate::store::{Store, StoreError};
 use crate::webhook::{WebhookRequest, WebhookSender, signature};
 use jiff::SignedDuration;
+use jobslot_domain::audit::AuditEntry;
 use jobslot_domain::events::Event;
 use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::UserId;
@@ -175,14 +176,12 @@ impl<S: Store> App<S> {
             self.deliver_account_mail(mailer, &mut round).await?;
         }
         let mut due: Vec<Due> = Vec::new();
-        for shard in 0..keys::PENDING_SHARDS {
-            for pending in self.repo.pending_events(shard, BATCH).await? {
-                let about = match self.repo.event(&pending).await? {
-                    Some(event) => self.repo.site(&event.data.site).await?.map(|site| (event, site)),
-                    None => None,
-                };
-                due.push((pending, about));
-            }
+        for pending in self.repo.waiting_events(BATCH).await? {
+            let about = match self.repo.event(&pending).await? {
+                Some(event) => self.repo.site(&event.data.site).await?.map(|site| (event, site)),
+                None => None,
+            };
+            due.push((pending, about));
         }
         let (mail, hooks) = tokio::join!(self.mail_round(outlets, &due), self.webhook_round(outlets, &due));
         let ((mail_settled, mail_round), (hooks_settled, hooks_round)) = (mail?, hooks?);

@@ -430,7 +430,10 @@ impl<S: Store> Identity<S> {
             // Used before: whoever holds this token is not the only one who has it (RFC 9700
             // §4.14.2). End the whole sign-in, the legitimate holder included.
             Err(TokenRefused::InvalidGrant) => {
-                self.repo.revoke_family(&family, now).await.map_err(|_| TokenRefused::ServerError)?;
+                self.repo
+                    .revoke_family(&family, now, now.as_second() + REFRESH_SECONDS)
+                    .await
+                    .map_err(|_| TokenRefused::ServerError)?;
                 Err(TokenRefused::InvalidGrant)
             }
             other => other,
@@ -459,7 +462,7 @@ impl<S: Store> Identity<S> {
         if let Some(Grant::Refresh { family, .. }) =
             self.repo.get_grant::<Grant>(&digest(refresh_token), now).await?
         {
-            self.repo.revoke_family(&family, now).await?;
+            self.repo.revoke_family(&family, now, now.as_second() + REFRESH_SECONDS).await?;
         }
         self.repo.use_grant::<serde_json::Value>(&digest(refresh_token), now, None).await?;
         Ok(())

@@ -5,7 +5,7 @@
 //! tokens it still holds ([`crate::auth::Subject::Client`]).
 
 use super::{App, AppError};
-use crate::repository::{MachineClient, Member};
+use crate::repository::{AuditWrite, MachineClient, Member};
 use crate::store::Store;
 use jobslot_domain::FieldError;
 use jobslot_domain::ids::{SiteId, UserId};

@@ -6,12 +6,11 @@
 //! trail in the same write.
 
 use super::{App, AppError};
-use crate::repository::{
-    AuditEntry, AuditPage, Member, MemberChange, MemberChangeRefused, Precondition, SaveRefused,
-};
+use crate::repository::{AuditWrite, Member, MemberChange, MemberChangeRefused, Precondition, SaveRefused};
 use crate::store::Store;
 use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
+use jobslot_domain::audit::{AuditEntry, AuditPage};
 use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};

@@ -3,7 +3,7 @@
 //! replaced secret signing for a day so the receiver can switch without missing a delivery.
 
 use super::{App, AppError};
-use crate::repository::{Member, SigningSecret, StoredWebhook, WebhookRecord};
+use crate::repository::{AuditWrite, Member, SigningSecret, StoredWebhook, WebhookRecord};
 use crate::store::Store;
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;

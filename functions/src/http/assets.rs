@@ -9,19 +9,20 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{CoverageResponse, SiteConfigResponse};
+use jobslot_domain::routes;
 use serde::Deserialize;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/config", get(site_config::<S>))
-        .route("/api/sites/{site}/coverage", get(coverage::<S>))
+        .route(routes::SITE_CONFIG, get(site_config::<S>))
+        .route(routes::SITE_COVERAGE, get(coverage::<S>))
         .route(openapi::OPENAPI_PATH, get(openapi::serve))
 }
 
 /// What the widget needs to draw a site's booking flow.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/config",
+    path = routes::SITE_CONFIG,
     operation_id = "getSiteConfig",
     tag = "booking",
     params(SitePath),
@@ -45,7 +46,7 @@ struct CoverageQuery {
 /// Who serves a postcode; an empty list when nobody does.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/coverage",
+    path = routes::SITE_COVERAGE,
     operation_id = "getCoverage",
     tag = "booking",
     params(SitePath, CoverageQuery),

@@ -9,15 +9,16 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{SlotsQuery, SlotsResponse};
+use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
-    Router::new().route("/api/sites/{site}/slots", get(slots::<S>))
+    Router::new().route(routes::SITE_SLOTS, get(slots::<S>))
 }
 
 /// Free slots of the technicians serving a postcode, day by day in the site's zone.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/slots",
+    path = routes::SITE_SLOTS,
     operation_id = "listSlots",
     tag = "booking",
     params(SitePath, SlotsQuery),

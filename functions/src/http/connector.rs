@@ -19,12 +19,13 @@ use jobslot_domain::connector::{
     LinkBookingInput, LinkQuery, LinkedOrder, TOKEN_HEADER, UnscheduledOrderCreated,
 };
 use jobslot_domain::ids::WorkOrderNumber;
+use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/work-orders/unscheduled", post(create::<S>))
-        .route("/api/sites/{site}/work-orders/{number}/booking", get(linked::<S>).post(book::<S>))
-        .route("/api/sites/{site}/work-orders/{number}/booking-link", post(reissue::<S>))
+        .route(routes::SITE_WORK_ORDERS_UNSCHEDULED, post(create::<S>))
+        .route(routes::SITE_WORK_ORDER_BOOKING, get(linked::<S>).post(book::<S>))
+        .route(routes::SITE_WORK_ORDER_BOOKING_LINK, post(reissue::<S>))
         // The customer's name and address: no cache may keep them.
         .layer(super::no_store())
 }
@@ -34,7 +35,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 /// the customer picks a slot; the token in that path is shown only here.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/work-orders/unscheduled",
+    path = routes::SITE_WORK_ORDERS_UNSCHEDULED,
     operation_id = "createUnscheduledWorkOrder",
     tag = "work orders",
     params(SitePath),
@@ -67,7 +68,7 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 /// link's token; a wrong one gets 404, as a wrong number does.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/work-orders/{number}/booking",
+    path = routes::SITE_WORK_ORDER_BOOKING,
     operation_id = "getLinkedBooking",
     tag = "booking",
     params(
@@ -96,7 +97,7 @@ async fn linked<S: Store>(
 /// slot the order has (an answer lost on the way), it answers the same.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/work-orders/{number}/booking",
+    path = routes::SITE_WORK_ORDER_BOOKING,
     operation_id = "bookLinkedWorkOrder",
     tag = "booking",
     params(
@@ -125,7 +126,7 @@ async fn book<S: Store>(
 /// before stops opening it at once. The answer has the new path, shown only now.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/work-orders/{number}/booking-link",
+    path = routes::SITE_WORK_ORDER_BOOKING_LINK,
     operation_id = "reissueBookingLink",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order's number.")),

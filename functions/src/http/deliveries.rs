@@ -10,11 +10,12 @@ use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::notification::{Delivery, DeliveryPage};
+use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/deliveries", get(list::<S>))
-        .route("/api/sites/{site}/deliveries/{event}/{audience}/resend", post(resend::<S>))
+        .route(routes::SITE_DELIVERIES, get(list::<S>))
+        .route(routes::SITE_DELIVERY_RESEND, post(resend::<S>))
         // Customers' addresses appear in the mail servers' answers: no cache may keep them.
         .layer(super::no_store())
 }
@@ -23,7 +24,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 /// server's last answer), or given up. Owners and dispatchers.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/deliveries",
+    path = routes::SITE_DELIVERIES,
     operation_id = "listDeliveries",
     tag = "work orders",
     params(SitePath),
@@ -45,7 +46,7 @@ async fn list<S: Store>(
 /// Sends a delivered or given-up message again (one still on its way is left as it is).
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/deliveries/{event}/{audience}/resend",
+    path = routes::SITE_DELIVERY_RESEND,
     operation_id = "resendDelivery",
     tag = "work orders",
     params(

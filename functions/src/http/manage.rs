@@ -15,13 +15,14 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER};
+use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/bookings/{number}", get(booking::<S>))
-        .route("/api/sites/{site}/bookings/{number}/reschedule", post(reschedule::<S>))
-        .route("/api/sites/{site}/bookings/{number}/cancel", post(cancel::<S>))
-        .route("/api/sites/{site}/bookings/{number}/manage-link", post(replace_link::<S>))
+        .route(routes::SITE_BOOKING, get(booking::<S>))
+        .route(routes::SITE_BOOKING_RESCHEDULE, post(reschedule::<S>))
+        .route(routes::SITE_BOOKING_CANCEL, post(cancel::<S>))
+        .route(routes::SITE_BOOKING_MANAGE_LINK, post(replace_link::<S>))
         // The customer's name and address: no cache may keep them.
         .layer(super::no_store())
 }
@@ -34,7 +35,7 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 /// online. A wrong or altered token gets 404, as a wrong number does.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/bookings/{number}",
+    path = routes::SITE_BOOKING,
     operation_id = "getBooking",
     tag = "booking",
     params(
@@ -60,7 +61,7 @@ async fn booking<S: Store>(
 /// ones freed in one write, or nothing changes. Only while online changes are open.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/bookings/{number}/reschedule",
+    path = routes::SITE_BOOKING_RESCHEDULE,
     operation_id = "rescheduleBooking",
     tag = "booking",
     params(
@@ -90,7 +91,7 @@ async fn reschedule<S: Store>(
 /// Cancels the booking and frees its time. Only while online changes are open.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/bookings/{number}/cancel",
+    path = routes::SITE_BOOKING_CANCEL,
     operation_id = "cancelBooking",
     tag = "booking",
     params(
@@ -119,7 +120,7 @@ async fn cancel<S: Store>(
 /// address the work order has now.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/bookings/{number}/manage-link",
+    path = routes::SITE_BOOKING_MANAGE_LINK,
     operation_id = "replaceManageLink",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order's number.")),

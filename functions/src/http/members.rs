@@ -20,19 +20,20 @@ use axum::{Json, Router};
 use jobslot_domain::FieldError;
 use jobslot_domain::contact::Email;
 use jobslot_domain::ids::UserId;
+use jobslot_domain::routes;
 use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
 use jobslot_domain::staff::Role;
 use serde::Deserialize;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/me/password", put(change_password::<S>))
-        .route("/api/sites/{site}/members", get(members::<S>).put(put_member::<S>))
-        .route("/api/sites/{site}/members/{user}", delete(remove_member::<S>))
-        .route("/api/sites/{site}/members/{user}/invitation", post(resend_invitation::<S>))
-        .route("/api/sites/{site}/integrations", post(create_integration::<S>))
-        .route("/api/sites/{site}/integrations/{client}", delete(remove_integration::<S>))
-        .route("/api/sites/{site}/integrations/{client}/rotate-secret", post(rotate_integration::<S>))
+        .route(routes::ME_PASSWORD, put(change_password::<S>))
+        .route(routes::SITE_MEMBERS, get(members::<S>).put(put_member::<S>))
+        .route(routes::SITE_MEMBER, delete(remove_member::<S>))
+        .route(routes::SITE_MEMBER_INVITATION, post(resend_invitation::<S>))
+        .route(routes::SITE_INTEGRATIONS, post(create_integration::<S>))
+        .route(routes::SITE_INTEGRATION, delete(remove_integration::<S>))
+        .route(routes::SITE_INTEGRATION_ROTATE_SECRET, post(rotate_integration::<S>))
 }
 
 /// What an invitation says, besides whom it is for.
@@ -69,7 +70,7 @@ pub(super) async fn newcomer<S: Store>(
 /// The site's members, by user id, a page at a time; invited ones show when they were invited.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/members",
+    path = routes::SITE_MEMBERS,
     operation_id = "listMembers",
     tag = "setup",
     params(SitePath, ListQuery),
@@ -95,7 +96,7 @@ async fn members<S: Store>(
 /// keeps an owner.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/members",
+    path = routes::SITE_MEMBERS,
     operation_id = "putMember",
     tag = "setup",
     params(SitePath),
@@ -129,7 +130,7 @@ async fn put_member<S: Store>(
 /// person left with no site cannot refresh their sign-in. The last owner cannot be removed.
 #[utoipa::path(
     delete,
-    path = "/api/sites/{site}/members/{user}",
+    path = routes::SITE_MEMBER,
     operation_id = "removeMember",
     tag = "setup",
     params(SitePath, ("user" = UserId, Path, description = "The member's user id.")),
@@ -153,7 +154,7 @@ async fn remove_member<S: Store>(
 /// E-mails an invited member a new invitation link (self-hosted).
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/members/{user}/invitation",
+    path = routes::SITE_MEMBER_INVITATION,
     operation_id = "resendInvitation",
     tag = "setup",
     params(SitePath, ("user" = UserId, Path, description = "The invited member's user id.")),
@@ -186,7 +187,7 @@ async fn resend_invitation<S: Store>(
 /// integrator role. Its secret is in the answer, and never again.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/integrations",
+    path = routes::SITE_INTEGRATIONS,
     operation_id = "createIntegration",
     tag = "setup",
     params(SitePath),
@@ -214,7 +215,7 @@ async fn create_integration<S: Store>(
 /// request fails, and so does every request with a token it still holds.
 #[utoipa::path(
     delete,
-    path = "/api/sites/{site}/integrations/{client}",
+    path = routes::SITE_INTEGRATION,
     operation_id = "removeIntegration",
     tag = "setup",
     params(SitePath, ("client" = UserId, Path, description = "The integration's client id.")),
@@ -237,7 +238,7 @@ async fn remove_integration<S: Store>(
 /// Gives an integration a new secret, shown once; the old one stops working at once.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/integrations/{client}/rotate-secret",
+    path = routes::SITE_INTEGRATION_ROTATE_SECRET,
     operation_id = "rotateIntegrationSecret",
     tag = "setup",
     params(SitePath, ("client" = UserId, Path, description = "The integration's client id.")),
@@ -276,7 +277,7 @@ pub(super) struct PasswordChange {
 /// ends, this one's refresh token included, and the person is told by e-mail.
 #[utoipa::path(
     put,
-    path = "/api/me/password",
+    path = routes::ME_PASSWORD,
     operation_id = "changeMyPassword",
     tag = "setup",
     request_body = PasswordChange,

@@ -12,16 +12,17 @@ use super::openapi::{
 use super::problem::ApiError;
 use crate::app::setup::{Expect, ListQuery, PreparedSite, Versioned};
 use crate::app::setup::{Page, TechnicianEntry};
-use crate::repository::AuditPage;
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jobslot_domain::audit::AuditPage;
 use jobslot_domain::board::{Board, BoardQuery};
 use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::ids::TechnicianId;
+use jobslot_domain::routes;
 use jobslot_domain::setup::{
     Me, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
 };
@@ -30,19 +31,19 @@ use serde::Serialize;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/me", get(me::<S>))
-        .route("/api/sites", post(create_site::<S>))
-        .route("/api/sites/{site}/settings", get(settings::<S>).put(change_settings::<S>))
-        .route("/api/sites/{site}/services", get(services::<S>).put(change_services::<S>))
-        .route("/api/sites/{site}/order-form", get(order_form::<S>).put(change_order_form::<S>))
+        .route(routes::ME, get(me::<S>))
+        .route(routes::SITES, post(create_site::<S>))
+        .route(routes::SITE_SETTINGS, get(settings::<S>).put(change_settings::<S>))
+        .route(routes::SITE_SERVICES, get(services::<S>).put(change_services::<S>))
+        .route(routes::SITE_ORDER_FORM, get(order_form::<S>).put(change_order_form::<S>))
         .route(
             "/api/sites/{site}/work-order-rules",
             get(work_order_rules::<S>).put(change_work_order_rules::<S>),
         )
-        .route("/api/sites/{site}/technicians", get(technicians::<S>))
-        .route("/api/sites/{site}/technicians/{id}", get(technician::<S>).put(put_technician::<S>))
-        .route("/api/sites/{site}/audit", get(audit::<S>))
-        .route("/api/sites/{site}/board", get(board::<S>))
+        .route(routes::SITE_TECHNICIANS, get(technicians::<S>))
+        .route(routes::SITE_TECHNICIAN, get(technician::<S>).put(put_technician::<S>))
+        .route(routes::SITE_AUDIT, get(audit::<S>))
+        .route(routes::SITE_BOARD, get(board::<S>))
         .merge(super::members::routes())
         // Staff data is per person and changes under them: never from a cache.
         .layer(super::no_store())
@@ -72,7 +73,7 @@ pub(super) fn versioned<T: Serialize>(status: StatusCode, record: Versioned<T>) 
 /// Who the caller is, and their sites and roles.
 #[utoipa::path(
     get,
-    path = "/api/me",
+    path = routes::ME,
     operation_id = "getMe",
     tag = "setup",
     security(("staff" = [])),
@@ -89,7 +90,7 @@ async fn me<S: Store>(
 /// account is e-mailed an invitation to set their password; nobody else learns it.
 #[utoipa::path(
     post,
-    path = "/api/sites",
+    path = routes::SITES,
     operation_id = "createSite",
     tag = "setup",
     params(
@@ -129,7 +130,7 @@ async fn create_site<S: Store>(
 /// The business and its booking rules.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/settings",
+    path = routes::SITE_SETTINGS,
     operation_id = "getSettings",
     tag = "setup",
     params(SitePath),
@@ -151,7 +152,7 @@ async fn settings<S: Store>(
 /// Changes the business and its booking rules.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/settings",
+    path = routes::SITE_SETTINGS,
     operation_id = "replaceSettings",
     tag = "setup",
     params(
@@ -182,7 +183,7 @@ async fn change_settings<S: Store>(
 /// The services customers can book.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/services",
+    path = routes::SITE_SERVICES,
     operation_id = "listServices",
     tag = "setup",
     params(SitePath),
@@ -204,7 +205,7 @@ async fn services<S: Store>(
 /// Changes the services customers can book.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/services",
+    path = routes::SITE_SERVICES,
     operation_id = "replaceServices",
     tag = "setup",
     params(
@@ -235,7 +236,7 @@ async fn change_services<S: Store>(
 /// The business's order form.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/order-form",
+    path = routes::SITE_ORDER_FORM,
     operation_id = "getOrderForm",
     tag = "setup",
     params(SitePath),
@@ -257,7 +258,7 @@ async fn order_form<S: Store>(
 /// Changes the business's order form.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/order-form",
+    path = routes::SITE_ORDER_FORM,
     operation_id = "replaceOrderForm",
     tag = "setup",
     params(
@@ -288,7 +289,7 @@ async fn change_order_form<S: Store>(
 /// The site's reason codes (for closing incomplete and rejecting) and its rules per order type.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/work-order-rules",
+    path = routes::SITE_WORK_ORDER_RULES,
     operation_id = "getWorkOrderRules",
     tag = "setup",
     params(SitePath),
@@ -310,7 +311,7 @@ async fn work_order_rules<S: Store>(
 /// Changes the site's reason codes and rules per order type.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/work-order-rules",
+    path = routes::SITE_WORK_ORDER_RULES,
     operation_id = "replaceWorkOrderRules",
     tag = "setup",
     params(
@@ -343,7 +344,7 @@ async fn change_work_order_rules<S: Store>(
 /// or a week, in the site's zone.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/board",
+    path = routes::SITE_BOARD,
     operation_id = "getBoard",
     tag = "work orders",
     params(SitePath, BoardQuery),
@@ -367,7 +368,7 @@ async fn board<S: Store>(
 /// The site's technicians, by id, a page at a time.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/technicians",
+    path = routes::SITE_TECHNICIANS,
     operation_id = "listTechnicians",
     tag = "setup",
     params(SitePath, ListQuery),
@@ -390,7 +391,7 @@ async fn technicians<S: Store>(
 /// One technician.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/technicians/{id}",
+    path = routes::SITE_TECHNICIAN,
     operation_id = "getTechnician",
     tag = "setup",
     params(SitePath, ("id" = TechnicianId, Path)),
@@ -412,7 +413,7 @@ async fn technician<S: Store>(
 /// Creates a technician (`If-None-Match: *`) or changes one (`If-Match`).
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/technicians/{id}",
+    path = routes::SITE_TECHNICIAN,
     operation_id = "putTechnician",
     tag = "setup",
     params(
@@ -449,7 +450,7 @@ async fn put_technician<S: Store>(
 /// Who changed what on the site, newest first, a page at a time.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/audit",
+    path = routes::SITE_AUDIT,
     operation_id = "listAuditEntries",
     tag = "setup",
     params(SitePath, ListQuery),

@@ -12,13 +12,14 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use jobslot_domain::routes;
 use jobslot_domain::webhook::{Endpoint, EndpointInput, EndpointPage, EndpointWithSecret};
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/webhooks", get(list::<S>).post(create::<S>))
-        .route("/api/sites/{site}/webhooks/{id}", put(change::<S>).delete(remove::<S>))
-        .route("/api/sites/{site}/webhooks/{id}/rotate-secret", post(rotate::<S>))
+        .route(routes::SITE_WEBHOOKS, get(list::<S>).post(create::<S>))
+        .route(routes::SITE_WEBHOOK, put(change::<S>).delete(remove::<S>))
+        .route(routes::SITE_WEBHOOK_ROTATE_SECRET, post(rotate::<S>))
         // Signing secrets and endpoint addresses (which may carry tokens): never from a cache.
         .layer(super::no_store())
 }
@@ -27,7 +28,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 /// integrators.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/webhooks",
+    path = routes::SITE_WEBHOOKS,
     operation_id = "listWebhooks",
     tag = "webhooks",
     params(SitePath),
@@ -51,7 +52,7 @@ async fn list<S: Store>(
 /// Failed deliveries are retried with growing waits for a day.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/webhooks",
+    path = routes::SITE_WEBHOOKS,
     operation_id = "createWebhook",
     tag = "webhooks",
     params(SitePath),
@@ -79,7 +80,7 @@ async fn create<S: Store>(
 /// Changes an endpoint's address, events, description or `enabled`; its secret stays.
 #[utoipa::path(
     put,
-    path = "/api/sites/{site}/webhooks/{id}",
+    path = routes::SITE_WEBHOOK,
     operation_id = "updateWebhook",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),
@@ -105,7 +106,7 @@ async fn change<S: Store>(
 /// Removes an endpoint; nothing more is posted to it.
 #[utoipa::path(
     delete,
-    path = "/api/sites/{site}/webhooks/{id}",
+    path = routes::SITE_WEBHOOK,
     operation_id = "deleteWebhook",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),
@@ -129,7 +130,7 @@ async fn remove<S: Store>(
 /// one too (a second `v1,` signature) until `previous_secret_valid_until`, a day from now.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/webhooks/{id}/rotate-secret",
+    path = routes::SITE_WEBHOOK_ROTATE_SECRET,
     operation_id = "rotateWebhookSecret",
     tag = "webhooks",
     params(SitePath, ("id" = String, Path, description = "The endpoint's id (`wh_…`).")),

@@ -19,15 +19,16 @@ use jobslot_domain::api::{SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch};
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::WorkOrderNumber;
+use jobslot_domain::routes;
 
 pub use crate::app::IDEMPOTENCY_HEADER;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
-        .route("/api/sites/{site}/work-orders", post(submit::<S>).get(list::<S>))
-        .route("/api/sites/{site}/work-orders/{number}", get(work_order::<S>).patch(change::<S>))
-        .route("/api/sites/{site}/work-orders/{number}/follow-up", post(follow_up::<S>))
-        .route("/api/sites/{site}/work-orders/{number}/follow-up/slots", get(follow_up_slots::<S>))
+        .route(routes::SITE_WORK_ORDERS, post(submit::<S>).get(list::<S>))
+        .route(routes::SITE_WORK_ORDER, get(work_order::<S>).patch(change::<S>))
+        .route(routes::SITE_WORK_ORDER_FOLLOW_UP, post(follow_up::<S>))
+        .route(routes::SITE_WORK_ORDER_FOLLOW_UP_SLOTS, get(follow_up_slots::<S>))
         // Work orders carry customers' names, addresses and phone numbers: no cache may keep them.
         .layer(super::no_store())
 }
@@ -36,7 +37,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 /// an `Idempotency-Key` so a retry after a lost answer returns the same work order.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/work-orders",
+    path = routes::SITE_WORK_ORDERS,
     operation_id = "submitWorkOrder",
     tag = "booking",
     params(
@@ -86,7 +87,7 @@ fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, Api
 /// see their own jobs only.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/work-orders",
+    path = routes::SITE_WORK_ORDERS,
     operation_id = "listWorkOrders",
     tag = "work orders",
     params(SitePath, WorkOrderListQuery),
@@ -110,7 +111,7 @@ async fn list<S: Store>(
 /// One work order with the history of its changes, for the site's staff.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/work-orders/{number}",
+    path = routes::SITE_WORK_ORDER,
     operation_id = "getWorkOrder",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "Case and surrounding space do not matter.")),
@@ -134,7 +135,7 @@ async fn work_order<S: Store>(
 /// a new technician or start moves the booked time in the same write, or nothing happens.
 #[utoipa::path(
     patch,
-    path = "/api/sites/{site}/work-orders/{number}",
+    path = routes::SITE_WORK_ORDER,
     operation_id = "patchWorkOrder",
     tag = "work orders",
     params(
@@ -169,7 +170,7 @@ async fn change<S: Store>(
 /// its technician's first each day, then everyone else's who serves the area.
 #[utoipa::path(
     get,
-    path = "/api/sites/{site}/work-orders/{number}/follow-up/slots",
+    path = routes::SITE_WORK_ORDER_FOLLOW_UP_SLOTS,
     operation_id = "listFollowUpSlots",
     tag = "work orders",
     params(SitePath, ("number" = WorkOrderNumber, Path, description = "The work order to follow up."), FollowUpSlotsQuery),
@@ -196,7 +197,7 @@ async fn follow_up_slots<S: Store>(
 /// job closed incomplete whose order type's rules allow follow-ups. Send an `Idempotency-Key`.
 #[utoipa::path(
     post,
-    path = "/api/sites/{site}/work-orders/{number}/follow-up",
+    path = routes::SITE_WORK_ORDER_FOLLOW_UP,
     operation_id = "bookFollowUp",
     tag = "work orders",
     params(

@@ -3,37 +3,17 @@
 
 use super::{Repository, decode, encode, put};
 use crate::store::{Condition, SkRange, Store, StoreError, Write, keys};
-use jiff::Timestamp;
-use jobslot_domain::ids::{SiteId, UserId};
-use serde::{Deserialize, Serialize};
+use jobslot_domain::audit::{AuditEntry, AuditPage};
+use jobslot_domain::ids::SiteId;
 
-/// One change to a site's setup.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AuditEntry {
-    /// When.
-    pub at: Timestamp,
-    /// Who (the identity provider's user id).
-    pub user: UserId,
-    /// Their e-mail address when they did it.
-    pub email: String,
-    /// What kind of change (`technician.created`, `settings.changed`, …).
-    pub action: String,
-    /// What it was done to (a technician id, a member's e-mail, …).
-    pub target: String,
-}
-
-/// One page of the trail, newest first.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct AuditPage {
-    /// The entries.
-    pub entries: Vec<AuditEntry>,
-    /// Pass back as `cursor` for the next (older) page; absent on the last page.
-    pub next: Option<String>,
-}
-
-impl AuditEntry {
+/// The write of an entry into a site's trail, for the transaction of the change it records.
+pub trait AuditWrite {
     /// The write that records the entry in `site`'s trail.
-    pub fn write(&self, site: &SiteId) -> Result<Write, StoreError> {
+    fn write(&self, site: &SiteId) -> Result<Write, StoreError>;
+}
+
+impl AuditWrite for AuditEntry {
+    fn write(&self, site: &SiteId) -> Result<Write, StoreError> {
         let id = crate::random::ordered_id();
         Ok(put(encode(keys::audit(site, self.at, &id), self, None)?, Condition::NotExists))
     }

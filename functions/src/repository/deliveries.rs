@@ -31,6 +31,15 @@ impl<S: Store> Repository<S> {
         items.iter().map(decode).collect()
     }
 
+    /// Up to `per_shard` of the oldest waiting events of each shard of the index.
+    pub async fn waiting_events(&self, per_shard: usize) -> Result<Vec<PendingEvent>, StoreError> {
+        let mut waiting = Vec::new();
+        for shard in 0..keys::PENDING_SHARDS {
+            waiting.extend(self.pending_events(shard, per_shard).await?);
+        }
+        Ok(waiting)
+    }
+
     /// The event a pending item names, if still kept.
     pub async fn event(&self, pending: &PendingEvent) -> Result<Option<Event>, StoreError> {
         self.load(&keys::outbox_event(&pending.site, pending.at, &pending.id)).await

@@ -1,7 +1,7 @@
 //! Staff records: members of sites and their roles, platform operators, and the local
 //! issuer's accounts, signing key and one-time grants.
 
-use super::{Repository, decode, encode, put};
+use super::{Refused, Repository, Transaction, decode, encode, put};
 use crate::store::{Condition, Item, Store, StoreError, Write, keys};
 use jiff::Timestamp;
 use jobslot_domain::contact::Email;
@@ -178,7 +178,7 @@ impl<S: Store> Repository<S> {
         let current = members.iter().find(|m| &m.user == who);
         let was_owner = current.is_some_and(|m| m.role == Role::Owner);
         let is_owner = matches!(change, MemberChange::Save(m) if m.role == Role::Owner);
-        let mut writes = match change {
+        let writes = match change {
             MemberChange::Save(member) => self.member_writes(member)?,
             MemberChange::Remove(user) => {
                 if current.is_none() {
@@ -190,6 +190,8 @@ impl<S: Store> Repository<S> {
                 ]
             }
         };
+        let mut tx = Transaction::new();
+        tx.plain(writes);
         if was_owner != is_owner {
             let owners = members.iter().filter(|m| m.role == Role::Owner).count();
             if was_owner && owners <= 1 {
@@ -200,16 +202,15 @@ impl<S: Store> Repository<S> {
                 None => (OwnersGuard::default(), Condition::NotExists),
             };
             let next = OwnersGuard { changes: seen.changes + 1 };
-            writes.push(put(encode(guard_key, &next, None)?, condition));
+            // The owners as counted above: another change of owners since fails this one.
+            tx.guarded((), put(encode(guard_key, &next, None)?, condition));
         }
-        let guarded = writes.len() - 1;
-        let touches_owners = was_owner != is_owner;
-        writes.extend(extra);
-        match self.store.transact(writes).await {
-            Err(StoreError::ConditionFailed(failed)) if touches_owners && failed.contains(&guarded) => {
-                Err(MemberChangeRefused::Conflict)
-            }
-            other => Ok(other?),
+        tx.plain(extra);
+        match self.commit(tx).await {
+            Ok(()) => Ok(()),
+            Err(refused) if refused.failed(()) => Err(MemberChangeRefused::Conflict),
+            Err(Refused::Conditions(_)) => Err(StoreError::Conflict.into()),
+            Err(Refused::Store(e)) => Err(e.into()),
         }
     }
 
@@ -386,10 +387,15 @@ impl<S: Store> Repository<S> {
         self.store.transact(vec![put(item, Condition::NotExists)]).await
     }
 
-    /// Ends every refresh token of a sign-in family (kept for the longest a sign-in lasts).
-    pub async fn revoke_family(&self, family: &str, now: Timestamp) -> Result<(), StoreError> {
-        let expires = now.as_second() + crate::app::identity::REFRESH_SECONDS;
-        let item = encode(keys::grant_family_revoked(family), &Used { at: now }, Some(expires))?;
+    /// Ends every refresh token of a sign-in family, remembered until `kept_until` (Unix s:
+    /// the longest the family's tokens could last).
+    pub async fn revoke_family(
+        &self,
+        family: &str,
+        now: Timestamp,
+        kept_until: i64,
+    ) -> Result<(), StoreError> {
+        let item = encode(keys::grant_family_revoked(family), &Used { at: now }, Some(kept_until))?;
         self.store.transact(vec![put(item, Condition::Always)]).await
     }
 

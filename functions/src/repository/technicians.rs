@@ -7,10 +7,11 @@
 //! entries whose token the technician item names, so a half-finished or superseded save is
 //! never visible and a crash leaves only garbage that the next save of the technician removes.
 
-use super::audit::AuditEntry;
+use super::audit::AuditWrite;
 use super::{Repository, decode, encode, get_all, put};
 use crate::store::{Condition, Item, Key, MAX_WRITES, SkRange, Store, StoreError, Write, keys};
 use jobslot_domain::area::{ServiceArea, bucket};
+use jobslot_domain::audit::AuditEntry;
 use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_domain::site::Technician;

@@ -1,7 +1,7 @@
 //! Work orders after booking: the list views, the history, and changes that move or free
 //! the technician's time in the same transaction as the order itself.
 
-use super::{Repository, SlotLock, decode, encode, put, version_of};
+use super::{Refused, Repository, SlotLock, Transaction, decode, encode, put, version_of};
 use crate::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, keys};
 use jiff::Timestamp;
 use jobslot_domain::availability::{Interval, grid_cells};
@@ -67,6 +67,15 @@ pub struct StoredOrder {
     pub version: String,
     /// Exactly what is stored, for the write's condition.
     pub(super) stored: String,
+}
+
+/// What the conditional writes of a change stand for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ChangeWrite {
+    /// The order as it was read.
+    Order,
+    /// A grid cell of the new time: nobody holds it.
+    SlotLock,
 }
 
 /// Why a change of a work order was not written.
@@ -191,20 +200,21 @@ impl<S: Store> Repository<S> {
     ) -> Result<String, ChangeRefused> {
         let item = encode(keys::work_order(&after.site, &after.number), after, None)?;
         let version = version_of(&item);
-        let mut writes = vec![
-            put(item, Condition::Unchanged(before.stored.clone())),
-            history_write(&after.site, &after.number, entry)?,
-        ];
+        let mut tx = Transaction::new();
+        tx.guarded(ChangeWrite::Order, put(item, Condition::Unchanged(before.stored.clone())))
+            .plain([history_write(&after.site, &after.number, entry)?]);
         let new_list = list_keys(after);
-        for old in list_keys(&before.order).into_iter().filter(|k| !new_list.contains(k)) {
-            writes.push(Write::Delete { key: old });
-        }
-        writes.extend(list_writes(after)?);
+        tx.plain(
+            list_keys(&before.order)
+                .into_iter()
+                .filter(|k| !new_list.contains(k))
+                .map(|key| Write::Delete { key }),
+        )
+        .plain(list_writes(after)?);
         for event in events::changed(&before.order, after, entry.at, super::outbox::event_id) {
-            writes.extend(super::outbox::event_writes(&event)?);
+            tx.plain(super::outbox::event_writes(&event)?);
         }
-
-        writes.extend(super::schedules::sheet_writes(
+        tx.plain(super::schedules::sheet_writes(
             &after.site,
             &after.number,
             held(&before.order),
@@ -215,21 +225,22 @@ impl<S: Store> Repository<S> {
         let (old_time, new_time) = (held_locks(&before.order)?, held_locks(after)?);
         let old_keys: BTreeSet<&Key> = old_time.iter().map(|(k, _)| k).collect();
         let new_keys: BTreeSet<&Key> = new_time.iter().map(|(k, _)| k).collect();
-        for (key, _) in old_time.iter().filter(|(k, _)| !new_keys.contains(k)) {
-            writes.push(Write::Delete { key: key.clone() });
-        }
-        let first_taken = writes.len();
+        tx.plain(
+            old_time
+                .iter()
+                .filter(|(k, _)| !new_keys.contains(k))
+                .map(|(key, _)| Write::Delete { key: key.clone() }),
+        );
         for (key, data) in new_time.iter().filter(|(k, _)| !old_keys.contains(k)) {
             let item = Item { key: key.clone(), data: data.clone(), expires_at: None };
-            writes.push(put(item, Condition::NotExists));
+            tx.guarded(ChangeWrite::SlotLock, put(item, Condition::NotExists));
         }
-        match self.store.transact(writes).await {
+        match self.commit(tx).await {
             Ok(()) => Ok(version),
-            Err(StoreError::ConditionFailed(failed)) if failed.contains(&0) => Err(ChangeRefused::Changed),
-            Err(StoreError::ConditionFailed(failed)) if failed.iter().any(|i| *i >= first_taken) => {
-                Err(ChangeRefused::SlotTaken)
-            }
-            Err(other) => Err(other.into()),
+            Err(refused) if refused.failed(ChangeWrite::Order) => Err(ChangeRefused::Changed),
+            Err(refused) if refused.failed(ChangeWrite::SlotLock) => Err(ChangeRefused::SlotTaken),
+            Err(Refused::Conditions(_)) => Err(StoreError::Conflict.into()),
+            Err(Refused::Store(e)) => Err(e.into()),
         }
     }
 

@@ -29,6 +29,8 @@ pub struct RecordingMailer {
     down_for: usize,
     refuse: bool,
     delay: Option<std::time::Duration>,
+    /// Told each time a send begins (the message's claim is written by then).
+    sending: Option<Arc<tokio::sync::Notify>>,
 }
 
 impl RecordingMailer {
@@ -40,6 +42,9 @@ impl RecordingMailer {
 #[async_trait::async_trait]
 impl Mailer for RecordingMailer {
     async fn send(&self, mail: &Mail) -> Result<(), MailError> {
+        if let Some(sending) = &self.sending {
+            sending.notify_one();
+        }
         if let Some(delay) = self.delay {
             tokio::time::sleep(delay).await;
         }
@@ -167,12 +172,18 @@ pub async fn a_claim_left_by_a_dead_dispatcher_expires_and_the_resend_keeps_its_
 ) {
     let app = demo_app(store).await;
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
-    let crashed = RecordingMailer { delay: Some(std::time::Duration::from_secs(30)), ..Default::default() };
+    let sending = Arc::new(tokio::sync::Notify::new());
+    let crashed = RecordingMailer {
+        delay: Some(std::time::Duration::from_secs(30)),
+        sending: Some(sending.clone()),
+        ..Default::default()
+    };
     let dying = tokio::spawn({
         let app = app.clone();
         async move { app.deliver_due(&Outlets::mail(&crashed, PUBLIC_URL)).await }
     });
-    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // It dies while sending: its claim is written, the mail server never answered.
+    sending.notified().await;
     dying.abort();
     let _ = dying.await;
     assert!(records(&app).await.iter().any(|d| d.status == DeliveryStatus::Sending), "a claim was left");

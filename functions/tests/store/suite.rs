@@ -3,6 +3,7 @@
 use crate::support::{CountingStore, FIRST_SLOT, demo_app, submission};
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::area::ServiceArea;
+use jobslot_domain::audit::AuditEntry;
 use jobslot_domain::availability::Interval;
 use jobslot_domain::booking::Booking;
 use jobslot_domain::contact::Email;
@@ -11,9 +12,9 @@ use jobslot_domain::ids::{SiteId, TechnicianId};
 use jobslot_domain::postcode::{Country, Postcode};
 use jobslot_functions::app::AppError;
 use jobslot_functions::demo;
+use jobslot_functions::repository::AuditWrite;
 use jobslot_functions::repository::{
-    Account, AccountRefused, AuditEntry, BookingRefused, Member, NewBooking, Precondition, Repository,
-    SaveRefused,
+    Account, AccountRefused, BookingRefused, Member, NewBooking, Precondition, Repository, SaveRefused,
 };
 use jobslot_functions::store::{Condition, Item, Key, SkRange, Store, StoreError, Write, entries_of, keys};
 use std::sync::Arc;
@@ -553,7 +554,7 @@ pub async fn the_audit_trail_pages_newest_first(store: impl Store) {
         .collect();
     store.transact(writes).await.expect("recorded");
     let first = repo.audit(&site, None, 3).await.expect("page");
-    let targets = |page: &jobslot_functions::repository::AuditPage| {
+    let targets = |page: &jobslot_domain::audit::AuditPage| {
         page.entries.iter().map(|e| e.target.clone()).collect::<Vec<_>>()
     };
     assert_eq!(targets(&first), ["tech-6", "tech-5", "tech-4"]);
