@@ -196,11 +196,7 @@ impl Api {
 
     /// Every item of a paged list, following its cursors.
     pub async fn get_all<T: DeserializeOwned>(&self, path: &str) -> Result<Vec<T>, Failure> {
-        #[derive(serde::Deserialize)]
-        struct Page<T> {
-            items: Vec<T>,
-            next: Option<String>,
-        }
+        use jobslot_domain::setup::Page;
         let mut all = Vec::new();
         let mut cursor: Option<String> = None;
         loop {

@@ -836,3 +836,45 @@ mod tests {
         assert_eq!(fields(&input.parse().expect_err("invalid")), ["role"]);
     }
 }
+
+/// A technician as listed in the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TechnicianEntry {
+    #[allow(missing_docs)]
+    pub id: TechnicianId,
+    /// Its fields as the console edits them.
+    #[serde(flatten)]
+    pub technician: TechnicianInput,
+}
+
+/// A member as listed in the console.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct MemberEntry {
+    #[allow(missing_docs)]
+    pub user: UserId,
+    #[allow(missing_docs)]
+    pub email: String,
+    #[allow(missing_docs)]
+    pub role: Role,
+    /// For technicians, who they are.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub technician: Option<TechnicianId>,
+    /// When they were invited, while they have not set their password yet (self-hosted); the
+    /// invitation's link works for 72 hours, and can be sent again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub invited_at: Option<jiff::Timestamp>,
+}
+
+/// One page of a list sorted by a key, and the cursor of the next page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Page<T> {
+    #[allow(missing_docs)]
+    pub items: Vec<T>,
+    /// Pass back as `cursor` for the next page; absent on the last page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next: Option<String>,
+}

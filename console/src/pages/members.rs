@@ -2,42 +2,23 @@
 
 use crate::api::{Api, Failure};
 use crate::form::{Errors, Input};
+use jobslot_domain::setup::MemberEntry;
 use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
+use jobslot_domain::staff::Role;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
-struct MemberEntry {
-    user: String,
-    email: String,
-    role: String,
-    #[serde(default)]
-    technician: Option<String>,
-    /// Set while they have not chosen their password.
-    #[serde(default)]
-    invited_at: Option<String>,
+fn is_integration(member: &MemberEntry) -> bool {
+    member.role == Role::Integrator
 }
 
-impl MemberEntry {
-    fn is_integration(&self) -> bool {
-        self.role == "integrator"
+/// What the list says of them: the role, and whether they have joined yet.
+fn standing(member: &MemberEntry) -> String {
+    let role = member.role.as_str();
+    match member.invited_at {
+        Some(at) => format!("{role} (invited {}, has not joined yet)", crate::format::iso_date(at, "UTC")),
+        None => role.to_owned(),
     }
-
-    /// What the list says of them: the role, and whether they have joined yet.
-    fn standing(&self) -> String {
-        match &self.invited_at {
-            Some(at) => format!("{} (invited {}, has not joined yet)", self.role, at.get(..10).unwrap_or(at)),
-            None => self.role.clone(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Deserialize)]
-struct Saved {
-    email: String,
-    #[serde(default)]
-    invited_at: Option<String>,
 }
 
 /// The members of `site`, and a form to add one or change a role.
@@ -77,7 +58,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
             };
             let (api, path, load) = (api.clone(), path.clone(), load.clone());
             spawn_local(async move {
-                match api.put_plain::<_, Saved>(&path, &input).await {
+                match api.put_plain::<_, MemberEntry>(&path, &input).await {
                     Ok(saved) => {
                         errors.set(Vec::new());
                         let who = saved.value.email;
@@ -103,7 +84,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let remove = {
         let (api, site, load) = (api.clone(), site.clone(), load.clone());
         move |member: MemberEntry| {
-            let question = if member.is_integration() {
+            let question = if is_integration(&member) {
                 format!("Remove the integration {}? Its credentials stop working at once.", member.user)
             } else {
                 format!("Remove {} from this site? They lose access at once.", member.email)
@@ -111,7 +92,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
             if !super::confirmed(&question) {
                 return;
             }
-            let path = if member.is_integration() {
+            let path = if is_integration(&member) {
                 format!("/api/sites/{site}/integrations/{}", member.user)
             } else {
                 format!("/api/sites/{site}/members/{}", member.user)
@@ -134,7 +115,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
             let (api, path) = (api.clone(), format!("/api/sites/{site}/members/{}/invitation", member.user));
             spawn_local(async move {
                 let key = crate::session::idempotency_key().unwrap_or_default();
-                match api.post::<_, Saved>(&path, &serde_json::json!({}), &key).await {
+                match api.post::<_, MemberEntry>(&path, &serde_json::json!({}), &key).await {
                     Ok(_) => status.set(Some(format!("A new invitation is on its way to {}.", member.email))),
                     Err(failure) => status.set(Some(failure.message())),
                 }
@@ -164,14 +145,14 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let row = move |m: MemberEntry| {
         let (remove, resend, rotate) = (remove.clone(), resend.clone(), rotate.clone());
         let (for_remove, for_resend, for_rotate) = (m.clone(), m.clone(), m.clone());
-        let label = if m.is_integration() { m.user.clone() } else { m.email.clone() };
+        let label = if is_integration(&m) { m.user.to_string() } else { m.email.clone() };
         let invited = m.invited_at.is_some();
-        let integration = m.is_integration();
+        let integration = is_integration(&m);
         view! {
             <tr>
                 <td>{label.clone()}</td>
-                <td>{m.standing()}</td>
-                <td>{m.technician.clone().unwrap_or_default()}</td>
+                <td>{standing(&m)}</td>
+                <td>{m.technician.as_ref().map(ToString::to_string).unwrap_or_default()}</td>
                 <td class="actions">
                     {invited.then(|| view! {
                         <button type="button" on:click=move |_| resend(for_resend.clone())

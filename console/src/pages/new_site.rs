@@ -5,14 +5,8 @@ use crate::form::{Errors, Input};
 use jobslot_domain::setup::{NewSiteInput, SettingsInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
-struct Created {
-    site: String,
-    #[serde(default)]
-    owner_invited: bool,
-}
+use jobslot_domain::setup::SiteCreated as Created;
 
 /// The form to open a site and name its first owner.
 #[component]

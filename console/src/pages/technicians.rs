@@ -8,14 +8,8 @@ use jobslot_domain::api::CoverageResponse;
 use jobslot_domain::setup::{HoursInput, ServicesInput, TechnicianInput, TimeOffInput};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 
-#[derive(Debug, Clone, Deserialize)]
-struct Entry {
-    id: String,
-    #[serde(flatten)]
-    technician: TechnicianInput,
-}
+use jobslot_domain::setup::TechnicianEntry as Entry;
 
 /// The site's technicians.
 #[component]

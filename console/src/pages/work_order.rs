@@ -495,7 +495,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                 <label for="reassign-to">"Technician"</label>
                 <select id="reassign-to" on:change=move |ev| reassign_to.set(event_target_value(&ev))>
                     <option value="">"Choose"</option>
-                    {move || technicians.get().into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                    {move || technicians.get().into_iter().map(|t| view! { <option value=t.id.to_string()>{t.technician.name}</option> }).collect_view()}
                 </select>
                 <button type="submit">"Reassign"</button>
                 <button type="button" on:click=find_times>"Find other times"</button>

@@ -7,16 +7,9 @@ use jobslot_domain::dispatch::{WorkOrderPage, WorkOrderSummary};
 use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use serde::Deserialize;
 
 /// A technician as the pickers list one.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct TechnicianName {
-    /// Id.
-    pub id: String,
-    /// Name.
-    pub name: String,
-}
+pub type TechnicianName = jobslot_domain::setup::TechnicianEntry;
 
 /// Every technician of `site`, for pickers.
 pub async fn technician_names(api: &Api, site: &str) -> Vec<TechnicianName> {
@@ -126,7 +119,7 @@ pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
                     <label for="wo-technician">"Technician"</label>
                     <select id="wo-technician" on:change=move |ev| technician.set(event_target_value(&ev))>
                         <option value="">"Anyone"</option>
-                        {move || technicians.get().into_iter().map(|t| view! { <option value=t.id>{t.name}</option> }).collect_view()}
+                        {move || technicians.get().into_iter().map(|t| view! { <option value=t.id.to_string()>{t.technician.name}</option> }).collect_view()}
                     </select>
                 </div>
                 <div class="field">

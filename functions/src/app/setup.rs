@@ -15,12 +15,13 @@ use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
 use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
-    DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, Me, MemberRequest, MySite,
-    NewSiteInput, OrderFormInput, ServiceInput, ServicesInput, SettingsInput, TechnicianInput,
+    DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, Me, MemberEntry, MemberRequest, MySite,
+    NewSiteInput, OrderFormInput, Page, ServiceInput, ServicesInput, SettingsInput, TechnicianEntry,
+    TechnicianInput,
 };
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::{Action, Role};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 /// A record with the version an edit must name in `If-Match`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,16 +45,16 @@ pub enum Expect {
 
 #[cfg(test)]
 mod tests {
-    use super::{LIST_PAGE, Page};
+    use super::{LIST_PAGE, page_after};
 
     #[test]
     fn pages_follow_the_cursor_in_key_order() {
         let items = (0..250).rev().map(|i| format!("item-{i:03}"));
-        let first = Page::after(items.clone(), None, Clone::clone);
+        let first = page_after(items.clone(), None, Clone::clone);
         assert_eq!((first.items.len(), first.items[0].as_str()), (LIST_PAGE, "item-000"));
-        let second = Page::after(items.clone(), first.next.as_deref(), Clone::clone);
+        let second = page_after(items.clone(), first.next.as_deref(), Clone::clone);
         assert_eq!(second.items[0], "item-100");
-        let third = Page::after(items, second.next.as_deref(), Clone::clone);
+        let third = page_after(items, second.next.as_deref(), Clone::clone);
         assert_eq!((third.items.len(), third.next), (50, None));
     }
 }
@@ -65,35 +66,6 @@ pub enum PreparedSite {
     New(Box<Site>, jobslot_domain::contact::Email),
     /// A retry: the site was opened already, for this owner.
     Done(Versioned<SiteId>, UserId),
-}
-
-/// A technician as listed in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct TechnicianEntry {
-    /// Its id.
-    pub id: TechnicianId,
-    /// Its fields as the console edits them.
-    #[serde(flatten)]
-    pub technician: TechnicianInput,
-}
-
-/// A member as listed in the console.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct MemberEntry {
-    /// User id.
-    pub user: UserId,
-    /// E-mail address.
-    pub email: String,
-    /// Role.
-    pub role: Role,
-    /// For technicians, who they are.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub technician: Option<TechnicianId>,
-    /// When they were invited, while they have not set their password yet (self-hosted); the
-    /// invitation's link works for 72 hours, and can be sent again.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schema(value_type = Option<String>, format = DateTime)]
-    pub invited_at: Option<jiff::Timestamp>,
 }
 
 impl From<Member> for MemberEntry {
@@ -149,25 +121,17 @@ const AUDIT_PAGE: usize = 50;
 /// Page size of the technician and member lists.
 pub const LIST_PAGE: usize = 100;
 
-/// One page of a list sorted by a key, and the cursor of the next page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Page<T> {
-    /// The items.
-    pub items: Vec<T>,
-    /// Pass back as `cursor` for the next page; absent on the last page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub next: Option<String>,
-}
-
-impl<T> Page<T> {
-    /// The [`LIST_PAGE`] items after `cursor`, ordered by `key`.
-    fn after(items: impl Iterator<Item = T>, cursor: Option<&str>, key: impl Fn(&T) -> String) -> Self {
-        let mut keyed: Vec<(String, T)> =
-            items.map(|i| (key(&i), i)).filter(|(k, _)| cursor.is_none_or(|c| k.as_str() > c)).collect();
-        keyed.sort_by(|a, b| a.0.cmp(&b.0));
-        let next = (keyed.len() > LIST_PAGE).then(|| keyed[LIST_PAGE - 1].0.clone());
-        Self { items: keyed.into_iter().take(LIST_PAGE).map(|(_, i)| i).collect(), next }
-    }
+/// The [`LIST_PAGE`] items after `cursor`, ordered by `key`.
+fn page_after<T>(
+    items: impl Iterator<Item = T>,
+    cursor: Option<&str>,
+    key: impl Fn(&T) -> String,
+) -> Page<T> {
+    let mut keyed: Vec<(String, T)> =
+        items.map(|i| (key(&i), i)).filter(|(k, _)| cursor.is_none_or(|c| k.as_str() > c)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    let next = (keyed.len() > LIST_PAGE).then(|| keyed[LIST_PAGE - 1].0.clone());
+    Page { items: keyed.into_iter().take(LIST_PAGE).map(|(_, i)| i).collect(), next }
 }
 
 fn known_zone(name: &str) -> bool {
@@ -430,7 +394,7 @@ impl<S: Store> App<S> {
         let entries = technicians
             .iter()
             .map(|t| TechnicianEntry { id: t.id.clone(), technician: TechnicianInput::of(t) });
-        Ok(Page::after(entries, cursor, |e| e.id.to_string()))
+        Ok(page_after(entries, cursor, |e| e.id.to_string()))
     }
 
     /// One technician.
@@ -493,7 +457,7 @@ impl<S: Store> App<S> {
     ) -> Result<Page<MemberEntry>, AppError> {
         let (_, member) = self.authorize(site, user, Action::ManageMembers).await?;
         let members = self.repo.members(&member.site).await?.into_iter().map(MemberEntry::from);
-        Ok(Page::after(members, cursor, |m| m.user.to_string()))
+        Ok(page_after(members, cursor, |m| m.user.to_string()))
     }
 
     /// Checks a member request before anyone's account is touched: the caller may manage

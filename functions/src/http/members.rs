@@ -10,7 +10,7 @@ use super::openapi::{Forbidden, Invalid, NotFound, SitePath};
 use super::problem::ApiError;
 use crate::app::AppError;
 use crate::app::integrations::ClientIssuer;
-use crate::app::setup::{ListQuery, MemberEntry, Newcomer, Page};
+use crate::app::setup::{ListQuery, Newcomer};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -22,6 +22,7 @@ use jobslot_domain::contact::Email;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::routes;
 use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
+use jobslot_domain::setup::{MemberEntry, Page};
 use jobslot_domain::staff::Role;
 use serde::Deserialize;
 

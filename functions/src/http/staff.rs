@@ -11,7 +11,6 @@ use super::openapi::{
 };
 use super::problem::ApiError;
 use crate::app::setup::{Expect, ListQuery, PreparedSite, Versioned};
-use crate::app::setup::{Page, TechnicianEntry};
 use crate::store::Store;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -26,6 +25,7 @@ use jobslot_domain::routes;
 use jobslot_domain::setup::{
     Me, NewSiteInput, OrderFormInput, ServicesInput, SettingsInput, SiteCreated, TechnicianInput,
 };
+use jobslot_domain::setup::{Page, TechnicianEntry};
 use jobslot_domain::staff::Role;
 use serde::Serialize;
 
