@@ -13,6 +13,46 @@ use serde::{Deserialize, Serialize};
 
 /// Name of the header carrying a manage link's token.
 pub const TOKEN_HEADER: &str = "Manage-Token";
+/// A manage link's token as its parts: `{expiry}.{tag}`, or `{expiry}.{count}.{tag}` once
+/// staff replaced the order's link `count` times. The tag (a signature) is checked by whoever
+/// holds the key; this type only knows the shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManageToken {
+    /// Unix seconds after which the link no longer opens the booking.
+    pub expires: i64,
+    /// How many times the order's link had been replaced when this one was made.
+    pub count: u32,
+    /// The signature, base64url as sent.
+    pub tag: String,
+}
+
+impl ManageToken {
+    /// The token in `raw`, if it has a token's shape. A count is written only when it is not
+    /// 0, without leading zeros: one spelling per token.
+    pub fn parse(raw: &str) -> Option<Self> {
+        let mut parts = raw.trim().split('.');
+        let (expires, second, third) = (parts.next()?, parts.next()?, parts.next());
+        if parts.next().is_some() {
+            return None;
+        }
+        let expires = expires.parse().ok()?;
+        let (count, tag) = match third {
+            None => (0, second),
+            Some(tag) => (second.parse().ok().filter(|c| *c != 0 && !second.starts_with('0'))?, tag),
+        };
+        Some(Self { expires, count, tag: tag.to_owned() })
+    }
+
+    /// The token as sent.
+    pub fn to_text(&self) -> String {
+        if self.count == 0 {
+            format!("{}.{}", self.expires, self.tag)
+        } else {
+            format!("{}.{}.{}", self.expires, self.count, self.tag)
+        }
+    }
+}
+
 /// Hours before the appointment until which customers change or cancel online, unless the
 /// site says otherwise.
 pub const CHANGE_NOTICE_HOURS: u16 = 24;
@@ -171,6 +211,21 @@ impl RescheduleInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_manage_token_has_one_spelling_per_count() {
+        let parsed = |raw: &str| ManageToken::parse(raw).map(|t| (t.expires, t.count, t.tag));
+        assert_eq!(parsed("1700000000.tag"), Some((1_700_000_000, 0, "tag".into())));
+        assert_eq!(parsed("1700000000.2.tag"), Some((1_700_000_000, 2, "tag".into())));
+        for other in
+            ["1700000000.0.tag", "1700000000.02.tag", "1700000000.x.tag", "1.2.3.4", "tag", "x.tag", ""]
+        {
+            assert_eq!(parsed(other), None, "{other}");
+        }
+        let token = ManageToken::parse("1700000000.2.tag").expect("token");
+        assert_eq!(token.to_text(), "1700000000.2.tag");
+    }
+
     use crate::work_order::fixtures;
 
     fn site() -> Site {

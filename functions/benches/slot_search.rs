@@ -60,7 +60,7 @@ fn slot_search(c: &mut Criterion) {
     });
     let query =
         SlotsQuery { postcode: "2000".into(), service: service.id.to_string(), from: None, days: Some(14) };
-    let site = jobslot_functions::demo::DEMO_SITE;
+    let site = &jobslot_functions::demo::site_id();
     let found = runtime.block_on(app.slots(site, &query)).expect("slots");
     let offered: usize = found.days.iter().map(|d| d.slots.len()).sum();
     println!(

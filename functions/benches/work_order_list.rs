@@ -56,7 +56,7 @@ fn list(c: &mut Criterion) {
             support::book(app.repository(), work_order).await;
         }
     });
-    let site = jobslot_functions::demo::DEMO_SITE;
+    let site = &jobslot_functions::demo::site_id();
     let cases = [
         ("first page of 50 of 10,000 work orders", WorkOrderListQuery::default()),
         (

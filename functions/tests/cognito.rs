@@ -156,7 +156,7 @@ async fn each_integration_gets_its_own_cognito_client_and_removing_it_deletes_th
         })
         .await
         .expect("owner");
-    let site = jobslot_functions::demo::DEMO_SITE;
+    let site = &jobslot_functions::demo::site_id();
     let named = |name: &str| IntegrationInput { name: name.into() };
     let field_app = app.create_integration(site, &owner, &clients, &named("Field app")).await.expect("made");
     let crm = app.create_integration(site, &owner, &clients, &named("CRM")).await.expect("made");
@@ -188,7 +188,7 @@ async fn each_integration_gets_its_own_cognito_client_and_removing_it_deletes_th
     let member = app.repository().member(&jobslot_functions::demo::site_id(), &field_app.client_id).await;
     assert_eq!(member.expect("read").expect("a member").role, Role::Integrator);
 
-    app.remove_integration(site, &owner, &clients, field_app.client_id.as_str()).await.expect("removed");
+    app.remove_integration(site, &owner, &clients, &field_app.client_id).await.expect("removed");
     let (status, gone) = described(field_app.client_id.to_string()).await;
     assert_eq!(status, 400, "the client is gone from Cognito: {gone}");
     assert_eq!(gone["__type"], "ResourceNotFoundException");
@@ -198,6 +198,6 @@ async fn each_integration_gets_its_own_cognito_client_and_removing_it_deletes_th
     // Removing it again (a retry) finds nothing to do at Cognito.
     clients.delete_client(&field_app.client_id).await.expect("already gone is done");
     // Cognito cannot replace a secret: the owner is told what to do instead.
-    let refused = app.rotate_integration(site, &owner, &clients, crm.client_id.as_str()).await;
+    let refused = app.rotate_integration(site, &owner, &clients, &crm.client_id).await;
     assert!(matches!(refused, Err(jobslot_functions::app::AppError::Validation(_))), "{refused:?}");
 }

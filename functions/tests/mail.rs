@@ -27,8 +27,10 @@ fn sink() -> (u16, std::path::PathBuf) {
 }
 
 async fn book<S: Store>(app: &App<S>, key: &str) -> String {
-    let booked =
-        app.submit_work_order(demo::DEMO_SITE, Some(key), &submission(FIRST_SLOT)).await.expect("booked");
+    let booked = app
+        .submit_work_order(&demo::site_id(), &crate::support::key(key), &submission(FIRST_SLOT))
+        .await
+        .expect("booked");
     booked.created.number.to_string()
 }
 

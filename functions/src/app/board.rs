@@ -7,6 +7,7 @@ use jobslot_domain::FieldError;
 use jobslot_domain::api::TechnicianSummary;
 use jobslot_domain::availability::Interval;
 use jobslot_domain::board::{Board, BoardQuery, BoardRow};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::staff::Action;
 
@@ -15,7 +16,7 @@ const BOARD_JOBS_MAX: usize = 5_000;
 
 impl<S: Store> App<S> {
     /// The board from a day, for a number of days, in the site's zone.
-    pub async fn board(&self, site: &str, user: &UserId, query: &BoardQuery) -> Result<Board, AppError> {
+    pub async fn board(&self, site: &SiteId, user: &UserId, query: &BoardQuery) -> Result<Board, AppError> {
         let (site, _) = self.authorize(site, user, Action::ViewWorkOrders).await?;
         let site_zone = zone(&site.time_zone)?;
         let today = self.clock.now().to_zoned(site_zone.clone()).date();

@@ -9,6 +9,7 @@ use jobslot_domain::api::{
     DaySlots, MAX_DAYS_PER_QUERY, SlotOffer, SlotsQuery, SlotsResponse, TechnicianSummary,
 };
 use jobslot_domain::availability::{AvailabilityQuery, Interval, free_slots};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::postcode::Postcode;
 use jobslot_domain::site::{Service, Site, Technician};
@@ -19,7 +20,7 @@ const DEFAULT_DAYS: u16 = 7;
 
 impl<S: Store> App<S> {
     /// Free slots of every technician serving the postcode, grouped by local day.
-    pub async fn slots(&self, site: &str, query: &SlotsQuery) -> Result<SlotsResponse, AppError> {
+    pub async fn slots(&self, site: &SiteId, query: &SlotsQuery) -> Result<SlotsResponse, AppError> {
         let site = self.site(site).await?;
         let site_zone = zone(&site.time_zone)?;
         let now = self.clock.now();

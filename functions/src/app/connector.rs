@@ -13,6 +13,7 @@ use jobslot_domain::connector::{
     BookingToken, Callback, LinkBookingInput, LinkedOrder, UnscheduledOrderCreated, booking_path,
 };
 use jobslot_domain::dispatch::{Change, HistoryEntry};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::{TechnicianId, UserId, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::staff::Action;
@@ -24,7 +25,7 @@ impl<S: Store> App<S> {
     /// through.
     pub async fn create_unscheduled_order(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         input: &JobInput,
     ) -> Result<UnscheduledOrderCreated, AppError> {
@@ -52,13 +53,12 @@ impl<S: Store> App<S> {
     /// booked or called off takes no new link.
     pub async fn reissue_booking_link(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
+        number: &WorkOrderNumber,
     ) -> Result<UnscheduledOrderCreated, AppError> {
         let (site, member) = self.authorize(site, user, Action::CreateWorkOrders).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, number).await?.ok_or(AppError::NotFound)?;
         let order = &stored.order;
         if order.held().is_some() || order.status != OrderStatus::New {
             return Err(AppError::NotBookable(format!(
@@ -75,8 +75,8 @@ impl<S: Store> App<S> {
         };
         match self.repo.replace_booking_link(&stored, &digest(&token), &entry).await {
             Ok(()) => Ok(UnscheduledOrderCreated {
-                booking_path: booking_path(&site.id, &number, &token),
-                number,
+                booking_path: booking_path(&site.id, number, &token),
+                number: number.clone(),
                 status: order.status,
             }),
             Err(ChangeRefused::Changed) => Err(AppError::PreconditionFailed),
@@ -89,9 +89,9 @@ impl<S: Store> App<S> {
     /// if the link names one the site allows.
     pub async fn linked_order(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&BookingToken>,
         callback_uri: &str,
     ) -> Result<LinkedOrder, AppError> {
         let (site, stored) = self.linked(site, number, token).await?;
@@ -105,9 +105,9 @@ impl<S: Store> App<S> {
     /// the way), it answers the same.
     pub async fn book_linked_order(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&BookingToken>,
         input: &LinkBookingInput,
     ) -> Result<LinkedOrder, AppError> {
         let (site, mut stored) = self.linked(site, number, token).await?;
@@ -176,12 +176,12 @@ impl<S: Store> App<S> {
     /// all get [`AppError::NotFound`]: a link tells nothing about any other order.
     async fn linked(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&BookingToken>,
     ) -> Result<(Site, StoredOrder), AppError> {
         let (site, number) = self.site_and_number(site, number).await?;
-        let token = token.and_then(BookingToken::parse).ok_or(AppError::NotFound)?;
+        let token = token.ok_or(AppError::NotFound)?;
         let (hash, stored) = tokio::try_join!(
             self.repo.booking_link(&site.id, &number),
             self.repo.stored_order(&site.id, &number)

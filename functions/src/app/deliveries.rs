@@ -418,7 +418,7 @@ const LISTED: usize = 200;
 
 impl<S: Store> App<S> {
     /// The site's messages and where each stands, newest event first.
-    pub async fn deliveries(&self, site: &str, user: &UserId) -> Result<DeliveryPage, AppError> {
+    pub async fn deliveries(&self, site: &SiteId, user: &UserId) -> Result<DeliveryPage, AppError> {
         let (site, _) = self.authorize(site, user, Action::DispatchWorkOrders).await?;
         let mut items = self.repo.deliveries(&site.id).await?;
         items.reverse();
@@ -430,7 +430,7 @@ impl<S: Store> App<S> {
     /// way is left as it is.
     pub async fn resend(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         event_id: &str,
         audience: &str,

@@ -19,6 +19,7 @@ use jobslot_domain::availability::{Interval, SlotRules};
 use jobslot_domain::dispatch::{
     HistoryEntry, WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch,
 };
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::{TechnicianId, UserId, WorkOrderNumber};
 use jobslot_domain::schedule::GridMinutes;
 use jobslot_domain::setup::DAYS_AHEAD_MAX;
@@ -30,7 +31,7 @@ impl<S: Store> App<S> {
     /// A page of the site's work orders, sorted by appointment. Technicians see their own.
     pub async fn work_orders(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         query: &WorkOrderListQuery,
     ) -> Result<WorkOrderPage, AppError> {
@@ -77,9 +78,9 @@ impl<S: Store> App<S> {
     /// own jobs for technicians (others' are "not found").
     pub async fn work_order_detail(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
+        number: &WorkOrderNumber,
     ) -> Result<Versioned<WorkOrderDetail>, AppError> {
         let (_, _, stored) = self.order_for(site, user, number).await?;
         Ok(detail(stored))
@@ -88,9 +89,9 @@ impl<S: Store> App<S> {
     /// Applies a PATCH to a work order if it is still the version `expect` names.
     pub async fn change_work_order(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
+        number: &WorkOrderNumber,
         expect: &Expect,
         patch: &WorkOrderPatch,
     ) -> Result<Versioned<WorkOrderDetail>, AppError> {
@@ -148,13 +149,12 @@ impl<S: Store> App<S> {
 
     pub(super) async fn order_for(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
+        number: &WorkOrderNumber,
     ) -> Result<(Site, Member, StoredOrder), AppError> {
         let (site, member) = self.authorize(site, user, Action::WorkOwnJobs).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, number).await?.ok_or(AppError::NotFound)?;
         let own_job = stored.order.is_job_of(member.technician.as_ref());
         if member.role.allows(Action::ViewWorkOrders) || own_job {
             Ok((site, member, stored))

@@ -3,10 +3,12 @@
 //! the new booking's locks.
 
 use super::work_orders::{Booker, Submitted, request_hash};
-use super::{App, AppError, IDEMPOTENCY_HEADER};
+use super::{App, AppError};
 use crate::repository::StoredOrder;
 use crate::store::Store;
 use jobslot_domain::api::{SlotsQuery, SlotsResponse, Submission};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::ids::WorkOrderNumber;
 
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
 use jobslot_domain::ids::{IdempotencyKey, UserId};
@@ -19,9 +21,9 @@ impl<S: Store> App<S> {
     /// technician's first on each day, then everyone else's who serves the area.
     pub async fn follow_up_slots(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
+        number: &WorkOrderNumber,
         query: &FollowUpSlotsQuery,
     ) -> Result<SlotsResponse, AppError> {
         let (site, _, stored) = self.order_for(site, user, number).await?;
@@ -33,7 +35,7 @@ impl<S: Store> App<S> {
             from: query.from.clone(),
             days: query.days,
         };
-        let mut slots = self.slots(site.id.as_str(), &search).await?;
+        let mut slots = self.slots(&site.id, &search).await?;
         let own = |id: &jobslot_domain::ids::TechnicianId| !order.is_job_of(Some(id));
         for day in &mut slots.days {
             day.slots.sort_by_key(|s| (own(&s.technician), s.start));
@@ -46,10 +48,10 @@ impl<S: Store> App<S> {
     /// the first answer.
     pub async fn book_follow_up(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        number: &str,
-        idempotency_key: Option<&str>,
+        number: &WorkOrderNumber,
+        key: &IdempotencyKey,
         input: &FollowUpInput,
     ) -> Result<Submitted, AppError> {
         let (site, member, stored) = self.order_for(site, user, number).await?;
@@ -59,18 +61,17 @@ impl<S: Store> App<S> {
         if !(member.role.allows(Action::DispatchWorkOrders) || own_job) {
             return Err(AppError::Forbidden);
         }
-        let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
         let hash = request_hash(&(number, input))?;
-        if let Some(done) = self.replay(&site, &key, &hash).await? {
+        if let Some(done) = self.replay(&site, key, &hash).await? {
             return Ok(done);
         }
         follow_up_allowed(&site, &stored.order)?;
         let (technician, start) = input.parse().map_err(AppError::Validation)?;
         let submission = follow_up_of(&site, &stored, technician, start)?;
         let booker = Booker { by: member.email.as_str().to_owned(), follows: Some(&stored) };
-        match self.book(&site, &key, &hash, &submission, &booker).await {
+        match self.book(&site, key, &hash, &submission, &booker).await {
             Err(AppError::SlotUnavailable) => {
-                self.replay(&site, &key, &hash).await?.ok_or(AppError::SlotUnavailable)
+                self.replay(&site, key, &hash).await?.ok_or(AppError::SlotUnavailable)
             }
             outcome => outcome,
         }

@@ -43,7 +43,7 @@ impl<S: Store> App<S> {
     /// membership cannot be written is deleted again.
     pub async fn create_integration(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         issuer: &dyn ClientIssuer,
         input: &IntegrationInput,
@@ -84,15 +84,13 @@ impl<S: Store> App<S> {
     /// membership.
     async fn integration(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        client: &str,
+        client: &UserId,
     ) -> Result<(MachineClient, Member), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        // A malformed id names nothing: as absent as a made-up one.
-        let client = UserId::parse("client", client).map_err(|_| AppError::NotFound)?;
         // Another site's client is as absent as a made-up one.
-        match self.repo.machine_client(&client).await? {
+        match self.repo.machine_client(client).await? {
             Some(found) if found.site == site.id => Ok((found, member)),
             _ => Err(AppError::NotFound),
         }
@@ -103,10 +101,10 @@ impl<S: Store> App<S> {
     /// the issuer deletes the client, so it gets no new tokens either.
     pub async fn remove_integration(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         issuer: &dyn ClientIssuer,
-        client: &str,
+        client: &UserId,
     ) -> Result<(), AppError> {
         let (client, member) = self.integration(site, user, client).await?;
         let audit = self
@@ -119,10 +117,10 @@ impl<S: Store> App<S> {
     /// Gives an integration a new secret, shown once; the old one stops working at once.
     pub async fn rotate_integration(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         issuer: &dyn ClientIssuer,
-        client: &str,
+        client: &UserId,
     ) -> Result<IntegrationCreated, AppError> {
         let (client, member) = self.integration(site, user, client).await?;
         let Some((hash, secret)) = issuer.new_secret() else {

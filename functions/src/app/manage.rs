@@ -18,7 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
 use jobslot_domain::dispatch::{Change, HistoryEntry};
 use jobslot_domain::ids::{SiteId, UserId, WorkOrderNumber};
-use jobslot_domain::manage::{ManagedBooking, RescheduleInput, may_change};
+use jobslot_domain::manage::{ManageToken, ManagedBooking, RescheduleInput, may_change};
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::Action;
 use jobslot_domain::work_order::{Appointment, Assignee, OrderStatus, WorkOrder};
@@ -35,23 +35,6 @@ fn signed(site: &SiteId, number: &WorkOrderNumber, expires: i64, count: u32) -> 
     }
 }
 
-/// A token's parts: its expiry, the replacement count it was signed for, and the tag.
-fn token_parts(token: &str) -> Option<(i64, u32, &str)> {
-    let mut parts = token.trim().split('.');
-    let (expires, second, third) = (parts.next()?, parts.next()?, parts.next());
-    if parts.next().is_some() {
-        return None;
-    }
-    let expires = expires.parse().ok()?;
-    match third {
-        None => Some((expires, 0, second)),
-        // A count is written only when it is not 0, without leading zeros: one spelling per token.
-        Some(tag) => {
-            second.parse().ok().filter(|c| *c != 0 && !second.starts_with('0')).map(|c| (expires, c, tag))
-        }
-    }
-}
-
 impl<S: Store> App<S> {
     async fn manage_key(&self) -> Result<hmac::Key, StoreError> {
         let secret = self.repo.secret_or_insert("MANAGE_LINKS", &crate::random::bytes::<32>()).await?;
@@ -64,8 +47,7 @@ impl<S: Store> App<S> {
         let expires = (appointment.planned_end + VALID_AFTER).as_second();
         let count = order.manage_link;
         let tag = hmac::sign(&self.manage_key().await?, &signed(&order.site, &order.number, expires, count));
-        let tag = URL_SAFE_NO_PAD.encode(tag.as_ref());
-        let token = if count == 0 { format!("{expires}.{tag}") } else { format!("{expires}.{count}.{tag}") };
+        let token = ManageToken { expires, count, tag: URL_SAFE_NO_PAD.encode(tag.as_ref()) }.to_text();
         Ok(Some(format!("/manage/{}/{}?token={token}", order.site, order.number)))
     }
 
@@ -74,12 +56,13 @@ impl<S: Store> App<S> {
     /// [`AppError::LinkExpired`].
     async fn managed(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&ManageToken>,
     ) -> Result<(Site, StoredOrder), AppError> {
         let (site, number) = self.site_and_number(site, number).await?;
-        let (expires, count, tag) = token.and_then(token_parts).ok_or(AppError::NotFound)?;
+        let ManageToken { expires, count, tag } = token.ok_or(AppError::NotFound)?;
+        let (expires, count) = (*expires, *count);
         let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| AppError::NotFound)?;
         hmac::verify(&self.manage_key().await?, &signed(&site.id, &number, expires, count), &tag)
             .map_err(|_| AppError::NotFound)?;
@@ -97,10 +80,14 @@ impl<S: Store> App<S> {
     /// Replaces the customer's manage link of a booked order: every link sent before stops
     /// opening the booking at once, and the customer is e-mailed the new one (at the address
     /// the order has now) through the outbox, in the same write.
-    pub async fn replace_manage_link(&self, site: &str, user: &UserId, number: &str) -> Result<(), AppError> {
+    pub async fn replace_manage_link(
+        &self,
+        site: &SiteId,
+        user: &UserId,
+        number: &WorkOrderNumber,
+    ) -> Result<(), AppError> {
         let (site, member) = self.authorize(site, user, Action::DispatchWorkOrders).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        let stored = self.repo.stored_order(&site.id, &number).await?.ok_or(AppError::NotFound)?;
+        let stored = self.repo.stored_order(&site.id, number).await?.ok_or(AppError::NotFound)?;
         if stored.order.held().is_none() {
             return Err(AppError::NotBookable(format!(
                 "Work order {number} has no booked time, so its customer has no link to replace."
@@ -123,9 +110,9 @@ impl<S: Store> App<S> {
     /// The booking a manage link opens, as its page shows it.
     pub async fn managed_booking(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&ManageToken>,
     ) -> Result<ManagedBooking, AppError> {
         let (site, stored) = self.managed(site, number, token).await?;
         Ok(ManagedBooking::of(&stored.order, &site, self.clock.now()))
@@ -135,9 +122,9 @@ impl<S: Store> App<S> {
     /// new time are taken and the old ones freed in one write with the order, or nothing is.
     pub async fn reschedule_booking(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&ManageToken>,
         input: &RescheduleInput,
     ) -> Result<ManagedBooking, AppError> {
         let (site, stored) = self.managed(site, number, token).await?;
@@ -178,9 +165,9 @@ impl<S: Store> App<S> {
     /// Cancels the booking, freeing its time, while online changes are open.
     pub async fn cancel_booking(
         &self,
-        site: &str,
-        number: &str,
-        token: Option<&str>,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+        token: Option<&ManageToken>,
     ) -> Result<ManagedBooking, AppError> {
         let (site, stored) = self.managed(site, number, token).await?;
         let order = &stored.order;
@@ -213,22 +200,6 @@ impl<S: Store> App<S> {
             Err(ChangeRefused::Changed) => Err(AppError::PreconditionFailed),
             Err(ChangeRefused::SlotTaken) => Err(AppError::SlotUnavailable),
             Err(ChangeRefused::Store(e)) => Err(e.into()),
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::token_parts;
-
-    #[test]
-    fn a_token_has_one_spelling_per_count() {
-        assert_eq!(token_parts("1700000000.tag"), Some((1_700_000_000, 0, "tag")));
-        assert_eq!(token_parts("1700000000.2.tag"), Some((1_700_000_000, 2, "tag")));
-        for other in
-            ["1700000000.0.tag", "1700000000.02.tag", "1700000000.x.tag", "1.2.3.4", "tag", "x.tag", ""]
-        {
-            assert_eq!(token_parts(other), None, "{other}");
         }
     }
 }

@@ -20,7 +20,7 @@ pub mod setup;
 mod webhooks;
 mod work_orders;
 
-pub use work_orders::{IDEMPOTENCY_HEADER, Submitted};
+pub use work_orders::Submitted;
 
 use crate::repository::Member;
 use crate::repository::Repository;
@@ -159,17 +159,19 @@ impl<S: Store> App<S> {
     }
 
     /// A site by id, or [`AppError::UnknownSite`].
-    async fn site(&self, raw_id: &str) -> Result<Site, AppError> {
-        let id = SiteId::parse("site", raw_id).map_err(|_| AppError::UnknownSite)?;
-        self.repo.site(&id).await?.ok_or(AppError::UnknownSite)
+    async fn site(&self, id: &SiteId) -> Result<Site, AppError> {
+        self.repo.site(id).await?.ok_or(AppError::UnknownSite)
     }
 
     /// The site and the work-order number a public link names; a number of the wrong shape
     /// is as unknown as a missing order.
-    async fn site_and_number(&self, site: &str, number: &str) -> Result<(Site, WorkOrderNumber), AppError> {
+    async fn site_and_number(
+        &self,
+        site: &SiteId,
+        number: &WorkOrderNumber,
+    ) -> Result<(Site, WorkOrderNumber), AppError> {
         let site = self.site(site).await?;
-        let number = WorkOrderNumber::parse("number", number).map_err(|_| AppError::NotFound)?;
-        Ok((site, number))
+        Ok((site, number.clone()))
     }
 
     /// The site, and the caller's membership of it, when their role allows `action`. A user
@@ -177,11 +179,11 @@ impl<S: Store> App<S> {
     /// exist, so one tenant's staff cannot even learn which other sites exist.
     pub async fn authorize(
         &self,
-        raw_site: &str,
+        site: &SiteId,
         user: &UserId,
         action: Action,
     ) -> Result<(Site, Member), AppError> {
-        let site = self.site(raw_site).await?;
+        let site = self.site(site).await?;
         let member = self.repo.member(&site.id, user).await?.ok_or(AppError::UnknownSite)?;
         if member.role.allows(action) { Ok((site, member)) } else { Err(AppError::Forbidden) }
     }

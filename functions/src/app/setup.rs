@@ -13,7 +13,7 @@ use jobslot_domain::FieldError;
 use jobslot_domain::audit::{AuditEntry, AuditPage};
 use jobslot_domain::dispatch::WorkOrderRulesInput;
 use jobslot_domain::form::OrderForm;
-use jobslot_domain::ids::{IdempotencyKey, SiteId, TechnicianId, UserId};
+use jobslot_domain::ids::{SiteId, TechnicianId, UserId};
 use jobslot_domain::setup::{
     DEFAULT_DAYS_AHEAD, DEFAULT_NOTICE_MINUTES, DEFAULT_STEP_MINUTES, Me, MemberEntry, MemberRequest, MySite,
     NewSiteInput, OrderFormInput, Page, ServiceInput, ServicesInput, SettingsInput, TechnicianEntry,
@@ -171,16 +171,10 @@ impl<S: Store> App<S> {
     /// Checks a request to open a site (platform operators only) before anyone's account is
     /// touched. A retry of a request that already opened the site (same id, business name and
     /// owner e-mail) is recognised and answered as done.
-    pub async fn prepare_site(
-        &self,
-        user: &UserId,
-        idempotency_key: Option<&str>,
-        input: &NewSiteInput,
-    ) -> Result<PreparedSite, AppError> {
+    pub async fn prepare_site(&self, user: &UserId, input: &NewSiteInput) -> Result<PreparedSite, AppError> {
         if !self.repo.is_operator(user).await? {
             return Err(AppError::Forbidden);
         }
-        IdempotencyKey::parse(super::IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
         let mut errors = Vec::new();
         let id = SiteId::parse("id", input.id.trim()).map_err(|e| errors.push(e)).ok();
         let owner_email = jobslot_domain::contact::Email::parse("owner_email", &input.owner_email)
@@ -236,7 +230,7 @@ impl<S: Store> App<S> {
 
     async fn site_for(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         action: Action,
     ) -> Result<(Versioned<Site>, Member), AppError> {
@@ -255,7 +249,7 @@ impl<S: Store> App<S> {
     }
 
     /// A site's settings.
-    pub async fn settings(&self, site: &str, user: &UserId) -> Result<Versioned<SettingsInput>, AppError> {
+    pub async fn settings(&self, site: &SiteId, user: &UserId) -> Result<Versioned<SettingsInput>, AppError> {
         let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
         Ok(Versioned { value: SettingsInput::of(&site.value), version: site.version })
     }
@@ -263,7 +257,7 @@ impl<S: Store> App<S> {
     /// Changes a site's settings.
     pub async fn change_settings(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         expect: &Expect,
         input: &SettingsInput,
@@ -295,7 +289,7 @@ impl<S: Store> App<S> {
     }
 
     /// A site's services.
-    pub async fn services(&self, site: &str, user: &UserId) -> Result<Versioned<ServicesInput>, AppError> {
+    pub async fn services(&self, site: &SiteId, user: &UserId) -> Result<Versioned<ServicesInput>, AppError> {
         let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
         let services = site.value.services.iter().map(ServiceInput::of).collect();
         Ok(Versioned { value: ServicesInput { services }, version: site.version })
@@ -305,7 +299,7 @@ impl<S: Store> App<S> {
     /// one that technicians list is refused, naming it.
     pub async fn change_services(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         expect: &Expect,
         input: &ServicesInput,
@@ -331,7 +325,7 @@ impl<S: Store> App<S> {
     /// A site's reason codes and rules per order type.
     pub async fn work_order_rules(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
     ) -> Result<Versioned<WorkOrderRulesInput>, AppError> {
         // Technicians read them too: the reason codes they close jobs with.
@@ -343,7 +337,7 @@ impl<S: Store> App<S> {
     /// code since removed keep it, with its label.
     pub async fn change_work_order_rules(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         expect: &Expect,
         input: &WorkOrderRulesInput,
@@ -358,7 +352,11 @@ impl<S: Store> App<S> {
     }
 
     /// A site's order form.
-    pub async fn order_form(&self, site: &str, user: &UserId) -> Result<Versioned<OrderFormInput>, AppError> {
+    pub async fn order_form(
+        &self,
+        site: &SiteId,
+        user: &UserId,
+    ) -> Result<Versioned<OrderFormInput>, AppError> {
         let (site, _) = self.site_for(site, user, Action::ViewSetup).await?;
         Ok(Versioned { value: OrderFormInput { form: site.value.order_form }, version: site.version })
     }
@@ -367,7 +365,7 @@ impl<S: Store> App<S> {
     /// were given; a retry in flight is answered from its idempotency record.
     pub async fn change_order_form(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         expect: &Expect,
         input: &OrderFormInput,
@@ -385,7 +383,7 @@ impl<S: Store> App<S> {
     /// Every technician of a site.
     pub async fn technician_list(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         cursor: Option<&str>,
     ) -> Result<Page<TechnicianEntry>, AppError> {
@@ -400,27 +398,29 @@ impl<S: Store> App<S> {
     /// One technician.
     pub async fn technician(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        id: &str,
+        id: &TechnicianId,
     ) -> Result<Versioned<TechnicianEntry>, AppError> {
         let (_, member) = self.authorize(site, user, Action::ViewSetup).await?;
-        let id = TechnicianId::parse("id", id).map_err(|_| AppError::NotFound)?;
-        let (tech, version) = self.repo.technician(&member.site, &id).await?.ok_or(AppError::NotFound)?;
-        Ok(Versioned { value: TechnicianEntry { id, technician: TechnicianInput::of(&tech) }, version })
+        let (tech, version) = self.repo.technician(&member.site, id).await?.ok_or(AppError::NotFound)?;
+        Ok(Versioned {
+            value: TechnicianEntry { id: id.clone(), technician: TechnicianInput::of(&tech) },
+            version,
+        })
     }
 
     /// Creates (`If-None-Match: *`) or changes (`If-Match`) a technician.
     pub async fn put_technician(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        id: &str,
+        id: &TechnicianId,
         expect: &Expect,
         input: &TechnicianInput,
     ) -> Result<Versioned<TechnicianEntry>, AppError> {
         let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
-        let id = TechnicianId::parse("id", id)?;
+        let id = id.clone();
         let (precondition, action) = match expect {
             Expect::New => (Precondition::Absent, "technician.created"),
             Expect::Version(v) => (Precondition::Version(v.clone()), "technician.changed"),
@@ -451,7 +451,7 @@ impl<S: Store> App<S> {
     /// A site's members.
     pub async fn member_list(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         cursor: Option<&str>,
     ) -> Result<Page<MemberEntry>, AppError> {
@@ -465,7 +465,7 @@ impl<S: Store> App<S> {
     /// business name, which an invitation names.
     pub async fn check_member(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         request: &MemberRequest,
     ) -> Result<String, AppError> {
@@ -481,9 +481,9 @@ impl<S: Store> App<S> {
     /// Sends an invited member a new invitation (the old link keeps working until it expires).
     pub async fn resend_invitation(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        who: &str,
+        who: &UserId,
         identity: &super::identity::Identity<S>,
     ) -> Result<MemberEntry, AppError> {
         let (site_record, _) = self.authorize(site, user, Action::ManageMembers).await?;
@@ -507,7 +507,7 @@ impl<S: Store> App<S> {
     /// other at once.
     pub async fn put_member(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         who: Newcomer,
         request: &MemberRequest,
@@ -546,13 +546,12 @@ impl<S: Store> App<S> {
     /// membership.
     pub async fn member_of(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        who: &str,
+        who: &UserId,
     ) -> Result<(Member, Member), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageMembers).await?;
-        let who = UserId::parse("user", who).map_err(|_| AppError::NotFound)?;
-        let found = self.repo.member(&site.id, &who).await?.ok_or(AppError::NotFound)?;
+        let found = self.repo.member(&site.id, who).await?.ok_or(AppError::NotFound)?;
         Ok((found, member))
     }
 
@@ -561,16 +560,16 @@ impl<S: Store> App<S> {
     /// ([`App::remove_integration`]) where `issuer` made it; the last owner cannot be removed.
     pub async fn remove_member(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         issuer: Option<&dyn super::integrations::ClientIssuer>,
-        who: &str,
+        who: &UserId,
     ) -> Result<(), AppError> {
         let (gone, member) = self.member_of(site, user, who).await?;
         if let (Role::Integrator, Some(issuer)) = (gone.role, issuer)
             && self.repo.machine_client(&gone.user).await?.is_some()
         {
-            return self.remove_integration(site, user, issuer, gone.user.as_str()).await;
+            return self.remove_integration(site, user, issuer, &gone.user).await;
         }
         let audit = self.audit_entry(&member, "member.removed", gone.email.as_str()).write(&gone.site)?;
         self.repo
@@ -582,7 +581,7 @@ impl<S: Store> App<S> {
     /// The site's audit trail, newest first.
     pub async fn audit_trail(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         cursor: Option<&str>,
     ) -> Result<AuditPage, AppError> {

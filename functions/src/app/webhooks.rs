@@ -7,6 +7,7 @@ use crate::repository::{AuditWrite, Member, SigningSecret, StoredWebhook, Webhoo
 use crate::store::Store;
 use jiff::SignedDuration;
 use jobslot_domain::FieldError;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::site::Site;
 use jobslot_domain::staff::{Action, Role};
@@ -21,7 +22,7 @@ const MAX_SECRETS: usize = 3;
 impl<S: Store> App<S> {
     /// The site's endpoints the caller manages (an owner all, an integrator its own), oldest
     /// first.
-    pub async fn webhook_endpoints(&self, site: &str, user: &UserId) -> Result<EndpointPage, AppError> {
+    pub async fn webhook_endpoints(&self, site: &SiteId, user: &UserId) -> Result<EndpointPage, AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
         let stored = self.repo.webhooks(&site.id).await?;
         let items = stored.into_iter().map(|s| s.record.endpoint).filter(|e| manages(&member, e)).collect();
@@ -31,7 +32,7 @@ impl<S: Store> App<S> {
     /// Registers an endpoint; it hears of events from now on.
     pub async fn create_webhook(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
         input: &EndpointInput,
     ) -> Result<EndpointWithSecret, AppError> {
@@ -70,9 +71,9 @@ impl<S: Store> App<S> {
     /// Changes an endpoint's address, events, description or state; its secret stays.
     pub async fn change_webhook(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        id: &str,
+        id: &EndpointId,
         input: &EndpointInput,
     ) -> Result<Endpoint, AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
@@ -102,9 +103,9 @@ impl<S: Store> App<S> {
     /// Gives an endpoint a new secret; the one it replaces signs too for a day.
     pub async fn rotate_webhook_secret(
         &self,
-        site: &str,
+        site: &SiteId,
         user: &UserId,
-        id: &str,
+        id: &EndpointId,
     ) -> Result<EndpointWithSecret, AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
         let stored = self.stored_webhook(&site, &member, id).await?;
@@ -117,7 +118,7 @@ impl<S: Store> App<S> {
         ));
         secrets.truncate(MAX_SECRETS);
         let record = WebhookRecord { secrets, ..stored.record.clone() };
-        let audit = self.audit_entry(&member, "webhook.secret_rotated", id).write(&site.id)?;
+        let audit = self.audit_entry(&member, "webhook.secret_rotated", id.as_str()).write(&site.id)?;
         if !self.repo.save_webhook(&site.id, Some(&stored), &record, audit).await? {
             return Err(AppError::PreconditionFailed);
         }
@@ -125,10 +126,15 @@ impl<S: Store> App<S> {
     }
 
     /// Removes an endpoint: nothing more is posted to it.
-    pub async fn delete_webhook(&self, site: &str, user: &UserId, id: &str) -> Result<(), AppError> {
+    pub async fn delete_webhook(
+        &self,
+        site: &SiteId,
+        user: &UserId,
+        id: &EndpointId,
+    ) -> Result<(), AppError> {
         let (site, member) = self.authorize(site, user, Action::ManageWebhooks).await?;
         let stored = self.stored_webhook(&site, &member, id).await?;
-        let audit = self.audit_entry(&member, "webhook.deleted", id).write(&site.id)?;
+        let audit = self.audit_entry(&member, "webhook.deleted", id.as_str()).write(&site.id)?;
         self.repo.delete_webhook(&site.id, &stored.record.endpoint.id, audit).await?;
         Ok(())
     }
@@ -139,10 +145,9 @@ impl<S: Store> App<S> {
         &self,
         site: &Site,
         member: &Member,
-        id: &str,
+        id: &EndpointId,
     ) -> Result<StoredWebhook, AppError> {
-        let id = EndpointId::parse("id", id).map_err(|_| AppError::NotFound)?;
-        match self.repo.webhook(&site.id, &id).await? {
+        match self.repo.webhook(&site.id, id).await? {
             Some(stored) if manages(member, &stored.record.endpoint) => Ok(stored),
             _ => Err(AppError::NotFound),
         }

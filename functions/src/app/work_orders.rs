@@ -8,6 +8,7 @@ use jobslot_domain::FieldError;
 use jobslot_domain::api::{Job, Submission, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::booking::Booking;
 use jobslot_domain::dispatch::{Change, HistoryEntry};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::{IdempotencyKey, TechnicianId, WorkOrderNumber};
 use jobslot_domain::site::{Site, Technician};
 use jobslot_domain::work_order::{Appointment, Assignee, WorkOrder};
@@ -18,8 +19,6 @@ const IDEMPOTENCY_WINDOW: SignedDuration = SignedDuration::from_hours(24);
 /// Attempts at writing the booking: a random work-order number that collides, or a DynamoDB
 /// transaction conflicting with a concurrent one, is retried; anything else is final.
 pub(super) const WRITE_ATTEMPTS: u32 = 4;
-/// Name of the header carrying the idempotency key.
-pub const IDEMPOTENCY_HEADER: &str = "Idempotency-Key";
 
 /// Who books, for the history, and the work order the booking follows up, if any.
 pub(super) struct Booker<'a> {
@@ -47,21 +46,20 @@ impl<S: Store> App<S> {
     /// request that took it may be this one's own earlier attempt.
     pub async fn submit_work_order(
         &self,
-        site: &str,
-        idempotency_key: Option<&str>,
+        site: &SiteId,
+        key: &IdempotencyKey,
         request: &SubmitWorkOrder,
     ) -> Result<Submitted, AppError> {
         let site = self.site(site).await?;
-        let key = IdempotencyKey::parse(IDEMPOTENCY_HEADER, idempotency_key.unwrap_or_default())?;
         let request_hash = request_hash(request)?;
-        if let Some(done) = self.replay(&site, &key, &request_hash).await? {
+        if let Some(done) = self.replay(&site, key, &request_hash).await? {
             return Ok(done);
         }
         let submission = request.parse(&site).map_err(AppError::Validation)?;
         let booker = Booker { by: "customer".into(), follows: None };
-        match self.book(&site, &key, &request_hash, &submission, &booker).await {
+        match self.book(&site, key, &request_hash, &submission, &booker).await {
             Err(AppError::SlotUnavailable) => {
-                self.replay(&site, &key, &request_hash).await?.ok_or(AppError::SlotUnavailable)
+                self.replay(&site, key, &request_hash).await?.ok_or(AppError::SlotUnavailable)
             }
             outcome => outcome,
         }

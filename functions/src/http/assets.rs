@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{CoverageResponse, SiteConfigResponse};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::routes;
 use serde::Deserialize;
 
@@ -30,7 +31,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn site_config<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
 ) -> Result<Json<SiteConfigResponse>, ApiError> {
     Ok(Json(state.app.site_config(&site).await?))
 }
@@ -58,7 +59,7 @@ struct CoverageQuery {
 )]
 async fn coverage<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     ApiQuery(query): ApiQuery<CoverageQuery>,
 ) -> Result<Json<CoverageResponse>, ApiError> {
     Ok(Json(state.app.coverage(&site, &query.postcode).await?))

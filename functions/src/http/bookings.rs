@@ -9,6 +9,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use jobslot_domain::api::{SlotsQuery, SlotsResponse};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
@@ -30,7 +31,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn slots<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     ApiQuery(query): ApiQuery<SlotsQuery>,
 ) -> Result<Json<SlotsResponse>, ApiError> {
     Ok(Json(state.app.slots(&site, &query).await?))

@@ -4,20 +4,19 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::headers::BookingTokenHeader;
 use super::openapi::{
     ChangedBySomeoneElse, Forbidden, Invalid, LinkBookingConflict, NotFound, NothingToLink, SitePath,
 };
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jobslot_domain::api::JobInput;
-use jobslot_domain::connector::{
-    LinkBookingInput, LinkQuery, LinkedOrder, TOKEN_HEADER, UnscheduledOrderCreated,
-};
+use jobslot_domain::connector::{LinkBookingInput, LinkQuery, LinkedOrder, UnscheduledOrderCreated};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::routes;
 
@@ -51,17 +50,13 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn create<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<JobInput>,
 ) -> Result<Response, ApiError> {
     let created = state.app.create_unscheduled_order(&site, &user, &input).await?;
     let location = format!("/api/sites/{site}/work-orders/{}", created.number);
     Ok(super::created(&location, created))
-}
-
-fn token(headers: &HeaderMap) -> Option<&str> {
-    headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// The work order a booking link is for, as the hosted booking page shows it. Needs the
@@ -85,11 +80,11 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 )]
 async fn linked<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
+    BookingTokenHeader(token): BookingTokenHeader,
     ApiQuery(query): ApiQuery<LinkQuery>,
 ) -> Result<Json<LinkedOrder>, ApiError> {
-    Ok(Json(state.app.linked_order(&site, &number, token(&headers), &query.callback_uri).await?))
+    Ok(Json(state.app.linked_order(&site, &number, token.as_ref(), &query.callback_uri).await?))
 }
 
 /// Books the slot the customer picked for the work order of a booking link, atomically; the
@@ -115,11 +110,11 @@ async fn linked<S: Store>(
 )]
 async fn book<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
+    BookingTokenHeader(token): BookingTokenHeader,
     ApiJson(input): ApiJson<LinkBookingInput>,
 ) -> Result<Json<LinkedOrder>, ApiError> {
-    Ok(Json(state.app.book_linked_order(&site, &number, token(&headers), &input).await?))
+    Ok(Json(state.app.book_linked_order(&site, &number, token.as_ref(), &input).await?))
 }
 
 /// Replaces the booking link of a work order that waits for its booking: the link given
@@ -141,7 +136,7 @@ async fn book<S: Store>(
 )]
 async fn reissue<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
 ) -> Result<Json<UnscheduledOrderCreated>, ApiError> {
     Ok(Json(state.app.reissue_booking_link(&site, &user, &number).await?))

@@ -9,6 +9,7 @@ use crate::store::Store;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::notification::{Delivery, DeliveryPage};
 use jobslot_domain::routes;
 
@@ -37,7 +38,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn list<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Json<DeliveryPage>, ApiError> {
     Ok(Json(state.app.deliveries(&site, &user).await?))
@@ -64,7 +65,7 @@ async fn list<S: Store>(
 )]
 async fn resend<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, event, audience)): ApiPath<(String, String, String)>,
+    ApiPath((site, event, audience)): ApiPath<(SiteId, String, String)>,
     StaffUser(user): StaffUser,
 ) -> Result<Json<Delivery>, ApiError> {
     Ok(Json(state.app.resend(&site, &user, &event, &audience).await?))

@@ -57,15 +57,87 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// Path parameters; a segment that is not valid percent-encoded UTF-8 becomes a problem
-/// document instead of axum's plain-text 400.
+/// Path parameters, each parsed into its domain type before the handler runs: a single one,
+/// or a tuple in the path's order. A segment that is not one (a malformed site id,
+/// work-order number, …) names nothing, so it is a 404 problem naming the parameter; one that
+/// is not valid percent-encoded UTF-8 is a 400 problem, not axum's plain text.
 pub struct ApiPath<T>(pub T);
 
-impl<S: Send + Sync, T: DeserializeOwned + Send> FromRequestParts<S> for ApiPath<T> {
+impl<S: Send + Sync, T: PathParams> FromRequestParts<S> for ApiPath<T> {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        let Path(value) = Path::<T>::from_request_parts(parts, state).await?;
-        Ok(Self(value))
+        let Path(params) = Path::<Vec<(String, String)>>::from_request_parts(parts, state).await?;
+        T::from_params(&params).map(Self)
+    }
+}
+
+/// A type a path parameter parses into.
+pub trait PathParam: Sized {
+    /// The parameter's name in the routes' paths, for the problem when a segment is not one.
+    const NAME: &'static str;
+
+    /// The value `raw` names, if it is one.
+    fn from_segment(raw: &str) -> Option<Self>;
+}
+
+/// The values of a route's path parameters, in order.
+pub trait PathParams: Sized {
+    /// Parses `params` (name, raw value), in the path's order.
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError>;
+}
+
+fn param<P: PathParam>(params: &[(String, String)], at: usize) -> Result<P, ApiError> {
+    let (_, raw) = params.get(at).ok_or(ApiError::MalformedPath)?;
+    P::from_segment(raw).ok_or(ApiError::NoSuch(P::NAME))
+}
+
+impl<A: PathParam> PathParams for A {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        param(params, 0)
+    }
+}
+
+impl<A: PathParam, B: PathParam> PathParams for (A, B) {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        Ok((param(params, 0)?, param(params, 1)?))
+    }
+}
+
+impl<A: PathParam, B: PathParam, C: PathParam> PathParams for (A, B, C) {
+    fn from_params(params: &[(String, String)]) -> Result<Self, ApiError> {
+        Ok((param(params, 0)?, param(params, 1)?, param(params, 2)?))
+    }
+}
+
+macro_rules! path_params {
+    ($($type:ty => $name:literal),* $(,)?) => {
+        $(
+            impl PathParam for $type {
+                const NAME: &'static str = $name;
+
+                fn from_segment(raw: &str) -> Option<Self> {
+                    <$type>::parse($name, raw).ok()
+                }
+            }
+        )*
+    };
+}
+
+path_params! {
+    jobslot_domain::ids::SiteId => "site",
+    jobslot_domain::ids::WorkOrderNumber => "number",
+    jobslot_domain::ids::TechnicianId => "technician",
+    jobslot_domain::ids::UserId => "user",
+    jobslot_domain::webhook::EndpointId => "endpoint",
+}
+
+/// The event and audience of a delivery, checked by the application (their ids are made by
+/// the outbox, not typed).
+impl PathParam for String {
+    const NAME: &'static str = "segment";
+
+    fn from_segment(raw: &str) -> Option<Self> {
+        Some(raw.to_owned())
     }
 }

@@ -4,17 +4,18 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath};
+use super::headers::ManageTokenHeader;
 use super::openapi::{
     ChangedBySomeoneElse, Forbidden, Invalid, LinkExpired, ManageConflict, NotFound, NothingToLink, SitePath,
 };
 use super::problem::ApiError;
 use crate::store::Store;
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::WorkOrderNumber;
-use jobslot_domain::manage::{ManagedBooking, RescheduleInput, TOKEN_HEADER};
+use jobslot_domain::manage::{ManagedBooking, RescheduleInput};
 use jobslot_domain::routes;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
@@ -25,10 +26,6 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
         .route(routes::SITE_BOOKING_MANAGE_LINK, post(replace_link::<S>))
         // The customer's name and address: no cache may keep them.
         .layer(super::no_store())
-}
-
-fn token(headers: &HeaderMap) -> Option<&str> {
-    headers.get(TOKEN_HEADER).and_then(|v| v.to_str().ok())
 }
 
 /// The booking a manage link opens: its time, place and whether it can still be changed
@@ -51,10 +48,10 @@ fn token(headers: &HeaderMap) -> Option<&str> {
 )]
 async fn booking<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
+    ManageTokenHeader(token): ManageTokenHeader,
 ) -> Result<Json<ManagedBooking>, ApiError> {
-    Ok(Json(state.app.managed_booking(&site, &number, token(&headers)).await?))
+    Ok(Json(state.app.managed_booking(&site, &number, token.as_ref()).await?))
 }
 
 /// Moves the booking to another offered slot: the new time's locks are taken and the old
@@ -81,11 +78,11 @@ async fn booking<S: Store>(
 )]
 async fn reschedule<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
+    ManageTokenHeader(token): ManageTokenHeader,
     ApiJson(input): ApiJson<RescheduleInput>,
 ) -> Result<Json<ManagedBooking>, ApiError> {
-    Ok(Json(state.app.reschedule_booking(&site, &number, token(&headers), &input).await?))
+    Ok(Json(state.app.reschedule_booking(&site, &number, token.as_ref(), &input).await?))
 }
 
 /// Cancels the booking and frees its time. Only while online changes are open.
@@ -109,10 +106,10 @@ async fn reschedule<S: Store>(
 )]
 async fn cancel<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
-    headers: HeaderMap,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
+    ManageTokenHeader(token): ManageTokenHeader,
 ) -> Result<Json<ManagedBooking>, ApiError> {
-    Ok(Json(state.app.cancel_booking(&site, &number, token(&headers)).await?))
+    Ok(Json(state.app.cancel_booking(&site, &number, token.as_ref()).await?))
 }
 
 /// Replaces the customer's manage link (one went to a wrong address, say): every link sent
@@ -135,7 +132,7 @@ async fn cancel<S: Store>(
 )]
 async fn replace_link<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
 ) -> Result<axum::http::StatusCode, ApiError> {
     state.app.replace_manage_link(&site, &user, &number).await?;

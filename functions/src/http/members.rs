@@ -19,6 +19,7 @@ use axum::routing::{delete, get, post, put};
 use axum::{Json, Router};
 use jobslot_domain::FieldError;
 use jobslot_domain::contact::Email;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::UserId;
 use jobslot_domain::routes;
 use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
@@ -84,7 +85,7 @@ pub(super) async fn newcomer<S: Store>(
 )]
 async fn members<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
@@ -112,7 +113,7 @@ async fn members<S: Store>(
 )]
 async fn put_member<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<MemberInput>,
 ) -> Result<Response, ApiError> {
@@ -145,7 +146,7 @@ async fn put_member<S: Store>(
 )]
 async fn remove_member<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, who)): ApiPath<(String, String)>,
+    ApiPath((site, who)): ApiPath<(SiteId, UserId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     state.app.remove_member(&site, &user, state.clients.as_deref(), &who).await?;
@@ -169,7 +170,7 @@ async fn remove_member<S: Store>(
 )]
 async fn resend_invitation<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, who)): ApiPath<(String, String)>,
+    ApiPath((site, who)): ApiPath<(SiteId, UserId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     let Some(identity) = &state.accounts else {
@@ -203,7 +204,7 @@ async fn resend_invitation<S: Store>(
 )]
 async fn create_integration<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<IntegrationInput>,
 ) -> Result<Response, ApiError> {
@@ -229,7 +230,7 @@ async fn create_integration<S: Store>(
 )]
 async fn remove_integration<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, client)): ApiPath<(String, String)>,
+    ApiPath((site, client)): ApiPath<(SiteId, UserId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     state.app.remove_integration(&site, &user, client_issuer(&state)?, &client).await?;
@@ -252,7 +253,7 @@ async fn remove_integration<S: Store>(
 )]
 async fn rotate_integration<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, client)): ApiPath<(String, String)>,
+    ApiPath((site, client)): ApiPath<(SiteId, UserId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     let issuer = client_issuer(&state)?;

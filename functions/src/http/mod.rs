@@ -9,6 +9,7 @@ mod bookings;
 mod connector;
 mod deliveries;
 pub mod extract;
+mod headers;
 pub mod identity;
 pub mod limits;
 mod manage;

@@ -22,7 +22,11 @@ pub trait SiteOrigins: Send + Sync + 'static {
 impl<S: Store> SiteOrigins for App<S> {
     fn origins<'a>(&'a self, site: &'a str) -> Origins<'a> {
         Box::pin(async move {
-            match self.site_config(site).await {
+            // A malformed id is as unknown as a well-formed one of no site.
+            let Ok(site) = jobslot_domain::ids::SiteId::parse("site", site) else {
+                return Some(Arc::from([]));
+            };
+            match self.site_config(&site).await {
                 Ok(config) => Some(config.allowed_origins.into()),
                 Err(AppError::UnknownSite) => Some(Arc::from([])),
                 Err(_) => None,

@@ -40,6 +40,10 @@ pub enum ApiError {
     /// A path parameter is not valid text.
     #[error("malformed path")]
     MalformedPath,
+    /// A path parameter is not what its name says (a site id, a work-order number, …), so it
+    /// names nothing: the parameter's name.
+    #[error("no such {0}")]
+    NoSuch(&'static str),
 }
 
 impl From<JsonRejection> for ApiError {
@@ -202,6 +206,17 @@ impl IntoResponse for ApiError {
                 StatusCode::BAD_REQUEST,
                 "Malformed request",
                 Some(bounded(detail)),
+                vec![],
+            ),
+            // A malformed site id is as unknown as a well-formed one of no site.
+            ApiError::NoSuch("site") => {
+                problem(K::UnknownSite, StatusCode::NOT_FOUND, "No such site", None, vec![])
+            }
+            ApiError::NoSuch(name) => problem(
+                K::NotFound,
+                StatusCode::NOT_FOUND,
+                "Not found",
+                Some(format!("The path's {name} is not one: nothing has it.")),
                 vec![],
             ),
             ApiError::MalformedPath => problem(

@@ -5,6 +5,7 @@
 use super::AppState;
 use super::auth::StaffUser;
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::headers::Idempotency;
 use super::members::{Invite, newcomer};
 use super::openapi::{
     AlreadyExists, ChangedBySomeoneElse, Forbidden, IfMatchRequired, Invalid, NotFound, SitePath,
@@ -20,6 +21,7 @@ use axum::{Json, Router};
 use jobslot_domain::audit::AuditPage;
 use jobslot_domain::board::{Board, BoardQuery};
 use jobslot_domain::dispatch::WorkOrderRulesInput;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::TechnicianId;
 use jobslot_domain::routes;
 use jobslot_domain::setup::{
@@ -94,7 +96,7 @@ async fn me<S: Store>(
     operation_id = "createSite",
     tag = "setup",
     params(
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe: the same key opens the site once."),
+        ("Idempotency-Key" = String, Header, description = "Required of every create. A retry is recognised by the site's id, business name and owner."),
     ),
     request_body = NewSiteInput,
     security(("staff" = [])),
@@ -108,12 +110,12 @@ async fn me<S: Store>(
 async fn create_site<S: Store>(
     State(state): State<AppState<S>>,
     StaffUser(user): StaffUser,
-    headers: HeaderMap,
+    // Required of every create; the site's id makes a retry safe (see `prepare_site`).
+    Idempotency(_): Idempotency,
     ApiJson(input): ApiJson<NewSiteInput>,
 ) -> Result<Response, ApiError> {
-    let key = headers.get(crate::app::IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
     // Everything is checked before anyone's account is touched.
-    let (created, owner, owner_invited) = match state.app.prepare_site(&user, key, &input).await? {
+    let (created, owner, owner_invited) = match state.app.prepare_site(&user, &input).await? {
         PreparedSite::Done(done, owner) => (done, owner, false),
         PreparedSite::New(site, owner_email) => {
             let invite =
@@ -143,7 +145,7 @@ async fn create_site<S: Store>(
 )]
 async fn settings<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.settings(&site, &user).await?))
@@ -172,7 +174,7 @@ async fn settings<S: Store>(
 )]
 async fn change_settings<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(input): ApiJson<SettingsInput>,
@@ -196,7 +198,7 @@ async fn change_settings<S: Store>(
 )]
 async fn services<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.services(&site, &user).await?))
@@ -225,7 +227,7 @@ async fn services<S: Store>(
 )]
 async fn change_services<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(input): ApiJson<ServicesInput>,
@@ -249,7 +251,7 @@ async fn change_services<S: Store>(
 )]
 async fn order_form<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.order_form(&site, &user).await?))
@@ -278,7 +280,7 @@ async fn order_form<S: Store>(
 )]
 async fn change_order_form<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(input): ApiJson<OrderFormInput>,
@@ -302,7 +304,7 @@ async fn change_order_form<S: Store>(
 )]
 async fn work_order_rules<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.work_order_rules(&site, &user).await?))
@@ -331,7 +333,7 @@ async fn work_order_rules<S: Store>(
 )]
 async fn change_work_order_rules<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(input): ApiJson<WorkOrderRulesInput>,
@@ -358,7 +360,7 @@ async fn change_work_order_rules<S: Store>(
 )]
 async fn board<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<BoardQuery>,
 ) -> Result<Response, ApiError> {
@@ -381,7 +383,7 @@ async fn board<S: Store>(
 )]
 async fn technicians<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {
@@ -404,7 +406,7 @@ async fn technicians<S: Store>(
 )]
 async fn technician<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, id)): ApiPath<(String, String)>,
+    ApiPath((site, id)): ApiPath<(SiteId, TechnicianId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.technician(&site, &user, &id).await?))
@@ -437,7 +439,7 @@ async fn technician<S: Store>(
 )]
 async fn put_technician<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, id)): ApiPath<(String, String)>,
+    ApiPath((site, id)): ApiPath<(SiteId, TechnicianId)>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TechnicianInput>,
@@ -463,7 +465,7 @@ async fn put_technician<S: Store>(
 )]
 async fn audit<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<Response, ApiError> {

@@ -12,7 +12,9 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::{get, post, put};
 use axum::{Json, Router};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::routes;
+use jobslot_domain::webhook::EndpointId;
 use jobslot_domain::webhook::{Endpoint, EndpointInput, EndpointPage, EndpointWithSecret};
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
@@ -41,7 +43,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn list<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
 ) -> Result<Json<EndpointPage>, ApiError> {
     Ok(Json(state.app.webhook_endpoints(&site, &user).await?))
@@ -68,7 +70,7 @@ async fn list<S: Store>(
 )]
 async fn create<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<EndpointInput>,
 ) -> Result<Response, ApiError> {
@@ -96,7 +98,7 @@ async fn create<S: Store>(
 )]
 async fn change<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, id)): ApiPath<(String, String)>,
+    ApiPath((site, id)): ApiPath<(SiteId, EndpointId)>,
     StaffUser(user): StaffUser,
     ApiJson(input): ApiJson<EndpointInput>,
 ) -> Result<Json<Endpoint>, ApiError> {
@@ -119,7 +121,7 @@ async fn change<S: Store>(
 )]
 async fn remove<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, id)): ApiPath<(String, String)>,
+    ApiPath((site, id)): ApiPath<(SiteId, EndpointId)>,
     StaffUser(user): StaffUser,
 ) -> Result<StatusCode, ApiError> {
     state.app.delete_webhook(&site, &user, &id).await?;
@@ -144,7 +146,7 @@ async fn remove<S: Store>(
 )]
 async fn rotate<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, id)): ApiPath<(String, String)>,
+    ApiPath((site, id)): ApiPath<(SiteId, EndpointId)>,
     StaffUser(user): StaffUser,
 ) -> Result<Json<EndpointWithSecret>, ApiError> {
     Ok(Json(state.app.rotate_webhook_secret(&site, &user, &id).await?))

@@ -18,10 +18,12 @@ use axum::{Json, Router};
 use jobslot_domain::api::{SlotsResponse, SubmitWorkOrder, WorkOrderCreated};
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderListQuery, WorkOrderPage, WorkOrderPatch};
 use jobslot_domain::follow_up::{FollowUpInput, FollowUpSlotsQuery};
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::ids::WorkOrderNumber;
 use jobslot_domain::routes;
 
-pub use crate::app::IDEMPOTENCY_HEADER;
+pub use super::headers::IDEMPOTENCY_HEADER;
+use super::headers::Idempotency;
 
 pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     Router::new()
@@ -42,7 +44,7 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
     tag = "booking",
     params(
         SitePath,
-        ("Idempotency-Key" = Option<String>, Header, description = "8 to 128 characters of letters, \
+        ("Idempotency-Key" = String, Header, description = "8 to 128 characters of letters, \
             digits, `-`, `_`, `.` or `:` (a UUID fits); the same key and body book once."),
     ),
     request_body = SubmitWorkOrder,
@@ -64,17 +66,16 @@ pub(super) fn routes<S: Store>() -> Router<AppState<S>> {
 )]
 async fn submit<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
-    headers: HeaderMap,
+    ApiPath(site): ApiPath<SiteId>,
+    Idempotency(key): Idempotency,
     ApiJson(request): ApiJson<SubmitWorkOrder>,
 ) -> Result<Response, ApiError> {
-    let key = headers.get(IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
-    let submitted = state.app.submit_work_order(&site, key, &request).await?;
+    let submitted = state.app.submit_work_order(&site, &key, &request).await?;
     created(&site, submitted)
 }
 
 /// 201 with the new work order's URL, and `Idempotent-Replayed` on a replay.
-fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, ApiError> {
+fn created(site: &SiteId, submitted: crate::app::Submitted) -> Result<Response, ApiError> {
     let location = format!("/api/sites/{site}/work-orders/{}", submitted.created.number);
     let mut response = super::created(&location, submitted.created);
     if submitted.replayed {
@@ -101,7 +102,7 @@ fn created(site: &str, submitted: crate::app::Submitted) -> Result<Response, Api
 )]
 async fn list<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath(site): ApiPath<String>,
+    ApiPath(site): ApiPath<SiteId>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<WorkOrderListQuery>,
 ) -> Result<Json<WorkOrderPage>, ApiError> {
@@ -124,7 +125,7 @@ async fn list<S: Store>(
 )]
 async fn work_order<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
 ) -> Result<Response, ApiError> {
     Ok(versioned(StatusCode::OK, state.app.work_order_detail(&site, &user, &number).await?))
@@ -157,7 +158,7 @@ async fn work_order<S: Store>(
 )]
 async fn change<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
     headers: HeaderMap,
     ApiJson(patch): ApiJson<WorkOrderPatch>,
@@ -185,7 +186,7 @@ async fn change<S: Store>(
 )]
 async fn follow_up_slots<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
     ApiQuery(query): ApiQuery<FollowUpSlotsQuery>,
 ) -> Result<Json<SlotsResponse>, ApiError> {
@@ -203,7 +204,7 @@ async fn follow_up_slots<S: Store>(
     params(
         SitePath,
         ("number" = WorkOrderNumber, Path, description = "The work order to follow up."),
-        ("Idempotency-Key" = Option<String>, Header, description = "The same key and body book once."),
+        ("Idempotency-Key" = String, Header, description = "The same key and body book once."),
     ),
     request_body = FollowUpInput,
     security(("staff" = [])),
@@ -219,12 +220,11 @@ async fn follow_up_slots<S: Store>(
 )]
 async fn follow_up<S: Store>(
     State(state): State<AppState<S>>,
-    ApiPath((site, number)): ApiPath<(String, String)>,
+    ApiPath((site, number)): ApiPath<(SiteId, WorkOrderNumber)>,
     StaffUser(user): StaffUser,
-    headers: HeaderMap,
+    Idempotency(key): Idempotency,
     ApiJson(input): ApiJson<FollowUpInput>,
 ) -> Result<Response, ApiError> {
-    let key = headers.get(IDEMPOTENCY_HEADER).and_then(|v| v.to_str().ok());
-    let submitted = state.app.book_follow_up(&site, &user, &number, key, &input).await?;
+    let submitted = state.app.book_follow_up(&site, &user, &number, &key, &input).await?;
     created(&site, submitted)
 }

@@ -101,3 +101,26 @@ async fn browsers_on_an_embedding_site_may_call_the_api_and_others_may_not() {
     let other = preflight("https://evil.example").await.expect("preflight");
     assert!(other.headers().get("access-control-allow-origin").is_none());
 }
+
+#[tokio::test]
+async fn a_path_segment_that_is_no_id_is_a_404_naming_it_before_the_handler_runs() {
+    let app = spawn_app().await;
+    // No token: the path is read first, and a segment that is no id names nothing.
+    for (method, path, kind, named) in [
+        ("GET", format!("{SITE}/work-orders/not-a-number"), "not-found", "number"),
+        ("GET", format!("{SITE}/bookings/WO-!"), "not-found", "number"),
+        ("GET", format!("{SITE}/technicians/Sam%20Nguyen"), "not-found", "technician"),
+        ("DELETE", format!("{SITE}/webhooks/hook-1"), "not-found", "endpoint"),
+        ("GET", "/api/sites/Not%20A%20Slug/work-orders/WO-0000000A".to_owned(), "unknown-site", ""),
+    ] {
+        let method = reqwest::Method::from_bytes(method.as_bytes()).expect("method");
+        let response = app.client.request(method, format!("{}{path}", app.base)).send().await.expect("sent");
+        let found = problem(response, StatusCode::NOT_FOUND, kind).await;
+        let detail = found.detail.unwrap_or_default();
+        assert!(detail.contains(named), "{path}: {detail}");
+        assert!(
+            !detail.contains("not-a-number") && !detail.contains("Sam"),
+            "the segment is not echoed: {detail}"
+        );
+    }
+}

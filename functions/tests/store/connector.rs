@@ -18,7 +18,7 @@ use serde_json::json;
 const CALLBACK: &str = "https://fieldapp.example/jobs/7?from=jobslot";
 
 async fn create<S: Store>(app: &App<S>, user: &UserId) -> (UnscheduledOrderCreated, String) {
-    let created = app.create_unscheduled_order(demo::DEMO_SITE, user, &job()).await.expect("created");
+    let created = app.create_unscheduled_order(&demo::site_id(), user, &job()).await.expect("created");
     let token = created.booking_path.split("token=").nth(1).expect("a token").to_owned();
     (created, token)
 }
@@ -60,18 +60,18 @@ pub async fn an_order_created_in_advance_is_listed_unscheduled_and_holds_no_time
     let hash = app.repository().booking_link(&demo::site_id(), &created.number).await.expect("read");
     assert!(hash.is_some_and(|h| h.len() == 64 && !h.contains(&token)), "only the token's hash is kept");
 
-    let detail = app.work_order_detail(demo::DEMO_SITE, &user, created.number.as_str()).await.expect("read");
+    let detail = app.work_order_detail(&demo::site_id(), &user, &created.number).await.expect("read");
     assert_eq!(detail.value.order.appointment, None);
     assert_eq!(detail.value.history.len(), 1);
     assert_eq!(detail.value.history[0].by, "dispatch@acme.example");
-    let all = app.work_orders(demo::DEMO_SITE, &user, &WorkOrderListQuery::default()).await.expect("list");
+    let all = app.work_orders(&demo::site_id(), &user, &WorkOrderListQuery::default()).await.expect("list");
     let listed = all.items.iter().find(|s| s.number == created.number).expect("listed");
     assert_eq!((listed.start, listed.technician.as_ref()), (None, None));
     let this_week = WorkOrderListQuery { from: Some("2026-11-23".into()), ..Default::default() };
-    let dated = app.work_orders(demo::DEMO_SITE, &user, &this_week).await.expect("list");
+    let dated = app.work_orders(&demo::site_id(), &user, &this_week).await.expect("list");
     assert!(dated.items.iter().all(|s| s.number != created.number), "in no date range");
     let sams = WorkOrderListQuery { technician: Some("sam-nguyen".into()), ..Default::default() };
-    let sams = app.work_orders(demo::DEMO_SITE, &user, &sams).await.expect("list");
+    let sams = app.work_orders(&demo::site_id(), &user, &sams).await.expect("list");
     assert!(sams.items.is_empty(), "nobody's job yet");
     let day = hour("2026-11-23T13:00:00Z");
     let whole_day = Interval { start: day.start, end: day.start + SignedDuration::from_hours(24) };
@@ -92,27 +92,49 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     let user = dispatcher(&app).await;
     let (created, token) = create(&app, &user).await;
     let (other, other_token) = create(&app, &user).await;
-    let number = created.number.as_str();
+    let number = &created.number;
 
-    let shown = app.linked_order(demo::DEMO_SITE, number, Some(&token), CALLBACK).await.expect("shown");
+    let shown = app
+        .linked_order(&demo::site_id(), number, crate::support::booking_token(&token).as_ref(), CALLBACK)
+        .await
+        .expect("shown");
     let job = shown.job.as_ref().expect("a waiting order shows its job");
     assert_eq!((job.postcode.as_str(), shown.service.as_str()), ("2000", "basic-service"));
     assert_eq!(
         shown.return_to.as_deref(),
         Some(&*format!("{CALLBACK}&work_order={number}&status=new&progress=0"))
     );
-    for (n, t) in [(number, other_token.as_str()), (other.number.as_str(), token.as_str()), (number, "")] {
-        let refused = app.linked_order(demo::DEMO_SITE, n, Some(t), "").await;
-        assert!(matches!(refused, Err(AppError::NotFound)), "a link opens its own order only");
+    for (n, t) in [(number, other_token.as_str()), (&other.number, token.as_str()), (number, "")] {
         let refused =
-            app.book_linked_order(demo::DEMO_SITE, n, Some(t), &slot("sam-nguyen", FIRST_SLOT)).await;
+            app.linked_order(&demo::site_id(), n, crate::support::booking_token(t).as_ref(), "").await;
+        assert!(matches!(refused, Err(AppError::NotFound)), "a link opens its own order only");
+        let refused = app
+            .book_linked_order(
+                &demo::site_id(),
+                n,
+                crate::support::booking_token(t).as_ref(),
+                &slot("sam-nguyen", FIRST_SLOT),
+            )
+            .await;
         assert!(matches!(refused, Err(AppError::NotFound)));
     }
-    let elsewhere = app.linked_order(demo::DEMO_SITE, number, Some(&token), "https://evil.example/").await;
+    let elsewhere = app
+        .linked_order(
+            &demo::site_id(),
+            number,
+            crate::support::booking_token(&token).as_ref(),
+            "https://evil.example/",
+        )
+        .await;
     assert!(matches!(elsewhere, Err(AppError::Validation(e)) if e[0].field == "callback_uri"));
 
     let booked = app
-        .book_linked_order(demo::DEMO_SITE, number, Some(&token), &slot("sam-nguyen", FIRST_SLOT))
+        .book_linked_order(
+            &demo::site_id(),
+            number,
+            crate::support::booking_token(&token).as_ref(),
+            &slot("sam-nguyen", FIRST_SLOT),
+        )
         .await
         .expect("booked");
     let appointment = booked.booked.as_ref().expect("booked");
@@ -122,12 +144,22 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     );
     assert!(booked.return_to.as_deref().is_some_and(|r| r.ends_with("&status=new&progress=100")));
     let again = app
-        .book_linked_order(demo::DEMO_SITE, number, Some(&token), &slot("sam-nguyen", FIRST_SLOT))
+        .book_linked_order(
+            &demo::site_id(),
+            number,
+            crate::support::booking_token(&token).as_ref(),
+            &slot("sam-nguyen", FIRST_SLOT),
+        )
         .await
         .expect("the same answer for a retry");
     assert_eq!(again, booked);
     let moved = app
-        .book_linked_order(demo::DEMO_SITE, number, Some(&token), &slot("sam-nguyen", "2026-11-24T22:00:00Z"))
+        .book_linked_order(
+            &demo::site_id(),
+            number,
+            crate::support::booking_token(&token).as_ref(),
+            &slot("sam-nguyen", "2026-11-24T22:00:00Z"),
+        )
         .await;
     assert!(matches!(moved, Err(AppError::NotBookable(_))), "a link books once");
 
@@ -136,17 +168,17 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     assert_eq!(holders.iter().map(|b| &b.work_order).collect::<Vec<_>>(), [&created.number]);
     let taken = app
         .book_linked_order(
-            demo::DEMO_SITE,
-            other.number.as_str(),
-            Some(&other_token),
+            &demo::site_id(),
+            &other.number,
+            crate::support::booking_token(&other_token).as_ref(),
             &slot("sam-nguyen", FIRST_SLOT),
         )
         .await;
     assert!(matches!(taken, Err(AppError::SlotUnavailable)), "the slot is Sam's now");
     let sams = WorkOrderListQuery { technician: Some("sam-nguyen".into()), ..Default::default() };
-    let sams = app.work_orders(demo::DEMO_SITE, &user, &sams).await.expect("list");
+    let sams = app.work_orders(&demo::site_id(), &user, &sams).await.expect("list");
     assert_eq!(sams.items.iter().map(|s| &s.number).collect::<Vec<_>>(), [&created.number]);
-    let detail = app.work_order_detail(demo::DEMO_SITE, &user, number).await.expect("read").value;
+    let detail = app.work_order_detail(&demo::site_id(), &user, number).await.expect("read").value;
     let last = detail.history.last().expect("history");
     assert_eq!((last.by.as_str(), last.changes.len()), ("customer", 2));
     let events = app.repository().outbox(&demo::site_id()).await.expect("outbox");
@@ -158,9 +190,9 @@ pub async fn the_customer_books_an_order_through_its_link_and_only_its_link(stor
     assert_eq!(cancelled.order.status, OrderStatus::Cancelled);
     let late = app
         .book_linked_order(
-            demo::DEMO_SITE,
-            other.number.as_str(),
-            Some(&other_token),
+            &demo::site_id(),
+            &other.number,
+            crate::support::booking_token(&other_token).as_ref(),
             &slot("sam-nguyen", "2026-11-24T22:00:00Z"),
         )
         .await;

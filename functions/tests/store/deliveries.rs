@@ -235,13 +235,13 @@ pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let refusing = RecordingMailer { refuse: true, ..Default::default() };
     app.deliver_due(&Outlets::mail(&refusing, PUBLIC_URL)).await.expect("round");
-    let listed = app.deliveries(demo::DEMO_SITE, &user).await.expect("listed").items;
+    let listed = app.deliveries(&demo::site_id(), &user).await.expect("listed").items;
     assert_eq!(listed.len(), 2);
     assert!(listed.iter().all(|d| d.status == DeliveryStatus::Failed && d.work_order == number));
     assert_eq!(listed[0].last_error.as_deref(), Some("550 no such user"));
 
     let customer = listed.iter().find(|d| d.audience == "customer").expect("customer");
-    let again = app.resend(demo::DEMO_SITE, &user, &customer.event_id, "customer").await.expect("queued");
+    let again = app.resend(&demo::site_id(), &user, &customer.event_id, "customer").await.expect("queued");
     assert_eq!((again.status, again.resends), (DeliveryStatus::Pending, 1));
     assert_eq!(waiting(&app).await, 1, "the event waits again");
     let mailer = RecordingMailer::default();
@@ -260,6 +260,6 @@ pub async fn staff_see_a_given_up_message_and_send_it_again(store: impl Store) {
         invited_at: None,
     };
     app.repository().save_member(&member).await.expect("member");
-    let refused = app.deliveries(demo::DEMO_SITE, &technician).await;
+    let refused = app.deliveries(&demo::site_id(), &technician).await;
     assert!(matches!(refused, Err(jobslot_functions::app::AppError::Forbidden)));
 }

@@ -27,38 +27,35 @@ pub async fn a_follow_up_books_a_linked_order_for_the_same_place_and_service(sto
     let app = demo_app(store).await;
     let user = dispatcher(&app).await;
     let first = closed_incomplete(&app, &user).await;
-    let slots = app
-        .follow_up_slots(demo::DEMO_SITE, &user, first.as_str(), &Default::default())
-        .await
-        .expect("slots");
+    let slots =
+        app.follow_up_slots(&demo::site_id(), &user, &first, &Default::default()).await.expect("slots");
     let day = slots.days.first().expect("a day with slots");
     assert_eq!(day.slots[0].technician.as_str(), "sam-nguyen", "the same technician's slots come first");
     let start = "2026-11-24T22:00:00Z";
     let booked = app
         .book_follow_up(
-            demo::DEMO_SITE,
+            &demo::site_id(),
             &user,
-            first.as_str(),
-            Some("follow-up-key-1"),
+            &first,
+            &crate::support::key("follow-up-key-1"),
             &at("priya-shah", start),
         )
         .await
         .expect("booked");
     let again = app
         .book_follow_up(
-            demo::DEMO_SITE,
+            &demo::site_id(),
             &user,
-            first.as_str(),
-            Some("follow-up-key-1"),
+            &first,
+            &crate::support::key("follow-up-key-1"),
             &at("priya-shah", start),
         )
         .await
         .expect("replayed");
     assert!(again.replayed && again.created == booked.created);
-    let new =
-        app.work_order_detail(demo::DEMO_SITE, &user, booked.created.number.as_str()).await.expect("new");
+    let new = app.work_order_detail(&demo::site_id(), &user, &booked.created.number).await.expect("new");
     let new = new.value.order;
-    let old = app.work_order_detail(demo::DEMO_SITE, &user, first.as_str()).await.expect("first").value;
+    let old = app.work_order_detail(&demo::site_id(), &user, &first).await.expect("first").value;
     assert_eq!(new.follow_up_of.as_ref(), Some(&first));
     assert_eq!(old.order.follow_ups, std::slice::from_ref(&booked.created.number));
     assert_eq!(
@@ -70,7 +67,8 @@ pub async fn a_follow_up_books_a_linked_order_for_the_same_place_and_service(sto
     // The slot is the follow-up's now.
     let mut request = submission(start);
     request.technician = "priya-shah".into();
-    let taken = app.submit_work_order(demo::DEMO_SITE, Some("key-after-follow-up"), &request).await;
+    let taken =
+        app.submit_work_order(&demo::site_id(), &crate::support::key("key-after-follow-up"), &request).await;
     assert!(matches!(taken, Err(AppError::SlotUnavailable)), "{taken:?}");
 }
 
@@ -82,10 +80,10 @@ pub async fn a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_an
     let open = book(&app, "sam-nguyen", "2026-11-24T00:00:00Z", "Bob").await;
     let not_closed = app
         .book_follow_up(
-            demo::DEMO_SITE,
+            &demo::site_id(),
             &user,
-            open.as_str(),
-            Some("fu-key-open"),
+            &open,
+            &crate::support::key("fu-key-open"),
             &at("sam-nguyen", FIRST_SLOT),
         )
         .await;
@@ -95,10 +93,10 @@ pub async fn a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_an
     // Bob's booking holds this hour.
     let taken = app
         .book_follow_up(
-            demo::DEMO_SITE,
+            &demo::site_id(),
             &user,
-            first.as_str(),
-            Some("fu-key-taken"),
+            &first,
+            &crate::support::key("fu-key-taken"),
             &at("sam-nguyen", "2026-11-24T00:00:00Z"),
         )
         .await;
@@ -109,14 +107,14 @@ pub async fn a_follow_up_is_refused_unless_closed_incomplete_with_the_rule_on_an
     app.repository().save_site(&site).await.expect("rules off");
     let rule_off = app
         .book_follow_up(
-            demo::DEMO_SITE,
+            &demo::site_id(),
             &user,
-            first.as_str(),
-            Some("fu-key-rule"),
+            &first,
+            &crate::support::key("fu-key-rule"),
             &at("sam-nguyen", "2026-11-24T22:00:00Z"),
         )
         .await;
     assert!(matches!(rule_off, Err(AppError::FollowUpNotAllowed(_))), "{rule_off:?}");
-    let first_now = app.work_order_detail(demo::DEMO_SITE, &user, first.as_str()).await.expect("read").value;
+    let first_now = app.work_order_detail(&demo::site_id(), &user, &first).await.expect("read").value;
     assert!(first_now.order.follow_ups.is_empty(), "nothing was linked");
 }

@@ -56,41 +56,58 @@ pub async fn the_manage_link_moves_and_then_cancels_its_own_booking_only(store: 
     let other = book(&app, "sam-nguyen", BOBS, "Bob").await;
     let mailer = RecordingMailer::default();
     let token = link_token(&app, &mailer, &number).await;
-    let site = demo::DEMO_SITE;
+    let site = &demo::site_id();
 
-    let shown = app.managed_booking(site, number.as_str(), Some(&token)).await.expect("shown");
+    let shown = app
+        .managed_booking(site, &number, crate::support::manage_token(&token).as_ref())
+        .await
+        .expect("shown");
     assert!(shown.changeable_until.is_some() && shown.locked.is_none());
     let mut tampered = token.clone();
     let last = tampered.pop().expect("a character");
     tampered.push(if last == 'A' { 'B' } else { 'A' });
-    for (n, t) in
-        [(number.as_str(), tampered.as_str()), (other.as_str(), token.as_str()), (number.as_str(), "")]
-    {
-        let refused = app.managed_booking(site, n, Some(t)).await;
+    for (n, t) in [(&number, tampered.as_str()), (&other, token.as_str()), (&number, "")] {
+        let refused = app.managed_booking(site, n, crate::support::manage_token(t).as_ref()).await;
         assert!(matches!(refused, Err(AppError::NotFound)), "{n} {t}");
-        assert!(matches!(app.cancel_booking(site, n, Some(t)).await, Err(AppError::NotFound)));
+        assert!(matches!(
+            app.cancel_booking(site, n, crate::support::manage_token(t).as_ref()).await,
+            Err(AppError::NotFound)
+        ));
     }
     let forged = format!("{}{}", i64::MAX, &token[token.find('.').expect("dot")..]);
     assert!(matches!(
-        app.managed_booking(site, number.as_str(), Some(&forged)).await,
+        app.managed_booking(site, &number, crate::support::manage_token(&forged).as_ref()).await,
         Err(AppError::NotFound)
     ));
 
-    let moved = app.reschedule_booking(site, number.as_str(), Some(&token), &to(LATER)).await.expect("moved");
+    let moved = app
+        .reschedule_booking(site, &number, crate::support::manage_token(&token).as_ref(), &to(LATER))
+        .await
+        .expect("moved");
     assert_eq!(moved.order.booked.map(|b| b.start), Some(hour(LATER).start));
     assert_eq!(sams(&app, hour(ALICES)).await, 0, "the old time is free");
     assert_eq!(sams(&app, hour(LATER)).await, 1, "the new one is held");
-    let taken = app.reschedule_booking(site, number.as_str(), Some(&token), &to(BOBS)).await;
+    let taken =
+        app.reschedule_booking(site, &number, crate::support::manage_token(&token).as_ref(), &to(BOBS)).await;
     assert!(matches!(taken, Err(AppError::SlotUnavailable)), "Bob has that one");
 
     let token = link_token(&app, &mailer, &number).await;
-    let cancelled = app.cancel_booking(site, number.as_str(), Some(&token)).await.expect("cancelled");
+    let cancelled = app
+        .cancel_booking(site, &number, crate::support::manage_token(&token).as_ref())
+        .await
+        .expect("cancelled");
     assert_eq!(cancelled.order.status, OrderStatus::Cancelled);
     assert_eq!(sams(&app, hour(LATER)).await, 0, "the time is free again");
-    let again = app.reschedule_booking(site, number.as_str(), Some(&token), &to(ALICES)).await;
+    let again = app
+        .reschedule_booking(site, &number, crate::support::manage_token(&token).as_ref(), &to(ALICES))
+        .await;
     assert!(matches!(again, Err(AppError::ChangeClosed(_))), "a cancelled booking stays cancelled");
     assert!(
-        app.managed_booking(site, number.as_str(), Some(&token)).await.expect("still shown").locked.is_some()
+        app.managed_booking(site, &number, crate::support::manage_token(&token).as_ref())
+            .await
+            .expect("still shown")
+            .locked
+            .is_some()
     );
 
     app.deliver_due(&Outlets::mail(&mailer, PUBLIC_URL)).await.expect("round");
@@ -110,17 +127,23 @@ pub async fn online_changes_close_before_the_appointment_and_the_link_expires_af
     let token = link_token(&app, &RecordingMailer::default(), &number).await;
     let start = hour(ALICES).start;
     let late = app.at(start - SignedDuration::from_hours(23));
-    let refused = late.cancel_booking(demo::DEMO_SITE, number.as_str(), Some(&token)).await;
+    let refused =
+        late.cancel_booking(&demo::site_id(), &number, crate::support::manage_token(&token).as_ref()).await;
     match refused {
         Err(AppError::ChangeClosed(why)) => {
             assert!(why.contains("24 hours") && why.contains("02 9000 1234"), "{why}")
         }
         other => panic!("expected the change to be closed, got {other:?}"),
     }
-    let view = late.managed_booking(demo::DEMO_SITE, number.as_str(), Some(&token)).await.expect("shown");
+    let view = late
+        .managed_booking(&demo::site_id(), &number, crate::support::manage_token(&token).as_ref())
+        .await
+        .expect("shown");
     assert!(view.changeable_until.is_none() && view.locked.is_some());
     let expired = app.at(start + SignedDuration::from_hours(24 * 8));
-    let gone = expired.managed_booking(demo::DEMO_SITE, number.as_str(), Some(&token)).await;
+    let gone = expired
+        .managed_booking(&demo::site_id(), &number, crate::support::manage_token(&token).as_ref())
+        .await;
     assert!(matches!(gone, Err(AppError::LinkExpired)));
     assert!(now() < start, "the booking was made before");
 }

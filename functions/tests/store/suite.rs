@@ -215,7 +215,7 @@ fn slot(start: &str, minutes: i64) -> Interval {
 pub async fn a_booking_is_stored_with_its_work_order(store: impl Store) {
     let app = demo_app(store).await;
     let submitted = app
-        .submit_work_order(demo::DEMO_SITE, Some("key-00000001"), &submission(FIRST_SLOT))
+        .submit_work_order(&demo::site_id(), &crate::support::key("key-00000001"), &submission(FIRST_SLOT))
         .await
         .expect("booked");
     let site = demo::site_id();
@@ -232,7 +232,7 @@ pub async fn a_booking_is_stored_with_its_work_order(store: impl Store) {
 
 pub async fn an_overlapping_booking_is_refused_and_leaves_nothing(store: impl Store) {
     let app = demo_app(store).await;
-    app.submit_work_order(demo::DEMO_SITE, Some("key-00000001"), &submission(FIRST_SLOT))
+    app.submit_work_order(&demo::site_id(), &crate::support::key("key-00000001"), &submission(FIRST_SLOT))
         .await
         .expect("booked");
     let first = app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 60)).await.expect("b")
@@ -273,7 +273,8 @@ pub async fn thirty_two_concurrent_submissions_for_one_slot_book_it_once(store: 
             tokio::spawn(async move {
                 let key = format!("race-key-{i:04}");
                 barrier.wait().await;
-                app.submit_work_order(demo::DEMO_SITE, Some(&key), &submission(FIRST_SLOT)).await
+                app.submit_work_order(&demo::site_id(), &crate::support::key(&key), &submission(FIRST_SLOT))
+                    .await
             })
         })
         .collect();
@@ -296,14 +297,19 @@ pub async fn thirty_two_concurrent_submissions_for_one_slot_book_it_once(store: 
 pub async fn a_retried_submission_gets_the_first_answer(store: impl Store) {
     let app = demo_app(store).await;
     let request = submission(FIRST_SLOT);
-    let first = app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &request).await.expect("booked");
-    let again =
-        app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &request).await.expect("replayed");
+    let first = app
+        .submit_work_order(&demo::site_id(), &crate::support::key("retry-key-1"), &request)
+        .await
+        .expect("booked");
+    let again = app
+        .submit_work_order(&demo::site_id(), &crate::support::key("retry-key-1"), &request)
+        .await
+        .expect("replayed");
     assert!(!first.replayed && again.replayed);
     assert_eq!(first.created, again.created);
     let mut changed = request.clone();
     changed.job.contact.name = "Someone Else".into();
-    let reused = app.submit_work_order(demo::DEMO_SITE, Some("retry-key-1"), &changed).await;
+    let reused = app.submit_work_order(&demo::site_id(), &crate::support::key("retry-key-1"), &changed).await;
     assert!(matches!(reused, Err(AppError::IdempotencyKeyReused)), "{reused:?}");
     let bookings =
         app.repository().bookings(&demo::site_id(), &sam(), slot(FIRST_SLOT, 24 * 60)).await.expect("b");
@@ -318,7 +324,11 @@ async fn race_bookings_of_sam<S: Store>(
     times: Vec<Interval>,
 ) -> Vec<Result<(), BookingRefused>> {
     let template = app
-        .submit_work_order(demo::DEMO_SITE, Some("template-key"), &submission("2026-11-24T00:00:00Z"))
+        .submit_work_order(
+            &demo::site_id(),
+            &crate::support::key("template-key"),
+            &submission("2026-11-24T00:00:00Z"),
+        )
         .await
         .expect("a booking to copy");
     let site = demo::site_id();
@@ -370,7 +380,12 @@ pub async fn twenty_concurrent_retries_with_one_key_all_get_the_one_booking(stor
             let (app, barrier) = (app.clone(), Arc::clone(&barrier));
             tokio::spawn(async move {
                 barrier.wait().await;
-                app.submit_work_order(demo::DEMO_SITE, Some("one-key-20"), &submission(FIRST_SLOT)).await
+                app.submit_work_order(
+                    &demo::site_id(),
+                    &crate::support::key("one-key-20"),
+                    &submission(FIRST_SLOT),
+                )
+                .await
             })
         })
         .collect();
@@ -391,8 +406,10 @@ pub async fn twenty_concurrent_retries_with_one_key_all_get_the_one_booking(stor
 pub async fn a_retry_after_the_form_changed_gets_the_first_answer(store: impl Store) {
     let app = demo_app(store).await;
     let request = submission(FIRST_SLOT);
-    let first =
-        app.submit_work_order(demo::DEMO_SITE, Some("form-change-1"), &request).await.expect("booked");
+    let first = app
+        .submit_work_order(&demo::site_id(), &crate::support::key("form-change-1"), &request)
+        .await
+        .expect("booked");
     let mut site = app.repository().site(&demo::site_id()).await.expect("read").expect("site");
     site.order_form.fields.push(
         serde_json::from_value(serde_json::json!({
@@ -401,12 +418,17 @@ pub async fn a_retry_after_the_form_changed_gets_the_first_answer(store: impl St
         .expect("field"),
     );
     app.repository().save_site(&site).await.expect("form changed");
-    let again = app.submit_work_order(demo::DEMO_SITE, Some("form-change-1"), &request).await;
+    let again =
+        app.submit_work_order(&demo::site_id(), &crate::support::key("form-change-1"), &request).await;
     let again = again.expect("a genuine retry is answered, not validated against the new form");
     assert!(again.replayed);
     assert_eq!(again.created, first.created);
     let fresh = app
-        .submit_work_order(demo::DEMO_SITE, Some("form-change-2"), &submission("2026-11-24T00:00:00Z"))
+        .submit_work_order(
+            &demo::site_id(),
+            &crate::support::key("form-change-2"),
+            &submission("2026-11-24T00:00:00Z"),
+        )
         .await;
     assert!(matches!(fresh, Err(AppError::Validation(_))), "a new request meets the new form: {fresh:?}");
 }
@@ -415,11 +437,17 @@ pub async fn a_slot_overlapping_a_booking_is_refused_before_any_write(store: imp
     let store = CountingStore::new(store);
     let app = demo_app(store.clone()).await;
     // 09:30-10:30 Sydney is booked; 09:00-10:00 overlaps it from its second half-hour on.
-    app.submit_work_order(demo::DEMO_SITE, Some("later-half-1"), &submission("2026-11-23T22:30:00Z"))
-        .await
-        .expect("booked");
+    app.submit_work_order(
+        &demo::site_id(),
+        &crate::support::key("later-half-1"),
+        &submission("2026-11-23T22:30:00Z"),
+    )
+    .await
+    .expect("booked");
     let before = store.transactions();
-    let refused = app.submit_work_order(demo::DEMO_SITE, Some("earlier-1"), &submission(FIRST_SLOT)).await;
+    let refused = app
+        .submit_work_order(&demo::site_id(), &crate::support::key("earlier-1"), &submission(FIRST_SLOT))
+        .await;
     assert!(matches!(refused, Err(AppError::SlotUnavailable)), "{refused:?}");
     assert_eq!(store.transactions(), before, "the availability check refused it, not a failed write");
 }
@@ -603,7 +631,7 @@ pub async fn a_slots_search_makes_three_store_requests_however_many_technicians_
         from: None,
         days: Some(14),
     };
-    let found = app.slots("acme-car-servicing", &query).await.expect("slots");
+    let found = app.slots(&demo::site_id(), &query).await.expect("slots");
     assert!(found.technicians.len() > 20, "{} technicians serve 2000", found.technicians.len());
     // The site; the postcode's coverage bucket; then every record and schedule at once.
     assert_eq!(store.read_rounds(), 3, "rounds of reads, whatever the number of technicians");

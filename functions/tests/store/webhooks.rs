@@ -124,11 +124,11 @@ pub async fn an_endpoint_hears_each_event_once_with_a_valid_signature_even_after
     let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
     let receiver = Receiver::start(1).await;
     let created =
-        app.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
+        app.create_webhook(&demo::site_id(), &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
     receiver.trust(&created.secret);
     // A paused endpoint and one that hears only cancellations, on the same receiver.
     let paused = EndpointInput { enabled: false, ..endpoint(&receiver.url, &ALL) };
-    app.create_webhook(demo::DEMO_SITE, &owner, &paused).await.expect("paused");
+    app.create_webhook(&demo::site_id(), &owner, &paused).await.expect("paused");
     let sender = HttpWebhooks::new().expect("client");
 
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
@@ -177,11 +177,11 @@ pub async fn a_rotated_secret_signs_alongside_the_old_one_for_a_day(store: impl 
     let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
     let receiver = Receiver::start(0).await;
     let created = app
-        .create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &["booking.created"]))
+        .create_webhook(&demo::site_id(), &owner, &endpoint(&receiver.url, &["booking.created"]))
         .await
         .expect("created");
-    let id = created.endpoint.id.to_string();
-    let rotated = app.rotate_webhook_secret(demo::DEMO_SITE, &owner, &id).await.expect("rotated");
+    let id = created.endpoint.id.clone();
+    let rotated = app.rotate_webhook_secret(&demo::site_id(), &owner, &id).await.expect("rotated");
     assert_ne!(rotated.secret, created.secret);
     assert_eq!(rotated.previous_secret_valid_until, Some(now() + SignedDuration::from_hours(24)));
     receiver.trust(&created.secret);
@@ -204,7 +204,7 @@ pub async fn a_rotated_secret_signs_alongside_the_old_one_for_a_day(store: impl 
         .expect("stored");
     let tomorrow = now() + SignedDuration::from_hours(25);
     assert_eq!(stored.record.signing_secrets(tomorrow).collect::<Vec<_>>(), [rotated.secret.as_str()]);
-    let listed = app.webhook_endpoints(demo::DEMO_SITE, &owner).await.expect("list");
+    let listed = app.webhook_endpoints(&demo::site_id(), &owner).await.expect("list");
     assert!(!serde_json::to_string(&listed).expect("json").contains("whsec_"), "secrets are never listed");
 }
 
@@ -214,7 +214,7 @@ pub async fn an_endpoint_hears_nothing_from_before_it_existed(store: impl Store)
     book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
     let receiver = Receiver::start(0).await;
     let later = app.at(now() + SignedDuration::from_secs(1));
-    later.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
+    later.create_webhook(&demo::site_id(), &owner, &endpoint(&receiver.url, &ALL)).await.expect("created");
     let round = deliver(&later, &HttpWebhooks::new().expect("client")).await;
     assert_eq!((round.delivered, round.settled), (0, 1));
     assert!(receiver.taken().is_empty());
@@ -234,7 +234,7 @@ async fn tarpit() -> String {
 }
 
 /// A second business with the demo's services and technicians, and an owner.
-async fn other_site<S: Store>(app: &App<S>) -> (&'static str, jobslot_domain::ids::UserId) {
+async fn other_site<S: Store>(app: &App<S>) -> (jobslot_domain::ids::SiteId, jobslot_domain::ids::UserId) {
     use jobslot_domain::ids::SiteId;
     use jobslot_functions::repository::{Member, Precondition};
     let id = SiteId::parse("site", "other-biz").expect("slug");
@@ -250,7 +250,7 @@ async fn other_site<S: Store>(app: &App<S>) -> (&'static str, jobslot_domain::id
     app.repository().save_site(&site).await.expect("site");
     let owner = jobslot_domain::ids::UserId::parse("u", "other-owner").expect("user");
     let member = Member {
-        site: id,
+        site: id.clone(),
         user: owner.clone(),
         email: jobslot_domain::contact::Email::parse("e", "owner@other.example").expect("email"),
         role: Role::Owner,
@@ -258,7 +258,7 @@ async fn other_site<S: Store>(app: &App<S>) -> (&'static str, jobslot_domain::id
         invited_at: None,
     };
     app.repository().save_member(&member).await.expect("member");
-    ("other-biz", owner)
+    (id, owner)
 }
 
 pub async fn an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_sites_requests(
@@ -267,13 +267,13 @@ pub async fn an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_site
     use crate::deliveries::RecordingMailer;
     let app = demo_app(store).await.with_webhook_targets(Targets::AlsoLoopback);
     let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
-    app.create_webhook(demo::DEMO_SITE, &owner, &endpoint(&tarpit().await, &["booking.created"]))
+    app.create_webhook(&demo::site_id(), &owner, &endpoint(&tarpit().await, &["booking.created"]))
         .await
         .expect("created");
     let (other, other_owner) = other_site(&app).await;
     let receiver = Receiver::start(0).await;
     let created = app
-        .create_webhook(other, &other_owner, &endpoint(&receiver.url, &["booking.created"]))
+        .create_webhook(&other, &other_owner, &endpoint(&receiver.url, &["booking.created"]))
         .await
         .expect("created");
     receiver.trust(&created.secret);
@@ -285,7 +285,9 @@ pub async fn an_endpoint_that_never_answers_holds_up_no_e_mail_and_no_other_site
     let mut request = crate::support::submission(FIRST_SLOT);
     request.technician = "sam-nguyen".into();
     request.job.contact.email = "dana@other.example".into();
-    app.submit_work_order(other, Some("other-key-1"), &request).await.expect("booked on the other site");
+    app.submit_work_order(&other, &crate::support::key("other-key-1"), &request)
+        .await
+        .expect("booked on the other site");
 
     let mailer = RecordingMailer::default();
     let round = {
@@ -340,14 +342,14 @@ pub async fn an_endpoint_failing_for_a_day_is_paused_until_its_owner_turns_it_on
     let owner = member(&app, "owner-1", "owner-1@acme.example", Role::Owner).await;
     let receiver = Receiver::start(usize::MAX).await;
     let created = app
-        .create_webhook(demo::DEMO_SITE, &owner, &endpoint(&receiver.url, &["booking.created"]))
+        .create_webhook(&demo::site_id(), &owner, &endpoint(&receiver.url, &["booking.created"]))
         .await
         .expect("created");
     let sender = HttpWebhooks::new().expect("client");
     let listed = |app: App<_>| {
         let owner = owner.clone();
         async move {
-            let page = app.webhook_endpoints(demo::DEMO_SITE, &owner).await.expect("list");
+            let page = app.webhook_endpoints(&demo::site_id(), &owner).await.expect("list");
             page.items.into_iter().next().expect("the endpoint")
         }
     };
@@ -370,13 +372,13 @@ pub async fn an_endpoint_failing_for_a_day_is_paused_until_its_owner_turns_it_on
         calls_before,
         "a paused endpoint is sent nothing"
     );
-    let trail = tomorrow.audit_trail(demo::DEMO_SITE, &owner, None).await.expect("audit");
+    let trail = tomorrow.audit_trail(&demo::site_id(), &owner, None).await.expect("audit");
     assert!(trail.entries.iter().any(|e| e.action == "webhook.paused" && e.email == "Jobslot"), "{trail:?}");
 
     // Turned on again by its owner, it starts afresh.
     let input = EndpointInput { enabled: true, ..endpoint(&receiver.url, &["booking.created"]) };
     let resumed = tomorrow
-        .change_webhook(demo::DEMO_SITE, &owner, created.endpoint.id.as_str(), &input)
+        .change_webhook(&demo::site_id(), &owner, &created.endpoint.id, &input)
         .await
         .expect("resumed");
     assert_eq!((resumed.enabled, resumed.paused_at, resumed.failing_since), (true, None, None));

@@ -55,7 +55,11 @@ pub async fn book<S: Store>(app: &App<S>, technician: &str, start: &str, name: &
     request.technician = technician.into();
     request.job.contact.name = name.into();
     let key = format!("key-{technician}-{name}-{}", start.replace(':', "-"));
-    app.submit_work_order(demo::DEMO_SITE, Some(&key), &request).await.expect("booked").created.number
+    app.submit_work_order(&demo::site_id(), &crate::support::key(&key), &request)
+        .await
+        .expect("booked")
+        .created
+        .number
 }
 
 /// Moves `stored` to each of `starts` with `technician` at the same moment (a barrier at the
@@ -100,9 +104,9 @@ pub async fn patch<S: Store>(
     number: &WorkOrderNumber,
     body: serde_json::Value,
 ) -> Result<jobslot_domain::dispatch::WorkOrderDetail, AppError> {
-    let current = app.work_order_detail(demo::DEMO_SITE, user, number.as_str()).await.expect("read");
+    let current = app.work_order_detail(&demo::site_id(), user, number).await.expect("read");
     let patch: WorkOrderPatch = serde_json::from_value(body).expect("patch");
-    app.change_work_order(demo::DEMO_SITE, user, number.as_str(), &Expect::Version(current.version), &patch)
+    app.change_work_order(&demo::site_id(), user, number, &Expect::Version(current.version), &patch)
         .await
         .map(|v| v.value)
 }
@@ -122,7 +126,7 @@ async fn list<S: Store>(
     user: &UserId,
     query: WorkOrderListQuery,
 ) -> (Vec<String>, Option<String>) {
-    let page = app.work_orders(demo::DEMO_SITE, user, &query).await.expect("list");
+    let page = app.work_orders(&demo::site_id(), user, &query).await.expect("list");
     (page.items.into_iter().map(|s| s.customer).collect(), page.next)
 }
 
@@ -176,7 +180,7 @@ pub async fn the_list_follows_every_change_of_an_order(store: impl Store) {
     let of = |t: &str| WorkOrderListQuery { technician: Some(t.into()), ..Default::default() };
     assert!(list(&app, &user, of("sam-nguyen")).await.0.is_empty());
     assert_eq!(list(&app, &user, of("priya-shah")).await.0, ["Alice"]);
-    let detail = app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read").value;
+    let detail = app.work_order_detail(&demo::site_id(), &user, &number).await.expect("read").value;
     let fields: Vec<_> =
         detail.history.iter().flat_map(|e| e.changes.iter().map(|c| c.field.as_str())).collect();
     assert_eq!(fields, ["status", "status", "technician"], "{:?}", detail.history);
@@ -194,7 +198,11 @@ pub async fn rescheduling_and_reassigning_move_the_booked_time_in_the_same_write
     // The old time is free for a customer again; the new one is not.
     book(&app, "sam-nguyen", FIRST_SLOT, "Bob").await;
     let taken = app
-        .submit_work_order(demo::DEMO_SITE, Some("key-taken-1"), &submission("2026-11-24T02:00:00Z"))
+        .submit_work_order(
+            &demo::site_id(),
+            &crate::support::key("key-taken-1"),
+            &submission("2026-11-24T02:00:00Z"),
+        )
         .await;
     assert!(matches!(taken, Err(AppError::SlotUnavailable)), "{taken:?}");
 
@@ -283,18 +291,16 @@ pub async fn a_stale_version_gets_412_and_a_missing_one_428(store: impl Store) {
     let app = demo_app(store).await;
     let user = dispatcher(&app).await;
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
-    let first = app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read");
+    let first = app.work_order_detail(&demo::site_id(), &user, &number).await.expect("read");
     let body: WorkOrderPatch = serde_json::from_value(json!({ "priority": 5 })).expect("patch");
     let expect = Expect::Version(first.version.clone());
-    app.change_work_order(demo::DEMO_SITE, &user, number.as_str(), &expect, &body).await.expect("first edit");
+    app.change_work_order(&demo::site_id(), &user, &number, &expect, &body).await.expect("first edit");
     let again: WorkOrderPatch = serde_json::from_value(json!({ "priority": 7 })).expect("patch");
-    let stale = app.change_work_order(demo::DEMO_SITE, &user, number.as_str(), &expect, &again).await;
+    let stale = app.change_work_order(&demo::site_id(), &user, &number, &expect, &again).await;
     assert!(matches!(stale, Err(AppError::PreconditionFailed)), "{stale:?}");
-    let unstated =
-        app.change_work_order(demo::DEMO_SITE, &user, number.as_str(), &Expect::Unstated, &again).await;
+    let unstated = app.change_work_order(&demo::site_id(), &user, &number, &Expect::Unstated, &again).await;
     assert!(matches!(unstated, Err(AppError::PreconditionRequired)), "{unstated:?}");
-    let order =
-        app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read").value.order;
+    let order = app.work_order_detail(&demo::site_id(), &user, &number).await.expect("read").value.order;
     assert_eq!(order.priority, 5);
 }
 
@@ -303,13 +309,13 @@ pub async fn every_change_writes_its_events_in_its_own_transaction(store: impl S
     let app = demo_app(store).await;
     let user = dispatcher(&app).await;
     let number = book(&app, "sam-nguyen", FIRST_SLOT, "Alice").await;
-    let before = app.work_order_detail(demo::DEMO_SITE, &user, number.as_str()).await.expect("read");
+    let before = app.work_order_detail(&demo::site_id(), &user, &number).await.expect("read");
     patch(&app, &user, &number, json!({ "status": "enroute" })).await.expect("enroute");
     patch(&app, &user, &number, json!({ "start": "2026-11-24T02:00:00Z" })).await.expect("moved");
     // Refused changes leave no event: a stale version, a taken slot.
     let stale: WorkOrderPatch = serde_json::from_value(json!({ "status": "onsite" })).expect("patch");
     let refused = app
-        .change_work_order(demo::DEMO_SITE, &user, number.as_str(), &Expect::Version(before.version), &stale)
+        .change_work_order(&demo::site_id(), &user, &number, &Expect::Version(before.version), &stale)
         .await;
     assert!(matches!(refused, Err(AppError::PreconditionFailed)), "{refused:?}");
     book(&app, "sam-nguyen", FIRST_SLOT, "Bob").await;

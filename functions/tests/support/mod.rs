@@ -204,3 +204,18 @@ pub fn local_auth<S: Store>(
     .expect("verifier");
     (issuer, identity, verifier)
 }
+
+/// An idempotency key as a request's header would carry it.
+pub fn key(raw: &str) -> jobslot_domain::ids::IdempotencyKey {
+    jobslot_domain::ids::IdempotencyKey::parse("Idempotency-Key", raw).expect("a key of the right shape")
+}
+
+/// A booking link's token as its header would carry it (none, if it has no token's shape).
+pub fn booking_token(raw: &str) -> Option<jobslot_domain::connector::BookingToken> {
+    jobslot_domain::connector::BookingToken::parse(raw)
+}
+
+/// A manage link's token as its header would carry it (none, if it has no token's shape).
+pub fn manage_token(raw: &str) -> Option<jobslot_domain::manage::ManageToken> {
+    jobslot_domain::manage::ManageToken::parse(raw)
+}
