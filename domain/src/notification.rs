@@ -142,14 +142,28 @@ pub fn sends_mail(event: &Event) -> bool {
     event.data.start.is_some() && event.data.end.is_some() && event.kind != EventKind::StatusChanged
 }
 
+/// The order's time zone is not one this build knows: its messages would state wrong times, so
+/// none is written (the dispatcher keeps the event and says why).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown time zone {zone:?}")]
+pub struct UnknownZone {
+    /// The zone's name as stored.
+    pub zone: String,
+}
+
 /// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed
 /// about. `manage` is the customer's link to see, move or cancel the booking.
-pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&str>) -> Vec<Message> {
-    let (Some(start), Some(end)) = (event.data.start, event.data.end) else { return Vec::new() };
+pub fn messages(
+    event: &Event,
+    order: &WorkOrder,
+    site: &Site,
+    manage: Option<&str>,
+) -> Result<Vec<Message>, UnknownZone> {
+    let (Some(start), Some(end)) = (event.data.start, event.data.end) else { return Ok(Vec::new()) };
     if !sends_mail(event) {
-        return Vec::new();
+        return Ok(Vec::new());
     }
-    let facts = Facts::of(event, order, site, start, end);
+    let facts = Facts::of(event, order, site, start, end)?;
     // The calendar method, or none when the calendar entry stays as it is.
     let (subject, opening, method) = match event.kind {
         EventKind::BookingCreated => (
@@ -175,7 +189,7 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
             ),
             None,
         ),
-        EventKind::StatusChanged => return Vec::new(),
+        EventKind::StatusChanged => return Ok(Vec::new()),
     };
     let customer = Party {
         name: order.contact.name.as_str().to_owned(),
@@ -231,7 +245,7 @@ pub fn messages(event: &Event, order: &WorkOrder, site: &Site, manage: Option<&s
     if let (EventKind::BookingCreated, Some(office)) = (event.kind, &site.notification_email) {
         messages.push(business_notice(order, site, &facts, office.as_str()));
     }
-    messages
+    Ok(messages)
 }
 
 /// What every message says about the booking, in the job's zone.
@@ -243,11 +257,17 @@ struct Facts {
 }
 
 impl Facts {
-    fn of(event: &Event, order: &WorkOrder, site: &Site, start: Timestamp, end: Timestamp) -> Self {
+    fn of(
+        event: &Event,
+        order: &WorkOrder,
+        site: &Site,
+        start: Timestamp,
+        end: Timestamp,
+    ) -> Result<Self, UnknownZone> {
         let zone_name =
             if order.time_zone.is_empty() { site.time_zone.as_str() } else { order.time_zone.as_str() };
-        let zone = TimeZone::get(zone_name).unwrap_or(TimeZone::UTC);
-        let shown = if TimeZone::get(zone_name).is_ok() { zone_name } else { "UTC" };
+        let zone = TimeZone::get(zone_name).map_err(|_| UnknownZone { zone: zone_name.to_owned() })?;
+        let shown = zone_name;
         let (from, to) = (start.to_zoned(zone.clone()), end.to_zoned(zone));
         let technician = match (order.technician(), &event.data.technician) {
             (Some(now), Some(then)) if now.id == *then => now.name.clone(),
@@ -259,7 +279,7 @@ impl Facts {
         let mut address = vec![location.line1.as_str()];
         address.extend(location.line2.as_ref().map(|l| l.as_str()));
         address.push(location.city.as_str());
-        Self {
+        Ok(Self {
             day: from.strftime("%a %-d %b").to_string(),
             when: format!(
                 "{}, {} – {} ({shown} time)",
@@ -269,7 +289,7 @@ impl Facts {
             ),
             technician,
             address: format!("{} {}", address.join(", "), location.postcode),
-        }
+        })
     }
 }
 
@@ -413,7 +433,8 @@ mod tests {
         let mut order = fixtures::order("new");
         order.contact.name = crate::text::Text::parse("n", "Mary <b>Jones</b>", 80).expect("name");
         let link = "https://book.example/manage/acme/WO-0000000A?token=1.abc";
-        let sent = messages(&event(EventKind::BookingCreated, &order), &order, &site(), Some(link));
+        let sent = messages(&event(EventKind::BookingCreated, &order), &order, &site(), Some(link))
+            .expect("known zone");
         assert_eq!(
             sent.iter().map(|m| m.audience).collect::<Vec<_>>(),
             [Audience::Customer, Audience::Business]
@@ -449,7 +470,8 @@ mod tests {
     fn a_move_updates_and_a_cancellation_cancels_the_same_calendar_entry() {
         let mut order = fixtures::order("new");
         order.calendar_sequence = 3;
-        let moved = messages(&event(EventKind::BookingRescheduled, &order), &order, &site(), None);
+        let moved = messages(&event(EventKind::BookingRescheduled, &order), &order, &site(), None)
+            .expect("known zone");
         assert_eq!(moved.len(), 1, "the office hears of new bookings only");
         let invitation = moved[0].invitation.as_ref().expect("invitation");
         assert_eq!((invitation.method, invitation.sequence), (Method::Request, 3));
@@ -458,21 +480,32 @@ mod tests {
             &order,
             &site(),
             Some("https://x.example/m"),
-        );
+        )
+        .expect("known zone");
         assert_eq!(cancelled[0].invitation.as_ref().map(|i| i.method), Some(Method::Cancel));
         assert!(cancelled[0].subject.starts_with("Cancelled: "));
         assert!(!cancelled[0].text.contains("https://x.example/m"), "nothing left to change");
-        assert!(messages(&event(EventKind::StatusChanged, &order), &order, &site(), None).is_empty());
+        let status = messages(&event(EventKind::StatusChanged, &order), &order, &site(), None);
+        assert!(status.expect("known zone").is_empty());
     }
 
     #[test]
     fn a_replaced_manage_link_goes_to_the_customer_alone_and_leaves_the_calendar_entry() {
         let order = fixtures::order("new");
         let link = "https://x.example/manage/acme/WO-0000000A?token=new";
-        let sent = messages(&event(EventKind::ManageLinkReplaced, &order), &order, &site(), Some(link));
+        let sent = messages(&event(EventKind::ManageLinkReplaced, &order), &order, &site(), Some(link))
+            .expect("known zone");
         assert_eq!(sent.len(), 1, "the office made the change; it is not told of it");
         assert_eq!(sent[0].audience, Audience::Customer);
         assert!(sent[0].text.contains(link) && sent[0].text.contains("no longer open"), "{}", sent[0].text);
         assert!(sent[0].invitation.is_none(), "the time did not change");
+    }
+
+    #[test]
+    fn an_order_in_a_zone_this_build_does_not_know_gets_no_message_with_wrong_times() {
+        let mut order = fixtures::order("new");
+        order.time_zone = "Mars/Olympus_Mons".into();
+        let written = messages(&event(EventKind::BookingCreated, &order), &order, &site(), None);
+        assert_eq!(written, Err(UnknownZone { zone: "Mars/Olympus_Mons".into() }), "never UTC instead");
     }
 }

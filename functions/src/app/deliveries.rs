@@ -211,7 +211,17 @@ impl<S: Store> App<S> {
                 continue;
             };
             let manage = self.manage_path(&order).await?.map(|path| format!("{}{path}", outlets.public_url));
-            for message in messages(event, &order, site, manage.as_deref()) {
+            let written = match messages(event, &order, site, manage.as_deref()) {
+                Ok(written) => written,
+                Err(unknown) => {
+                    // Wrong times are worse than a late e-mail: the event waits until the zone
+                    // is fixed (or the build knows it), and says so every round.
+                    tracing::error!(zone = %unknown.zone, event = %event.id, "an order's time zone is unknown; its e-mails wait");
+                    settled[index] = false;
+                    continue;
+                }
+            };
+            for message in written {
                 let audience = message.audience.name();
                 let record = self.repo.delivery(&event.data.site, &event.id, audience).await?;
                 let resends = record.as_ref().map_or(0, |r| r.delivery.resends);
