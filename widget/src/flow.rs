@@ -4,7 +4,7 @@ use crate::answers::Answers;
 use crate::api::{Api, ApiFailure};
 use crate::embed::Host;
 use crate::hosted::{Link, LinkKind, Opened};
-use crate::i18n::{Lang, Words, fill};
+use crate::i18n::{Lang, fill};
 use crate::steps::{ContactStep, DetailsStep, DoneStep, ReviewStep, SearchStep, SlotsStep};
 use crate::submit::PendingSubmission;
 use jobslot_domain::FieldError;
@@ -44,20 +44,16 @@ impl Step {
             _ => None,
         }
     }
+}
 
-    /// Position shown as "Step n of 5" ("of 2" for a booking link, which has only the slots
-    /// and the review).
-    fn progress(self, linked: bool, words: &Words) -> String {
-        let (n, of) = match (self, linked) {
-            (Step::Slots, true) => (1, 2),
-            (_, true) => (2, 2),
-            (Step::Search, false) => (1, 5),
-            (Step::Slots, false) => (2, 5),
-            (Step::Details, false) => (3, 5),
-            (Step::Contact, false) => (4, 5),
-            (Step::Review | Step::Done, false) => (5, 5),
-        };
-        fill(words.step_of, &[&n.to_string(), &of.to_string()])
+/// The steps of a flow in order. A search walks from the postcode to the booking, through the
+/// order form only when the site has one. A link's page starts on its order (`Done`), and its
+/// times lead to the review and back to the order: the link has the answers and contact.
+fn sequence(linked: bool, has_form: bool) -> &'static [Step] {
+    match (linked, has_form) {
+        (true, _) => &[Step::Done, Step::Slots, Step::Review],
+        (false, true) => &[Step::Search, Step::Slots, Step::Details, Step::Contact, Step::Review, Step::Done],
+        (false, false) => &[Step::Search, Step::Slots, Step::Contact, Step::Review, Step::Done],
     }
 }
 
@@ -87,8 +83,6 @@ pub struct Flow {
     pub config: Arc<SiteConfigResponse>,
     /// The API client.
     pub api: Api,
-    /// Current step.
-    pub step: RwSignal<Step>,
     /// Chosen service id.
     pub service: RwSignal<String>,
     /// Postcode as typed.
@@ -128,6 +122,8 @@ pub struct Flow {
     pub managed: RwSignal<Option<ManagedBooking>>,
     /// What the last change on the manage page did, to say so.
     pub confirmed: RwSignal<Option<&'static str>>,
+    /// Where the customer is; only the transitions below move it.
+    step: RwSignal<Step>,
     /// The element the widget is in, for events and the redirect after booking.
     pub host: Host,
     /// The widget's language.
@@ -174,14 +170,87 @@ impl Flow {
         }
     }
 
+    /// The step on show (tracked).
+    pub fn step(&self) -> Step {
+        self.step.get()
+    }
+
+    /// The step on show, untracked.
+    pub fn step_untracked(&self) -> Step {
+        self.step.get_untracked()
+    }
+
+    fn sequence(&self) -> &'static [Step] {
+        sequence(self.link.is_some(), !self.config.order_form.fields.is_empty())
+    }
+
+    /// The step after `step` in this flow; the last step stays.
+    fn after(&self, step: Step) -> Step {
+        let steps = self.sequence();
+        let at = steps.iter().position(|s| *s == step).unwrap_or(0);
+        steps.get(at + 1).copied().unwrap_or(step)
+    }
+
+    /// "Step n of N" for the step on show, none where the flow has ended.
+    pub fn progress(&self) -> Option<String> {
+        let step = self.step.get();
+        let counted: Vec<Step> = self.sequence().iter().copied().filter(|s| *s != Step::Done).collect();
+        let n = counted.iter().position(|s| *s == step)? + 1;
+        Some(fill(self.lang.words.step_of, &[&n.to_string(), &counted.len().to_string()]))
+    }
+
+    /// The free times were found: shows them.
+    pub fn found_slots(&self, focus: Focus) {
+        self.go_with(Step::Slots, focus);
+    }
+
+    /// The customer chose `slot`: on to the order form, their details, or (for a link, which
+    /// has both) the review.
+    pub fn choose(&self, slot: &SlotOffer) {
+        self.chosen.set(Some(slot.clone()));
+        self.taken.set(None);
+        let start = jobslot_domain::wire_time::format_timestamp(slot.start);
+        self.host
+            .emit("jobslot:slot-selected", &[("service", &self.service.get_untracked()), ("start", &start)]);
+        self.go(self.after(Step::Slots));
+    }
+
+    /// The order form's answers are valid: on to the contact details.
+    pub fn answered(&self) {
+        self.go(self.after(Step::Details));
+    }
+
+    /// The contact details are valid: on to the review.
+    pub fn contact_given(&self) {
+        self.go(self.after(Step::Contact));
+    }
+
+    /// Back one step: from the times to the search (a link's to its order), from the form
+    /// steps to the one before.
+    pub fn back(&self) {
+        let step = self.step.get_untracked();
+        let steps = self.sequence();
+        let at = steps.iter().position(|s| *s == step).unwrap_or(0);
+        self.go(steps[at.saturating_sub(1)]);
+    }
+
+    /// To the times, to choose (another) one.
+    pub fn choose_time(&self) {
+        self.go(Step::Slots);
+    }
+
+    /// Booked, moved or cancelled: the outcome, with the order as it now stands.
+    pub fn finish(&self) {
+        self.go(Step::Done);
+    }
+
     /// Moves to `step`, clearing messages of the step left; keyboard and screen-reader users
     /// land on the new step's heading.
-    pub fn go(&self, step: Step) {
+    fn go(&self, step: Step) {
         self.go_with(step, Focus::Move);
     }
 
-    /// Moves to `step`, clearing messages of the step left, focusing as `focus` says.
-    pub fn go_with(&self, step: Step, focus: Focus) {
+    fn go_with(&self, step: Step, focus: Focus) {
         self.errors.set(Vec::new());
         self.notice.set(None);
         self.step.set(step);
@@ -361,7 +430,6 @@ pub fn BookingFlow(
         }
     }
     provide_context(flow.clone());
-    let step = flow.step;
     let notice = flow.notice;
     let mode = flow.link.as_ref().map(|l| l.kind);
     let words = flow.lang.words;
@@ -383,12 +451,14 @@ pub fn BookingFlow(
         <section class="booking" aria-label=label>
             <header>
                 <h2>{title}</h2>
-                <p class="progress">{move || (step.get() != Step::Done && mode != Some(LinkKind::Manage))
-                    .then(|| step.get().progress(mode.is_some(), words))}</p>
+                <p class="progress">{
+                    let flow = flow.clone();
+                    move || if mode == Some(LinkKind::Manage) { None } else { flow.progress() }
+                }</p>
             </header>
             {move || notice.get().map(|n| view! { <p class="notice error" role="alert" tabindex="-1">{n}</p> })}
             {move || {
-                let step = step.get();
+                let step = flow.step();
                 if let Some(hosted) = mode.and_then(|kind| crate::hosted::step_view(step, kind)) {
                     return hosted;
                 }
@@ -419,7 +489,7 @@ fn prefill(flow: &Flow) {
         let flow = flow.clone();
         leptos::task::spawn_local(async move {
             match crate::steps::load_slots(&flow, None).await {
-                Ok(()) => flow.step.set(Step::Slots),
+                Ok(()) => flow.found_slots(Focus::Keep),
                 Err(failure) => match failure.field_errors() {
                     errors if errors.is_empty() => flow.notice.set(Some(failure.message(flow.lang.words))),
                     errors => flow.errors.set(errors),

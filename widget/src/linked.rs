@@ -3,7 +3,7 @@
 //! accepts the terms and books; then the page sends them back to the integrator's
 //! `callback_uri`, which the API has checked against the site's allowed origins.
 
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, use_flow};
 use crate::format;
 use crate::i18n::{Lang, fill};
 use crate::steps::ReviewForm;
@@ -22,7 +22,7 @@ fn return_now(order: &LinkedOrder) {
 
 fn book(flow: Flow) {
     let (Some(link), Some(slot)) = (flow.link.clone(), flow.chosen.get_untracked()) else {
-        return flow.go(Step::Slots);
+        return flow.choose_time();
     };
     if flow.busy.get_untracked() {
         return;
@@ -48,7 +48,7 @@ fn book(flow: Flow) {
             Ok(order) => {
                 return_now(&order);
                 flow.linked_order.set(Some(order));
-                flow.go(Step::Done);
+                flow.finish();
             }
             Err(failure) if failure.kind() == Some(ProblemKind::SlotUnavailable) => {
                 crate::steps::back_to_fresh_slots(&flow, &failure).await
@@ -73,7 +73,7 @@ pub fn LinkedReviewStep() -> impl IntoView {
         shown(|o| o.job.as_ref().map(|j| j.customer.clone())),
     );
     view! {
-        <ReviewForm back_to=Step::Slots book=book>
+        <ReviewForm book=book>
             <dl class="summary">
                 <dt>{hosted.work_order}</dt><dd>{number}</dd>
                 <dt>{words.service}</dt><dd>{service}</dd>

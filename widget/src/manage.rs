@@ -3,7 +3,7 @@
 //! cancellation. The API decides what is still allowed; this page shows what it says.
 
 use crate::api::ApiFailure;
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, use_flow};
 use crate::format;
 use crate::i18n::{Lang, fill};
 use crate::write::Json;
@@ -38,7 +38,7 @@ fn act(
         match outcome {
             Ok(booking) => {
                 flow.managed.set(Some(booking));
-                flow.go(Step::Done);
+                flow.finish();
                 flow.notice.set(None);
                 flow.confirmed.set(Some(done));
             }
@@ -135,7 +135,7 @@ pub fn ManageMoveStep() -> impl IntoView {
     };
     let back = {
         let flow = flow.clone();
-        move |_| flow.go(Step::Slots)
+        move |_| flow.choose_time()
     };
     view! {
         <form class="step" on:submit=confirm novalidate>

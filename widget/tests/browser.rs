@@ -4,7 +4,7 @@
 use jobslot_domain::api::SiteConfigResponse;
 use jobslot_widget::answers::Answered;
 use jobslot_widget::api::Api;
-use jobslot_widget::flow::{BookingFlow, Flow, Step};
+use jobslot_widget::flow::{BookingFlow, Flow, Focus, Step};
 use jobslot_widget::i18n::Lang;
 use jobslot_widget::steps::{DetailsStep, ReviewStep};
 use leptos::prelude::*;
@@ -197,7 +197,7 @@ async fn the_service_can_be_chosen_by_the_element_and_an_unknown_one_is_ignored(
 async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
     let host = fresh_host();
     let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
-    flow.step.set(Step::Details);
+    flow.choose(&a_slot());
     let _mounted = mount_step(&host, &flow, || view! { <DetailsStep /> }.into_any());
     settle().await;
     let labels: Vec<String> = (0..4)
@@ -221,7 +221,7 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
         find(&host, "#jobslot-answers-car-year-error").text_content().as_deref(),
         Some("This field is required.")
     );
-    assert_eq!(flow.step.get_untracked(), Step::Details);
+    assert_eq!(flow.step_untracked(), Step::Details);
 
     type_into(&host, "#jobslot-answers-car-make", "Toyota");
     type_into(&host, "#jobslot-answers-car-year", "1900");
@@ -235,7 +235,7 @@ async fn the_order_form_is_drawn_from_the_config_and_checked_field_by_field() {
     type_into(&host, "#jobslot-answers-car-year", "2019");
     click(&host, "button[type=submit]");
     settle().await;
-    assert_eq!(flow.step.get_untracked(), Step::Contact, "valid answers move on");
+    assert_eq!(flow.step_untracked(), Step::Contact, "valid answers move on");
 }
 
 #[wasm_bindgen_test]
@@ -262,18 +262,21 @@ fn a_booking_link_page_names_its_site_order_token_and_return_address() {
 fn errors_take_the_customer_to_the_step_of_their_first_field_and_the_rest_become_a_notice() {
     use jobslot_domain::FieldError;
     let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
-    flow.step.set(Step::Review);
+    flow.choose(&a_slot());
+    flow.answered();
+    flow.contact_given();
+    assert_eq!(flow.step_untracked(), Step::Review);
     flow.show_errors(vec![
         FieldError::new("contact.email", "Enter an e-mail address like name@example.com."),
         FieldError::new("idempotency-key", "Send an Idempotency-Key header."),
     ]);
-    assert_eq!(flow.step.get_untracked(), Step::Contact);
+    assert_eq!(flow.step_untracked(), Step::Contact);
     assert_eq!(
         flow.error_for("contact.email").as_deref(),
         Some("Enter an e-mail address like name@example.com.")
     );
     assert_eq!(flow.notice.get_untracked().as_deref(), Some("Send an Idempotency-Key header."));
-    flow.go(Step::Review);
+    flow.contact_given();
     assert_eq!(
         (flow.error_for("contact.email"), flow.notice.get_untracked()),
         (None, None),
@@ -287,6 +290,37 @@ fn errors_take_the_customer_to_the_step_of_their_first_field_and_the_rest_become
     ] {
         assert_eq!(Step::owning(field), Some(step), "{field}");
     }
+}
+
+fn a_slot() -> jobslot_domain::api::SlotOffer {
+    slots_at_one_time().days[0].slots[0].clone()
+}
+
+#[wasm_bindgen_test]
+fn next_and_back_follow_the_sites_own_steps() {
+    let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
+    assert_eq!(flow.progress().as_deref(), Some("Step 1 of 5"));
+    flow.choose(&a_slot());
+    assert_eq!((flow.step_untracked(), flow.progress().as_deref()), (Step::Details, Some("Step 3 of 5")));
+    flow.answered();
+    flow.back();
+    flow.back();
+    assert_eq!(flow.step_untracked(), Step::Slots, "back from the form is the times");
+    flow.back();
+    assert_eq!(flow.step_untracked(), Step::Search);
+
+    let mut formless = config();
+    formless.order_form.fields.clear();
+    let flow = Flow::new(formless, Api::new(NO_SERVER.into(), "acme".into()));
+    flow.choose(&a_slot());
+    assert_eq!((flow.step_untracked(), flow.progress().as_deref()), (Step::Contact, Some("Step 3 of 4")));
+    flow.contact_given();
+    assert_eq!((flow.step_untracked(), flow.progress().as_deref()), (Step::Review, Some("Step 4 of 4")));
+    flow.back();
+    flow.back();
+    assert_eq!(flow.step_untracked(), Step::Slots, "no empty form step on the way back");
+    flow.finish();
+    assert_eq!((flow.step_untracked(), flow.progress()), (Step::Done, None));
 }
 
 fn slots_at_one_time() -> jobslot_domain::api::SlotsResponse {
@@ -312,7 +346,7 @@ async fn times_come_first_each_once_for_any_technician_and_a_person_can_still_be
     let host = fresh_host();
     let flow = Flow::new(config(), Api::new(NO_SERVER.into(), "acme".into()));
     flow.slots.set(Some(slots_at_one_time()));
-    flow.step.set(Step::Slots);
+    flow.found_slots(Focus::Keep);
     let _mounted = mount_step(&host, &flow, || view! { <jobslot_widget::steps::SlotsStep /> }.into_any());
     settle().await;
     let labels = |host: &HtmlElement| -> Vec<String> {
@@ -366,7 +400,9 @@ async fn the_review_says_a_ticked_box_in_the_widgets_language() {
         answers.set("car_year", Answered::Text("2019".into()));
         answers.set("loan_car", Answered::Ticked(true));
     });
-    flow.step.set(Step::Review);
+    flow.choose(&a_slot());
+    flow.answered();
+    flow.contact_given();
     let _mounted = mount_step(&host, &flow, || view! { <ReviewStep /> }.into_any());
     settle().await;
     let summary = find(&host, ".summary").text_content().unwrap_or_default();

@@ -1,7 +1,7 @@
 //! Step 4: who to contact and where the job is.
 
 use crate::fields::{FieldError, TextField};
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, use_flow};
 use crate::i18n::fill;
 use jobslot_domain::FieldError as Error;
 use jobslot_domain::api::{ADDRESS_LINE_MAX, AddressInput, CITY_MAX, ContactInput, NOTES_MAX};
@@ -50,15 +50,12 @@ pub fn ContactStep() -> impl IntoView {
         move |ev: SubmitEvent| {
             ev.prevent_default();
             let errors = check(&flow);
-            if errors.is_empty() { flow.go(Step::Review) } else { flow.show_errors(errors) }
+            if errors.is_empty() { flow.contact_given() } else { flow.show_errors(errors) }
         }
     };
     let back = {
         let flow = flow.clone();
-        move |_| {
-            let has_form = !flow.config.order_form.fields.is_empty();
-            flow.go(if has_form { Step::Details } else { Step::Slots })
-        }
+        move |_| flow.back()
     };
     view! {
         <form class="step" on:submit=next novalidate>

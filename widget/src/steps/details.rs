@@ -2,7 +2,7 @@
 
 use crate::answers::Answered;
 use crate::fields::{FieldError, field_id, invalid};
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, use_flow};
 use jobslot_domain::form::{ANSWERS, FieldKind, FormField};
 use jobslot_domain::wire_time::format_date;
 use leptos::ev::SubmitEvent;
@@ -19,14 +19,14 @@ pub fn DetailsStep() -> impl IntoView {
         move |ev: SubmitEvent| {
             ev.prevent_default();
             match flow.answers.with_untracked(|answers| answers.parse(&flow.config.order_form)) {
-                Ok(_) => flow.go(Step::Contact),
+                Ok(_) => flow.answered(),
                 Err(errors) => flow.show_errors(errors),
             }
         }
     };
     let back = {
         let flow = flow.clone();
-        move |_| flow.go(Step::Slots)
+        move |_| flow.back()
     };
     view! {
         <form class="step" on:submit=next novalidate>

@@ -4,7 +4,7 @@ use super::contact::contact_input;
 use crate::answers::Answered;
 use crate::api::ApiFailure;
 use crate::fields::{FieldError, invalid};
-use crate::flow::{Flow, Step, use_flow};
+use crate::flow::{Flow, use_flow};
 use crate::format;
 use crate::i18n::Words;
 use crate::submit::{self, Booked};
@@ -59,7 +59,7 @@ fn submit(flow: Flow) {
         return;
     }
     let Some(body) = submission(&flow) else {
-        return flow.go(Step::Slots);
+        return flow.choose_time();
     };
     if !flow.terms.get_untracked() {
         let error =
@@ -82,7 +82,7 @@ fn submit(flow: Flow) {
                 // The confirmation shows while the site's own page loads, if it named one.
                 flow.host.redirect_after_booking(&number, &flow.config.allowed_origins);
                 flow.booked.set(Some(created));
-                flow.go(Step::Done);
+                flow.finish();
                 if earlier {
                     flow.notice.set(Some(flow.lang.words.earlier_booking.into()));
                 }
@@ -101,7 +101,7 @@ pub async fn back_to_fresh_slots(flow: &Flow, failure: &ApiFailure) {
     flow.chosen.set(None);
     match super::load_slots(flow, None).await {
         Ok(()) => {
-            flow.go(Step::Slots);
+            flow.choose_time();
             flow.errors.set(failure.field_errors());
         }
         Err(reload) => flow.show_failure(&reload),
@@ -145,7 +145,7 @@ pub fn ReviewStep() -> impl IntoView {
         .collect::<Vec<_>>()
         .join(", ");
     view! {
-        <ReviewForm back_to=Step::Contact book=submit>
+        <ReviewForm book=submit>
             <dl class="summary">
                 <dt>{w.service}</dt><dd>{what}</dd>
                 <dt>{w.when}</dt><dd>{when}</dd>
@@ -162,8 +162,6 @@ pub fn ReviewStep() -> impl IntoView {
 /// A review's frame around its summary: the site's terms to accept, and back and book.
 #[component]
 pub fn ReviewForm(
-    /// Where "Back" goes.
-    back_to: Step,
     /// What "Book now" does.
     book: fn(Flow),
     children: Children,
@@ -179,7 +177,7 @@ pub fn ReviewForm(
     };
     let back = {
         let flow = flow.clone();
-        move |_| flow.go(back_to)
+        move |_| flow.back()
     };
     view! {
         <form class="step" on:submit=on_submit novalidate>

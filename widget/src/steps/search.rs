@@ -2,7 +2,7 @@
 
 use crate::api::ApiFailure;
 use crate::fields::{FieldError, TextField};
-use crate::flow::{Flow, Focus, Step, use_flow};
+use crate::flow::{Flow, Focus, use_flow};
 use crate::format;
 use crate::i18n::fill;
 use jiff::civil::Date;
@@ -79,7 +79,7 @@ pub fn find_slots(flow: Flow, from: Option<Date>, focus: Focus) {
     }
     spawn_local(async move {
         match load_slots(&flow, from).await {
-            Ok(()) => flow.go_with(Step::Slots, focus),
+            Ok(()) => flow.found_slots(focus),
             Err(failure) => flow.show_failure_with(&failure, focus),
         }
     });

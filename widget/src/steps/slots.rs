@@ -2,7 +2,7 @@
 
 use super::find_slots;
 use crate::fields::FieldError;
-use crate::flow::{Flow, Focus, Step, use_flow};
+use crate::flow::{Flow, Focus, use_flow};
 use crate::format;
 use crate::i18n::fill;
 use jiff::civil::Date;
@@ -50,9 +50,7 @@ fn found_slots(flow: &Flow, found: SlotsResponse) -> impl IntoView + use<> {
     let who = flow.technician;
     let back = {
         let flow = flow.clone();
-        // The manage page's times go back to the booking; the search's to the search.
-        let to = if flow.link.is_some() { Step::Done } else { Step::Search };
-        move |_| flow.go(to)
+        move |_| flow.back()
     };
     let page = {
         let flow = flow.clone();
@@ -186,14 +184,18 @@ fn day_slots(
         .map(|slot| {
             let time = format::time(lang, slot.start, zone);
             let who = match &technician {
-                Some(_) => technicians.iter().find(|t| t.id == slot.technician).map(|t| t.name.clone()).unwrap_or_default(),
+                Some(_) => technicians
+                    .iter()
+                    .find(|t| t.id == slot.technician)
+                    .map(|t| t.name.clone())
+                    .unwrap_or_default(),
                 None => words.any_technician.to_owned(),
             };
             let label = format!("{time}, {heading}, {who}");
             let (flow, slot) = (flow.clone(), slot.clone());
             view! {
                 <li>
-                    <button type="button" class="slot" aria-label=label on:click=move |_| choose(&flow, &slot)>
+                    <button type="button" class="slot" aria-label=label on:click=move |_| flow.choose(&slot)>
                         <span class="slot-time">{time}</span>
                         <span class="slot-who">{who}</span>
                     </button>
@@ -207,18 +209,4 @@ fn day_slots(
             <ul class="slots">{buttons}</ul>
         </div>
     }
-}
-
-fn choose(flow: &Flow, slot: &SlotOffer) {
-    let has_form = !flow.config.order_form.fields.is_empty();
-    flow.chosen.set(Some(slot.clone()));
-    flow.taken.set(None);
-    let start = wire_time::format_timestamp(slot.start);
-    flow.host.emit("jobslot:slot-selected", &[("service", &flow.service.get_untracked()), ("start", &start)]);
-    // A booking link's order has its answers and contact already.
-    flow.go(match (flow.link.is_some(), has_form) {
-        (true, _) => Step::Review,
-        (false, true) => Step::Details,
-        (false, false) => Step::Contact,
-    });
 }
