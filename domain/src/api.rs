@@ -100,7 +100,7 @@ impl From<&Site> for SiteConfigResponse {
             business_name: site.business_name.clone(),
             country: site.country,
             postcode_label: site.country.postcode_label().to_owned(),
-            time_zone: site.time_zone.clone(),
+            time_zone: site.time_zone.name().to_owned(),
             currency: site.currency,
             services: site.services.iter().filter(|s| s.active).map(ServiceOffer::from).collect(),
             order_form: site.order_form.clone(),

@@ -39,5 +39,6 @@ pub mod tracking;
 pub mod webhook;
 pub mod wire_time;
 pub mod work_order;
+pub mod zone;
 
 pub use error::{FieldError, FieldErrors};

@@ -10,8 +10,8 @@ use crate::events::{Event, EventKind};
 use crate::ids::WorkOrderNumber;
 use crate::site::Site;
 use crate::work_order::WorkOrder;
+use crate::zone::{UnknownZone, Zone};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
 
 /// Who a message is for; with the event id, it names one delivery.
@@ -142,15 +142,6 @@ pub fn sends_mail(event: &Event) -> bool {
     event.data.start.is_some() && event.data.end.is_some() && event.kind != EventKind::StatusChanged
 }
 
-/// The order's time zone is not one this build knows: its messages would state wrong times, so
-/// none is written (the dispatcher keeps the event and says why).
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown time zone {zone:?}")]
-pub struct UnknownZone {
-    /// The zone's name as stored.
-    pub zone: String,
-}
-
 /// The messages `event` sends about `order` of `site`; none for events nobody is e-mailed
 /// about. `manage` is the customer's link to see, move or cancel the booking.
 pub fn messages(
@@ -264,11 +255,10 @@ impl Facts {
         start: Timestamp,
         end: Timestamp,
     ) -> Result<Self, UnknownZone> {
-        let zone_name =
-            if order.time_zone.is_empty() { site.time_zone.as_str() } else { order.time_zone.as_str() };
-        let zone = TimeZone::get(zone_name).map_err(|_| UnknownZone { zone: zone_name.to_owned() })?;
-        let shown = zone_name;
-        let (from, to) = (start.to_zoned(zone.clone()), end.to_zoned(zone));
+        // Orders stored before they carried a zone are in their site's.
+        let zone =
+            if order.time_zone.is_empty() { site.time_zone.clone() } else { Zone::parse(&order.time_zone)? };
+        let (from, to) = (start.to_zoned(zone.tz().clone()), end.to_zoned(zone.tz().clone()));
         let technician = match (order.technician(), &event.data.technician) {
             (Some(now), Some(then)) if now.id == *then => now.name.clone(),
             (_, Some(then)) => then.to_string(),
@@ -282,7 +272,7 @@ impl Facts {
         Ok(Self {
             day: from.strftime("%a %-d %b").to_string(),
             when: format!(
-                "{}, {} – {} ({shown} time)",
+                "{}, {} – {} ({zone} time)",
                 from.strftime("%A %-d %B %Y"),
                 from.strftime("%-I:%M %P"),
                 to.strftime("%-I:%M %P"),

@@ -10,6 +10,7 @@ use crate::money::{Currency, Money};
 use crate::postcode::{Country, Postcode};
 use crate::schedule::{GridMinutes, WeeklyHours};
 use crate::work_order::{OrderRules, OrderType, ReasonCodes};
+use crate::zone::Zone;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -22,8 +23,8 @@ pub struct Site {
     pub business_name: String,
     /// Where the business works: decides the postcode format.
     pub country: Country,
-    /// IANA zone the site's days are counted in (e.g. `Australia/Sydney`).
-    pub time_zone: String,
+    /// The zone the site's days are counted in.
+    pub time_zone: Zone,
     /// Currency prices are in.
     pub currency: Currency,
     /// What can be booked.
@@ -141,8 +142,8 @@ pub struct Technician {
     /// Holidays and part-days off.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub time_off: Vec<TimeOff>,
-    /// IANA zone the working hours are in.
-    pub time_zone: String,
+    /// The zone the working hours are in.
+    pub time_zone: Zone,
     /// Inactive technicians keep their bookings but are offered to nobody.
     #[serde(default = "active_by_default")]
     pub active: bool,

@@ -1,4 +1,12 @@
 use super::*;
+use crate::FieldError;
+use crate::ids::TechnicianId;
+use crate::postcode::Country;
+use crate::site::Site;
+use crate::text::Text;
+use crate::work_order::{Assignee, OrderRules, OrderStatus, OrderType, WorkOrder};
+use jiff::Timestamp;
+use serde_json::Value;
 use serde_json::json;
 
 fn site() -> Site {

@@ -108,22 +108,21 @@ pub fn text(raw: &str) {
 /// Every request body the API reads, from the bytes of a request, parsed against a site.
 pub fn json_bodies(body: &[u8]) {
     let site = site();
-    let known = |zone: &str| zone == "Australia/Sydney";
     if let Some(submission) = read::<SubmitWorkOrder>(body) {
         let _ = submission.parse(&site);
     }
     if let Some(settings) = read::<SettingsInput>(body) {
-        let _ = settings.apply(&site, known);
+        let _ = settings.apply(&site);
     }
     if let Some(new_site) = read::<NewSiteInput>(body) {
-        let _ = new_site.settings.apply(&site, known);
+        let _ = new_site.settings.apply(&site);
     }
     if let Some(services) = read::<ServicesInput>(body) {
         let _ = services.parse(site.currency);
     }
     if let Some(technician) = read::<TechnicianInput>(body) {
         let id = TechnicianId::parse("id", "sam").expect("id");
-        let _ = technician.parse(&site, &id, known);
+        let _ = technician.parse(&site, &id);
     }
     if let Some(form) = read::<OrderFormInput>(body) {
         let _ = form.form.validated();

@@ -34,7 +34,14 @@ pub fn order(i: u64, service: &Service, technician: &Technician, start: Timestam
         technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
     };
     let number = WorkOrderNumber::from_random(i * 7_919 + 13);
-    WorkOrder::new(&technician.site, number, &job, Some(appointment), technician.time_zone.clone(), start)
+    WorkOrder::new(
+        &technician.site,
+        number,
+        &job,
+        Some(appointment),
+        technician.time_zone.name().to_owned(),
+        start,
+    )
 }
 
 /// Books `work_order` through the repository, as a customer's booking is written.

@@ -1,6 +1,6 @@
 //! The dispatch board: every technician's jobs and time off over a day or a week.
 
-use super::{App, AppError, zone};
+use super::{App, AppError};
 use crate::repository::ListView;
 use crate::store::Store;
 use jobslot_domain::FieldError;
@@ -18,7 +18,7 @@ impl<S: Store> App<S> {
     /// The board from a day, for a number of days, in the site's zone.
     pub async fn board(&self, site: &SiteId, user: &UserId, query: &BoardQuery) -> Result<Board, AppError> {
         let (site, _) = self.authorize(site, user, Action::ViewWorkOrders).await?;
-        let site_zone = zone(&site.time_zone)?;
+        let site_zone = site.time_zone.tz();
         let today = self.clock.now().to_zoned(site_zone.clone()).date();
         let (from, days) = query.parse(today).map_err(AppError::Validation)?;
         let out_of_range = || AppError::from(FieldError::new("from", "That date is out of range."));
@@ -41,26 +41,23 @@ impl<S: Store> App<S> {
         )?;
         let mut rows: Vec<BoardRow> = technicians
             .iter()
-            .map(|tech| {
-                let tech_zone = zone(&tech.time_zone)?;
-                Ok(BoardRow {
-                    technician: TechnicianSummary { id: tech.id.clone(), name: tech.name.clone() },
-                    active: tech.active,
-                    time_off: tech
-                        .time_off
-                        .iter()
-                        .filter_map(|off| off.interval(&tech_zone))
-                        .filter(|off| off.overlaps(&window))
-                        .collect(),
-                    jobs: jobs
-                        .iter()
-                        .filter(|job| job.technician.as_ref().is_some_and(|t| t.id == tech.id))
-                        .cloned()
-                        .collect(),
-                })
+            .map(|tech| BoardRow {
+                technician: TechnicianSummary { id: tech.id.clone(), name: tech.name.clone() },
+                active: tech.active,
+                time_off: tech
+                    .time_off
+                    .iter()
+                    .filter_map(|off| off.interval(tech.time_zone.tz()))
+                    .filter(|off| off.overlaps(&window))
+                    .collect(),
+                jobs: jobs
+                    .iter()
+                    .filter(|job| job.technician.as_ref().is_some_and(|t| t.id == tech.id))
+                    .cloned()
+                    .collect(),
             })
-            .collect::<Result<_, AppError>>()?;
+            .collect();
         rows.sort_by(|a, b| a.technician.name.cmp(&b.technician.name));
-        Ok(Board { time_zone: site.time_zone, from, days, rows })
+        Ok(Board { time_zone: site.time_zone.name().to_owned(), from, days, rows })
     }
 }

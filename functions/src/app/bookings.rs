@@ -1,6 +1,6 @@
 //! The bookings function: free slots for a postcode and a service.
 
-use super::{App, AppError, zone};
+use super::{App, AppError};
 use crate::store::Store;
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -22,7 +22,7 @@ impl<S: Store> App<S> {
     /// Free slots of every technician serving the postcode, grouped by local day.
     pub async fn slots(&self, site: &SiteId, query: &SlotsQuery) -> Result<SlotsResponse, AppError> {
         let site = self.site(site).await?;
-        let site_zone = zone(&site.time_zone)?;
+        let site_zone = site.time_zone.tz();
         let now = self.clock.now();
         let mut errors = FieldErrors::default();
         let postcode = errors.take(Postcode::parse("postcode", site.country, &query.postcode));
@@ -39,7 +39,7 @@ impl<S: Store> App<S> {
         }
         let (postcode, service, from) =
             errors.finish(|| Some((postcode?, service?, from?))).map_err(AppError::Validation)?;
-        let window = days_window(from, days, &site_zone)?;
+        let window = days_window(from, days, site_zone)?;
 
         // Two reads after the site: who the index files under the postcode, then their
         // records and schedule sheets in one batch.
@@ -70,7 +70,7 @@ impl<S: Store> App<S> {
         Ok(SlotsResponse {
             postcode: postcode.to_string(),
             service: service.id,
-            time_zone: site.time_zone,
+            time_zone: site.time_zone.name().to_owned(),
             from,
             days_covered: days,
             technicians: technicians
@@ -110,7 +110,7 @@ fn offer(
 ) -> Result<Vec<Interval>, AppError> {
     Ok(free_slots(&AvailabilityQuery {
         hours: &tech.hours,
-        zone: &zone(&tech.time_zone)?,
+        zone: tech.time_zone.tz(),
         busy,
         time_off: &tech.time_off,
         duration: service.duration,

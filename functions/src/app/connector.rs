@@ -34,7 +34,8 @@ impl<S: Store> App<S> {
         let now = self.clock.now();
         for _ in 0..WRITE_ATTEMPTS {
             let number = WorkOrderNumber::from_random(crate::random::u64());
-            let order = WorkOrder::new(&site.id, number.clone(), &job, None, site.time_zone.clone(), now);
+            let order =
+                WorkOrder::new(&site.id, number.clone(), &job, None, site.time_zone.name().to_owned(), now);
             let token = secret();
             match self.repo.create_unscheduled(&order, member.email.as_str(), &digest(&token)).await {
                 Ok(()) => {
@@ -133,7 +134,7 @@ impl<S: Store> App<S> {
                 planned_end: slot.end,
                 technician: Assignee { id: chosen.id.clone(), name: chosen.name.clone() },
             });
-            after.time_zone = chosen.time_zone.clone();
+            after.time_zone = chosen.time_zone.name().to_owned();
             after.updated_at = Some(now);
             let changes = vec![
                 Change { field: "start".into(), from: None, to: Some(slot.start.to_string()) },

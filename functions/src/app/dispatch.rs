@@ -9,7 +9,7 @@
 //! winner.
 
 use super::setup::{Expect, Versioned};
-use super::{App, AppError, zone};
+use super::{App, AppError};
 use crate::repository::{ChangeRefused, ListView, Member, StoredOrder};
 use crate::store::Store;
 use jiff::Timestamp;
@@ -44,7 +44,7 @@ impl<S: Store> App<S> {
             }
             filter.technician = Some(own);
         }
-        let zone = zone(&site.time_zone)?;
+        let zone = site.time_zone.tz();
         let start_of = |field: &str, date: Date| {
             date.to_zoned(zone.clone())
                 .map(|z| z.timestamp())

@@ -144,7 +144,7 @@ impl<S: Store> App<S> {
             planned_end: slot.end,
             technician: Assignee { id: chosen.id.clone(), name: chosen.name.clone() },
         });
-        after.time_zone = chosen.time_zone.clone();
+        after.time_zone = chosen.time_zone.name().to_owned();
         after.calendar_sequence += 1;
         after.updated_at = Some(now);
         let mut changes = vec![Change {

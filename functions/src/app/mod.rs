@@ -26,7 +26,6 @@ use crate::repository::Member;
 use crate::repository::Repository;
 use crate::store::{Store, StoreError};
 use jiff::Timestamp;
-use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
 use jobslot_domain::ids::{SiteId, UserId, WorkOrderNumber};
 use jobslot_domain::postcode::Postcode;
@@ -196,9 +195,4 @@ impl<S: Store> App<S> {
         }
         Ok(technicians)
     }
-}
-
-/// A zone by IANA name, from the bundled database.
-fn zone(name: &str) -> Result<TimeZone, AppError> {
-    TimeZone::get(name).map_err(|e| AppError::Internal(anyhow::anyhow!("time zone {name:?}: {e}")))
 }

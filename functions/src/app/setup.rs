@@ -8,7 +8,6 @@
 use super::{App, AppError};
 use crate::repository::{AuditWrite, Member, MemberChange, MemberChangeRefused, Precondition, SaveRefused};
 use crate::store::Store;
-use jiff::tz::TimeZone;
 use jobslot_domain::FieldError;
 use jobslot_domain::audit::{AuditEntry, AuditPage};
 use jobslot_domain::dispatch::WorkOrderRulesInput;
@@ -134,10 +133,6 @@ fn page_after<T>(
     Page { items: keyed.into_iter().take(LIST_PAGE).map(|(_, i)| i).collect(), next }
 }
 
-fn known_zone(name: &str) -> bool {
-    TimeZone::get(name).is_ok()
-}
-
 fn saved(result: Result<String, SaveRefused>) -> Result<String, AppError> {
     match result {
         Ok(version) => Ok(version),
@@ -182,7 +177,7 @@ impl<S: Store> App<S> {
             .ok();
         let placeholder = || SiteId::parse("id", "new-site").unwrap_or_else(|_| unreachable!("a slug"));
         let blank = empty_site(id.clone().unwrap_or_else(placeholder));
-        let site = input.settings.apply(&blank, known_zone).map_err(|e| errors.extend(e)).ok();
+        let site = input.settings.apply(&blank).map_err(|e| errors.extend(e)).ok();
         let (Some(id), Some(owner_email), Some(site)) = (id, owner_email, site) else {
             return Err(AppError::Validation(errors));
         };
@@ -264,7 +259,7 @@ impl<S: Store> App<S> {
     ) -> Result<Versioned<SettingsInput>, AppError> {
         let (current, member) = self.site_for(site, user, Action::ChangeSetup).await?;
         let precondition = Self::edit(expect)?;
-        let changed = input.apply(&current.value, known_zone).map_err(AppError::Validation)?;
+        let changed = input.apply(&current.value).map_err(AppError::Validation)?;
         // Service areas are written in the country's postcode format and prices in its
         // currency: changing either under existing technicians or services would break them.
         let mut refused = Vec::new();
@@ -426,7 +421,7 @@ impl<S: Store> App<S> {
             Expect::Version(v) => (Precondition::Version(v.clone()), "technician.changed"),
             Expect::Unstated => return Err(AppError::PreconditionRequired),
         };
-        let tech = input.parse(&current.value, &id, known_zone).map_err(AppError::Validation)?;
+        let tech = input.parse(&current.value, &id).map_err(AppError::Validation)?;
         let audit = self.audit_entry(&member, action, id.as_str());
         let saved = self.repo.save_technician(&tech, current.value.country, precondition, Some(&audit)).await;
         let version = match saved {
@@ -596,7 +591,7 @@ fn empty_site(id: SiteId) -> Site {
         id,
         business_name: String::new(),
         country: jobslot_domain::postcode::Country::Au,
-        time_zone: "UTC".into(),
+        time_zone: jobslot_domain::zone::Zone::utc(),
         currency: jobslot_domain::money::Currency::Aud,
         services: Vec::new(),
         order_form: OrderForm::default(),

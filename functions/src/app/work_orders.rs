@@ -90,7 +90,7 @@ impl<S: Store> App<S> {
                 planned_end: submission.slot.end,
                 technician: Assignee { id: technician.id.clone(), name: technician.name.clone() },
             };
-            let zone = technician.time_zone.clone();
+            let zone = technician.time_zone.name().to_owned();
             let mut work_order =
                 WorkOrder::new(&site.id, number.clone(), &submission.job, Some(appointment), zone, now);
             let follows = booker.follows.map(|first| {
@@ -110,7 +110,7 @@ impl<S: Store> App<S> {
                 technician_name: technician.name.clone(),
                 start: submission.slot.start,
                 end: submission.slot.end,
-                time_zone: site.time_zone.clone(),
+                time_zone: site.time_zone.name().to_owned(),
             };
             let record =
                 IdempotencyRecord { request_hash: request_hash.to_owned(), response: created.clone() };
