@@ -52,7 +52,7 @@ impl Failure {
 /// A record and its version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tagged<T> {
-    /// The record.
+    #[allow(missing_docs)]
     pub value: T,
     /// Its `ETag`, to send back as `If-Match`.
     pub etag: Option<String>,

@@ -57,7 +57,6 @@ pub fn Input(
     label: &'static str,
     /// Field path, for errors.
     field: &'static str,
-    /// The value.
     value: RwSignal<String>,
     /// Errors of the form.
     errors: Errors,

@@ -62,7 +62,7 @@ fn utc(at: Timestamp) -> String {
 }
 
 impl AccountMail {
-    /// The message to `to`.
+    /// The e-mail to `to`, in plain text and HTML; links and expiry times stated in UTC.
     pub fn message(&self, to: &str) -> Message {
         let (subject, opening, closing) = match self {
             AccountMail::Invitation { business, role, link, expires_at } => (

@@ -34,13 +34,13 @@ pub const NOTES_MAX: usize = 1000;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ServiceOffer {
-    /// Service id.
+    #[allow(missing_docs)]
     pub id: ServiceId,
-    /// Name.
+    #[allow(missing_docs)]
     pub name: String,
     /// Length in minutes.
     pub duration_minutes: u16,
-    /// Price.
+    #[allow(missing_docs)]
     pub price: Money,
 }
 
@@ -59,9 +59,9 @@ impl From<&Service> for ServiceOffer {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SiteConfigResponse {
-    /// Site id.
+    #[allow(missing_docs)]
     pub site: SiteId,
-    /// Business name.
+    #[allow(missing_docs)]
     pub business_name: String,
     /// Country, deciding the postcode format.
     pub country: Country,
@@ -118,9 +118,9 @@ impl From<&Site> for SiteConfigResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TechnicianSummary {
-    /// Technician id.
+    #[allow(missing_docs)]
     pub id: TechnicianId,
-    /// Name.
+    #[allow(missing_docs)]
     pub name: String,
 }
 
@@ -159,10 +159,10 @@ pub struct SlotsQuery {
 pub struct SlotOffer {
     /// Who.
     pub technician: TechnicianId,
-    /// Start instant.
+    #[allow(missing_docs)]
     #[serde(with = "crate::wire_time::timestamp")]
     pub start: Timestamp,
-    /// End instant.
+    #[allow(missing_docs)]
     #[serde(with = "crate::wire_time::timestamp")]
     pub end: Timestamp,
 }
@@ -208,7 +208,7 @@ pub struct ContactInput {
     pub name: String,
     /// E-mail address.
     pub email: String,
-    /// Phone number.
+    #[allow(missing_docs)]
     pub phone: String,
 }
 
@@ -268,7 +268,7 @@ pub struct JobInput {
     pub address: AddressInput,
     /// Answers to the site's order form, keyed by field id.
     pub answers: BTreeMap<String, serde_json::Value>,
-    /// Contact details.
+    #[allow(missing_docs)]
     pub contact: ContactInput,
     /// Anything else the technician should know.
     pub notes: String,
@@ -281,17 +281,17 @@ pub struct JobInput {
 /// What a work order is for, parsed against its site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Job {
-    /// The service.
+    #[allow(missing_docs)]
     pub service: Service,
     /// Where.
     pub location: Address,
-    /// Who.
+    #[allow(missing_docs)]
     pub contact: Contact,
     /// Order-form answers.
     pub answers: Vec<Answer>,
-    /// Notes.
+    #[allow(missing_docs)]
     pub notes: Option<Text>,
-    /// Tracking values.
+    #[allow(missing_docs)]
     pub tracking: Tracking,
 }
 
@@ -328,7 +328,7 @@ impl JobInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct SubmitWorkOrder {
-    /// The job.
+    #[allow(missing_docs)]
     #[serde(flatten)]
     pub job: JobInput,
     /// Technician id of the chosen slot.
@@ -342,7 +342,7 @@ pub struct SubmitWorkOrder {
 /// A submission whose every field has been parsed against its site.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Submission {
-    /// The job.
+    #[allow(missing_docs)]
     pub job: Job,
     /// The technician asked for.
     pub technician: TechnicianId,
@@ -382,9 +382,9 @@ pub struct WorkOrderCreated {
     pub number: WorkOrderNumber,
     /// Its status (`new`).
     pub status: OrderStatus,
-    /// Service name.
+    #[allow(missing_docs)]
     pub service_name: String,
-    /// Technician name.
+    #[allow(missing_docs)]
     pub technician_name: String,
     /// Booked start.
     #[serde(with = "crate::wire_time::timestamp")]

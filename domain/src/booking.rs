@@ -7,12 +7,12 @@ use serde::{Deserialize, Serialize};
 /// Time taken from a technician's calendar for one work order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Booking {
-    /// The site.
+    #[allow(missing_docs)]
     pub site: SiteId,
     /// Whose time.
     pub technician: TechnicianId,
-    /// The work order it is for.
+    #[allow(missing_docs)]
     pub work_order: WorkOrderNumber,
-    /// When.
+    #[allow(missing_docs)]
     pub time: Interval,
 }

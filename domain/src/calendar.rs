@@ -22,7 +22,7 @@ pub struct Party {
     pub email: String,
 }
 
-/// One invitation.
+/// A calendar invitation (`.ics`) for one booked time, from the business to the customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Invitation {
     /// The entry's id, the same for every invitation about one booking.
@@ -33,9 +33,9 @@ pub struct Invitation {
     pub method: Method,
     /// When this invitation was made.
     pub stamp: Timestamp,
-    /// Start.
+    #[allow(missing_docs)]
     pub start: Timestamp,
-    /// End.
+    #[allow(missing_docs)]
     pub end: Timestamp,
     /// The title.
     pub summary: String,

@@ -74,7 +74,7 @@ pub struct LinkQuery {
 pub struct LinkedOrder {
     /// The work order's number.
     pub number: WorkOrderNumber,
-    /// Its status.
+    #[allow(missing_docs)]
     pub status: OrderStatus,
     /// The service id, for the slot search.
     pub service: String,
@@ -108,10 +108,10 @@ pub struct LinkedJob {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkedAppointment {
-    /// Start.
+    #[allow(missing_docs)]
     #[serde(with = "crate::wire_time::timestamp")]
     pub start: Timestamp,
-    /// End.
+    #[allow(missing_docs)]
     #[serde(with = "crate::wire_time::timestamp")]
     pub end: Timestamp,
     /// The technician's name.

@@ -48,7 +48,7 @@ impl Email {
         }
     }
 
-    /// The address.
+    #[allow(missing_docs)]
     pub fn as_str(&self) -> &str {
         &self.0
     }

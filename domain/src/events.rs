@@ -10,7 +10,7 @@ use crate::work_order::{OrderStatus, WorkOrder};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// The kinds of event.
+/// What happened to a work order; integrators subscribe to these by [`EventKind::name`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum EventKind {
@@ -45,16 +45,16 @@ impl EventKind {
     }
 }
 
-/// One event.
+/// Something that happened to a work order, kept in its site's outbox until delivered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Event {
     /// Unique id: the receiver's key for telling a retried delivery from a new event.
     pub id: String,
-    /// What happened.
+    #[allow(missing_docs)]
     #[serde(rename = "type")]
     pub kind: EventKind,
-    /// When.
+    #[allow(missing_docs)]
     pub at: Timestamp,
     /// To which work order, and how it stands after.
     #[serde(flatten)]
@@ -69,9 +69,9 @@ pub struct Event {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EventData {
-    /// The site.
+    #[allow(missing_docs)]
     pub site: SiteId,
-    /// The work order.
+    #[allow(missing_docs)]
     pub work_order: WorkOrderNumber,
     /// Its status after the change.
     pub status: OrderStatus,

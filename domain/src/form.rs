@@ -227,7 +227,7 @@ pub enum AnswerValue {
     Number(i64),
     /// The option chosen.
     Select(String),
-    /// A date.
+    #[allow(missing_docs)]
     Date(Date),
     /// Ticked or not.
     Checkbox(bool),

@@ -39,7 +39,7 @@ impl Currency {
 pub struct Money {
     /// Amount in the currency's minor unit.
     pub minor: i64,
-    /// The currency.
+    #[allow(missing_docs)]
     pub currency: Currency,
 }
 

@@ -55,13 +55,13 @@ pub enum DeliveryStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delivery {
-    /// The event.
+    #[allow(missing_docs)]
     pub event_id: String,
-    /// What happened.
+    #[allow(missing_docs)]
     pub event: EventKind,
-    /// When.
+    #[allow(missing_docs)]
     pub event_at: Timestamp,
-    /// The work order.
+    #[allow(missing_docs)]
     pub work_order: WorkOrderNumber,
     /// Who the message is for: `customer`, `business`, or a webhook endpoint's id (`wh_…`).
     pub audience: String,

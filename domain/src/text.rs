@@ -54,7 +54,7 @@ impl Text {
         }
     }
 
-    /// The text.
+    #[allow(missing_docs)]
     pub fn as_str(&self) -> &str {
         &self.0
     }

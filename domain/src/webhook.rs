@@ -65,7 +65,7 @@ impl EndpointId {
         Self(format!("{}{tail}", Self::PREFIX))
     }
 
-    /// The id.
+    #[allow(missing_docs)]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -153,7 +153,7 @@ impl EndpointUrl {
         Ok(Self(normalized))
     }
 
-    /// The URL.
+    #[allow(missing_docs)]
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -368,7 +368,7 @@ pub struct EndpointPage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EndpointWithSecret {
-    /// The endpoint.
+    #[allow(missing_docs)]
     pub endpoint: Endpoint,
     /// `whsec_…`: the key that verifies our signatures (Standard Webhooks). Only its holder
     /// sees it; keep it like a password.
@@ -385,7 +385,7 @@ pub struct EndpointWithSecret {
 pub struct WebhookBody {
     /// The event's id, the same on every attempt: a receiver that has seen it can ignore it.
     pub id: String,
-    /// What happened.
+    #[allow(missing_docs)]
     #[serde(rename = "type")]
     pub kind: EventKind,
     /// When it happened.

@@ -323,7 +323,7 @@ pub struct Note {
     pub id: String,
     /// Who wrote it (their e-mail address).
     pub author: String,
-    /// When.
+    #[allow(missing_docs)]
     pub at: Timestamp,
     /// What.
     pub text: Text,
@@ -356,7 +356,7 @@ pub struct Account {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignee {
-    /// Technician id.
+    #[allow(missing_docs)]
     pub id: TechnicianId,
     /// Technician name when booked.
     pub name: String,
@@ -366,7 +366,7 @@ pub struct Assignee {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BookedService {
-    /// Service id.
+    #[allow(missing_docs)]
     pub id: ServiceId,
     /// Service name when booked.
     pub name: String,
@@ -380,7 +380,7 @@ pub struct BookedService {
 pub struct WorkOrder {
     /// The site it belongs to.
     pub site: SiteId,
-    /// Its number.
+    #[allow(missing_docs)]
     pub number: WorkOrderNumber,
     /// Status; `New` on creation.
     pub status: OrderStatus,
@@ -451,11 +451,11 @@ fn is_zero(n: &u32) -> bool {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Appointment {
-    /// Planned start.
+    #[allow(missing_docs)]
     pub planned_start: Timestamp,
-    /// Planned end.
+    #[allow(missing_docs)]
     pub planned_end: Timestamp,
-    /// The technician.
+    #[allow(missing_docs)]
     pub technician: Assignee,
 }
 

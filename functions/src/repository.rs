@@ -54,9 +54,9 @@ struct SlotLock {
 /// A booking with its work order, written together or not at all.
 #[derive(Debug, Clone)]
 pub struct NewBooking {
-    /// The booking.
+    #[allow(missing_docs)]
     pub booking: Booking,
-    /// Its work order.
+    #[allow(missing_docs)]
     pub work_order: WorkOrder,
     /// The idempotency key and record to keep, with the record's expiry (Unix s).
     pub idempotency: Option<(IdempotencyKey, IdempotencyRecord, i64)>,

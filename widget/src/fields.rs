@@ -37,7 +37,7 @@ pub fn TextField(
     label: String,
     /// Dotted path of the field, for error messages.
     field: String,
-    /// The value.
+    /// The text as typed, kept by the flow across steps.
     value: RwSignal<String>,
     /// HTML input type.
     #[prop(default = "text")]

@@ -62,9 +62,9 @@ fn sequence(linked: bool, has_form: bool) -> &'static [Step] {
 pub struct ContactFields {
     /// Full name.
     pub name: RwSignal<String>,
-    /// E-mail.
+    #[allow(missing_docs)]
     pub email: RwSignal<String>,
-    /// Phone.
+    #[allow(missing_docs)]
     pub phone: RwSignal<String>,
     /// Street address.
     pub line1: RwSignal<String>,
@@ -101,7 +101,7 @@ pub struct Flow {
     pub answers: RwSignal<Answers>,
     /// Contact step fields.
     pub contact: ContactFields,
-    /// Terms accepted.
+    #[allow(missing_docs)]
     pub terms: RwSignal<bool>,
     /// Field errors on show.
     pub errors: RwSignal<Vec<FieldError>>,

@@ -192,7 +192,7 @@ pub const ES: Words = Words {
 pub struct Lang {
     /// Which language.
     pub language: Language,
-    /// The words.
+    #[allow(missing_docs)]
     pub words: &'static Words,
     /// The BCP 47 tag for `Intl`; `None` uses the browser's own (its 12/24-hour habit too).
     pub locale: Option<&'static str>,

@@ -59,7 +59,7 @@ impl Obj {
         self.given(key).map(|value| read(value).ok_or(Unreadable(key))).transpose()
     }
 
-    /// A string.
+    /// The string at `key`; absent, `null` or another type fails naming `key`.
     pub fn string(&self, key: &'static str) -> Read<String> {
         self.required(key, |v| v.as_string())
     }

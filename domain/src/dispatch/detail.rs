@@ -22,7 +22,7 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HistoryEntry {
-    /// When.
+    #[allow(missing_docs)]
     pub at: Timestamp,
     /// Who (their e-mail address; `customer` for the booking itself).
     pub by: String,

@@ -22,9 +22,9 @@ const CURSOR_MAX: usize = 200;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkOrderSummary {
-    /// Its number.
+    #[allow(missing_docs)]
     pub number: WorkOrderNumber,
-    /// Status.
+    #[allow(missing_docs)]
     pub status: OrderStatus,
     /// Kind of job.
     pub order_type: OrderType,

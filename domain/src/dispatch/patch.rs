@@ -114,7 +114,7 @@ const FIXED: [&str; 11] = [
 pub struct Patch {
     /// New status.
     pub status: Option<OrderStatus>,
-    /// Reason code for it.
+    #[allow(missing_docs)]
     pub reason_code: Option<ReasonCode>,
     /// New priority.
     pub priority: Option<u8>,
@@ -136,7 +136,7 @@ pub struct Patch {
     pub line2: Option<Option<Text>>,
     /// New city.
     pub city: Option<Text>,
-    /// Notes to add.
+    #[allow(missing_docs)]
     pub add_notes: Vec<Text>,
     /// Ids of notes to remove.
     pub delete_notes: Vec<String>,

@@ -22,7 +22,7 @@ pub struct Me {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MySite {
-    /// The site.
+    #[allow(missing_docs)]
     pub site: SiteId,
     /// Their role there.
     pub role: Role,
@@ -50,7 +50,7 @@ pub struct MemberRequest {
     pub email: Email,
     /// User id, when given.
     pub user: Option<UserId>,
-    /// Role.
+    #[allow(missing_docs)]
     pub role: Role,
     /// Technician record, for technicians.
     pub technician: Option<TechnicianId>,

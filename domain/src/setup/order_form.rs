@@ -8,6 +8,6 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct OrderFormInput {
-    /// The form.
+    #[allow(missing_docs)]
     pub form: OrderForm,
 }

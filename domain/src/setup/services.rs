@@ -69,7 +69,7 @@ impl ServiceInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ServicesInput {
-    /// The services.
+    #[allow(missing_docs)]
     pub services: Vec<ServiceInput>,
 }
 

@@ -71,19 +71,19 @@ pub struct TechnicianInput {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct HoursInput {
-    /// Monday.
+    #[allow(missing_docs)]
     pub monday: Vec<String>,
-    /// Tuesday.
+    #[allow(missing_docs)]
     pub tuesday: Vec<String>,
-    /// Wednesday.
+    #[allow(missing_docs)]
     pub wednesday: Vec<String>,
-    /// Thursday.
+    #[allow(missing_docs)]
     pub thursday: Vec<String>,
-    /// Friday.
+    #[allow(missing_docs)]
     pub friday: Vec<String>,
-    /// Saturday.
+    #[allow(missing_docs)]
     pub saturday: Vec<String>,
-    /// Sunday.
+    #[allow(missing_docs)]
     pub sunday: Vec<String>,
 }
 

@@ -51,7 +51,7 @@ const WEBHOOK_LANES: usize = 32;
 pub struct Outlets<'a> {
     /// E-mail; off where no mail server is configured.
     pub mailer: Option<&'a dyn Mailer>,
-    /// Webhook requests.
+    #[allow(missing_docs)]
     pub webhooks: Option<&'a dyn WebhookSender>,
     /// Where the customers' manage links point (this host's address).
     pub public_url: &'a str,

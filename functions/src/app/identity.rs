@@ -44,7 +44,7 @@ pub struct AuthorizationRequest {
 pub struct RawAuthorization {
     /// Must be `code`.
     pub response_type: String,
-    /// The client.
+    /// The console's own client id: the only client this self-hosted issuer serves.
     pub client_id: String,
     /// Where to send the code.
     pub redirect_uri: String,

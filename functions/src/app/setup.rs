@@ -25,7 +25,7 @@ use serde::Deserialize;
 /// A record with the version an edit must name in `If-Match`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Versioned<T> {
-    /// The record.
+    #[allow(missing_docs)]
     pub value: T,
     /// Its version (the `ETag`).
     pub version: String,

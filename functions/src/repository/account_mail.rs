@@ -34,7 +34,7 @@ pub struct AccountMailRecord {
 /// A waiting e-mail as read, with the item it was read from (the condition of the next write).
 #[derive(Debug, Clone)]
 pub struct WaitingAccountMail {
-    /// The record.
+    #[allow(missing_docs)]
     pub record: AccountMailRecord,
     item: Item,
 }

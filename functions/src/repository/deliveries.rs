@@ -12,7 +12,7 @@ use jobslot_domain::notification::Delivery;
 /// A delivery record as read, with what a write over it must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredDelivery {
-    /// The record.
+    #[allow(missing_docs)]
     pub delivery: Delivery,
     /// Exactly what is stored, for the next write's condition.
     stored: String,

@@ -25,7 +25,7 @@ pub struct PendingEvent {
     pub site: SiteId,
     /// When it happened.
     pub at: Timestamp,
-    /// Its id.
+    #[allow(missing_docs)]
     pub id: String,
 }
 

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 /// Someone's role on a site.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Member {
-    /// The site.
+    #[allow(missing_docs)]
     pub site: SiteId,
     /// The user, as the identity provider names them.
     pub user: UserId,

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 /// An endpoint with what signs its requests.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WebhookRecord {
-    /// The endpoint.
+    #[allow(missing_docs)]
     pub endpoint: Endpoint,
     /// Newest first. The newest never expires; a replaced one signs too until its expiry.
     pub secrets: Vec<SigningSecret>,
@@ -38,7 +38,7 @@ impl WebhookRecord {
 /// A record as read, with what a write over it must name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredWebhook {
-    /// The record.
+    #[allow(missing_docs)]
     pub record: WebhookRecord,
     stored: String,
 }

@@ -59,7 +59,7 @@ impl ListView {
 /// A work order as stored, with what an edit must name to change it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredOrder {
-    /// The order.
+    #[allow(missing_docs)]
     pub order: WorkOrder,
     /// Its history, oldest first.
     pub history: Vec<HistoryEntry>,

@@ -111,14 +111,14 @@ pub enum Condition {
 pub enum Write {
     /// Create or replace an item.
     Put {
-        /// The item.
+        #[allow(missing_docs)]
         item: Item,
         /// When to write it.
         condition: Condition,
     },
     /// Remove an item if present.
     Delete {
-        /// Its key.
+        #[allow(missing_docs)]
         key: Key,
     },
     /// Set and remove named string entries of a map item (one whose record is a JSON object
