@@ -23,6 +23,16 @@ impl Errors {
         self.0.with(|all| all.iter().find(|e| e.field == field).map(|e| e.message.to_string()))
     }
 
+    /// The message for `field` of a row; none for a row that was not sent (`None`). The
+    /// errors are read either way, so a row left blank when drawn still shows the message the
+    /// next save brings once it is filled in.
+    pub fn of_row(&self, field: Option<String>) -> Option<String> {
+        self.0.with(|all| {
+            let field = field?;
+            all.iter().find(|e| e.field == field).map(|e| e.message.to_string())
+        })
+    }
+
     /// Messages for fields inside `prefix` (`hours.monday` covers `hours.monday[1]`).
     pub fn within(&self, prefix: &str) -> Vec<String> {
         self.0.with(|all| {
@@ -57,6 +67,7 @@ pub fn Input(
     label: &'static str,
     /// Field path, for errors.
     field: &'static str,
+    /// The text as typed.
     value: RwSignal<String>,
     /// Errors of the form.
     errors: Errors,

@@ -28,7 +28,18 @@ fn format(ms: f64, locales: &Array, pairs: &[(&str, &str)]) -> String {
     formatter.format().call1(&formatter, &date).ok().and_then(|v| v.as_string()).unwrap_or_default()
 }
 
-/// "Tue 24 Nov, 9:00 am" in `zone`, in the browser's language.
+/// The site's zone, once read: what times that belong to no job (the audit trail, deliveries)
+/// are shown in. Provided by the workspace for the site chosen.
+#[derive(Clone, Copy)]
+pub struct SiteZone(pub leptos::prelude::RwSignal<String>);
+
+/// The chosen site's zone (tracked), UTC until it is known.
+pub fn site_zone() -> String {
+    use leptos::prelude::{Get, use_context};
+    use_context::<SiteZone>().map(|zone| zone.0.get()).unwrap_or_else(|| "UTC".to_owned())
+}
+
+/// "Tue 24 Nov, 9:00 am AEDT" in `zone`, named, in the browser's language.
 pub fn date_time(t: Timestamp, zone: &str) -> String {
     let pairs = [
         ("timeZone", zone),
@@ -37,11 +48,12 @@ pub fn date_time(t: Timestamp, zone: &str) -> String {
         ("month", "short"),
         ("hour", "numeric"),
         ("minute", "2-digit"),
+        ("timeZoneName", "short"),
     ];
     format(t.as_millisecond() as f64, &Array::new(), &pairs)
 }
 
-/// "Tue 24 Nov, 9:00 am – 10:00 am" in `zone`, or what an order waiting for its slot shows.
+/// "Tue 24 Nov, 9:00 am AEDT – 10:00 am" in `zone`, or what an order waiting for its slot shows.
 pub fn booked(time: Option<Interval>, zone: &str) -> String {
     match time {
         Some(time) => format!("{} – {}", date_time(time.start, zone), self::time(time.end, zone)),

@@ -139,6 +139,67 @@ impl ServiceArea {
     }
 }
 
+/// What a technician's areas cover, in words for the console: for numeric postcodes the number
+/// of codes (overlaps counted once) and the merged ranges; for UK outward codes, the codes and
+/// prefixes as written.
+pub fn coverage_summary(areas: &[ServiceArea], country: Country) -> String {
+    const LISTED: usize = 6;
+    if areas.is_empty() {
+        return "Covers no postcodes yet.".to_owned();
+    }
+    let listed = |mut parts: Vec<String>| {
+        let more = parts.len().saturating_sub(LISTED);
+        parts.truncate(LISTED);
+        let mut text = parts.join(", ");
+        if more > 0 {
+            text.push_str(&format!(" and {more} more"));
+        }
+        text
+    };
+    let length = match country {
+        Country::Au => 4,
+        Country::Us => 5,
+        Country::Gb => {
+            let (mut exact, mut prefixes) = (Vec::new(), Vec::new());
+            for area in areas {
+                match area {
+                    ServiceArea::Exact(code) => exact.push(code.clone()),
+                    ServiceArea::Prefix(prefix) => prefixes.push(format!("{prefix}…")),
+                    ServiceArea::Range(..) => {}
+                }
+            }
+            return format!("Covers {}.", listed(exact.into_iter().chain(prefixes).collect()));
+        }
+    };
+    let number = |code: &str| code.parse::<u64>().unwrap_or(0);
+    let mut spans: Vec<(u64, u64)> = areas
+        .iter()
+        .map(|area| match area {
+            ServiceArea::Exact(code) => (number(code), number(code)),
+            ServiceArea::Range(from, to) => (number(from), number(to)),
+            ServiceArea::Prefix(prefix) => {
+                (number(&format!("{prefix:0<length$}")), number(&format!("{prefix:9<length$}")))
+            }
+        })
+        .collect();
+    spans.sort_unstable();
+    let mut merged: Vec<(u64, u64)> = Vec::new();
+    for (from, to) in spans {
+        match merged.last_mut() {
+            Some(last) if from <= last.1 + 1 => last.1 = last.1.max(to),
+            _ => merged.push((from, to)),
+        }
+    }
+    let count: u64 = merged.iter().map(|(from, to)| to - from + 1).sum();
+    let code = |n: u64| format!("{n:0length$}");
+    let parts = merged
+        .iter()
+        .map(|&(from, to)| if from == to { code(from) } else { format!("{}–{}", code(from), code(to)) })
+        .collect();
+    let noun = if count == 1 { "postcode" } else { "postcodes" };
+    format!("Covers {count} {noun}: {}.", listed(parts))
+}
+
 fn bucket_width(country: Country) -> usize {
     match country {
         Country::Au => 2,
@@ -202,6 +263,18 @@ impl std::fmt::Display for ServiceArea {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_summary_counts_each_postcode_once_and_merges_what_touches() {
+        let parse = |raw: &str| ServiceArea::parse("areas", Country::Au, raw).expect(raw);
+        let areas: Vec<ServiceArea> = ["2000", "2100-2199", "21*", "2200", "2999"].map(parse).to_vec();
+        assert_eq!(coverage_summary(&areas, Country::Au), "Covers 103 postcodes: 2000, 2100–2200, 2999.");
+        assert_eq!(coverage_summary(&[parse("2000")], Country::Au), "Covers 1 postcode: 2000.");
+        assert_eq!(coverage_summary(&[], Country::Au), "Covers no postcodes yet.");
+        let gb: Vec<ServiceArea> =
+            ["SW1A", "E1*"].map(|raw| ServiceArea::parse("areas", Country::Gb, raw).expect(raw)).to_vec();
+        assert_eq!(coverage_summary(&gb, Country::Gb), "Covers SW1A, E1….");
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -26,8 +26,16 @@ export async function signIn(page: Page, request: APIRequestContext, who = DEMO_
   await page.getByLabel('E-mail address').fill(who.email);
   await page.getByLabel('Password').fill(who.password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL((url) => url.pathname === '/admin/' && url.searchParams.has('code'));
-  const code = new URL(page.url()).searchParams.get('code') ?? '';
+  // At commit: the console, once loaded, takes the code out of its address (and refuses it,
+  // not having started this sign-in), which can be before the page's load event.
+  let code = '';
+  await page.waitForURL(
+    (url) => {
+      code = url.pathname === '/admin/' ? (url.searchParams.get('code') ?? '') : '';
+      return code !== '';
+    },
+    { waitUntil: 'commit' },
+  );
   const tokens = await request.post('/oauth2/token', {
     form: { grant_type: 'authorization_code', code, client_id: 'jobslot-console', redirect_uri: redirectUri, code_verifier: verifier },
   });

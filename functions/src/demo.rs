@@ -35,6 +35,7 @@ pub fn site() -> Result<Site, serde_json::Error> {
         "rules": { "step": 30, "min_notice_minutes": 120, "days_ahead": 30 },
         "order_rules": { "repair": { "can_schedule_followup": true },
                          "maintenance": { "can_schedule_followup": true } },
+        "allowed_origins": ["https://www.acme-cars.example"],
         "contact_email": "bookings@acme.example",
         "contact_phone": "02 9000 1234",
         "notification_email": "office@acme.example"

@@ -10,10 +10,13 @@ use std::time::{Duration, Instant};
 /// the unit, property, API and embedded-store tests); stops at the first failure and prints
 /// how long each step took.
 pub fn run_all(args: &[String]) -> Result<()> {
-    let quick = match args {
-        [] => false,
-        [flag] if flag == "--quick" => true,
-        [other, ..] => bail!("unknown argument {other:?} (usage: cargo xtask test [--quick])"),
+    let (quick, e2e_only) = match args {
+        [] => (false, None),
+        [flag] if flag == "--quick" => (true, None),
+        [flag, filters @ ..] if flag == "--e2e" => (false, Some(filters.to_vec())),
+        [other, ..] => {
+            bail!("unknown argument {other:?} (usage: cargo xtask test [--quick | --e2e [spec …]])")
+        }
     };
     let mut timings = Vec::new();
     let mut step = |name: &'static str, work: &mut dyn FnMut() -> Result<()>| -> Result<()> {
@@ -24,6 +27,12 @@ pub fn run_all(args: &[String]) -> Result<()> {
         result
     };
     let outcome = (|| -> Result<()> {
+        if let Some(filters) = &e2e_only {
+            // The browser tests alone, against fresh release builds (a developer's loop).
+            step("widget release build", &mut || widget::build().map(|_| ()))?;
+            step("console release build", &mut || widget::build_console().map(|_| ()))?;
+            return step("end-to-end tests (Playwright, Chromium)", &mut || end_to_end(filters));
+        }
         if quick {
             step("install tools (lint, wasm target)", &mut || {
                 tools::ensure_lint_components()?;
@@ -59,7 +68,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
         step("store conformance, faults, Cognito, SES, Lambda runtimes on moto", &mut dynamodb_conformance)?;
         step("e-mail through a real SMTP server (aiosmtpd)", &mut mail)?;
         step("fuzzing every parser (cargo fuzz, libFuzzer)", &mut fuzz)?;
-        step("widget tests in headless Chromium", &mut wasm_tests)?;
+        step("widget and console tests in headless Chromium", &mut wasm_tests)?;
         let mut dist = None;
         step("widget release build", &mut || {
             dist = Some(widget::build()?);
@@ -78,7 +87,7 @@ pub fn run_all(args: &[String]) -> Result<()> {
             zips = Some(crate::lambda::build()?);
             Ok(())
         })?;
-        step("end-to-end tests (Playwright, Chromium)", &mut end_to_end)?;
+        step("end-to-end tests (Playwright, Chromium)", &mut || end_to_end(&[]))?;
         step("API contract (schemathesis against the OpenAPI document)", &mut api_contract)?;
         step("infrastructure template lint (cfn-lint, sam validate, checkov)", &mut lint_template)?;
         if let Some(dist) = dist {
@@ -220,7 +229,7 @@ fn fuzz() -> Result<()> {
 
 fn wasm_tests() -> Result<()> {
     run(cargo()
-        .args(["test", "-p", "jobslot-widget", "--target", "wasm32-unknown-unknown"])
+        .args(["test", "-p", "jobslot-widget", "-p", "jobslot-console", "--target", "wasm32-unknown-unknown"])
         .env("PATH", tools::tool_path()?)
         .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
         .env("CHROMEDRIVER", CHROMEDRIVER)
@@ -228,7 +237,7 @@ fn wasm_tests() -> Result<()> {
 }
 
 /// Playwright against the local server on a free port with a fresh data dir.
-fn end_to_end() -> Result<()> {
+fn end_to_end(filters: &[String]) -> Result<()> {
     run(cargo().args(["build", "-p", "jobslot-functions", "--bin", "jobslot-local"]))?;
     let port = free_port()?;
     let data = scratch().join("e2e-data");
@@ -282,6 +291,7 @@ fn end_to_end() -> Result<()> {
     server.wait_for_port(port, Duration::from_secs(60))?;
     run(cmd("npx")
         .args(["playwright", "test"])
+        .args(filters)
         .current_dir(root.join("e2e"))
         .env("JOBSLOT_URL", format!("http://127.0.0.1:{port}"))
         .env("JOBSLOT_E2E_OUT", scratch().join("e2e-results"))

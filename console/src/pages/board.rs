@@ -2,9 +2,12 @@
 
 use crate::api::Api;
 use crate::format;
+use crate::route::Route;
 use jiff::civil::Date;
 use jiff::{SignedDuration, Span};
 use jobslot_domain::board::Board;
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::{for_site, with_query};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -23,7 +26,7 @@ fn short_weekday(date: Date) -> &'static str {
 
 /// The board, from a day, for a day or a week.
 #[component]
-pub fn BoardPage(api: Api, site: String) -> impl IntoView {
+pub fn BoardPage(api: Api, site: SiteId) -> impl IntoView {
     let from = RwSignal::new(String::new());
     let days = RwSignal::new(7u16);
     let board = RwSignal::new(None::<Board>);
@@ -31,10 +34,9 @@ pub fn BoardPage(api: Api, site: String) -> impl IntoView {
     let load = move || {
         let (api, site) = (api.clone(), site.clone());
         let from = from.get_untracked();
-        let path = format!(
-            "/api/sites/{site}/board?days={}{}",
-            days.get_untracked(),
-            if from.is_empty() { String::new() } else { format!("&from={from}") }
+        let path = with_query(
+            for_site(&site).board(),
+            &[("days", &days.get_untracked().to_string()), ("from", &from)],
         );
         spawn_local(async move {
             match api.get::<Board>(&path).await {
@@ -72,8 +74,10 @@ pub fn BoardPage(api: Api, site: String) -> impl IntoView {
                     .collect();
                 let heads = columns.clone();
                 view! {
-                    <div class="board-scroll">
+                    // Focusable so a keyboard can scroll a week wider than the screen.
+                    <div class="board-scroll" tabindex="0" role="region" aria-label="The board, scrolls sideways">
                         <table class="board">
+                            <caption>{format!("Days and times in {}", zone.replace('_', " "))}</caption>
                             <thead><tr>
                                 <th scope="col">"Technician"</th>
                                 {heads.into_iter().map(|d| view! { <th scope="col">{format!("{} {d}", short_weekday(d))}</th> }).collect_view()}
@@ -95,7 +99,7 @@ pub fn BoardPage(api: Api, site: String) -> impl IntoView {
                                                     <td class:off=off>
                                                         {off.then(|| view! { <span class="off-label">"Time off"</span> })}
                                                         {jobs.into_iter().map(|job| view! {
-                                                            <a class=format!("job status-{}", job.status.name()) href=format!("#/work-orders/{}", job.number)>
+                                                            <a class=format!("job status-{}", job.status.name()) href=Route::WorkOrder(job.number.clone()).href()>
                                                                 {format!("{} {} · {}", job.start.map(|start| format::time(start, &job.time_zone)).unwrap_or_default(), job.customer, job.status.label())}
                                                             </a>
                                                         }).collect_view()}

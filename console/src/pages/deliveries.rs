@@ -3,8 +3,11 @@
 
 use crate::api::{Api, Failure};
 use crate::format;
+use crate::route::Route;
 use jobslot_domain::events::EventKind;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus};
+use jobslot_domain::routes::for_site;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -32,15 +35,15 @@ pub(crate) fn state(delivery: &Delivery) -> String {
 }
 
 /// Puts a settled message back in the queue (its key makes a double click one resend).
-pub(crate) async fn send_again(api: &Api, site: &str, delivery: &Delivery) -> Result<(), Failure> {
-    let path = format!("/api/sites/{site}/deliveries/{}/{}/resend", delivery.event_id, delivery.audience);
+pub(crate) async fn send_again(api: &Api, site: &SiteId, delivery: &Delivery) -> Result<(), Failure> {
+    let path = for_site(site).delivery_resend(&delivery.event_id, &delivery.audience);
     let key = format!("resend-{}-{}-{}", delivery.event_id, delivery.audience, delivery.resends);
     api.post::<_, Delivery>(&path, &serde_json::json!({}), &key).await.map(|_| ())
 }
 
 /// The newest 200 messages.
 #[component]
-pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
+pub fn DeliveriesPage(api: Api, site: SiteId) -> impl IntoView {
     let items = RwSignal::new(Vec::<Delivery>::new());
     let status = RwSignal::new(None::<String>);
     let load = {
@@ -48,7 +51,7 @@ pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
         move || {
             let (api, site) = (api.clone(), site.clone());
             spawn_local(async move {
-                match api.get::<DeliveryPage>(&format!("/api/sites/{site}/deliveries")).await {
+                match api.get::<DeliveryPage>(&for_site(&site).deliveries()).await {
                     // Webhook deliveries have their own page.
                     Ok(page) => items.set(
                         page.value.items.into_iter().filter(|d| !d.audience.starts_with("wh_")).collect(),
@@ -88,8 +91,8 @@ pub fn DeliveriesPage(api: Api, site: String) -> impl IntoView {
                         let again = d.clone();
                         view! {
                             <tr>
-                                <td>{format::date_time(d.event_at, "UTC")}</td>
-                                <td><a href=format!("#/work-orders/{}", d.work_order)>{d.work_order.to_string()}</a></td>
+                                <td>{format::date_time(d.event_at, &format::site_zone())}</td>
+                                <td><a href=Route::WorkOrder(d.work_order.clone()).href()>{d.work_order.to_string()}</a></td>
                                 <td>{what(&d)}</td>
                                 <td>{state(&d)}</td>
                                 <td>{d.last_error.clone().unwrap_or_default()}</td>

@@ -2,6 +2,8 @@
 
 use crate::api::{Api, Failure};
 use crate::form::{Errors, Input};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::for_site;
 use jobslot_domain::setup::MemberEntry;
 use jobslot_domain::setup::{IntegrationCreated, IntegrationInput, MemberInput};
 use jobslot_domain::staff::Role;
@@ -16,14 +18,17 @@ fn is_integration(member: &MemberEntry) -> bool {
 fn standing(member: &MemberEntry) -> String {
     let role = member.role.as_str();
     match member.invited_at {
-        Some(at) => format!("{role} (invited {}, has not joined yet)", crate::format::iso_date(at, "UTC")),
+        Some(at) => format!(
+            "{role} (invited {}, has not joined yet)",
+            crate::format::iso_date(at, &crate::format::site_zone())
+        ),
         None => role.to_owned(),
     }
 }
 
 /// The members of `site`, and a form to add one or change a role.
 #[component]
-pub fn MembersPage(api: Api, site: String) -> impl IntoView {
+pub fn MembersPage(api: Api, site: SiteId) -> impl IntoView {
     let errors = Errors::new();
     let status = RwSignal::new(None::<String>);
     let members = RwSignal::new(Vec::<MemberEntry>::new());
@@ -32,7 +37,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let technician = RwSignal::new(String::new());
     let rotated = RwSignal::new(None::<IntegrationCreated>);
     let (api_for_integrations, site_for_integrations) = (api.clone(), site.clone());
-    let path = format!("/api/sites/{site}/members");
+    let path = for_site(&site).members();
     let load = {
         let (api, path) = (api.clone(), path.clone());
         move || {
@@ -93,9 +98,9 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
                 return;
             }
             let path = if is_integration(&member) {
-                format!("/api/sites/{site}/integrations/{}", member.user)
+                for_site(&site).integration(&member.user)
             } else {
-                format!("/api/sites/{site}/members/{}", member.user)
+                for_site(&site).member(&member.user)
             };
             let (api, load) = (api.clone(), load.clone());
             spawn_local(async move {
@@ -112,7 +117,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
     let resend = {
         let (api, site) = (api.clone(), site.clone());
         move |member: MemberEntry| {
-            let (api, path) = (api.clone(), format!("/api/sites/{site}/members/{}/invitation", member.user));
+            let (api, path) = (api.clone(), for_site(&site).member_invitation(&member.user));
             spawn_local(async move {
                 let key = crate::session::idempotency_key().unwrap_or_default();
                 match api.post::<_, MemberEntry>(&path, &serde_json::json!({}), &key).await {
@@ -131,8 +136,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
             )) {
                 return;
             }
-            let (api, path) =
-                (api.clone(), format!("/api/sites/{site}/integrations/{}/rotate-secret", member.user));
+            let (api, path) = (api.clone(), for_site(&site).integration_rotate_secret(&member.user));
             spawn_local(async move {
                 let key = crate::session::idempotency_key().unwrap_or_default();
                 match api.post::<_, IntegrationCreated>(&path, &serde_json::json!({}), &key).await {
@@ -215,7 +219,7 @@ pub fn MembersPage(api: Api, site: String) -> impl IntoView {
 /// "Connect an integrator's system": a machine client for the client-credentials grant, its
 /// secret shown once.
 #[component]
-fn Integrations(api: Api, site: String) -> impl IntoView {
+fn Integrations(api: Api, site: SiteId) -> impl IntoView {
     let errors = Errors::new();
     let name = RwSignal::new(String::new());
     let created = RwSignal::new(None::<IntegrationCreated>);
@@ -226,10 +230,7 @@ fn Integrations(api: Api, site: String) -> impl IntoView {
         let input = IntegrationInput { name: name.get_untracked() };
         spawn_local(async move {
             let key = crate::session::idempotency_key().unwrap_or_default();
-            match api
-                .post::<_, IntegrationCreated>(&format!("/api/sites/{site}/integrations"), &input, &key)
-                .await
-            {
+            match api.post::<_, IntegrationCreated>(&for_site(&site).integrations(), &input, &key).await {
                 Ok(done) => {
                     errors.set(Vec::new());
                     status.set(None);

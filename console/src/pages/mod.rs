@@ -11,6 +11,7 @@ pub mod password;
 pub mod rules;
 pub mod services;
 pub mod settings;
+pub mod start;
 pub mod technicians;
 pub mod webhooks;
 pub mod work_order;

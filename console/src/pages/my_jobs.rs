@@ -8,12 +8,14 @@ use crate::format;
 use crate::pages::work_order::{FollowUp, Job, StatusActions, map_link, rules};
 use jiff::SignedDuration;
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderPage, WorkOrderRulesInput};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::{for_site, with_query};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 /// The signed-in technician's jobs.
 #[component]
-pub fn MyJobs(api: Api, site: String) -> impl IntoView {
+pub fn MyJobs(api: Api, site: SiteId) -> impl IntoView {
     let jobs = RwSignal::new(Vec::<RwSignal<Option<Job>>>::new());
     let rules_signal = RwSignal::new(None::<WorkOrderRulesInput>);
     let message = RwSignal::new(None::<String>);
@@ -25,7 +27,10 @@ pub fn MyJobs(api: Api, site: String) -> impl IntoView {
             // the server keeps the list to the technician's own jobs.
             let since = format::iso_date(format::now() - SignedDuration::from_hours(24), "UTC");
             let page = match api
-                .get::<WorkOrderPage>(&format!("/api/sites/{site}/work-orders?from={since}&limit=100"))
+                .get::<WorkOrderPage>(&with_query(
+                    for_site(&site).work_orders(),
+                    &[("from", &since), ("limit", "100")],
+                ))
                 .await
             {
                 Ok(page) => page.value,
@@ -38,7 +43,7 @@ pub fn MyJobs(api: Api, site: String) -> impl IntoView {
                 day.is_some_and(|day| day >= today) || !summary.status.is_closed()
             });
             let details = futures::future::join_all(wanted.map(|summary| {
-                let (api, path) = (api.clone(), format!("/api/sites/{site}/work-orders/{}", summary.number));
+                let (api, path) = (api.clone(), for_site(&site).work_order(&summary.number));
                 async move { api.get::<WorkOrderDetail>(&path).await }
             }))
             .await;

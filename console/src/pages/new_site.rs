@@ -37,7 +37,7 @@ pub fn NewSitePage(api: Api) -> impl IntoView {
         };
         let api = api.clone();
         spawn_local(async move {
-            match api.post::<_, Created>("/api/sites", &input, &key.get_value()).await {
+            match api.post::<_, Created>(jobslot_domain::routes::SITES, &input, &key.get_value()).await {
                 Ok(created) => {
                     errors.set(Vec::new());
                     let site = created.value.site;

@@ -6,6 +6,8 @@ use crate::form::{Errors, control_id};
 use jobslot_domain::FieldError;
 use jobslot_domain::form::{FieldKind, FormField};
 use jobslot_domain::ids::FieldId;
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::for_site;
 use jobslot_domain::setup::OrderFormInput;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -129,7 +131,7 @@ impl Question {
 
 /// The order form of `site`.
 #[component]
-pub fn OrderFormPage(api: Api, site: String) -> impl IntoView {
+pub fn OrderFormPage(api: Api, site: SiteId) -> impl IntoView {
     let errors = Errors::new();
     let status = RwSignal::new(None::<String>);
     let questions = RwSignal::new(Vec::<Question>::new());
@@ -148,7 +150,7 @@ pub fn OrderFormPage(api: Api, site: String) -> impl IntoView {
         );
         next.set_value(key + 1);
     };
-    let path = format!("/api/sites/{site}/order-form");
+    let path = for_site(&site).order_form();
     {
         let (api, path) = (api.clone(), path.clone());
         spawn_local(async move {

@@ -21,7 +21,7 @@ pub fn PasswordPage(api: Api) -> impl IntoView {
         });
         let api = api.clone();
         spawn_local(async move {
-            match api.put_empty("/api/me/password", &body).await {
+            match api.put_empty(jobslot_domain::routes::ME_PASSWORD, &body).await {
                 Ok(()) => {
                     errors.set(Vec::new());
                     current.set(String::new());

@@ -1,12 +1,13 @@
 //! Work-order rules: the reason codes staff pick when closing incomplete or rejecting, and the
 //! rules per order type (whether a job closed incomplete may be followed up).
 
-use crate::api::{Api, Version};
-use crate::form::Errors;
+use crate::api::Api;
+use crate::versioned::{Status, VersionedForm};
 use jobslot_domain::dispatch::{ReasonInput, WorkOrderRulesInput};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::for_site;
 use jobslot_domain::work_order::{OrderRules, OrderType};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 /// One reason code as typed, one per line: `code: label`.
 fn lines_of(reasons: &[ReasonInput]) -> String {
@@ -30,15 +31,11 @@ fn type_name(order_type: OrderType) -> String {
 
 /// The editor of the site's work-order rules.
 #[component]
-pub fn RulesPage(api: Api, site: String) -> impl IntoView {
-    let errors = Errors::new();
-    let status = RwSignal::new(None::<String>);
-    let version = RwSignal::new(None::<String>);
+pub fn RulesPage(api: Api, site: SiteId) -> impl IntoView {
     let incomplete = RwSignal::new(String::new());
     let rejected = RwSignal::new(String::new());
     let follow_ups = RwSignal::new(Vec::<String>::new());
-    let path = format!("/api/sites/{site}/work-order-rules");
-    let show = move |rules: &WorkOrderRulesInput| {
+    let show = move |rules: WorkOrderRulesInput| {
         incomplete.set(lines_of(&rules.closed_incomplete));
         rejected.set(lines_of(&rules.rejected));
         follow_ups.set(
@@ -50,18 +47,8 @@ pub fn RulesPage(api: Api, site: String) -> impl IntoView {
                 .collect(),
         );
     };
-    {
-        let (api, path) = (api.clone(), path.clone());
-        spawn_local(async move {
-            match api.get::<WorkOrderRulesInput>(&path).await {
-                Ok(found) => {
-                    show(&found.value);
-                    version.set(found.etag);
-                }
-                Err(failure) => status.set(Some(failure.message())),
-            }
-        });
-    }
+    let form = VersionedForm::new(api, for_site(&site).work_order_rules(), show);
+    let errors = form.errors;
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = WorkOrderRulesInput {
@@ -73,27 +60,12 @@ pub fn RulesPage(api: Api, site: String) -> impl IntoView {
                 .map(|t| (t, OrderRules { can_schedule_followup: true }))
                 .collect(),
         };
-        let (api, path) = (api.clone(), path.clone());
-        let current = Version::Of(version.get_untracked().unwrap_or_default());
-        spawn_local(async move {
-            match api.put::<_, WorkOrderRulesInput>(&path, &input, &current).await {
-                Ok(saved) => {
-                    show(&saved.value);
-                    version.set(saved.etag);
-                    errors.set(Vec::new());
-                    status.set(Some("Saved.".into()));
-                }
-                Err(failure) => {
-                    errors.set(failure.field_errors());
-                    status.set(Some(failure.message()));
-                }
-            }
-        });
+        form.save(input);
     };
     view! {
         <section aria-labelledby="rules-heading">
             <h2 id="rules-heading">"Work-order rules"</h2>
-            <p class="alert" role="status">{move || status.get()}</p>
+            <Status status=form.status />
             <form on:submit=save novalidate>
                 <div class="field">
                     <label for="reasons-incomplete">"Reasons for closing incomplete"</label>
@@ -130,7 +102,7 @@ pub fn RulesPage(api: Api, site: String) -> impl IntoView {
                         }
                     }).collect_view()}
                 </fieldset>
-                <div class="actions"><button type="submit" class="primary">"Save rules"</button></div>
+                <div class="actions"><button type="submit" class="primary" disabled=move || form.saving()>"Save rules"</button></div>
             </form>
         </section>
     }

@@ -1,10 +1,12 @@
 //! Services: what customers can book, with duration, price, order type and whether offered.
 
-use crate::api::{Api, Version};
-use crate::form::{Errors, control_id};
+use crate::api::Api;
+use crate::form::control_id;
+use crate::versioned::{Status, VersionedForm};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::for_site;
 use jobslot_domain::setup::{ServiceInput, ServicesInput};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
 const ORDER_TYPES: [(&str, &str); 7] = [
     ("install", "Install"),
@@ -55,13 +57,10 @@ impl Row {
 
 /// The services of `site`.
 #[component]
-pub fn ServicesPage(api: Api, site: String) -> impl IntoView {
-    let errors = Errors::new();
-    let status = RwSignal::new(None::<String>);
+pub fn ServicesPage(api: Api, site: SiteId) -> impl IntoView {
     let rows = RwSignal::new(Vec::<Row>::new());
-    let version = RwSignal::new(None::<String>);
     let next = StoredValue::new(0usize);
-    let fill = move |services: Vec<ServiceInput>| {
+    let fill = move |ServicesInput { services }: ServicesInput| {
         let mut key = next.get_value();
         rows.set(
             services
@@ -74,19 +73,8 @@ pub fn ServicesPage(api: Api, site: String) -> impl IntoView {
         );
         next.set_value(key + 1);
     };
-    let path = format!("/api/sites/{site}/services");
-    {
-        let (api, path) = (api.clone(), path.clone());
-        spawn_local(async move {
-            match api.get::<ServicesInput>(&path).await {
-                Ok(tagged) => {
-                    fill(tagged.value.services);
-                    version.set(tagged.etag);
-                }
-                Err(failure) => status.set(Some(failure.message())),
-            }
-        });
-    }
+    let form = VersionedForm::new(api, for_site(&site).services(), fill);
+    let errors = form.errors;
     let add = move |_| {
         let key = next.get_value();
         next.set_value(key + 1);
@@ -95,27 +83,12 @@ pub fn ServicesPage(api: Api, site: String) -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = ServicesInput { services: rows.get_untracked().iter().map(Row::input).collect() };
-        let (api, path) = (api.clone(), path.clone());
-        let version_to_send = Version::Of(version.get_untracked().unwrap_or_default());
-        spawn_local(async move {
-            match api.put::<_, ServicesInput>(&path, &input, &version_to_send).await {
-                Ok(tagged) => {
-                    fill(tagged.value.services);
-                    version.set(tagged.etag);
-                    errors.set(Vec::new());
-                    status.set(Some("Saved.".into()));
-                }
-                Err(failure) => {
-                    errors.set(failure.field_errors());
-                    status.set(Some(failure.message()));
-                }
-            }
-        });
+        form.save(input);
     };
     view! {
         <section aria-labelledby="services-heading">
             <h2 id="services-heading">"Services"</h2>
-            <p class="alert" role="status">{move || status.get()}</p>
+            <Status status=form.status />
             <form on:submit=save novalidate>
                 {move || rows.get().into_iter().enumerate().map(|(i, row)| {
                     let at = move |part: &str| format!("services[{i}].{part}");
@@ -160,7 +133,7 @@ pub fn ServicesPage(api: Api, site: String) -> impl IntoView {
                 <p class="error">{move || errors.of("services")}</p>
                 <div class="actions">
                     <button type="button" on:click=add>"Add a service"</button>
-                    <button type="submit" class="primary">"Save services"</button>
+                    <button type="submit" class="primary" disabled=move || form.saving()>"Save services"</button>
                 </div>
             </form>
         </section>

@@ -5,7 +5,10 @@ use crate::api::{Api, Failure};
 use crate::form::{Errors, Input};
 use crate::format;
 use crate::pages::deliveries::{send_again, state};
+use crate::route::Route;
+use jobslot_domain::ids::SiteId;
 use jobslot_domain::notification::{Delivery, DeliveryPage, DeliveryStatus};
+use jobslot_domain::routes::for_site;
 use jobslot_domain::webhook::{EVENTS, Endpoint, EndpointInput, EndpointPage, EndpointWithSecret};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -24,32 +27,31 @@ fn input_of(endpoint: &Endpoint, enabled: bool) -> EndpointInput {
 fn endpoint_state(endpoint: &Endpoint) -> String {
     match (endpoint.enabled, endpoint.paused_at, endpoint.failing_since) {
         (false, Some(at), _) => format!(
-            "Paused by Jobslot on {} (UTC): every request failed for a day. Fix the endpoint, then resume it.",
-            format::date_time(at, "UTC")
+            "Paused by Jobslot on {}: every request failed for a day. Fix the endpoint, then resume it.",
+            format::date_time(at, &format::site_zone())
         ),
         (false, None, _) => "Paused".into(),
-        (true, _, Some(since)) => format!("Failing since {} (UTC)", format::date_time(since, "UTC")),
+        (true, _, Some(since)) => format!("Failing since {}", format::date_time(since, &format::site_zone())),
         (true, _, None) => "Listening".into(),
     }
 }
 
 #[component]
-pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
+pub fn WebhooksPage(api: Api, site: SiteId) -> impl IntoView {
     let endpoints = RwSignal::new(Vec::<Endpoint>::new());
     let deliveries = RwSignal::new(Vec::<Delivery>::new());
     let status = RwSignal::new(None::<String>);
     let secret = RwSignal::new(None::<(String, String)>);
-    let base = format!("/api/sites/{site}");
     let load = {
-        let (api, base) = (api.clone(), base.clone());
+        let (api, site) = (api.clone(), site.clone());
         move || {
-            let (api, base) = (api.clone(), base.clone());
+            let (api, site) = (api.clone(), site.clone());
             spawn_local(async move {
-                match api.get::<EndpointPage>(&format!("{base}/webhooks")).await {
+                match api.get::<EndpointPage>(&for_site(&site).webhooks()).await {
                     Ok(page) => endpoints.set(page.value.items),
                     Err(failure) => status.set(Some(failure.message())),
                 }
-                if let Ok(page) = api.get::<DeliveryPage>(&format!("{base}/deliveries")).await {
+                if let Ok(page) = api.get::<DeliveryPage>(&for_site(&site).deliveries()).await {
                     deliveries.set(
                         page.value.items.into_iter().filter(|d| d.audience.starts_with("wh_")).collect(),
                     );
@@ -59,11 +61,11 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
     };
     load();
     let toggle = {
-        let (api, base, load) = (api.clone(), base.clone(), load.clone());
+        let (api, site, load) = (api.clone(), site.clone(), load.clone());
         move |endpoint: Endpoint| {
-            let (api, base, load) = (api.clone(), base.clone(), load.clone());
+            let (api, site, load) = (api.clone(), site.clone(), load.clone());
             spawn_local(async move {
-                let path = format!("{base}/webhooks/{}", endpoint.id);
+                let path = for_site(&site).webhook(&endpoint.id);
                 let input = input_of(&endpoint, !endpoint.enabled);
                 match api.put_plain::<_, Endpoint>(&path, &input).await {
                     Ok(saved) => {
@@ -77,11 +79,11 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
         }
     };
     let rotate = {
-        let (api, base) = (api.clone(), base.clone());
+        let (api, site) = (api.clone(), site.clone());
         move |endpoint: Endpoint| {
-            let (api, base) = (api.clone(), base.clone());
+            let (api, site) = (api.clone(), site.clone());
             spawn_local(async move {
-                let path = format!("{base}/webhooks/{}/rotate-secret", endpoint.id);
+                let path = for_site(&site).webhook_rotate_secret(&endpoint.id);
                 let key = crate::session::idempotency_key().unwrap_or_default();
                 match api.post::<_, EndpointWithSecret>(&path, &serde_json::json!({}), &key).await {
                     Ok(done) => {
@@ -96,11 +98,11 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
         }
     };
     let remove = {
-        let (api, base, load) = (api.clone(), base.clone(), load.clone());
+        let (api, site, load) = (api.clone(), site.clone(), load.clone());
         move |endpoint: Endpoint| {
-            let (api, base, load) = (api.clone(), base.clone(), load.clone());
+            let (api, site, load) = (api.clone(), site.clone(), load.clone());
             spawn_local(async move {
-                match api.delete(&format!("{base}/webhooks/{}", endpoint.id)).await {
+                match api.delete(&for_site(&site).webhook(&endpoint.id)).await {
                     Ok(()) => {
                         status.set(Some(format!("{} is removed.", endpoint.url.as_str())));
                         load();
@@ -182,13 +184,13 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
                         let label = format!("Send again: {} for {}", d.event.name(), d.work_order);
                         let again = d.clone();
                         let attempts: Vec<String> = d.history.iter().map(|a| format!(
-                            "{}: {}", format::date_time(a.at, "UTC"), a.error.clone().unwrap_or_else(|| "delivered".into())
+                            "{}: {}", format::date_time(a.at, &format::site_zone()), a.error.clone().unwrap_or_else(|| "delivered".into())
                         )).collect();
                         view! {
                             <tr>
-                                <td>{format::date_time(d.event_at, "UTC")}</td>
+                                <td>{format::date_time(d.event_at, &format::site_zone())}</td>
                                 <td>{d.event.name()}</td>
-                                <td><a href=format!("#/work-orders/{}", d.work_order)>{d.work_order.to_string()}</a></td>
+                                <td><a href=Route::WorkOrder(d.work_order.clone()).href()>{d.work_order.to_string()}</a></td>
                                 <td>{url_of(&d.audience).unwrap_or_else(|| "(removed)".into())}</td>
                                 <td>{state(&d)}</td>
                                 <td><ul class="attempts">{attempts.into_iter().map(|a| view! { <li>{a}</li> }).collect_view()}</ul></td>
@@ -208,7 +210,7 @@ pub fn WebhooksPage(api: Api, site: String) -> impl IntoView {
 #[component]
 fn NewEndpoint(
     api: Api,
-    site: String,
+    site: SiteId,
     secret: RwSignal<Option<(String, String)>>,
     on_saved: impl Fn() + Clone + Send + Sync + 'static,
 ) -> impl IntoView {
@@ -228,10 +230,7 @@ fn NewEndpoint(
         };
         spawn_local(async move {
             let key = crate::session::idempotency_key().unwrap_or_default();
-            match api
-                .post::<_, EndpointWithSecret>(&format!("/api/sites/{site}/webhooks"), &input, &key)
-                .await
-            {
+            match api.post::<_, EndpointWithSecret>(&for_site(&site).webhooks(), &input, &key).await {
                 Ok(done) => {
                     errors.set(Vec::new());
                     alert.set(None);

@@ -4,12 +4,15 @@
 
 use crate::api::{Api, Failure, Tagged, Version};
 use crate::format;
-use crate::pages::work_orders::{TechnicianName, query, technician_names};
+use crate::pages::work_orders::{TechnicianName, technician_names};
+use crate::route::Route;
 use crate::session;
 use jobslot_domain::api::SlotsResponse;
 use jobslot_domain::api::WorkOrderCreated;
 use jobslot_domain::connector::UnscheduledOrderCreated;
 use jobslot_domain::dispatch::{WorkOrderDetail, WorkOrderRulesInput};
+use jobslot_domain::ids::{SiteId, WorkOrderNumber};
+use jobslot_domain::routes::{for_site, with_query};
 use jobslot_domain::work_order::{OrderStatus, WorkOrder};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,15 +22,15 @@ use serde_json::{Value, json};
 pub type Job = Tagged<WorkOrderDetail>;
 
 /// Sends a PATCH of `body` to the job under its version; answers with the changed job.
-pub async fn change(api: &Api, site: &str, job: &Job, body: &Value) -> Result<Job, Failure> {
-    let path = format!("/api/sites/{site}/work-orders/{}", job.value.order.number);
+pub async fn change(api: &Api, site: &SiteId, job: &Job, body: &Value) -> Result<Job, Failure> {
+    let path = for_site(site).work_order(&job.value.order.number);
     let version = Version::Of(job.etag.clone().unwrap_or_default());
     api.patch(&path, body, &version).await
 }
 
 /// The site's reason codes and rules (everyone on the site may read them).
-pub async fn rules(api: &Api, site: &str) -> Option<WorkOrderRulesInput> {
-    api.get::<WorkOrderRulesInput>(&format!("/api/sites/{site}/work-order-rules")).await.ok().map(|t| t.value)
+pub async fn rules(api: &Api, site: &SiteId) -> Option<WorkOrderRulesInput> {
+    api.get::<WorkOrderRulesInput>(&for_site(site).work_order_rules()).await.ok().map(|t| t.value)
 }
 
 fn action_label(status: OrderStatus) -> &'static str {
@@ -60,7 +63,7 @@ pub fn map_link(order: &WorkOrder) -> String {
 #[component]
 pub fn StatusActions(
     api: Api,
-    site: String,
+    site: SiteId,
     job: RwSignal<Option<Job>>,
     rules: RwSignal<Option<WorkOrderRulesInput>>,
     message: RwSignal<Option<String>>,
@@ -152,7 +155,7 @@ pub fn field_message(failure: &Failure) -> String {
 #[component]
 pub fn FollowUp(
     api: Api,
-    site: String,
+    site: SiteId,
     job: RwSignal<Option<Job>>,
     rules: RwSignal<Option<WorkOrderRulesInput>>,
     message: RwSignal<Option<String>>,
@@ -174,9 +177,9 @@ pub fn FollowUp(
             let (api, site) = (api.clone(), site.clone());
             let Some(current) = job.get_untracked() else { return };
             spawn_local(async move {
-                let path = format!(
-                    "/api/sites/{site}/work-orders/{}/follow-up/slots?days=14",
-                    current.value.order.number
+                let path = with_query(
+                    for_site(&site).work_order_follow_up_slots(&current.value.order.number),
+                    &[("days", "14")],
                 );
                 match api.get::<SlotsResponse>(&path).await {
                     Ok(found) => slots.set(Some(found.value)),
@@ -190,7 +193,7 @@ pub fn FollowUp(
         let Some(current) = job.get_untracked() else { return };
         spawn_local(async move {
             let number = current.value.order.number.clone();
-            let path = format!("/api/sites/{site}/work-orders/{number}/follow-up");
+            let path = for_site(&site).work_order_follow_up(&number);
             let key = session::idempotency_key().unwrap_or_default();
             match api
                 .post::<_, WorkOrderCreated>(
@@ -209,8 +212,7 @@ pub fn FollowUp(
                         format::date_time(created.start, &created.time_zone)
                     )));
                     slots.set(None);
-                    if let Ok(fresh) =
-                        api.get::<WorkOrderDetail>(&format!("/api/sites/{site}/work-orders/{number}")).await
+                    if let Ok(fresh) = api.get::<WorkOrderDetail>(&for_site(&site).work_order(&number)).await
                     {
                         job.set(Some(fresh));
                     }
@@ -257,7 +259,7 @@ pub fn FollowUp(
 #[component]
 fn CustomerLinks(
     api: Api,
-    site: String,
+    site: SiteId,
     job: RwSignal<Option<Job>>,
     message: RwSignal<Option<String>>,
     reload: impl Fn() + Clone + Send + Sync + 'static,
@@ -267,13 +269,13 @@ fn CustomerLinks(
         let (api, site) = (api.clone(), site.clone());
         move |_| {
             let Some(found) = job.get_untracked() else { return };
-            let number = found.value.order.number.to_string();
+            let number = found.value.order.number.clone();
             if !super::confirmed("The booking link given before will stop working. Make a new one?") {
                 return;
             }
             let (api, site) = (api.clone(), site.clone());
             spawn_local(async move {
-                let path = format!("/api/sites/{site}/work-orders/{number}/booking-link");
+                let path = for_site(&site).work_order_booking_link(&number);
                 match api.act::<UnscheduledOrderCreated>(&path).await {
                     Ok(created) => {
                         let origin =
@@ -289,7 +291,7 @@ fn CustomerLinks(
     let new_manage_link = move |_: leptos::ev::MouseEvent| {
         let Some(found) = job.get_untracked() else { return };
         let order = &found.value.order;
-        let (number, email) = (order.number.to_string(), order.contact.email.as_str().to_owned());
+        let (number, email) = (order.number.clone(), order.contact.email.as_str().to_owned());
         let question = format!(
             "Links to this booking sent before will stop working, and a new one goes to {email}. Go on?"
         );
@@ -298,7 +300,7 @@ fn CustomerLinks(
         }
         let (api, site, reload) = (api.clone(), site.clone(), reload.clone());
         spawn_local(async move {
-            match api.act_empty(&format!("/api/sites/{site}/bookings/{number}/manage-link")).await {
+            match api.act_empty(&for_site(&site).booking_manage_link(&number)).await {
                 Ok(()) => {
                     message.set(Some(format!(
                         "A new link is on its way to {email}; the ones before no longer work."
@@ -332,7 +334,7 @@ fn CustomerLinks(
 }
 
 #[component]
-pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
+pub fn WorkOrderView(api: Api, site: SiteId, number: WorkOrderNumber) -> impl IntoView {
     let job = RwSignal::new(None::<Job>);
     let rules_signal = RwSignal::new(None::<WorkOrderRulesInput>);
     let technicians = RwSignal::new(Vec::<TechnicianName>::new());
@@ -346,7 +348,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
         move || {
             let (api, site, number) = (api.clone(), site.clone(), number.clone());
             spawn_local(async move {
-                match api.get::<WorkOrderDetail>(&format!("/api/sites/{site}/work-orders/{number}")).await {
+                match api.get::<WorkOrderDetail>(&for_site(&site).work_order(&number)).await {
                     Ok(found) => {
                         remarks.set(
                             found
@@ -395,13 +397,13 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
             let (api, site) = (api.clone(), site.clone());
             let Some(current) = job.get_untracked() else { return };
             let order = current.value.order;
-            let path = format!(
-                "/api/sites/{site}/slots{}",
-                query(&[
-                    ("postcode", order.location.postcode.to_string()),
-                    ("service", order.service.id.to_string()),
-                    ("days", "14".into()),
-                ])
+            let path = with_query(
+                for_site(&site).slots(),
+                &[
+                    ("postcode", order.location.postcode.as_str()),
+                    ("service", order.service.id.as_str()),
+                    ("days", "14"),
+                ],
             );
             spawn_local(async move {
                 match api.public::<SlotsResponse>(&path).await {
@@ -447,8 +449,8 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
     let delete_note = patch.clone();
     view! {
         <section aria-labelledby="work-order-heading">
-            <p><a href="#/work-orders">"← Work orders"</a></p>
-            <h2 id="work-order-heading">{number.clone()}</h2>
+            <p><a href=Route::WorkOrders.href()>"← Work orders"</a></p>
+            <h2 id="work-order-heading">{number.to_string()}</h2>
             <p class="alert" role="status">{move || message.get()}</p>
             {move || job.get().map(|found| {
                 let order = found.value.order.clone();
@@ -457,7 +459,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                     <p class="status-line">
                         <span class=format!("status status-{}", order.status.name())>{order.status.label()}</span>
                         {order.reason.as_ref().map(|r| format!(" — {}", r.label))}
-                        {order.follow_up_of.as_ref().map(|n| view! { " · follows up " <a href=format!("#/work-orders/{n}")>{n.to_string()}</a> })}
+                        {order.follow_up_of.as_ref().map(|n| view! { " · follows up " <a href=Route::WorkOrder(n.clone()).href()>{n.to_string()}</a> })}
                     </p>
                     <dl class="facts">
                         <dt>"Service"</dt><dd>{order.service.name.clone()}</dd>
@@ -481,7 +483,7 @@ pub fn WorkOrderView(api: Api, site: String, number: String) -> impl IntoView {
                         })}
                         {(!order.follow_ups.is_empty()).then(|| view! {
                             <dt>"Follow-ups"</dt>
-                            <dd>{order.follow_ups.iter().map(|n| view! { <a href=format!("#/work-orders/{n}")>{n.to_string()}</a> " " }).collect_view()}</dd>
+                            <dd>{order.follow_ups.iter().map(|n| view! { <a href=Route::WorkOrder(n.clone()).href()>{n.to_string()}</a> " " }).collect_view()}</dd>
                         })}
                     </dl>
                 }

@@ -3,7 +3,10 @@
 
 use crate::api::Api;
 use crate::format;
+use crate::route::Route;
 use jobslot_domain::dispatch::{WorkOrderPage, WorkOrderSummary};
+use jobslot_domain::ids::SiteId;
+use jobslot_domain::routes::{for_site, with_query};
 use jobslot_domain::work_order::OrderStatus;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -12,23 +15,13 @@ use leptos::task::spawn_local;
 pub type TechnicianName = jobslot_domain::setup::TechnicianEntry;
 
 /// Every technician of `site`, for pickers.
-pub async fn technician_names(api: &Api, site: &str) -> Vec<TechnicianName> {
-    api.get_all::<TechnicianName>(&format!("/api/sites/{site}/technicians")).await.unwrap_or_default()
-}
-
-/// A query string from `(name, value)` pairs, leaving out the empty ones.
-pub fn query(pairs: &[(&str, String)]) -> String {
-    let parts: Vec<String> = pairs
-        .iter()
-        .filter(|(_, v)| !v.trim().is_empty())
-        .map(|(k, v)| format!("{k}={}", js_sys::encode_uri_component(v.trim())))
-        .collect();
-    if parts.is_empty() { String::new() } else { format!("?{}", parts.join("&")) }
+pub async fn technician_names(api: &Api, site: &SiteId) -> Vec<TechnicianName> {
+    api.get_all::<TechnicianName>(&for_site(site).technicians()).await.unwrap_or_default()
 }
 
 /// The work-order list with its filters.
 #[component]
-pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
+pub fn WorkOrderList(api: Api, site: SiteId) -> impl IntoView {
     let status = RwSignal::new(String::new());
     let from = RwSignal::new(String::new());
     let to = RwSignal::new(String::new());
@@ -47,17 +40,17 @@ pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
         let (api, site) = (api.clone(), site.clone());
         move |cursor: Option<String>| {
             let (api, site) = (api.clone(), site.clone());
-            let path = format!(
-                "/api/sites/{site}/work-orders{}",
-                query(&[
-                    ("status", status.get_untracked()),
-                    ("from", from.get_untracked()),
-                    ("to", to.get_untracked()),
-                    ("technician", technician.get_untracked()),
-                    ("postcode", postcode.get_untracked()),
-                    ("q", words.get_untracked()),
-                    ("cursor", cursor.clone().unwrap_or_default()),
-                ])
+            let path = with_query(
+                for_site(&site).work_orders(),
+                &[
+                    ("status", status.get_untracked().trim()),
+                    ("from", from.get_untracked().trim()),
+                    ("to", to.get_untracked().trim()),
+                    ("technician", technician.get_untracked().trim()),
+                    ("postcode", postcode.get_untracked().trim()),
+                    ("q", words.get_untracked().trim()),
+                    ("cursor", cursor.as_deref().unwrap_or_default()),
+                ],
             );
             spawn_local(async move {
                 match api.get::<WorkOrderPage>(&path).await {
@@ -138,7 +131,7 @@ pub fn WorkOrderList(api: Api, site: String) -> impl IntoView {
                     {move || rows.get().into_iter().map(|row| view! {
                         <tr>
                             <td>{format::booked(row.time(), &row.time_zone)}</td>
-                            <td><a href=format!("#/work-orders/{}", row.number)>{row.number.to_string()}</a></td>
+                            <td><a href=Route::WorkOrder(row.number.clone()).href()>{row.number.to_string()}</a></td>
                             <td>{row.customer.clone()}</td>
                             <td>{format!("{} {}", row.city, row.postcode)}</td>
                             <td>{row.service_name.clone()}</td>

@@ -27,6 +27,23 @@ pub struct TimeOffInput {
 }
 
 impl TimeOffInput {
+    /// Whole days (midnight to midnight) as their first and last date, the rest as date-times
+    /// to the minute: the way a person entered them.
+    pub fn of(off: &TimeOff) -> Self {
+        let midnight = jiff::civil::Time::midnight();
+        let minute = |t: jiff::civil::DateTime| t.strftime("%Y-%m-%dT%H:%M").to_string();
+        if off.from.time() == midnight && off.to.time() == midnight {
+            let first = off.from.date();
+            if let Ok(last) = off.to.date().yesterday()
+                && last >= first
+            {
+                let to = if last == first { String::new() } else { last.to_string() };
+                return Self { from: first.to_string(), to };
+            }
+        }
+        Self { from: minute(off.from), to: minute(off.to) }
+    }
+
     fn parse(&self, field: &str) -> Result<TimeOff, FieldError> {
         // A bare date only: jiff would also read the date out of `2026-12-25T10:00`.
         let date =
@@ -104,11 +121,7 @@ impl TechnicianInput {
                 saturday: day(&tech.hours.saturday),
                 sunday: day(&tech.hours.sunday),
             },
-            time_off: tech
-                .time_off
-                .iter()
-                .map(|t| TimeOffInput { from: t.from.to_string(), to: t.to.to_string() })
-                .collect(),
+            time_off: tech.time_off.iter().map(TimeOffInput::of).collect(),
             time_zone: tech.time_zone.name().to_owned(),
             active: tech.active,
         }

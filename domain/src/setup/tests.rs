@@ -40,6 +40,29 @@ fn a_technician_parses_with_areas_hours_and_time_off() {
     assert_eq!(tech.time_off[0].to.to_string(), "2026-12-26T00:00:00");
     assert_eq!(tech.time_zone.name(), "Australia/Sydney");
     assert_eq!(TechnicianInput::of(&tech).areas, ["2000", "2100-2199"]);
+    assert_eq!(
+        TechnicianInput::of(&tech).time_off,
+        [TimeOffInput { from: "2026-12-25".into(), to: String::new() }]
+    );
+}
+
+#[test]
+fn time_off_reads_back_the_way_it_was_entered() {
+    let id = TechnicianId::parse("id", "jo").expect("id");
+    let entered = [
+        TimeOffInput { from: "2026-12-24".into(), to: "2026-12-27".into() },
+        TimeOffInput { from: "2026-12-31".into(), to: String::new() },
+        TimeOffInput { from: "2027-01-05T12:00".into(), to: "2027-01-06T09:30".into() },
+    ];
+    let input = TechnicianInput {
+        name: "Jo".into(),
+        areas: vec!["2000".into()],
+        time_off: entered.to_vec(),
+        active: true,
+        ..TechnicianInput::default()
+    };
+    let tech = input.parse(&site(), &id).expect("valid");
+    assert_eq!(TechnicianInput::of(&tech).time_off, entered);
 }
 
 #[test]
