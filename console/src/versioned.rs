@@ -70,8 +70,12 @@ impl<T: Clone + Serialize + DeserializeOwned + 'static> VersionedForm<T> {
         Self { errors, status, loaded, save }
     }
 
-    /// Saves `input` under the version last loaded or saved.
+    /// Saves `input` under the version last loaded or saved; nothing while a save is under way
+    /// (its answer brings the version the next save must name).
     pub fn save(&self, input: T) {
+        if self.save.pending().get_untracked() {
+            return;
+        }
         self.save.dispatch_local(input);
     }
 

@@ -27,6 +27,14 @@ impl Progress {
         self.business && self.service && self.technician && self.website
     }
 
+    /// What the site has set up, loading.
+    fn resource(api: Api, site: SiteId) -> LocalResource<Result<Progress, Failure>> {
+        LocalResource::new(move || {
+            let (api, site) = (api.clone(), site.clone());
+            async move { Progress::of(&api, &site).await }
+        })
+    }
+
     /// Reads what the site has set up so far.
     pub async fn of(api: &Api, site: &SiteId) -> Result<Progress, Failure> {
         let routes = for_site(site);
@@ -57,10 +65,7 @@ impl Progress {
 /// The checklist page.
 #[component]
 pub fn StartPage(api: Api, site: SiteId) -> impl IntoView {
-    let progress = LocalResource::new(move || {
-        let (api, site) = (api.clone(), site.clone());
-        async move { Progress::of(&api, &site).await }
-    });
+    let progress = Progress::resource(api, site);
     view! {
         <section aria-labelledby="start-heading">
             <h2 id="start-heading">"Get ready to take bookings"</h2>
@@ -132,13 +137,7 @@ fn Checklist(progress: Progress) -> impl IntoView {
 /// work orders.
 #[component]
 pub fn Landing(api: Api, site: SiteId) -> impl IntoView {
-    let progress = {
-        let (api, site) = (api.clone(), site.clone());
-        LocalResource::new(move || {
-            let (api, site) = (api.clone(), site.clone());
-            async move { Progress::of(&api, &site).await }
-        })
-    };
+    let progress = Progress::resource(api.clone(), site.clone());
     view! {
         <Suspense fallback=|| view! { <p>"Loading…"</p> }>
             {move || progress.get().map(|found| {
